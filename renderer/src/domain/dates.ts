@@ -1,0 +1,38 @@
+/** Calendar helpers on local yyyy-mm-dd strings: a center's day is its local day. */
+
+/** The local calendar date of `d` as yyyy-mm-dd. */
+export function localDate(d: Date): string {
+  const y = d.getFullYear();
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${y}-${m}-${day}`;
+}
+
+/** Parses yyyy-mm-dd as local midnight. */
+export function parseLocalDate(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y ?? NaN, (m ?? NaN) - 1, d ?? NaN);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = parseLocalDate(date);
+  d.setDate(d.getDate() + days);
+  return localDate(d);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: string): number {
+  return parseLocalDate(date).getDay();
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((parseLocalDate(b).getTime() - parseLocalDate(a).getTime()) / 86_400_000);
+}
+
+/** Every date from `from` to `to` inclusive. */
+export function dateRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * DeviceStore over Dexie (IndexedDB): what this kiosk keeps for itself and
+ * never syncs — its id and settings, the staff-mode audit log, PIN attempt
+ * state, secrets where no OS keychain is available. Later: the sync journal,
+ * drafts and cached dashboards.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { AuditEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+import { newUlid } from '@sync/schema/ids';
+
+interface KeyValue {
+  key: string;
+  value: unknown;
+}
+interface AuditRow extends AuditEntry {
+  id?: number;
+}
+
+class DeviceDb extends Dexie {
+  kv!: Table<KeyValue, string>;
+  audit!: Table<AuditRow, number>;
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({ kv: 'key', audit: '++id, at' });
+  }
+}
+
+const DEFAULTS: Omit<DeviceSettings, 'deviceId'> = {
+  centerId: null,
+  locale: 'zh-CN',
+  kioskFullscreen: false,
+  readAloud: false,
+};
+
+export class DexieDeviceStore implements DeviceStore {
+  private readonly db: DeviceDb;
+  constructor(name = 'tongxin-device') {
+    this.db = new DeviceDb(name);
+  }
+
+  async getSettings(): Promise<DeviceSettings> {
+    return this.db.transaction('rw', this.db.kv, async () => {
+      const row = await this.db.kv.get('settings');
+      if (row) return { ...DEFAULTS, ...(row.value as DeviceSettings) };
+      // First start on this device: give it a stable id that documents carry as `deviceId`.
+      const fresh: DeviceSettings = { deviceId: `kiosk-${newUlid().toLowerCase()}`, ...DEFAULTS };
+      await this.db.kv.put({ key: 'settings', value: fresh });
+      return fresh;
+    });
+  }
+
+  async saveSettings(patch: Partial<Omit<DeviceSettings, 'deviceId'>>): Promise<DeviceSettings> {
+    const current = await this.getSettings();
+    const next = { ...current, ...patch };
+    await this.db.kv.put({ key: 'settings', value: next });
+    return next;
+  }
+
+  async appendAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    await this.db.audit.add({ ...entry, at: entry.at ?? new Date().toISOString() });
+  }
+
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.audit.orderBy('id').reverse().limit(limit).toArray();
+    return rows.map(({ at, staffId, action, detail }) => ({ at, staffId, action, detail }));
+  }
+
+  async getPinAttempts(): Promise<PinAttempts> {
+    const row = await this.db.kv.get('pinAttempts');
+    return (row?.value as PinAttempts | undefined) ?? { failures: 0, lastFailureAt: null };
+  }
+
+  async savePinAttempts(state: PinAttempts): Promise<void> {
+    await this.db.kv.put({ key: 'pinAttempts', value: state });
+  }
+
+  async getSecret(key: string): Promise<string | null> {
+    const row = await this.db.kv.get(`secret:${key}`);
+    return typeof row?.value === 'string' ? row.value : null;
+  }
+
+  async setSecret(key: string, value: string | null): Promise<void> {
+    if (value === null) await this.db.kv.delete(`secret:${key}`);
+    else await this.db.kv.put({ key: `secret:${key}`, value });
+  }
+}

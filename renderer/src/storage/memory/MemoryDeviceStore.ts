@@ -1,0 +1,36 @@
+/** In-memory DeviceStore for unit tests of features. */
+import type { AuditEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+
+export class MemoryDeviceStore implements DeviceStore {
+  settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, readAloud: false };
+  audit: AuditEntry[] = [];
+  attempts: PinAttempts = { failures: 0, lastFailureAt: null };
+  secrets = new Map<string, string>();
+
+  async getSettings() {
+    return this.settings;
+  }
+  async saveSettings(patch: Partial<Omit<DeviceSettings, 'deviceId'>>) {
+    this.settings = { ...this.settings, ...patch };
+    return this.settings;
+  }
+  async appendAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }) {
+    this.audit.push({ ...entry, at: entry.at ?? new Date().toISOString() });
+  }
+  async listAudit(limit: number) {
+    return [...this.audit].reverse().slice(0, limit);
+  }
+  async getPinAttempts() {
+    return this.attempts;
+  }
+  async savePinAttempts(state: PinAttempts) {
+    this.attempts = state;
+  }
+  async getSecret(key: string) {
+    return this.secrets.get(key) ?? null;
+  }
+  async setSecret(key: string, value: string | null) {
+    if (value === null) this.secrets.delete(key);
+    else this.secrets.set(key, value);
+  }
+}

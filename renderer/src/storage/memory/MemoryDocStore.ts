@@ -1,0 +1,68 @@
+/**
+ * In-memory DocStore for unit tests of features: the same validation and
+ * conflict semantics as the PouchDB adapter (revisions, 409 on a stale _rev).
+ */
+import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
+import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
+import type { BulkResult, DocStore } from '../ports';
+import { ConflictError } from '../ports';
+
+export class MemoryDocStore implements DocStore {
+  private readonly docs = new Map<string, AnyDoc>();
+  private readonly listeners = new Set<(ids: readonly string[]) => void>();
+
+  async get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null> {
+    const d = this.docs.get(id);
+    return d ? parseDoc(type, d) : null;
+  }
+  async list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]> {
+    return [...this.docs.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .map((k) => parseDoc(type, this.docs.get(k)));
+  }
+  async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
+    const valid = parseAnyDoc(doc) as DocOf<K>;
+    const existing = this.docs.get(valid._id);
+    if ((existing?._rev ?? undefined) !== (valid._rev ?? undefined)) throw new ConflictError(valid._id);
+    const gen = existing?._rev ? Number(existing._rev.split('-')[0]) + 1 : 1;
+    const saved = { ...valid, _rev: `${gen}-mem` } as DocOf<K>;
+    this.docs.set(saved._id, saved);
+    this.emit([saved._id]);
+    return saved;
+  }
+  async update<K extends DocType>(type: K, id: string, change: (c: DocOf<K> | null) => DocOf<K> | null) {
+    const current = await this.get(type, id);
+    const next = change(current);
+    if (next === null) return current;
+    return this.put({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) } as DocOf<K>);
+  }
+  async bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult> {
+    const problems: string[] = [];
+    for (const d of docs) {
+      try {
+        parseAnyDoc(d);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (problems.length) throw new InvalidDocumentError('(bulk)', problems);
+    const failed: { id: string; reason: string }[] = [];
+    for (const d of docs) {
+      if (this.docs.has(d._id)) failed.push({ id: d._id, reason: 'conflict' });
+      else this.docs.set(d._id, { ...d, _rev: '1-mem' });
+    }
+    this.emit(docs.map((d) => d._id));
+    return { written: docs.length - failed.length, failed };
+  }
+  onChange(listener: (ids: readonly string[]) => void) {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+  async count() {
+    return this.docs.size;
+  }
+  private emit(ids: readonly string[]) {
+    for (const l of this.listeners) l(ids);
+  }
+}

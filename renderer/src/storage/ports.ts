@@ -1,0 +1,88 @@
+/**
+ * Storage ports. Features talk to these interfaces; the composition root
+ * (main.ts) hands them the PouchDB and Dexie adapters, tests hand them the
+ * in-memory fakes in ./memory or the real adapters over fake-indexeddb.
+ *
+ * DocStore holds what is shared and synced (the documents in sync/schema).
+ * DeviceStore holds what belongs to this device only and is never synced.
+ */
+import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
+import type { Locale } from '@sync/schema/vocab';
+
+/** A document written by another writer since it was read; the caller re-reads and retries. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(readonly docId: string) {
+    super(`document ${docId} was changed by someone else`);
+  }
+}
+
+/** The device's storage is full or refused the write; nothing was saved. */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+}
+
+export interface BulkResult {
+  readonly written: number;
+  readonly failed: readonly { id: string; reason: string }[];
+}
+
+/** A stored document failed its schema; it is skipped and reported, never shown half-valid. */
+export interface InvalidStoredDoc {
+  readonly id: string;
+  readonly reason: string;
+}
+
+export interface DocStore {
+  /** @returns null when there is no such (undeleted) document. @throws InvalidDocumentError when it fails the schema. */
+  get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null>;
+  /** Every valid document of `type` whose id starts with `prefix`, in id order; invalid ones go to onInvalid. */
+  list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]>;
+  /** Validates and writes; returns the document with its new revision. @throws ConflictError, InvalidDocumentError, StorageFullError */
+  put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>>;
+  /**
+   * Read-modify-write with retry on conflict: `change` gets the current
+   * document (or null) and returns the new one, or null to write nothing.
+   */
+  update<K extends DocType>(type: K, id: string, change: (current: DocOf<K> | null) => DocOf<K> | null): Promise<DocOf<K> | null>;
+  /** Validates every document first and writes none if any is invalid; new documents only. */
+  bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult>;
+  /** Subscribes to changes of any document (local writes and replication alike). Returns an unsubscribe. */
+  onChange(listener: (ids: readonly string[]) => void): () => void;
+  /** Number of documents (for status screens). */
+  count(): Promise<number>;
+}
+
+export interface DeviceSettings {
+  readonly deviceId: string;
+  readonly centerId: string | null;
+  readonly locale: Locale;
+  /** Full-screen kiosk lock (Electron) or browser full screen. */
+  readonly kioskFullscreen: boolean;
+  readonly readAloud: boolean;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly staffId: string | null;
+  readonly action: string;
+  readonly detail: string;
+}
+
+export interface PinAttempts {
+  readonly failures: number;
+  readonly lastFailureAt: number | null;
+}
+
+export interface DeviceStore {
+  getSettings(): Promise<DeviceSettings>;
+  saveSettings(patch: Partial<Omit<DeviceSettings, 'deviceId'>>): Promise<DeviceSettings>;
+  appendAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /** Newest first. */
+  listAudit(limit: number): Promise<AuditEntry[]>;
+  getPinAttempts(): Promise<PinAttempts>;
+  savePinAttempts(state: PinAttempts): Promise<void>;
+  /** A device-local secret (sync credentials where Electron safeStorage is missing). */
+  getSecret(key: string): Promise<string | null>;
+  setSecret(key: string, value: string | null): Promise<void>;
+}

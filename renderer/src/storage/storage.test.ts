@@ -1,0 +1,109 @@
+// @vitest-environment happy-dom
+// Real PouchDB (indexeddb adapter) and real Dexie over fake-indexeddb; the
+// browser's own IndexedDB is covered by the end-to-end suite.
+import { describe, expect, it } from 'vitest';
+import { openCenterDb } from './pouch/createPouch';
+import { PouchDocStore } from './pouch/PouchDocStore';
+import { DexieDeviceStore } from './dexie/DexieDeviceStore';
+import { MemoryDocStore } from './memory/MemoryDocStore';
+import { ConflictError, type DocStore, type InvalidStoredDoc } from './ports';
+import { InvalidDocumentError, type DayDoc } from '@sync/schema/documents';
+
+let n = 0;
+const day = (date: string, held = true): DayDoc => ({
+  _id: `day:${date}`, type: 'day', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-11-02T08:00:00+08:00',
+  updatedAt: '2026-11-02T08:00:00+08:00', deviceId: 'k1', date, held, reason: '',
+});
+
+function suite(name: string, make: () => { store: DocStore; invalid: InvalidStoredDoc[]; raw?: PouchDB.Database }) {
+  describe(name, () => {
+    it('writes, reads back and lists by prefix', async () => {
+      const { store } = make();
+      const saved = await store.put(day('2026-11-02'));
+      expect(saved._rev).toMatch(/^1-/);
+      await store.put(day('2026-11-03', false));
+      expect((await store.get('day', 'day:2026-11-03'))?.held).toBe(false);
+      expect(await store.get('day', 'day:2026-11-09')).toBeNull();
+      expect((await store.list('day', 'day:2026-11')).map((d) => d.date)).toEqual(['2026-11-02', '2026-11-03']);
+      expect(await store.count()).toBe(2);
+    });
+
+    it('refuses an invalid document and a stale revision', async () => {
+      const { store } = make();
+      await expect(store.put({ ...day('2026-11-02'), date: '2026-13-40' })).rejects.toThrow(InvalidDocumentError);
+      await store.put(day('2026-11-02'));
+      await expect(store.put(day('2026-11-02'))).rejects.toThrow(ConflictError);
+    });
+
+    it('updates with read-modify-write', async () => {
+      const { store } = make();
+      await store.put(day('2026-11-02'));
+      const u = await store.update('day', 'day:2026-11-02', (c) => (c ? { ...c, held: false, reason: '暴雨' } : null));
+      expect(u?.reason).toBe('暴雨');
+      expect(u?._rev).toMatch(/^2-/);
+    });
+
+    it('bulk-creates all or nothing on invalid input', async () => {
+      const { store } = make();
+      await expect(store.bulkCreate([day('2026-11-02'), { ...day('2026-11-03'), centerId: 'BAD ID' }])).rejects.toThrow(InvalidDocumentError);
+      expect(await store.count()).toBe(0);
+      const res = await store.bulkCreate([day('2026-11-02'), day('2026-11-03')]);
+      expect(res).toEqual({ written: 2, failed: [] });
+    });
+
+    it('notifies listeners of changes', async () => {
+      const { store } = make();
+      const seen: string[] = [];
+      const off = store.onChange((ids) => seen.push(...ids));
+      await store.put(day('2026-11-04'));
+      await new Promise((r) => setTimeout(r, 50));
+      off();
+      expect(seen).toContain('day:2026-11-04');
+    });
+  });
+}
+
+suite('PouchDocStore (indexeddb adapter)', () => {
+  const invalid: InvalidStoredDoc[] = [];
+  const raw = openCenterDb(`test-${Date.now()}-${n++}`);
+  return { store: new PouchDocStore(raw, (b) => invalid.push(b)), invalid, raw };
+});
+suite('MemoryDocStore', () => ({ store: new MemoryDocStore(), invalid: [] }));
+
+describe('PouchDocStore reading what it did not write', () => {
+  it('skips and reports a document that fails its schema (e.g. a bad one replicated in)', async () => {
+    const invalid: InvalidStoredDoc[] = [];
+    const raw = openCenterDb(`test-invalid-${Date.now()}`);
+    const store = new PouchDocStore(raw, (b) => invalid.push(b));
+    await store.put(day('2026-11-02'));
+    await raw.put({ _id: 'day:2026-11-03', type: 'day', held: 'maybe' });
+    const days = await store.list('day', 'day:');
+    expect(days.map((d) => d.date)).toEqual(['2026-11-02']);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]?.id).toBe('day:2026-11-03');
+    await expect(store.get('day', 'day:2026-11-03')).rejects.toThrow(InvalidDocumentError);
+  });
+});
+
+describe('DexieDeviceStore', () => {
+  it('gives the device a stable id and keeps settings, audit and PIN attempts', async () => {
+    const name = `device-test-${Date.now()}`;
+    const a = new DexieDeviceStore(name);
+    const s1 = await a.getSettings();
+    expect(s1.deviceId).toMatch(/^kiosk-/);
+    expect(s1.locale).toBe('zh-CN');
+    await a.saveSettings({ centerId: 'qingshan', locale: 'en' });
+    await a.appendAudit({ staffId: 'x', action: 'unlock', detail: '' });
+    await a.appendAudit({ staffId: 'x', action: 'lock', detail: 'inactivity' });
+    await a.savePinAttempts({ failures: 2, lastFailureAt: 5 });
+    await a.setSecret('sync', 'pw');
+    const b = new DexieDeviceStore(name);
+    const s2 = await b.getSettings();
+    expect(s2).toEqual({ ...s1, centerId: 'qingshan', locale: 'en' });
+    expect((await b.listAudit(10)).map((e) => e.action)).toEqual(['lock', 'unlock']);
+    expect(await b.getPinAttempts()).toEqual({ failures: 2, lastFailureAt: 5 });
+    expect(await b.getSecret('sync')).toBe('pw');
+    await b.setSecret('sync', null);
+    expect(await b.getSecret('sync')).toBeNull();
+  });
+});

@@ -1,0 +1,305 @@
+/**
+ * The sync contract: one zod schema per document type. Every document read
+ * from PouchDB, imported from a file or received from the server is parsed
+ * with these before the app trusts it; the server's validate_doc_update
+ * (sync/couchdb) enforces the same structure.
+ *
+ * Private data (names, guardians, contacts, photos, picture codes) lives only
+ * in `childPrivate` documents, whose ids start with `private:`.
+ */
+import { z } from 'zod';
+import {
+  AGE_BANDS,
+  ATTENDANCE_STATUSES,
+  AVATAR_ANIMALS,
+  CAREGIVERS,
+  CHILD_GROUPS,
+  CONSENT_METHODS,
+  CONSENT_SCOPES,
+  GENDERS,
+  LOCALES,
+  MOOD_MOMENTS,
+  PICTURES,
+  PROVIDER_KINDS,
+  RELATIONS,
+  SERVICE_TYPES,
+  STAFF_ROLES,
+} from './vocab';
+import { CENTER_ID_RE } from './ids';
+
+export const SCHEMA_VERSION = 1 as const;
+
+export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected yyyy-mm-dd');
+export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected yyyy-mm');
+export const isoDateTime = z.iso.datetime({ offset: true });
+export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const ulidString = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
+const shortText = z.string().trim().max(200);
+const longText = z.string().max(4000);
+
+const base = {
+  _id: z.string().min(1),
+  _rev: z.string().optional(),
+  centerId: z.string().regex(CENTER_ID_RE, 'expected a lowercase center id'),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+  deviceId: z.string().min(1).max(64),
+};
+
+/** What county aggregation needs about a child at the moment of an event — never a name. */
+export const childSnapshot = z.object({
+  group: z.enum(CHILD_GROUPS),
+  ageBand: z.enum(AGE_BANDS),
+  gender: z.enum(GENDERS),
+  /** Whether the guardian consented to de-identified county statistics when the event happened. */
+  countyOk: z.boolean(),
+});
+export type ChildSnapshot = z.infer<typeof childSnapshot>;
+
+export const centerSettings = z.object({
+  /** Staff mode locks back to the kiosk after this long without a touch. */
+  inactivityLockMinutes: z.number().int().min(1).max(60),
+  /** Children younger than this must be recorded with who picked them up at check-out. */
+  pickupRequiredUnderAge: z.number().int().min(0).max(16),
+  /** Continuity prompts (issue: weak continuity for left-behind children). */
+  absentDaysPrompt: z.number().int().min(1).max(60),
+  surrogateVisitWeeksPrompt: z.number().int().min(1).max(26),
+  parentContactWeeksPrompt: z.number().int().min(1).max(26),
+  /** Days of the week the center normally runs (0 = Sunday). */
+  openWeekdays: z.array(z.number().int().min(0).max(6)).max(7),
+});
+export type CenterSettings = z.infer<typeof centerSettings>;
+
+export const DEFAULT_CENTER_SETTINGS: CenterSettings = {
+  inactivityLockMinutes: 3,
+  pickupRequiredUnderAge: 9,
+  absentDaysPrompt: 5,
+  surrogateVisitWeeksPrompt: 4,
+  parentContactWeeksPrompt: 3,
+  openWeekdays: [1, 2, 3, 4, 5],
+};
+
+export const centerDoc = z.object({
+  ...base,
+  type: z.literal('center'),
+  name: shortText.min(1),
+  county: shortText.min(1),
+  township: shortText,
+  village: shortText,
+  defaultLocale: z.enum(LOCALES),
+  settings: centerSettings,
+});
+export type CenterDoc = z.infer<typeof centerDoc>;
+
+export const groupPeriod = z.object({
+  /** First day this situation applied. */
+  from: isoDate,
+  group: z.enum(CHILD_GROUPS),
+  caregiver: z.enum(CAREGIVERS),
+  /** Where the parents work, when they are away (city name; no address). */
+  parentsWorkIn: shortText.optional(),
+});
+export type GroupPeriod = z.infer<typeof groupPeriod>;
+
+export const childDoc = z.object({
+  ...base,
+  type: z.literal('child'),
+  birthMonth: isoMonth,
+  gender: z.enum(GENDERS),
+  /** 0 = kindergarten, 1–9 = primary and junior middle school grades. */
+  grade: z.number().int().min(0).max(12),
+  school: shortText,
+  /** The child's situation over time, oldest first; never empty. */
+  groupHistory: z.array(groupPeriod).min(1),
+  surrogateParentStaffId: ulidString.nullable(),
+  enrolledOn: isoDate,
+  leftOn: isoDate.nullable(),
+  archived: z.boolean(),
+  avatar: z.object({ animal: z.enum(AVATAR_ANIMALS), color: z.string().regex(/^#[0-9a-f]{6}$/i) }),
+});
+export type ChildDoc = z.infer<typeof childDoc>;
+
+export const guardian = z.object({
+  name: shortText.min(1),
+  relation: z.enum(RELATIONS),
+  phone: z.string().trim().max(40),
+  isLegalGuardian: z.boolean(),
+  worksAway: z.boolean(),
+});
+export type Guardian = z.infer<typeof guardian>;
+
+export const childPrivateDoc = z.object({
+  ...base,
+  type: z.literal('childPrivate'),
+  childId: ulidString,
+  fullName: shortText.min(1),
+  /** Shown under the avatar on the kiosk: a given name or nickname. */
+  displayName: shortText.min(1).max(20),
+  guardians: z.array(guardian).max(8),
+  address: shortText,
+  /** A small JPEG data URL, resized on the device. */
+  photo: z.string().max(200_000).nullable(),
+  /** The child's picture code, entered at the kiosk to confirm it is them. */
+  pictureCode: z.array(z.enum(PICTURES)).min(2).max(6),
+});
+export type ChildPrivateDoc = z.infer<typeof childPrivateDoc>;
+
+export const pinHash = z.object({
+  alg: z.literal('PBKDF2-SHA256'),
+  iterations: z.number().int().min(10_000),
+  salt: z.string().min(16),
+  hash: z.string().min(32),
+});
+export type PinHash = z.infer<typeof pinHash>;
+
+export const staffDoc = z.object({
+  ...base,
+  type: z.literal('staff'),
+  displayName: shortText.min(1).max(40),
+  role: z.enum(STAFF_ROLES),
+  pin: pinHash,
+  active: z.boolean(),
+});
+export type StaffDoc = z.infer<typeof staffDoc>;
+
+export const consentDoc = z.object({
+  ...base,
+  type: z.literal('consent'),
+  childId: ulidString,
+  action: z.enum(['grant', 'withdraw']),
+  scopes: z.array(z.enum(CONSENT_SCOPES)).min(1),
+  givenBy: z.object({ relation: z.enum(RELATIONS), isLegalGuardian: z.boolean() }),
+  method: z.enum(CONSENT_METHODS),
+  /** The day the guardian gave or withdrew it (may precede the record). */
+  effectiveOn: isoDate,
+  recordedByStaffId: ulidString,
+  note: longText,
+});
+export type ConsentDoc = z.infer<typeof consentDoc>;
+
+export const attendanceDoc = z.object({
+  ...base,
+  type: z.literal('attendance'),
+  childId: ulidString,
+  date: isoDate,
+  status: z.enum(ATTENDANCE_STATUSES),
+  checkInAt: isoDateTime.nullable(),
+  checkOutAt: isoDateTime.nullable(),
+  late: z.boolean(),
+  pickedUpBy: z.enum(RELATIONS).nullable(),
+  /** Who recorded it: the child at the kiosk, or staff from the register. */
+  source: z.enum(['kiosk', 'register']),
+  notes: z.array(longText).max(50),
+  snapshot: childSnapshot,
+});
+export type AttendanceDoc = z.infer<typeof attendanceDoc>;
+
+export const dayDoc = z.object({
+  ...base,
+  type: z.literal('day'),
+  date: isoDate,
+  /** false = the session did not take place (weather, holiday): distinct from "not marked". */
+  held: z.boolean(),
+  reason: shortText,
+});
+export type DayDoc = z.infer<typeof dayDoc>;
+
+export const moodDoc = z.object({
+  ...base,
+  type: z.literal('mood'),
+  childId: ulidString,
+  date: isoDate,
+  moment: z.enum(MOOD_MOMENTS),
+  /** 1 (very sad) … 5 (very happy); null when the child skipped the question. */
+  face: z.number().int().min(1).max(5).nullable(),
+  wantsTalk: z.boolean(),
+  at: isoDateTime,
+  snapshot: childSnapshot,
+});
+export type MoodDoc = z.infer<typeof moodDoc>;
+
+export const participant = z.object({ childId: ulidString, snapshot: childSnapshot });
+
+export const activityDoc = z.object({
+  ...base,
+  type: z.literal('activity'),
+  date: isoDate,
+  startTime: clockTime,
+  durationMin: z.number().int().min(1).max(24 * 60),
+  serviceType: z.enum(SERVICE_TYPES),
+  providerKind: z.enum(PROVIDER_KINDS),
+  providerName: shortText,
+  facilitatorStaffIds: z.array(ulidString).max(20),
+  participants: z.array(participant).max(500),
+  notes: longText,
+});
+export type ActivityDoc = z.infer<typeof activityDoc>;
+
+export const anyDoc = z.discriminatedUnion('type', [
+  centerDoc,
+  childDoc,
+  childPrivateDoc,
+  staffDoc,
+  consentDoc,
+  attendanceDoc,
+  dayDoc,
+  moodDoc,
+  activityDoc,
+]);
+export type AnyDoc = z.infer<typeof anyDoc>;
+export type DocType = AnyDoc['type'];
+
+export const schemasByType = {
+  center: centerDoc,
+  child: childDoc,
+  childPrivate: childPrivateDoc,
+  staff: staffDoc,
+  consent: consentDoc,
+  attendance: attendanceDoc,
+  day: dayDoc,
+  mood: moodDoc,
+  activity: activityDoc,
+} as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
+
+export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;
+
+/** A document failed validation; `issues` says which fields and why, in words. */
+export class InvalidDocumentError extends Error {
+  override name = 'InvalidDocumentError';
+  constructor(
+    readonly docId: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`document ${docId} is invalid: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * Parses `value` as a document of type `type`.
+ * @throws InvalidDocumentError when it is not one.
+ */
+export function parseDoc<K extends DocType>(type: K, value: unknown): DocOf<K> {
+  const result = (schemasByType[type] as z.ZodType<DocOf<K>>).safeParse(value);
+  if (!result.success) {
+    const id = typeof value === 'object' && value !== null && '_id' in value ? String(value._id) : '(no id)';
+    throw new InvalidDocumentError(
+      id,
+      result.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Parses any document by its `type` field.
+ * @throws InvalidDocumentError for an unknown type or invalid structure.
+ */
+export function parseAnyDoc(value: unknown): AnyDoc {
+  const type = typeof value === 'object' && value !== null && 'type' in value ? value.type : undefined;
+  if (typeof type !== 'string' || !(type in schemasByType)) {
+    const id = typeof value === 'object' && value !== null && '_id' in value ? String(value._id) : '(no id)';
+    throw new InvalidDocumentError(id, [`type: unknown document type ${JSON.stringify(type)}`]);
+  }
+  return parseDoc(type as DocType, value);
+}

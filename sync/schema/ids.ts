@@ -1,0 +1,80 @@
+/**
+ * Document ids. An id names its type first, so a prefix range query lists a
+ * type, and where a document is "one per X" its id is built from X, so two
+ * kiosks of one center can never create duplicates of it:
+ *
+ *   center:<centerId>                       one per center database
+ *   child:<ulid>                            pseudonymous profile (synced to the county only via events)
+ *   private:child:<ulid>                    names, guardians, photo, picture code: never leaves the center DB
+ *   staff:<ulid>
+ *   consent:<childUlid>:<ulid>              append-only consent events
+ *   att:<yyyy-mm-dd>:<childUlid>            one attendance per child per day
+ *   day:<yyyy-mm-dd>                        whether the session took place that day
+ *   mood:<yyyy-mm-dd>:<moment>:<childUlid>  one mood check-in per child, day and moment
+ *   activity:<ulid>                         a service session
+ *
+ * Everything under `private:` is excluded from the county copy by id as well
+ * as by type, so a new private type is safe by default.
+ */
+import { decodeTime, monotonicFactory } from 'ulid';
+import type { MoodMoment } from './vocab';
+
+const nextUlid = monotonicFactory();
+
+/** A new ULID: time-ordered, random, safe to create offline on many kiosks. */
+export function newUlid(now: number = Date.now()): string {
+  return nextUlid(now);
+}
+
+const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+export const CENTER_ID_RE = /^[a-z][a-z0-9-]{1,39}$/;
+
+export const PRIVATE_PREFIX = 'private:';
+
+export function isUlid(value: string): boolean {
+  return ULID_RE.test(value);
+}
+
+/** Milliseconds encoded in a ULID; throws on a malformed one. */
+export function ulidTime(ulid: string): number {
+  return decodeTime(ulid);
+}
+
+function assertDate(date: string): void {
+  if (!DATE_RE.test(date)) throw new InvalidIdError(`not a yyyy-mm-dd date: ${date}`);
+}
+function assertUlid(id: string): void {
+  if (!isUlid(id)) throw new InvalidIdError(`not a ULID: ${id}`);
+}
+
+export class InvalidIdError extends Error {
+  override name = 'InvalidIdError';
+}
+
+export const ids = {
+  center: (centerId: string) => {
+    if (!CENTER_ID_RE.test(centerId)) throw new InvalidIdError(`not a center id: ${centerId}`);
+    return `center:${centerId}`;
+  },
+  child: (childId: string) => (assertUlid(childId), `child:${childId}`),
+  childPrivate: (childId: string) => (assertUlid(childId), `${PRIVATE_PREFIX}child:${childId}`),
+  staff: (staffId: string) => (assertUlid(staffId), `staff:${staffId}`),
+  consent: (childId: string, eventId: string) => (assertUlid(childId), assertUlid(eventId), `consent:${childId}:${eventId}`),
+  attendance: (date: string, childId: string) => (assertDate(date), assertUlid(childId), `att:${date}:${childId}`),
+  day: (date: string) => (assertDate(date), `day:${date}`),
+  mood: (date: string, moment: MoodMoment, childId: string) =>
+    (assertDate(date), assertUlid(childId), `mood:${date}:${moment}:${childId}`),
+  activity: (activityId: string) => (assertUlid(activityId), `activity:${activityId}`),
+} as const;
+
+/** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */
+export function prefixRange(prefix: string): { startkey: string; endkey: string } {
+  return { startkey: prefix, endkey: `${prefix}\ufff0` };
+}
+
+/** The ULID at the end of a `child:`/`staff:`/... id. Returns null for an id of another shape. */
+export function trailingUlid(id: string): string | null {
+  const last = id.slice(id.lastIndexOf(':') + 1);
+  return isUlid(last) ? last : null;
+}
