@@ -280,7 +280,7 @@ export class InvalidDocumentError extends Error {
  * @throws InvalidDocumentError when it is not one.
  */
 export function parseDoc<K extends DocType>(type: K, value: unknown): DocOf<K> {
-  const result = (schemasByType[type] as z.ZodType<DocOf<K>>).safeParse(value);
+  const result = (schemasByType[type] as unknown as z.ZodType<DocOf<K>>).safeParse(value);
   if (!result.success) {
     const id = typeof value === 'object' && value !== null && '_id' in value ? String(value._id) : '(no id)';
     throw new InvalidDocumentError(

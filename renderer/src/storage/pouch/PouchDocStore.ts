@@ -60,7 +60,7 @@ export class PouchDocStore implements DocStore {
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
     try {
-      const res = await this.db.put(valid);
+      const res = await this.db.put(valid as PouchDB.Core.PutDocument<AnyDoc>);
       return { ...valid, _rev: res.rev };
     } catch (e) {
       const err = asPouchError(e);

@@ -1,0 +1,77 @@
+/**
+ * The one IPC contract between the renderer and Electron's main process.
+ * Only what needs the operating system crosses it: kiosk lock, files on disk,
+ * credentials in the OS keychain, printing, app info. Main registers a handler
+ * for every action (electron/main/ipc.ts), the preload exposes exactly these
+ * named actions (electron/preload/index.ts), and the renderer falls back to a
+ * browser implementation of each (renderer/src/bridge) when Electron is absent.
+ */
+
+export interface AppInfo {
+  readonly version: string;
+  readonly shell: 'electron' | 'browser';
+  readonly platform: string;
+  /** Where backups are written by default (Electron only). */
+  readonly dataDir: string | null;
+}
+
+export interface SaveFileRequest {
+  /** A file name without folders, e.g. tongxin-backup-2026-11-29.json */
+  readonly suggestedName: string;
+  readonly content: string;
+  readonly mimeType: string;
+}
+
+export type SaveFileResult = { readonly saved: true; readonly path: string } | { readonly saved: false };
+
+export interface CredentialResult {
+  /** false when no OS keychain is available: the caller must keep the secret itself, and say so. */
+  readonly secure: boolean;
+}
+
+export interface TongxinBridge {
+  appInfo(): Promise<AppInfo>;
+  setKioskFullscreen(on: boolean): Promise<void>;
+  saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
+  storeCredential(key: string, secret: string | null): Promise<CredentialResult>;
+  loadCredential(key: string): Promise<string | null>;
+  printPage(): Promise<void>;
+}
+
+/** Channel name per action; main and preload are both built from this table. */
+export const IPC_CHANNELS = {
+  appInfo: 'tongxin:app-info',
+  setKioskFullscreen: 'tongxin:kiosk-fullscreen',
+  saveFile: 'tongxin:save-file',
+  storeCredential: 'tongxin:store-credential',
+  loadCredential: 'tongxin:load-credential',
+  printPage: 'tongxin:print-page',
+} as const satisfies Record<keyof TongxinBridge, string>;
+
+export type BridgeAction = keyof TongxinBridge;
+
+/** The global name under which the preload exposes the bridge. */
+export const BRIDGE_GLOBAL = 'tongxin';
+
+/** An IPC argument failed validation in main; the message says which and why. */
+export class InvalidArgumentError extends Error {
+  override name = 'InvalidArgumentError';
+}
+
+const CREDENTIAL_KEY_RE = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
+const MAX_FILE_CHARS = 64 * 1024 * 1024;
+
+/** @throws InvalidArgumentError */
+export function assertCredentialKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || !CREDENTIAL_KEY_RE.test(key)) throw new InvalidArgumentError('credential key must be 1–64 lowercase letters, digits or :._-');
+}
+
+/** @throws InvalidArgumentError */
+export function assertSaveFileRequest(req: unknown): asserts req is SaveFileRequest {
+  if (typeof req !== 'object' || req === null) throw new InvalidArgumentError('saveFile needs a request object');
+  const r = req as Record<string, unknown>;
+  if (typeof r.suggestedName !== 'string' || !/^[^\\/:*?"<>|\u0000-\u001f]{1,120}$/.test(r.suggestedName) || r.suggestedName.startsWith('.'))
+    throw new InvalidArgumentError('saveFile needs a plain file name without folders');
+  if (typeof r.content !== 'string' || r.content.length > MAX_FILE_CHARS) throw new InvalidArgumentError('saveFile content must be text under 64 MiB');
+  if (typeof r.mimeType !== 'string' || r.mimeType.length > 100) throw new InvalidArgumentError('saveFile needs a MIME type');
+}

@@ -1,0 +1,91 @@
+/**
+ * IPC handlers, registered against the contract: one per action in
+ * IPC_CHANNELS, each validating its arguments before touching the OS.
+ */
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  assertCredentialKey,
+  assertSaveFileRequest,
+  InvalidArgumentError,
+  IPC_CHANNELS,
+  type TongxinBridge,
+} from '../contract';
+import { isAppUrl } from './security';
+
+type Handlers = { [K in keyof TongxinBridge]: (event: Electron.IpcMainInvokeEvent, ...args: Parameters<TongxinBridge[K]>) => ReturnType<TongxinBridge[K]> };
+
+function credentialsFile(): string {
+  return path.join(app.getPath('userData'), 'credentials.json');
+}
+
+async function readCredentials(): Promise<Record<string, string>> {
+  try {
+    return JSON.parse(await fs.readFile(credentialsFile(), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/** Writes through a temporary file so a crash mid-write cannot leave a half file. */
+async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, content, { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
+
+function windowOf(event: Electron.IpcMainInvokeEvent): BrowserWindow | null {
+  return BrowserWindow.fromWebContents(event.sender);
+}
+
+const handlers: Handlers = {
+  async appInfo() {
+    return { version: app.getVersion(), shell: 'electron', platform: process.platform, dataDir: app.getPath('userData') };
+  },
+  async setKioskFullscreen(event, on) {
+    if (typeof on !== 'boolean') throw new InvalidArgumentError('setKioskFullscreen needs true or false');
+    windowOf(event)?.setKiosk(on);
+  },
+  async saveFile(event, request) {
+    assertSaveFileRequest(request);
+    const win = windowOf(event);
+    const defaultPath = path.join(app.getPath('documents'), 'Tongxin', request.suggestedName);
+    await fs.mkdir(path.dirname(defaultPath), { recursive: true });
+    const options = { defaultPath, properties: ['createDirectory', 'showOverwriteConfirmation'] as ('createDirectory' | 'showOverwriteConfirmation')[] };
+    const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    if (choice.canceled || !choice.filePath) return { saved: false };
+    await writeFileAtomic(choice.filePath, request.content);
+    return { saved: true, path: choice.filePath };
+  },
+  async storeCredential(_event, key, secret) {
+    assertCredentialKey(key);
+    if (secret !== null && typeof secret !== 'string') throw new InvalidArgumentError('a credential is text or null');
+    if (!safeStorage.isEncryptionAvailable()) return { secure: false };
+    const all = await readCredentials();
+    if (secret === null) delete all[key];
+    else all[key] = safeStorage.encryptString(secret).toString('base64');
+    await writeFileAtomic(credentialsFile(), JSON.stringify(all));
+    return { secure: true };
+  },
+  async loadCredential(_event, key) {
+    assertCredentialKey(key);
+    const stored = (await readCredentials())[key];
+    if (stored === undefined || !safeStorage.isEncryptionAvailable()) return null;
+    return safeStorage.decryptString(Buffer.from(stored, 'base64'));
+  },
+  async printPage(event) {
+    event.sender.print({ silent: false, printBackground: true });
+  },
+};
+
+export function registerIpcHandlers(): void {
+  for (const action of Object.keys(IPC_CHANNELS) as (keyof TongxinBridge)[]) {
+    const handler = handlers[action] as (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
+    ipcMain.handle(IPC_CHANNELS[action], (event, ...args: unknown[]) => {
+      // Only our own page may call in; a frame from anywhere else gets nothing.
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) throw new Error('IPC refused: sender is not the Tongxin app');
+      return handler(event, ...args);
+    });
+  }
+}

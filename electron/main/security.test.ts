@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import * as path from 'node:path';
+import {
+  CONTENT_SECURITY_POLICY,
+  entryUrl,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  mimeTypeFor,
+  parseLaunchFlags,
+  resolveAppFile,
+  secureWebPreferences,
+} from './security';
+import { assertCredentialKey, assertSaveFileRequest, InvalidArgumentError } from '../contract';
+
+const root = path.resolve('/opt/tongxin/renderer');
+
+describe('window security decisions', () => {
+  it('allows navigation only inside the app origin', () => {
+    expect(isNavigationAllowed('app://tongxin/index.html#/staff')).toBe(true);
+    expect(isNavigationAllowed('https://example.com/')).toBe(false);
+    expect(isNavigationAllowed('app://evil/index.html')).toBe(false);
+    expect(isNavigationAllowed('file:///etc/passwd')).toBe(false);
+    expect(isNavigationAllowed('not a url')).toBe(false);
+  });
+
+  it('grants only full screen, only to the app', () => {
+    expect(isPermissionAllowed('fullscreen', 'app://tongxin/index.html')).toBe(true);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html')).toBe(false);
+    expect(isPermissionAllowed('geolocation', 'app://tongxin/')).toBe(false);
+    expect(isPermissionAllowed('fullscreen', 'https://example.com')).toBe(false);
+  });
+
+  it('serves files only from inside the renderer folder', () => {
+    expect(resolveAppFile('app://tongxin/', root)).toBe(path.join(root, 'index.html'));
+    expect(resolveAppFile('app://tongxin/assets/app.js?x=1', root)).toBe(path.join(root, 'assets/app.js'));
+    expect(resolveAppFile('app://tongxin/../secret.txt', root)).toBe(path.join(root, 'secret.txt'));
+    // The URL parser folds dot segments itself, so this stays inside the root…
+    expect(resolveAppFile('app://tongxin/%2e%2e/%2e%2e/etc/passwd', root)).toBe(path.join(root, 'etc/passwd'));
+    // …and encoded separators that would climb out after decoding are refused.
+    expect(resolveAppFile('app://tongxin/..%2f..%2fetc%2fpasswd', root)).toBeNull();
+    expect(resolveAppFile('app://tongxin/a%5c..%5c..%5cx', root)).toBeNull();
+    expect(resolveAppFile('app://tongxin/%00', root)).toBeNull();
+    expect(resolveAppFile('https://tongxin/index.html', root)).toBeNull();
+  });
+
+  it('keeps the renderer isolated and sandboxed with a strict CSP', () => {
+    const prefs = secureWebPreferences('/p.js');
+    expect(prefs.contextIsolation).toBe(true);
+    expect(prefs.sandbox).toBe(true);
+    expect(prefs.nodeIntegration).toBe(false);
+    expect(prefs.webviewTag).toBe(false);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+  });
+
+  it('maps types and launch flags', () => {
+    expect(mimeTypeFor('a/b.js')).toMatch(/javascript/);
+    expect(mimeTypeFor('x.unknown')).toBe('application/octet-stream');
+    expect(parseLaunchFlags(['electron', '.', '--demo'])).toEqual({ demo: true, kiosk: false });
+    expect(entryUrl({ demo: true, kiosk: false })).toBe('app://tongxin/index.html#/setup?demo=1');
+  });
+});
+
+describe('IPC argument validation', () => {
+  it('refuses file names with folders and oversized content', () => {
+    expect(() => assertSaveFileRequest({ suggestedName: 'backup.json', content: '{}', mimeType: 'application/json' })).not.toThrow();
+    expect(() => assertSaveFileRequest({ suggestedName: '../x.json', content: '', mimeType: 'a' })).toThrow(InvalidArgumentError);
+    expect(() => assertSaveFileRequest({ suggestedName: '.bashrc', content: '', mimeType: 'a' })).toThrow(InvalidArgumentError);
+    expect(() => assertSaveFileRequest({ suggestedName: 'a.json', content: 5, mimeType: 'a' })).toThrow(InvalidArgumentError);
+    expect(() => assertSaveFileRequest(null)).toThrow(InvalidArgumentError);
+  });
+  it('refuses odd credential keys', () => {
+    expect(() => assertCredentialKey('sync:qingshan')).not.toThrow();
+    expect(() => assertCredentialKey('../../x')).toThrow(InvalidArgumentError);
+    expect(() => assertCredentialKey(42)).toThrow(InvalidArgumentError);
+  });
+});

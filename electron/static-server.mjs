@@ -1,0 +1,83 @@
+// Serves the built renderer (dist/renderer) on loopback for the non-Electron
+// shells: Chromium in app mode, a plain browser, and the end-to-end tests.
+// Same CSP as Electron's app:// protocol. Plain JS so `npm start` needs no build of it.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self' http: https:",
+  "media-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+/** A marker path that tells a second `npm start` the port already serves Tongxin. */
+export const HEALTH_PATH = '/__tongxin';
+
+/**
+ * @param {string} root folder with index.html
+ * @param {number} port 0 for any free port
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export async function startStaticServer(root, port = 0, host = '127.0.0.1') {
+  const absRoot = path.resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === HEALTH_PATH) {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('tongxin');
+        return;
+      }
+      const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+      const file = path.resolve(absRoot, rel);
+      if (!file.startsWith(absRoot + path.sep)) {
+        res.writeHead(404).end();
+        return;
+      }
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      res.end(await readFile(file));
+    } catch {
+      res.writeHead(500).end();
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(undefined));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${host}:${actualPort}/`,
+    port: actualPort,
+    close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * What the composition root (main.ts) hands to features: storage ports, the
+ * OS bridge, a clock, and the app-wide reactive state (the center, the staff
+ * session). Features get them with useServices(); tests build them with fakes.
+ */
+import { inject, type InjectionKey } from 'vue';
+import type { TongxinBridge } from '../../../electron/contract';
+import type { DeviceStore, DocStore, InvalidStoredDoc } from '../storage/ports';
+import type { CenterState } from './center';
+import type { StaffSession } from '../features/staff/staffSession';
+
+export interface AppServices {
+  readonly docs: DocStore;
+  readonly device: DeviceStore;
+  readonly bridge: TongxinBridge;
+  readonly deviceId: string;
+  /** The device clock; injectable so tests can pin "today". */
+  readonly now: () => Date;
+  readonly center: CenterState;
+  readonly session: StaffSession;
+  /** Documents that failed their schema when read (listed for the admin). */
+  readonly invalidDocs: InvalidStoredDoc[];
+}
+
+export const SERVICES: InjectionKey<AppServices> = Symbol('services');
+
+export function useServices(): AppServices {
+  const s = inject(SERVICES);
+  if (!s) throw new Error('useServices() called outside the app');
+  return s;
+}

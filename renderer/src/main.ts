@@ -1,0 +1,61 @@
+/**
+ * Composition root: builds the storage adapters, the OS bridge and the
+ * app-wide state, hands them to the features, and mounts the app.
+ */
+import { createApp } from 'vue';
+import App from './App.vue';
+import './ui/theme.css';
+import { createAppI18n } from './i18n';
+import { createAppRouter } from './router';
+import { SERVICES, type AppServices } from './app/services';
+import { createCenterState } from './app/center';
+import { createStaffSession } from './features/staff/staffSession';
+import { openCenterDb } from './storage/pouch/createPouch';
+import { PouchDocStore } from './storage/pouch/PouchDocStore';
+import { DexieDeviceStore } from './storage/dexie/DexieDeviceStore';
+import { resolveBridge } from './bridge';
+import type { InvalidStoredDoc } from './storage/ports';
+
+const APP_VERSION = '0.1.0';
+
+async function boot(): Promise<void> {
+  performance.mark('tongxin:boot');
+  const device = new DexieDeviceStore();
+  const invalidDocs: InvalidStoredDoc[] = [];
+  const docs = new PouchDocStore(openCenterDb(), (bad) => {
+    if (!invalidDocs.some((d) => d.id === bad.id)) invalidDocs.push(bad);
+    console.warn('skipped invalid document', bad.id, bad.reason);
+  });
+  const settings = await device.getSettings();
+  const center = createCenterState(docs, device);
+  await center.reload();
+  const services: AppServices = {
+    docs,
+    device,
+    bridge: resolveBridge(device, APP_VERSION),
+    deviceId: settings.deviceId,
+    now: () => new Date(),
+    center,
+    session: createStaffSession(device),
+    invalidDocs,
+  };
+  const i18n = createAppI18n(settings.locale);
+  document.documentElement.lang = settings.locale;
+  const router = createAppRouter(services);
+  const app = createApp(App);
+  app.provide(SERVICES, services);
+  app.use(i18n).use(router);
+  await router.isReady();
+  app.mount('#app');
+  if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
+}
+
+boot().catch((e: unknown) => {
+  // Nothing else can render: say so in both languages instead of a blank screen.
+  const message = e instanceof Error ? e.message : String(e);
+  document.body.innerHTML = '';
+  const p = document.createElement('pre');
+  p.style.cssText = 'padding:32px;font-size:18px;white-space:pre-wrap';
+  p.textContent = `童心无法启动 / Tongxin could not start:\n${message}`;
+  document.body.append(p);
+});

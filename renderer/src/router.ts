@@ -1,0 +1,37 @@
+import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import type { AppServices } from './app/services';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Needs an unlocked staff session. */
+    staff?: boolean;
+  }
+}
+
+/**
+ * Hash history: the same bundle works from app://, from a loopback server and
+ * from the test server with no rewrite rules. Guards: no center → setup;
+ * a center → never setup again; staff pages → unlock first.
+ */
+export function createAppRouter(services: AppServices): Router {
+  const router = createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', redirect: '/kiosk' },
+      { path: '/setup', component: () => import('./features/setup/SetupPage.vue') },
+      { path: '/kiosk', component: () => import('./features/kiosk/KioskHome.vue') },
+      { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
+      { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
+      { path: '/staff/:section', component: () => import('./features/staff/StaffSection.vue'), meta: { staff: true } },
+      { path: '/:pathMatch(.*)*', redirect: '/kiosk' },
+    ],
+  });
+  router.beforeEach((to) => {
+    const hasCenter = services.center.current.value !== null;
+    if (!hasCenter && to.path !== '/setup') return { path: '/setup', query: to.query };
+    if (hasCenter && to.path === '/setup') return '/kiosk';
+    if (to.meta.staff && !services.session.staff.value) return { path: '/unlock', query: { next: to.fullPath } };
+    return true;
+  });
+  return router;
+}

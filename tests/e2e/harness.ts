@@ -1,0 +1,90 @@
+/**
+ * End-to-end harness. Starts: a static server for dist/renderer on a free
+ * loopback port, and headless Chromium (/usr/bin/chromium, Debian's package)
+ * with a fresh profile directory, driven by playwright-core. Nothing else.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { startStaticServer } from '../../electron/static-server.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Kiosk {
+  readonly url: string;
+  readonly profileDir: string;
+  context: BrowserContext;
+  page: Page;
+  /** Closes Chromium and opens it again on the same profile (a restarted kiosk). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+  screenshot(name: string): Promise<string>;
+}
+
+export async function openKiosk(options: { profileDir?: string } = {}): Promise<Kiosk> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
+  const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
+  const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
+  const launch = () =>
+    chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1366, height: 768 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+  const attach = (page: Page) => {
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+  };
+  let context = await launch();
+  let page = context.pages()[0] ?? (await context.newPage());
+  attach(page);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const kiosk: Kiosk = {
+    url: server.url,
+    profileDir,
+    context,
+    page,
+    async restart() {
+      await kiosk.context.close();
+      context = await launch();
+      page = context.pages()[0] ?? (await context.newPage());
+      attach(page);
+      kiosk.context = context;
+      kiosk.page = page;
+    },
+    async close() {
+      await kiosk.context.close();
+      await server.close();
+      if (!options.profileDir) await rm(profileDir, { recursive: true, force: true });
+    },
+    async screenshot(name) {
+      const file = path.join(SCREENSHOTS, `${name}.png`);
+      await kiosk.page.screenshot({ path: file });
+      return file;
+    },
+  };
+  return kiosk;
+}
+
+/** Types a PIN on the on-screen pad and confirms. */
+export async function typePin(page: Page, pin: string): Promise<void> {
+  for (const d of pin) await page.click(`.pinpad [data-key="${d}"]`);
+  await page.click('.pinpad [data-key="ok"]');
+}
