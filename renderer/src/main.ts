@@ -9,6 +9,7 @@ import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
+import { createRosterState } from './app/roster';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -37,6 +38,7 @@ async function boot(): Promise<void> {
     now: () => new Date(),
     center,
     session: createStaffSession(device),
+    roster: createRosterState(docs),
     invalidDocs,
   };
   const i18n = createAppI18n(settings.locale);

@@ -236,6 +236,37 @@ export const activityDoc = z.object({
 });
 export type ActivityDoc = z.infer<typeof activityDoc>;
 
+export const FOLLOWUP_REASONS = ['talk-request', 'safety-item', 'screening-attention', 'staff-concern', 'continuity'] as const;
+export const FOLLOWUP_STATUSES = ['open', 'in-progress', 'closed'] as const;
+
+/**
+ * Something a staff member must follow up about one child. Opened by the
+ * child's "I'd like to talk to a teacher", a screening safety item or result,
+ * a staff concern or a continuity prompt. `urgent` follow-ups show the
+ * same-day pathway and stay pinned until acknowledged.
+ */
+export const followupDoc = z.object({
+  ...base,
+  type: z.literal('followup'),
+  childId: ulidString,
+  reason: z.enum(FOLLOWUP_REASONS),
+  urgent: z.boolean(),
+  /** The document that opened it (a mood check-in, a screening), when there is one. */
+  sourceId: z.string().max(120).nullable(),
+  openedAt: isoDateTime,
+  dueOn: isoDate,
+  status: z.enum(FOLLOWUP_STATUSES),
+  ownerStaffId: ulidString.nullable(),
+  acknowledgedAt: isoDateTime.nullable(),
+  actions: z
+    .array(z.object({ at: isoDateTime, staffId: ulidString, kind: shortText, note: longText }))
+    .max(200),
+  closedAt: isoDateTime.nullable(),
+  closeReason: shortText,
+  snapshot: childSnapshot,
+});
+export type FollowupDoc = z.infer<typeof followupDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   centerDoc,
   childDoc,
@@ -246,6 +277,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   dayDoc,
   moodDoc,
   activityDoc,
+  followupDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -260,6 +292,7 @@ export const schemasByType = {
   day: dayDoc,
   mood: moodDoc,
   activity: activityDoc,
+  followup: followupDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

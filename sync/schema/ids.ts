@@ -12,6 +12,7 @@
  *   day:<yyyy-mm-dd>                        whether the session took place that day
  *   mood:<yyyy-mm-dd>:<moment>:<childUlid>  one mood check-in per child, day and moment
  *   activity:<ulid>                         a service session
+ *   followup:<ulid>                         something staff must follow up
  *
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
@@ -66,6 +67,7 @@ export const ids = {
   mood: (date: string, moment: MoodMoment, childId: string) =>
     (assertDate(date), assertUlid(childId), `mood:${date}:${moment}:${childId}`),
   activity: (activityId: string) => (assertUlid(activityId), `activity:${activityId}`),
+  followup: (followupId: string) => (assertUlid(followupId), `followup:${followupId}`),
 } as const;
 
 /** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */

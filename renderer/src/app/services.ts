@@ -7,6 +7,7 @@ import { inject, type InjectionKey } from 'vue';
 import type { TongxinBridge } from '../../../electron/contract';
 import type { DeviceStore, DocStore, InvalidStoredDoc } from '../storage/ports';
 import type { CenterState } from './center';
+import type { RosterState } from './roster';
 import type { StaffSession } from '../features/staff/staffSession';
 
 export interface AppServices {
@@ -18,6 +19,7 @@ export interface AppServices {
   readonly now: () => Date;
   readonly center: CenterState;
   readonly session: StaffSession;
+  readonly roster: RosterState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

@@ -45,6 +45,11 @@ export interface DocStore {
    * document (or null) and returns the new one, or null to write nothing.
    */
   update<K extends DocType>(type: K, id: string, change: (current: DocOf<K> | null) => DocOf<K> | null): Promise<DocOf<K> | null>;
+  /**
+   * Deletes a document, keeping `type` and `centerId` on the tombstone so the
+   * county copy learns of the delete (DESIGN.md). No-op when it does not exist.
+   */
+  remove(type: DocType, id: string): Promise<void>;
   /** Validates every document first and writes none if any is invalid; new documents only. */
   bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult>;
   /** Subscribes to changes of any document (local writes and replication alike). Returns an unsubscribe. */

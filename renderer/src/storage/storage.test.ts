@@ -51,6 +51,16 @@ function suite(name: string, make: () => { store: DocStore; invalid: InvalidStor
       expect(res).toEqual({ written: 2, failed: [] });
     });
 
+    it('removes a document', async () => {
+      const { store } = make();
+      await store.put(day('2026-11-05'));
+      await store.remove('day', 'day:2026-11-05');
+      expect(await store.get('day', 'day:2026-11-05')).toBeNull();
+      await store.remove('day', 'day:2026-11-05');
+      // A new document can take the id again.
+      expect((await store.put(day('2026-11-05'))).held).toBe(true);
+    });
+
     it('notifies listeners of changes', async () => {
       const { store } = make();
       const seen: string[] = [];
@@ -82,6 +92,19 @@ describe('PouchDocStore reading what it did not write', () => {
     expect(invalid).toHaveLength(1);
     expect(invalid[0]?.id).toBe('day:2026-11-03');
     await expect(store.get('day', 'day:2026-11-03')).rejects.toThrow(InvalidDocumentError);
+  });
+});
+
+describe('PouchDocStore tombstones', () => {
+  it('keep type and centerId so the county selector sees the delete', async () => {
+    const raw = openCenterDb(`test-tomb-${Date.now()}`);
+    const store = new PouchDocStore(raw);
+    await store.put(day('2026-11-06'));
+    await store.remove('day', 'day:2026-11-06');
+    const changes = await raw.changes({ include_docs: true, since: 0 });
+    const tomb = changes.results.find((r) => r.id === 'day:2026-11-06');
+    expect(tomb?.deleted).toBe(true);
+    expect(tomb?.doc).toMatchObject({ _deleted: true, type: 'day', centerId: 'qingshan' });
   });
 });
 

@@ -87,7 +87,8 @@ export async function createCenter(p: Ports, input: SetupInput): Promise<CenterD
 
 export const DEMO_CENTER_ID = 'demo-qingshan';
 export const DEMO_CHILDREN = 120;
-/** A term: sixteen weeks up to today. */
+export const DEMO_SEED = 20261129;
+/** A term: sixteen weeks of history ending yesterday, so today starts fresh. */
 export const DEMO_WEEKS = 16;
 const CHUNK = 1000;
 
@@ -96,10 +97,10 @@ export async function loadDemoCenter(p: Ports, onProgress: (done: number, total:
   const today = localDate(p.now());
   const demo = generateDemoCenter({
     centerId: DEMO_CENTER_ID,
-    seed: 20261129,
+    seed: DEMO_SEED,
     children: DEMO_CHILDREN,
     from: addDays(today, -7 * DEMO_WEEKS),
-    to: today,
+    to: addDays(today, -1),
     deviceId: p.deviceId,
     pinHash: await hashPin(DEMO_PIN),
   });

@@ -37,6 +37,9 @@ export class MemoryDocStore implements DocStore {
     if (next === null) return current;
     return this.put({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) } as DocOf<K>);
   }
+  async remove(_type: DocType, id: string): Promise<void> {
+    if (this.docs.delete(id)) this.emit([id]);
+  }
   async bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult> {
     const problems: string[] = [];
     for (const d of docs) {

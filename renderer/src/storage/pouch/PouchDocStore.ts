@@ -87,6 +87,19 @@ export class PouchDocStore implements DocStore {
     }
   }
 
+  async remove(type: DocType, id: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(type, id);
+      if (!current) return;
+      try {
+        await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
+        return;
+      } catch (e) {
+        if (asPouchError(e).status !== 409 || attempt >= UPDATE_RETRIES) throw e;
+      }
+    }
+  }
+
   async bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult> {
     const problems: string[] = [];
     for (const d of docs) {

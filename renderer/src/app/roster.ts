@@ -1,0 +1,78 @@
+/**
+ * The center's children, joined with their private records and consent
+ * events, kept in memory for the kiosk grid, the register and search. Loaded
+ * once, then reloaded (debounced) when a child, private record or consent
+ * changes — locally or by replication.
+ */
+import { shallowRef, type ShallowRef } from 'vue';
+import type { ChildDoc, ChildPrivateDoc, ConsentDoc } from '@sync/schema/documents';
+import { PRIVATE_PREFIX } from '@sync/schema/ids';
+import { indexEntry, type SearchEntry } from '@/domain/search';
+import { childIdOf } from '@/domain/events';
+import type { DocStore } from '../storage/ports';
+
+export interface RosterEntry {
+  readonly childId: string;
+  readonly child: ChildDoc;
+  /** Null when the private record is missing (e.g. not yet replicated): the UI shows a placeholder name. */
+  readonly priv: ChildPrivateDoc | null;
+  readonly consents: readonly ConsentDoc[];
+  readonly search: SearchEntry;
+}
+
+export async function loadRoster(docs: DocStore): Promise<RosterEntry[]> {
+  const [children, privates, consents] = await Promise.all([
+    docs.list('child', 'child:'),
+    docs.list('childPrivate', `${PRIVATE_PREFIX}child:`),
+    docs.list('consent', 'consent:'),
+  ]);
+  const privById = new Map(privates.map((p) => [p.childId, p]));
+  const consentsById = new Map<string, ConsentDoc[]>();
+  for (const c of consents) {
+    const list = consentsById.get(c.childId);
+    if (list) list.push(c);
+    else consentsById.set(c.childId, [c]);
+  }
+  return children
+    .map((child) => {
+      const childId = childIdOf(child);
+      const priv = privById.get(childId) ?? null;
+      const name = priv?.fullName ?? '?';
+      return { childId, child, priv, consents: consentsById.get(childId) ?? [], search: indexEntry(childId, name, priv?.displayName ?? name, child.grade) };
+    })
+    .sort((a, b) => a.child.grade - b.child.grade || a.search.spelled.localeCompare(b.search.spelled));
+}
+
+export interface RosterState {
+  readonly entries: ShallowRef<readonly RosterEntry[]>;
+  readonly loaded: ShallowRef<boolean>;
+  reload(): Promise<void>;
+  byId(childId: string): RosterEntry | undefined;
+}
+
+const WATCHED = ['child:', `${PRIVATE_PREFIX}child:`, 'consent:'];
+const DEBOUNCE_MS = 150;
+
+export function createRosterState(docs: DocStore): RosterState {
+  const entries = shallowRef<readonly RosterEntry[]>([]);
+  const loaded = shallowRef(false);
+  let index = new Map<string, RosterEntry>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const state: RosterState = {
+    entries,
+    loaded,
+    async reload() {
+      const next = await loadRoster(docs);
+      index = new Map(next.map((e) => [e.childId, e]));
+      entries.value = next;
+      loaded.value = true;
+    },
+    byId: (childId) => index.get(childId),
+  };
+  docs.onChange((changed) => {
+    if (!changed.some((id) => WATCHED.some((p) => id.startsWith(p)))) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void state.reload(), DEBOUNCE_MS);
+  });
+  return state;
+}

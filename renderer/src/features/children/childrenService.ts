@@ -1,0 +1,159 @@
+/**
+ * Adding, editing and archiving children, and recording consent. A child is
+ * two documents: the pseudonymous profile (`child:`) that events refer to and
+ * county statistics can use, and the private record (`private:child:`) with
+ * names, guardians, photo and picture code, which never leaves the center.
+ */
+import type { ChildDoc, ChildPrivateDoc, ConsentDoc, Guardian } from '@sync/schema/documents';
+import { SCHEMA_VERSION } from '@sync/schema/documents';
+import { ids, newUlid } from '@sync/schema/ids';
+import type { AvatarAnimal, Caregiver, ChildGroup, ConsentMethod, ConsentScope, Gender, Picture, Relation } from '@sync/schema/vocab';
+import { AVATAR_ANIMALS, PICTURES } from '@sync/schema/vocab';
+import { periodOn, withPeriod } from '@/domain/child';
+import { localDate } from '@/domain/dates';
+import type { DocStore } from '../../storage/ports';
+import type { RosterEntry } from '../../app/roster';
+
+export interface ChildForm {
+  fullName: string;
+  displayName: string;
+  gender: Gender;
+  birthMonth: string;
+  grade: number;
+  school: string;
+  group: ChildGroup;
+  caregiver: Caregiver;
+  parentsWorkIn: string;
+  /** When the current group/caregiver began; used when it changes. */
+  situationFrom: string;
+  surrogateParentStaffId: string | null;
+  enrolledOn: string;
+  avatarAnimal: AvatarAnimal;
+  avatarColor: string;
+  pictureCode: Picture[];
+  guardians: Guardian[];
+  address: string;
+}
+
+export type ChildFormErrors = Partial<Record<keyof ChildForm, string>>;
+
+export const AVATAR_COLORS = ['#e57373', '#f06292', '#ba68c8', '#7986cb', '#4fc3f7', '#4db6ac', '#81c784', '#dce775', '#ffb74d', '#a1887f'] as const;
+
+function pick<T>(items: readonly T[]): T {
+  return items[crypto.getRandomValues(new Uint32Array(1))[0]! % items.length]!;
+}
+
+export function randomPictureCode(length = 3): Picture[] {
+  return Array.from({ length }, () => pick(PICTURES));
+}
+
+export function emptyChildForm(today: string): ChildForm {
+  return {
+    fullName: '', displayName: '', gender: 'female', birthMonth: '', grade: 1, school: '', group: 'left-behind-both-away', caregiver: 'grandparent',
+    parentsWorkIn: '', situationFrom: today, surrogateParentStaffId: null, enrolledOn: today, avatarAnimal: pick(AVATAR_ANIMALS),
+    avatarColor: pick(AVATAR_COLORS), pictureCode: randomPictureCode(), guardians: [], address: '',
+  };
+}
+
+export function formFromEntry(entry: RosterEntry, today: string): ChildForm {
+  const period = periodOn(entry.child.groupHistory, today);
+  return {
+    fullName: entry.priv?.fullName ?? '', displayName: entry.priv?.displayName ?? '', gender: entry.child.gender, birthMonth: entry.child.birthMonth,
+    grade: entry.child.grade, school: entry.child.school, group: period.group, caregiver: period.caregiver, parentsWorkIn: period.parentsWorkIn ?? '',
+    situationFrom: today, surrogateParentStaffId: entry.child.surrogateParentStaffId, enrolledOn: entry.child.enrolledOn,
+    avatarAnimal: entry.child.avatar.animal, avatarColor: entry.child.avatar.color, pictureCode: [...(entry.priv?.pictureCode ?? randomPictureCode())],
+    guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g })), address: entry.priv?.address ?? '',
+  };
+}
+
+/** i18n keys under children.errors, by field. */
+export function validateChildForm(f: ChildForm, today: string): ChildFormErrors {
+  const e: ChildFormErrors = {};
+  if (!f.fullName.trim()) e.fullName = 'nameRequired';
+  if (f.displayName.trim().length > 20) e.displayName = 'displayTooLong';
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(f.birthMonth)) e.birthMonth = 'birthMonth';
+  else if (f.birthMonth > today.slice(0, 7)) e.birthMonth = 'birthFuture';
+  if (!Number.isInteger(f.grade) || f.grade < 0 || f.grade > 12) e.grade = 'grade';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.enrolledOn)) e.enrolledOn = 'date';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.situationFrom)) e.situationFrom = 'date';
+  if (f.pictureCode.length < 2 || f.pictureCode.length > 6) e.pictureCode = 'pictureCode';
+  if (f.guardians.some((g) => !g.name.trim())) e.guardians = 'guardianName';
+  else if (f.guardians.some((g) => g.phone.trim() && !/^[\d+\-\s()]{5,20}$/.test(g.phone.trim()))) e.guardians = 'guardianPhone';
+  return e;
+}
+
+interface Ports {
+  readonly docs: DocStore;
+  readonly deviceId: string;
+  readonly now: () => Date;
+}
+
+/**
+ * Creates a child (entry null) or updates one. A change of group or caregiver
+ * becomes a new period in the history from `situationFrom`; earlier events
+ * keep the situation they were recorded with.
+ * @throws Error when the form is invalid.
+ */
+export async function saveChild(p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null): Promise<string> {
+  const at = p.now().toISOString();
+  const today = localDate(p.now());
+  const problems = validateChildForm(form, today);
+  if (Object.keys(problems).length > 0) throw new Error(`invalid child: ${Object.keys(problems).join(', ')}`);
+  const childId = entry?.childId ?? newUlid();
+  const meta = (existing: { createdAt: string; _rev?: string | undefined } | null) => ({
+    centerId, schemaVersion: SCHEMA_VERSION, deviceId: p.deviceId, createdAt: existing?.createdAt ?? at, updatedAt: at,
+    ...(existing?._rev ? { _rev: existing._rev } : {}),
+  });
+  const period = { from: form.situationFrom, group: form.group, caregiver: form.caregiver, ...(form.parentsWorkIn.trim() ? { parentsWorkIn: form.parentsWorkIn.trim() } : {}) };
+  let history = entry?.child.groupHistory ?? [{ ...period, from: form.enrolledOn < form.situationFrom ? form.enrolledOn : form.situationFrom }];
+  if (entry) {
+    const current = periodOn(history, form.situationFrom);
+    if (current.group !== period.group || current.caregiver !== period.caregiver || (current.parentsWorkIn ?? '') !== (period.parentsWorkIn ?? '')) history = withPeriod(history, period);
+  }
+  const child: ChildDoc = {
+    _id: ids.child(childId), type: 'child', ...meta(entry?.child ?? null),
+    birthMonth: form.birthMonth, gender: form.gender, grade: form.grade, school: form.school.trim(), groupHistory: history,
+    surrogateParentStaffId: form.surrogateParentStaffId, enrolledOn: form.enrolledOn, leftOn: entry?.child.leftOn ?? null,
+    archived: entry?.child.archived ?? false, avatar: { animal: form.avatarAnimal, color: form.avatarColor },
+  };
+  const priv: ChildPrivateDoc = {
+    _id: ids.childPrivate(childId), type: 'childPrivate', ...meta(entry?.priv ?? null), childId,
+    fullName: form.fullName.trim(), displayName: (form.displayName.trim() || form.fullName.trim()).slice(0, 20),
+    guardians: form.guardians.map((g) => ({ ...g, name: g.name.trim(), phone: g.phone.trim() })), address: form.address.trim(),
+    photo: entry?.priv?.photo ?? null, pictureCode: form.pictureCode,
+  };
+  await p.docs.put(child);
+  await p.docs.put(priv);
+  return childId;
+}
+
+/** Archives (the child left the center) or restores a child. Nothing is deleted: history stays. */
+export async function setArchived(p: Ports, entry: RosterEntry, archived: boolean): Promise<void> {
+  const today = localDate(p.now());
+  await p.docs.update('child', entry.child._id, (c) =>
+    c ? { ...c, archived, leftOn: archived ? today : null, updatedAt: p.now().toISOString(), deviceId: p.deviceId } : null,
+  );
+}
+
+export interface ConsentInput {
+  action: 'grant' | 'withdraw';
+  scopes: ConsentScope[];
+  relation: Relation;
+  isLegalGuardian: boolean;
+  method: ConsentMethod;
+  effectiveOn: string;
+  note: string;
+}
+
+/** Appends a consent event (consent is never edited, only granted or withdrawn again). */
+export async function recordConsent(p: Ports, entry: RosterEntry, staffId: string, input: ConsentInput): Promise<ConsentDoc> {
+  if (input.scopes.length === 0) throw new Error('choose at least one purpose');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveOn)) throw new Error('date');
+  const at = p.now().toISOString();
+  return p.docs.put({
+    _id: ids.consent(entry.childId, newUlid()), type: 'consent', centerId: entry.child.centerId, schemaVersion: SCHEMA_VERSION,
+    createdAt: at, updatedAt: at, deviceId: p.deviceId, childId: entry.childId, action: input.action, scopes: input.scopes,
+    givenBy: { relation: input.relation, isLegalGuardian: input.isLegalGuardian }, method: input.method, effectiveOn: input.effectiveOn,
+    recordedByStaffId: staffId.replace(/^staff:/, ''), note: input.note.trim(),
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * What the kiosk writes when a child checks in or out, answers the mood
+ * question or asks to talk — and how a mistaken tap is undone. Every write is
+ * a read-modify-write on a deterministic id (see sync/schema/ids.ts), so two
+ * kiosks of one center converge instead of duplicating.
+ */
+import type { AttendanceDoc, FollowupDoc, MoodDoc } from '@sync/schema/documents';
+import { ids } from '@sync/schema/ids';
+import type { MoodMoment } from '@sync/schema/vocab';
+import { localDate } from '@/domain/dates';
+import { checkIn, checkOut, moodCheckIn, openFollowup, type EventContext } from '@/domain/events';
+import type { DocStore } from '../../storage/ports';
+import type { RosterEntry } from '../../app/roster';
+
+export interface KioskPorts {
+  readonly docs: DocStore;
+  readonly deviceId: string;
+  readonly now: () => Date;
+}
+
+export type KioskAction = 'check-in' | 'check-out';
+
+/** What a child's action changed, enough to undo it. */
+export interface UndoToken {
+  readonly attendanceId: string;
+  /** The attendance document before the action (null: there was none). */
+  readonly before: AttendanceDoc | null;
+  readonly at: string;
+  moodId: string | null;
+}
+
+function context(p: KioskPorts, centerId: string): EventContext {
+  const now = p.now();
+  return { centerId, deviceId: p.deviceId, at: now.toISOString(), date: localDate(now) };
+}
+
+/** @throws ConsentRequiredError without attendance consent (nothing is written). */
+export async function recordKioskAction(p: KioskPorts, entry: RosterEntry, action: KioskAction): Promise<{ saved: AttendanceDoc; undo: UndoToken }> {
+  const ctx = context(p, entry.child.centerId);
+  const id = ids.attendance(ctx.date, entry.childId);
+  let before: AttendanceDoc | null = null;
+  const saved = await p.docs.update('attendance', id, (current) => {
+    before = current;
+    return action === 'check-in' ? checkIn(current, entry, ctx, 'kiosk') : checkOut(current, entry, ctx, current?.pickedUpBy ?? null, 'kiosk');
+  });
+  return { saved: saved!, undo: { attendanceId: id, before, at: ctx.at, moodId: null } };
+}
+
+/** Saves the mood answer (and opens a follow-up when the child asks to talk). */
+export async function recordMood(
+  p: KioskPorts,
+  entry: RosterEntry,
+  moment: MoodMoment,
+  face: number | null,
+  wantsTalk: boolean,
+): Promise<{ mood: MoodDoc | null; followup: FollowupDoc | null }> {
+  const ctx = context(p, entry.child.centerId);
+  const id = ids.mood(ctx.date, moment, entry.childId);
+  const mood = await p.docs.update('mood', id, (current) => moodCheckIn(entry, ctx, moment, face, wantsTalk, current));
+  const followup = wantsTalk ? await p.docs.put(openFollowup(entry, ctx, 'talk-request', false, id, ctx.date)) : null;
+  return { mood, followup };
+}
+
+/** A child asking to talk without checking in: always possible, no consent needed to be heard. */
+export async function recordTalkRequest(p: KioskPorts, entry: RosterEntry): Promise<FollowupDoc> {
+  const ctx = context(p, entry.child.centerId);
+  return p.docs.put(openFollowup(entry, ctx, 'talk-request', false, null, ctx.date));
+}
+
+/**
+ * Restores the attendance document as it was before the action and removes
+ * the mood answer given in the same visit. A talk request is deliberately
+ * not undone: if a child asked for help, staff should still hear of it.
+ */
+export async function undoKioskAction(p: KioskPorts, token: UndoToken): Promise<void> {
+  const before = token.before;
+  if (before === null) await p.docs.remove('attendance', token.attendanceId);
+  else
+    await p.docs.update('attendance', token.attendanceId, (current) => ({
+      ...before,
+      ...(current?._rev ? { _rev: current._rev } : {}),
+      updatedAt: p.now().toISOString(),
+      deviceId: p.deviceId,
+    }));
+  if (token.moodId) await p.docs.remove('mood', token.moodId);
+}
+
+/**
+ * When a child comes back within a minute of its own kiosk action, the undo
+ * it may still make: a check-out is reopened; a check-in that created the day's
+ * record is withdrawn. Returns null when there is nothing the child may undo.
+ */
+export function recentUndoToken(attendance: AttendanceDoc | null, now: number, undoMs: number): UndoToken | null {
+  if (!attendance || attendance.source !== 'kiosk') return null;
+  const recent = (at: string | null) => at !== null && now - Date.parse(at) <= undoMs;
+  if (recent(attendance.checkOutAt))
+    return { attendanceId: attendance._id, before: { ...attendance, checkOutAt: null, pickedUpBy: null }, at: attendance.checkOutAt!, moodId: null };
+  if (recent(attendance.checkInAt) && attendance.checkOutAt === null && attendance.createdAt === attendance.checkInAt)
+    return { attendanceId: attendance._id, before: null, at: attendance.checkInAt!, moodId: ids.mood(attendance.date, 'check-in', attendance.childId) };
+  return null;
+}
