@@ -23,6 +23,7 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/kiosk/:mode(checkin|checkout|talk)', component: () => import('./features/kiosk/KioskCheckin.vue') },
       { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
       { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
+      { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
       { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
       { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },

@@ -67,6 +67,15 @@ export default {
     scope: { attendance: 'Attendance', mood: 'Mood check-ins', screening: 'Screenings', 'county-stats': 'De-identified county statistics' },
     method: { paper: 'Signed paper', phone: 'Phone', message: 'Text / WeChat', 'in-person': 'In person' },
   },
+  register: {
+    title: "Today's register", date: 'Date', markAll: 'All present', markAllDone: '{n} marked present', withoutConsent: '{n} without attendance consent were not marked',
+    notHeld: 'No session today', held: 'Session held', notHeldBanner: 'Recorded as no session: {reason}', reason: 'Reason (e.g. storm, exams)',
+    print: 'Print sign-in sheet', export: 'Export sign-in sheet', late: 'Late', checkOut: 'Check out', pickedUpBy: 'Picked up by', confirmOut: 'Confirm', clear: 'Clear',
+    pickupRequired: '{name} is young: choose who picked them up', noConsent: 'No attendance consent', checkedIn: 'in {time}', checkedOut: 'out {time}',
+    counts: 'Present {present} · Absent {absent} · Excused {excused} · Not marked {unmarked} · Late {late}', sheetTitle: '{center} sign-in sheet {date}', signature: 'Guardian signature',
+    status: { present: 'Present', absent: 'Absent', excused: 'Excused', unmarked: 'Not marked' },
+    csv: { name: 'Name', grade: 'Grade', status: 'Attendance', late: 'Late', checkIn: 'Checked in', checkOut: 'Checked out', pickedUpBy: 'Picked up by' },
+  },
   unlock: {
     title: 'Staff sign-in', chooseStaff: 'Choose your name', enterPin: '{name}, enter your PIN', wrongPin: 'Wrong PIN: {n} tries left',
     wrongPinLocked: 'Wrong PIN. Wait {time} before trying again', locked: 'Too many wrong PINs. Wait {time} before trying again', checking: 'Checking…',

@@ -67,6 +67,15 @@ export default {
     scope: { attendance: '考勤签到', mood: '心情记录', screening: '心理筛查', 'county-stats': '县级匿名统计' },
     method: { paper: '纸质签字', phone: '电话', message: '短信 / 微信', 'in-person': '当面口头' },
   },
+  register: {
+    title: '今日点名', date: '日期', markAll: '全部到', markAllDone: '已标记 {n} 人到', withoutConsent: '{n} 人没有考勤同意书，未标记',
+    notHeld: '今天没开课', held: '恢复开课', notHeldBanner: '这一天登记为没开课：{reason}', reason: '原因（如 暴雨、考试周）',
+    print: '打印签到表', export: '导出签到表', late: '迟到', checkOut: '签退', pickedUpBy: '谁来接', confirmOut: '确认签退', clear: '清除',
+    pickupRequired: '{name} 年龄较小，请选择谁来接', noConsent: '没有考勤同意书', checkedIn: '{time} 到', checkedOut: '{time} 走',
+    counts: '到 {present} · 缺 {absent} · 请假 {excused} · 未点名 {unmarked} · 迟到 {late}', sheetTitle: '{center} 签到表 {date}', signature: '家长签字',
+    status: { present: '到', absent: '缺', excused: '请假', unmarked: '未点名' },
+    csv: { name: '姓名', grade: '年级', status: '出勤', late: '迟到', checkIn: '签到时间', checkOut: '签退时间', pickedUpBy: '接送人' },
+  },
   unlock: {
     title: '老师入口', chooseStaff: '请选择你的名字', enterPin: '{name}，请输入 PIN', wrongPin: 'PIN 不对，还可以再试 {n} 次',
     wrongPinLocked: 'PIN 不对。请等 {time} 后再试', locked: '输错次数太多，请等 {time} 后再试', checking: '正在核对…',

@@ -1,0 +1,128 @@
+/**
+ * The staff register for one day: "mark all present" then exceptions, late
+ * arrivals, check-out with who picked the child up, and "the session did not
+ * take place" (a `day` document, distinct from "not marked").
+ */
+import type { AttendanceDoc, DayDoc } from '@sync/schema/documents';
+import { SCHEMA_VERSION } from '@sync/schema/documents';
+import { ids } from '@sync/schema/ids';
+import type { AttendanceStatus, Relation } from '@sync/schema/vocab';
+import { consentOn } from '@/domain/consent';
+import { checkOut, mark, pickupRequired, type EventContext } from '@/domain/events';
+import type { DocStore } from '../../storage/ports';
+import type { RosterEntry } from '../../app/roster';
+
+interface Ports {
+  readonly docs: DocStore;
+  readonly deviceId: string;
+  readonly now: () => Date;
+}
+
+export interface RegisterDay {
+  readonly date: string;
+  readonly attendance: ReadonlyMap<string, AttendanceDoc>;
+  readonly day: DayDoc | null;
+}
+
+export async function loadRegisterDay(docs: DocStore, date: string): Promise<RegisterDay> {
+  const [attendance, day] = await Promise.all([docs.list('attendance', `att:${date}:`), docs.get('day', ids.day(date))]);
+  return { date, attendance: new Map(attendance.map((a) => [a.childId, a])), day };
+}
+
+/** Children on the register for `date`: enrolled by then, not left or archived before it. */
+export function registerChildren(entries: readonly RosterEntry[], date: string): RosterEntry[] {
+  return entries.filter((e) => e.child.enrolledOn <= date && !(e.child.leftOn !== null && e.child.leftOn <= date) && !(e.child.archived && e.child.leftOn === null));
+}
+
+function ctx(p: Ports, centerId: string, date: string): EventContext {
+  return { centerId, deviceId: p.deviceId, at: p.now().toISOString(), date };
+}
+
+export interface MarkAllResult {
+  readonly marked: number;
+  /** Children left unmarked because no attendance consent is recorded. */
+  readonly withoutConsent: number;
+}
+
+/** Marks every child not yet marked as present; exceptions already made are kept. */
+export async function markAllPresent(p: Ports, entries: readonly RosterEntry[], day: RegisterDay): Promise<MarkAllResult> {
+  const todo = registerChildren(entries, day.date).filter((e) => !day.attendance.has(e.childId));
+  const allowed = todo.filter((e) => consentOn(e.consents, day.date).attendance);
+  const docs = allowed.map((e) => mark(null, e, ctx(p, e.child.centerId, day.date), 'present', false));
+  if (docs.length > 0) {
+    const res = await p.docs.bulkCreate(docs);
+    // A kiosk may have created some of these meanwhile: those keep the kiosk's record.
+    return { marked: res.written, withoutConsent: todo.length - allowed.length };
+  }
+  return { marked: 0, withoutConsent: todo.length - allowed.length };
+}
+
+export async function setMark(p: Ports, entry: RosterEntry, date: string, status: AttendanceStatus, late: boolean): Promise<AttendanceDoc | null> {
+  return p.docs.update('attendance', ids.attendance(date, entry.childId), (current) => mark(current, entry, ctx(p, entry.child.centerId, date), status, late));
+}
+
+export class PickupRequiredError extends Error {
+  override name = 'PickupRequiredError';
+}
+
+/** @throws PickupRequiredError when the center requires a pick-up for this child and none is given. */
+export async function registerCheckOut(p: Ports, entry: RosterEntry, date: string, pickedUpBy: Relation | null, underAge: number): Promise<AttendanceDoc | null> {
+  if (pickedUpBy === null && pickupRequired(entry.child, date, underAge)) throw new PickupRequiredError('who picked the child up is required');
+  return p.docs.update('attendance', ids.attendance(date, entry.childId), (current) => checkOut(current, entry, ctx(p, entry.child.centerId, date), pickedUpBy, 'register'));
+}
+
+/** Staff correction: the child was not here after all (removes the day's record). */
+export async function clearMark(p: Ports, entry: RosterEntry, date: string): Promise<void> {
+  await p.docs.remove('attendance', ids.attendance(date, entry.childId));
+}
+
+export async function setSessionHeld(p: Ports, centerId: string, date: string, held: boolean, reason: string): Promise<DayDoc | null> {
+  const at = p.now().toISOString();
+  return p.docs.update('day', ids.day(date), (current) => ({
+    _id: ids.day(date), type: 'day', centerId, schemaVersion: SCHEMA_VERSION, createdAt: current?.createdAt ?? at, updatedAt: at, deviceId: p.deviceId,
+    date, held, reason: held ? '' : reason.trim(),
+  }));
+}
+
+export interface RegisterCounts {
+  readonly present: number;
+  readonly absent: number;
+  readonly excused: number;
+  readonly unmarked: number;
+  readonly late: number;
+}
+
+export function countRegister(entries: readonly RosterEntry[], day: RegisterDay): RegisterCounts {
+  const counts = { present: 0, absent: 0, excused: 0, unmarked: 0, late: 0 };
+  for (const e of registerChildren(entries, day.date)) {
+    const a = day.attendance.get(e.childId);
+    if (!a) counts.unmarked++;
+    else {
+      counts[a.status]++;
+      if (a.late) counts.late++;
+    }
+  }
+  return counts;
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** The daily sign-in sheet (签到表) as CSV with a BOM so Excel opens it as UTF-8. */
+export function signInSheetCsv(entries: readonly RosterEntry[], day: RegisterDay, label: (key: string) => string, time: (iso: string | null) => string): string {
+  const header = ['name', 'grade', 'status', 'late', 'checkIn', 'checkOut', 'pickedUpBy'].map((k) => label(`register.csv.${k}`));
+  const rows = registerChildren(entries, day.date).map((e) => {
+    const a = day.attendance.get(e.childId);
+    return [
+      e.priv?.fullName ?? '?',
+      String(e.child.grade),
+      a ? label(`register.status.${a.status}`) : label('register.status.unmarked'),
+      a?.late ? label('common.yes') : '',
+      time(a?.checkInAt ?? null),
+      time(a?.checkOutAt ?? null),
+      a?.pickedUpBy ? label(`vocab.relation.${a.pickedUpBy}`) : '',
+    ];
+  });
+  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
