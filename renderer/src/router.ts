@@ -1,10 +1,13 @@
 import { createRouter, createWebHashHistory, type Router } from 'vue-router';
 import type { AppServices } from './app/services';
+import { can, type Permission } from '@/domain/roles';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Needs an unlocked staff session. */
     staff?: boolean;
+    /** Needs this permission of the unlocked staff member's role. */
+    permission?: Permission;
   }
 }
 
@@ -24,6 +27,7 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
       { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
       { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
+      { path: '/staff/settings', component: () => import('./features/settings/SettingsPage.vue'), meta: { staff: true, permission: 'settings.manage' } },
       { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
       { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
@@ -35,7 +39,9 @@ export function createAppRouter(services: AppServices): Router {
     const hasCenter = services.center.current.value !== null;
     if (!hasCenter && to.path !== '/setup') return { path: '/setup', query: to.query };
     if (hasCenter && to.path === '/setup') return '/kiosk';
-    if (to.meta.staff && !services.session.staff.value) return { path: '/unlock', query: { next: to.fullPath } };
+    const staff = services.session.staff.value;
+    if (to.meta.staff && !staff) return { path: '/unlock', query: { next: to.fullPath } };
+    if (to.meta.permission && staff && !can(staff.role, to.meta.permission)) return '/staff';
     return true;
   });
   return router;

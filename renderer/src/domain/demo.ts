@@ -44,6 +44,8 @@ export interface DemoOptions {
   /** The hash used for every demo staff PIN (hashing is slow, so the caller does it once). */
   readonly pinHash: PinHash;
   readonly name?: string;
+  /** Leave out school holidays (July–August, February), as a real center's years would. */
+  readonly skipHolidays?: boolean;
 }
 
 export interface DemoCenter {
@@ -233,7 +235,8 @@ export function generateDemoCenter(o: DemoOptions): DemoCenter {
   const attendance: AttendanceDoc[] = [];
   const moods: MoodDoc[] = [];
   const activities: ActivityDoc[] = [];
-  const openDays = dateRange(o.from, o.to).filter((d) => center.settings.openWeekdays.includes(weekday(d)));
+  const holiday = (d: string) => o.skipHolidays === true && ['02', '07', '08'].includes(d.slice(5, 7));
+  const openDays = dateRange(o.from, o.to).filter((d) => center.settings.openWeekdays.includes(weekday(d)) && !holiday(d));
 
   openDays.forEach((date, dayIndex) => {
     // About one open day in forty the session does not take place (weather, exams, a holiday).

@@ -76,6 +76,17 @@ export default {
     status: { present: 'Present', absent: 'Absent', excused: 'Excused', unmarked: 'Not marked' },
     csv: { name: 'Name', grade: 'Grade', status: 'Attendance', late: 'Late', checkIn: 'Checked in', checkOut: 'Checked out', pickedUpBy: 'Picked up by' },
   },
+  settings: {
+    title: 'Settings', tabs: { staff: 'Staff', center: 'Center', device: 'This device', audit: 'Activity log' },
+    staffName: 'Name', role: 'Role', active: 'Active', inactive: 'Deactivated', addStaff: 'Add staff', pin: 'PIN (4–6 digits)', add: 'Add',
+    resetPin: 'Reset PIN', newPin: 'New PIN', deactivate: 'Deactivate', activate: 'Activate', you: '(you)', saved: 'Saved',
+    inactivity: 'Lock after this many minutes without a touch', pickupAge: 'Record who picks up children younger than', absentDays: 'Prompt a follow-up after this many absent days',
+    surrogateWeeks: 'Prompt when no surrogate-parent visit for (weeks)', parentWeeks: 'Prompt when no contact with parents away for (weeks)', openDays: 'Open days',
+    weekday: { '0': 'Sun', '1': 'Mon', '2': 'Tue', '3': 'Wed', '4': 'Thu', '5': 'Fri', '6': 'Sat' },
+    readAloud: 'Read prompts aloud at the child kiosk', fullscreen: 'Full-screen lock (children cannot leave the app)', deviceId: 'Device id', appInfo: 'Version {version} · {shell}',
+    auditEmpty: 'No activity yet', invalidDocs: 'Malformed records that were skipped', when: 'When', who: 'Who', what: 'What',
+    errors: { nameRequired: 'Enter a name', pinFormat: 'A PIN is 4 to 6 digits', pinGuessable: 'That PIN is too easy to guess; choose another', lastAdmin: 'At least one active administrator must remain', range: 'Out of range: {reason}' },
+  },
   unlock: {
     title: 'Staff sign-in', chooseStaff: 'Choose your name', enterPin: '{name}, enter your PIN', wrongPin: 'Wrong PIN: {n} tries left',
     wrongPinLocked: 'Wrong PIN. Wait {time} before trying again', locked: 'Too many wrong PINs. Wait {time} before trying again', checking: 'Checking…',

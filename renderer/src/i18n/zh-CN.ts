@@ -76,6 +76,17 @@ export default {
     status: { present: '到', absent: '缺', excused: '请假', unmarked: '未点名' },
     csv: { name: '姓名', grade: '年级', status: '出勤', late: '迟到', checkIn: '签到时间', checkOut: '签退时间', pickedUpBy: '接送人' },
   },
+  settings: {
+    title: '设置', tabs: { staff: '员工', center: '本站设置', device: '本机', audit: '操作记录' },
+    staffName: '姓名', role: '角色', active: '在职', inactive: '已停用', addStaff: '添加员工', pin: 'PIN（4–6 位数字）', add: '添加',
+    resetPin: '重设 PIN', newPin: '新 PIN', deactivate: '停用', activate: '启用', you: '（你）', saved: '已保存',
+    inactivity: '多少分钟无操作自动锁定', pickupAge: '几岁以下签退必须登记接送人', absentDays: '连续缺勤几天提醒跟进',
+    surrogateWeeks: '几周没有代理家长探访提醒', parentWeeks: '几周没有和外出父母联系提醒', openDays: '开放日',
+    weekday: { '0': '日', '1': '一', '2': '二', '3': '三', '4': '四', '5': '五', '6': '六' },
+    readAloud: '儿童签到时朗读提示', fullscreen: '全屏锁定（孩子无法退出）', deviceId: '本机编号', appInfo: '版本 {version} · {shell}',
+    auditEmpty: '还没有操作记录', invalidDocs: '格式不对、已跳过的记录', when: '时间', who: '谁', what: '操作',
+    errors: { nameRequired: '请填写姓名', pinFormat: 'PIN 必须是 4 到 6 位数字', pinGuessable: '这个 PIN 太容易猜到，请换一个', lastAdmin: '至少要保留一位在职的管理员', range: '数值超出范围：{reason}' },
+  },
   unlock: {
     title: '老师入口', chooseStaff: '请选择你的名字', enterPin: '{name}，请输入 PIN', wrongPin: 'PIN 不对，还可以再试 {n} 次',
     wrongPinLocked: 'PIN 不对。请等 {time} 后再试', locked: '输错次数太多，请等 {time} 后再试', checking: '正在核对…',

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench [-- <suite>…] [-- --json]`: runs the benchmark suites and
+ * prints their figures. Figures are measured, never asserted: these machines
+ * are noisy, so a slow run reports a slow number instead of failing.
+ * With --json, stdout is exactly one JSON array of {name, value, unit};
+ * progress goes to stderr.
+ */
+import { kioskSuite } from './suites/kiosk';
+import type { Figure, Suite } from './suites/types';
+
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite };
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const names = args.filter((a) => !a.startsWith('--'));
+const unknown = names.filter((n) => !(n in SUITES));
+if (unknown.length > 0) {
+  console.error(`unknown suite(s): ${unknown.join(', ')}; available: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+
+const figures: Figure[] = [];
+for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
+  console.error(`— ${name}: ${SUITES[name]!.description}`);
+  const result = await SUITES[name]!.run((msg) => console.error(`  ${msg}`));
+  figures.push(...result);
+  if (!json) for (const f of result) console.log(`${f.name.padEnd(28)} ${String(f.value).padStart(10)} ${f.unit}${f.note ? `   (${f.note})` : ''}`);
+}
+if (json) console.log(JSON.stringify(figures.map(({ name, value, unit }) => ({ name, value, unit }))));
