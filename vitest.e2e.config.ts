@@ -1,13 +1,17 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import viteConfig from './vite.config.ts';
 
 // End-to-end: each file starts a static server for dist/renderer on a free
 // loopback port and drives headless Chromium (/usr/bin/chromium) with playwright-core.
-export default defineConfig({
-  test: {
-    include: ['tests/e2e/**/*.e2e.test.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    fileParallelism: false,
-  },
-});
+export default mergeConfig(
+  { resolve: viteConfig.resolve },
+  defineConfig({
+    test: {
+      include: ['tests/e2e/**/*.e2e.test.ts'],
+      environment: 'node',
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  }),
+);

@@ -56,18 +56,19 @@ const DEBOUNCE_MS = 150;
 export function createRosterState(docs: DocStore): RosterState {
   const entries = shallowRef<readonly RosterEntry[]>([]);
   const loaded = shallowRef(false);
-  let index = new Map<string, RosterEntry>();
+  // A ref, so computed values that look children up by id update with the roster.
+  const index = shallowRef(new Map<string, RosterEntry>());
   let timer: ReturnType<typeof setTimeout> | undefined;
   const state: RosterState = {
     entries,
     loaded,
     async reload() {
       const next = await loadRoster(docs);
-      index = new Map(next.map((e) => [e.childId, e]));
+      index.value = new Map(next.map((e) => [e.childId, e]));
       entries.value = next;
       loaded.value = true;
     },
-    byId: (childId) => index.get(childId),
+    byId: (childId) => index.value.get(childId),
   };
   docs.onChange((changed) => {
     if (!changed.some((id) => WATCHED.some((p) => id.startsWith(p)))) return;

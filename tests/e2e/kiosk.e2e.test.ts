@@ -1,0 +1,232 @@
+/**
+ * The center's daily heart, end to end in Chromium on the demo center: a
+ * child checks in alone (wrong code, right code, mood, talk, undo), the
+ * register, an archived child, consent withdrawn, and staff accounts.
+ * Starts: a static server and headless Chromium (harness.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openKiosk, typePin, type Kiosk } from './harness';
+import { demoChildren, NOW } from './demoFixture';
+
+const kids = demoChildren();
+const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.displayName).length === 1);
+const withMood = unique.filter((k) => k.consents.some((c) => c.action === 'grant' && c.scopes.includes('mood')));
+const [alice, bob, carol, dave, erin] = withMood as [typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0]];
+
+async function startCheckin(page: Page, kid: { childId: string }, tile = 'kiosk-checkin') {
+  await page.click(`[data-testid="${tile}"]`);
+  await page.click(`[data-child-id="${kid.childId}"]`);
+}
+async function enterCode(page: Page, code: readonly string[]) {
+  for (const p of code) await page.click(`[data-picture="${p}"]`);
+}
+const wrong = (code: readonly string[]) => code.map((p) => (p === 'sun' ? 'moon' : 'sun'));
+async function presentCount(page: Page) {
+  return Number((await page.textContent('[data-testid="present-count"]'))!.replace(/\D/g, ''));
+}
+async function unlock(page: Page, name: string, pin = '2580') {
+  await page.click('[data-testid="staff-entry"]');
+  await page.click(`[data-testid="staff-${name}"]`);
+  await typePin(page, pin);
+  await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
+}
+async function lock(page: Page) {
+  await page.goto(`${kiosk.url}#/staff`);
+  await page.click('[data-testid="staff-lock"]');
+  await page.waitForSelector('[data-testid="kiosk-home"]');
+}
+
+let kiosk: Kiosk;
+beforeAll(async () => {
+  kiosk = await openKiosk();
+  await kiosk.page.clock.setFixedTime(new Date(NOW));
+  kiosk.page.on('dialog', (d) => void d.accept());
+  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
+  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+});
+afterAll(async () => kiosk?.close());
+
+describe('child self check-in', () => {
+  it('refuses a wrong picture code, accepts the right one, asks the mood and clears', async () => {
+    const { page } = kiosk;
+    expect(await presentCount(page)).toBe(0);
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.waitForSelector('[data-testid="child-grid"] .child');
+    await kiosk.screenshot('checkin-grid');
+    await page.click(`[data-child-id="${alice.childId}"]`);
+    await enterCode(page, wrong(alice.code));
+    expect(await page.textContent('[data-testid="code-message"]')).toContain('不对哦');
+    await kiosk.screenshot('checkin-code-wrong');
+    await enterCode(page, alice.code);
+    await page.waitForSelector('[data-testid="mood-faces"]');
+    // The child sees their own name and nothing about anyone else.
+    expect(await page.locator('[data-testid="child-grid"]').count()).toBe(0);
+    await kiosk.screenshot('checkin-mood');
+    await page.click('[data-face="4"]');
+    await page.waitForSelector('[data-testid="checkin-thanks"]');
+    const thanks = await page.textContent('main');
+    expect(thanks).toContain('签到好了');
+    expect(thanks).not.toMatch(/\d+\s*分|需关注|score/);
+    await kiosk.screenshot('checkin-thanks');
+    await page.click('text=回首页');
+    await page.waitForSelector('[data-testid="kiosk-home"]');
+    await expect.poll(() => presentCount(page)).toBe(1);
+  });
+
+  it('lets a child ask to talk to a teacher from the mood question', async () => {
+    const { page } = kiosk;
+    await startCheckin(page, bob);
+    await enterCode(page, bob.code);
+    await page.click('[data-testid="mood-talk"]');
+    await page.waitForSelector('[data-testid="checkin-thanks"]');
+    expect(await page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
+    await page.click('text=回首页');
+    await expect.poll(() => presentCount(page)).toBe(2);
+  });
+
+  it('undoes a mistaken check-in from the thank-you screen', async () => {
+    const { page } = kiosk;
+    await startCheckin(page, carol);
+    await enterCode(page, carol.code);
+    await page.click('[data-testid="mood-skip"]');
+    await page.click('[data-testid="checkin-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('已经撤销了');
+    await page.click('text=回首页');
+    await expect.poll(() => presentCount(page)).toBe(2);
+  });
+
+  it('undoes a check-in when the child comes back within a minute', async () => {
+    const { page } = kiosk;
+    await startCheckin(page, carol);
+    await enterCode(page, carol.code);
+    await page.click('[data-testid="mood-skip"]');
+    await page.click('text=回首页');
+    await expect.poll(() => presentCount(page)).toBe(3);
+    await startCheckin(page, carol);
+    await enterCode(page, carol.code);
+    await page.click('[data-testid="undo-recent"]');
+    await page.waitForSelector('[data-testid="checkin-thanks"]');
+    await page.click('text=回首页');
+    await expect.poll(() => presentCount(page)).toBe(2);
+  });
+
+  it('sends a child to a teacher after three wrong codes', async () => {
+    const { page } = kiosk;
+    await startCheckin(page, dave);
+    for (let i = 0; i < 3; i++) await enterCode(page, wrong(dave.code));
+    await page.waitForSelector('[data-testid="checkin-help"]');
+    expect(await page.textContent('[data-testid="checkin-help"]')).toContain('请找老师帮忙');
+    await page.click('text=回首页');
+  });
+
+  it('checks a child out, showing only children who are here', async () => {
+    const { page } = kiosk;
+    // Later that afternoon (a minute after check-in the kiosk would offer to undo instead).
+    await page.clock.setFixedTime(new Date('2026-11-30T18:05:00+08:00'));
+    await page.click('[data-testid="kiosk-checkout"]');
+    await page.waitForSelector('[data-testid="child-grid"] .child');
+    expect(await page.locator('[data-testid="child-grid"] .child').count()).toBe(2);
+    await page.click(`[data-child-id="${alice.childId}"]`);
+    await enterCode(page, alice.code);
+    await page.click('[data-testid="mood-skip"]');
+    expect(await page.textContent('[data-testid="checkin-thanks"]')).toContain('签退好了');
+    await page.click('text=回首页');
+  });
+});
+
+describe('staff: register, archive, consent, accounts', () => {
+  it('takes the register: all present, exceptions, pick-up rules, no session', async () => {
+    const { page } = kiosk;
+    await unlock(page, '刘老师');
+    await page.click('[data-testid="tile-register"]');
+    await page.waitForSelector('[data-testid="register-rows"] li');
+    expect(await page.textContent('[data-testid="register-counts"]')).toContain('到 2');
+    await page.click('[data-testid="register-mark-all"]');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('未点名 0');
+    // The kiosk check-in of Alice was kept, not overwritten.
+    expect(await page.textContent(`[data-testid="register-rows"] li[data-child="${alice.fullName}"]`)).toContain('16:30 到');
+    const erinRow = page.locator(`[data-testid="register-rows"] li[data-child="${erin.fullName}"]`);
+    await erinRow.locator('[data-status="excused"]').click();
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('请假 1');
+    const young = kids.find((k) => k.birthMonth > '2018-06' && k.childId !== alice.childId && unique.includes(k))!;
+    const youngRow = page.locator(`[data-testid="register-rows"] li[data-child="${young.fullName}"]`);
+    await youngRow.locator('[data-action="check-out"]').click();
+    await youngRow.locator('[data-action="confirm-out"]').click();
+    await expect.poll(() => page.textContent('[data-testid="register-warn"]')).toContain('请选择谁来接');
+    await youngRow.locator('[data-testid="pickup-select"]').selectOption('grandmother');
+    await youngRow.locator('[data-action="confirm-out"]').click();
+    await expect.poll(() => youngRow.textContent()).toContain('奶奶 / 外婆');
+    await kiosk.screenshot('register');
+    await page.click('[data-testid="register-held"]');
+    await page.waitForSelector('[data-testid="register-not-held"]');
+    await page.click('[data-testid="register-held"]');
+    await expect.poll(() => page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+  });
+
+  it('hides an archived child from the kiosk', async () => {
+    const { page } = kiosk;
+    await page.goto(`${kiosk.url}#/staff/children`);
+    await page.fill('[data-testid="child-search"]', dave.fullName);
+    await page.click(`[data-testid="child-rows"] .row[data-child="${dave.fullName}"]`);
+    await page.waitForSelector('[data-testid="consent-section"]');
+    await kiosk.screenshot('child-record');
+    await page.click('[data-testid="child-archive"]');
+    await expect.poll(() => page.textContent('[data-testid="child-archive"]')).toContain('恢复在站');
+    await lock(page);
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.waitForSelector('[data-testid="child-grid"] .child');
+    expect(await page.locator(`[data-child-id="${dave.childId}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-child-id="${bob.childId}"]`).count()).toBe(1);
+    await page.click('[data-testid="checkin-home"]');
+  });
+
+  it('blocks a child whose attendance consent was withdrawn, with an explanation', async () => {
+    const { page } = kiosk;
+    await unlock(page, '陈老师');
+    await page.goto(`${kiosk.url}#/staff/children/${erin.childId}`);
+    await page.waitForSelector('[data-testid="consent-section"]');
+    await page.click('[data-testid="consent-withdraw"]');
+    await page.click('[data-consent-scope="attendance"]');
+    await page.click('[data-testid="consent-save"]');
+    await expect.poll(() => page.textContent('[data-scope="attendance"]')).toContain('未同意');
+    expect(await page.textContent('[data-testid="consent-section"]')).toContain('撤回');
+    await kiosk.screenshot('child-consent');
+    await lock(page);
+    await startCheckin(page, erin);
+    await enterCode(page, erin.code);
+    await page.waitForSelector('[data-testid="checkin-blocked"]');
+    expect(await page.textContent('main')).toContain('没有登记考勤同意');
+    await page.click('text=回首页');
+  });
+
+  it('lets an admin add a volunteer, whose role sees no settings, and reset the PIN', async () => {
+    const { page } = kiosk;
+    await unlock(page, '陈老师');
+    await page.click('[data-testid="tile-settings"]');
+    await page.fill('input[name="staffName"]', '小王');
+    await page.fill('input[name="staffPin"]', '1234');
+    await page.click('[data-testid="staff-add"]');
+    await expect.poll(() => page.textContent('[data-testid="settings-error"]')).toContain('太容易猜到');
+    await page.fill('input[name="staffPin"]', '4826');
+    await page.click('[data-testid="staff-add"]');
+    await page.waitForSelector('tr[data-staff="小王"]');
+    await page.click('tr[data-staff="小王"] [data-action="reset-pin"]');
+    await page.fill('[data-testid="reset-pin-input"]', '7391');
+    await page.click('[data-testid="reset-pin-save"]');
+    await expect.poll(() => page.textContent('[data-testid="settings-message"]')).toContain('已保存');
+    await kiosk.screenshot('settings-staff');
+    await page.click('[data-tab="audit"]');
+    expect(await page.textContent('[data-testid="audit-table"]')).toContain('pin-reset');
+    await lock(page);
+    await page.click('[data-testid="staff-entry"]');
+    await page.click('[data-testid="staff-小王"]');
+    await typePin(page, '4826');
+    await expect.poll(() => page.textContent('[data-testid="unlock-message"]'), { timeout: 10_000 }).toContain('PIN 不对');
+    await typePin(page, '7391');
+    await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
+    expect(await page.locator('[data-testid="tile-settings"]').count()).toBe(0);
+    await page.goto(`${kiosk.url}#/staff/settings`);
+    await page.waitForSelector('[data-testid="staff-home"]');
+  });
+});
