@@ -20,6 +20,8 @@ export interface SaveFileRequest {
   readonly suggestedName: string;
   readonly content: string;
   readonly mimeType: string;
+  /** 'base64' for binary files (e.g. .xlsx); text is written as UTF-8. */
+  readonly encoding?: 'utf8' | 'base64';
 }
 
 export type SaveFileResult = { readonly saved: true; readonly path: string } | { readonly saved: false };
@@ -74,4 +76,5 @@ export function assertSaveFileRequest(req: unknown): asserts req is SaveFileRequ
     throw new InvalidArgumentError('saveFile needs a plain file name without folders');
   if (typeof r.content !== 'string' || r.content.length > MAX_FILE_CHARS) throw new InvalidArgumentError('saveFile content must be text under 64 MiB');
   if (typeof r.mimeType !== 'string' || r.mimeType.length > 100) throw new InvalidArgumentError('saveFile needs a MIME type');
+  if (r.encoding !== undefined && r.encoding !== 'utf8' && r.encoding !== 'base64') throw new InvalidArgumentError("saveFile encoding is 'utf8' or 'base64'");
 }

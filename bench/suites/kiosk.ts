@@ -4,7 +4,7 @@
  * Chromium. Figures (targets from DESIGN.md):
  *   cold_start_ms            navigation to a usable kiosk home (median of 5)   < 2000
  *   checkin_p50_ms / _p95_ms last picture tapped → attendance saved (40 kids)  < 50
- *   search_keystroke_p95_ms  one keystroke in the roster search → list updated < 16
+ *   search_keystroke_p95_ms  one keystroke in the roster search → list updated and laid out < 16
  */
 import type { Page } from 'playwright-core';
 import { openBenchBrowser } from '../browser';
@@ -27,7 +27,8 @@ const KEYSTROKE_PROBE = `async function (queries) {
       input.value = q.slice(0, n);
       input.dispatchEvent(new Event('input'));
       await macrotask();
-      document.querySelectorAll('[data-testid="child-rows"] li').length;
+      // Include style and layout of the updated list, as the screen needs it.
+      void document.body.offsetHeight;
       times.push(performance.now() - t0);
     }
     input.value = '';

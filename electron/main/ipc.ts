@@ -29,7 +29,7 @@ async function readCredentials(): Promise<Record<string, string>> {
 }
 
 /** Writes through a temporary file so a crash mid-write cannot leave a half file. */
-async function writeFileAtomic(file: string, content: string): Promise<void> {
+async function writeFileAtomic(file: string, content: Parameters<typeof fs.writeFile>[1]): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, content, { mode: 0o600 });
   await fs.rename(tmp, file);
@@ -55,7 +55,7 @@ const handlers: Handlers = {
     const options = { defaultPath, properties: ['createDirectory', 'showOverwriteConfirmation'] as ('createDirectory' | 'showOverwriteConfirmation')[] };
     const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
     if (choice.canceled || !choice.filePath) return { saved: false };
-    await writeFileAtomic(choice.filePath, request.content);
+    await writeFileAtomic(choice.filePath, request.encoding === 'base64' ? new Uint8Array(Buffer.from(request.content, 'base64')) : request.content);
     return { saved: true, path: choice.filePath };
   },
   async storeCredential(_event, key, secret) {

@@ -69,6 +69,8 @@ describe('IPC argument validation', () => {
     expect(() => assertSaveFileRequest({ suggestedName: '.bashrc', content: '', mimeType: 'a' })).toThrow(InvalidArgumentError);
     expect(() => assertSaveFileRequest({ suggestedName: 'a.json', content: 5, mimeType: 'a' })).toThrow(InvalidArgumentError);
     expect(() => assertSaveFileRequest(null)).toThrow(InvalidArgumentError);
+    expect(() => assertSaveFileRequest({ suggestedName: 'a.xlsx', content: 'AAAA', mimeType: 'a', encoding: 'base64' })).not.toThrow();
+    expect(() => assertSaveFileRequest({ suggestedName: 'a.xlsx', content: 'AAAA', mimeType: 'a', encoding: 'latin1' })).toThrow(InvalidArgumentError);
   });
   it('refuses odd credential keys', () => {
     expect(() => assertCredentialKey('sync:qingshan')).not.toThrow();

@@ -20,8 +20,9 @@ export function browserBridge(device: DeviceStore, version: string): TongxinBrid
       if (on && !document.fullscreenElement) await document.documentElement.requestFullscreen().catch(() => {});
       if (!on && document.fullscreenElement) await document.exitFullscreen().catch(() => {});
     },
-    async saveFile({ suggestedName, content, mimeType }) {
-      const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
+    async saveFile({ suggestedName, content, mimeType, encoding }) {
+      const body = encoding === 'base64' ? Uint8Array.from(atob(content), (c) => c.charCodeAt(0)) : content;
+      const url = URL.createObjectURL(new Blob([body], { type: mimeType }));
       const a = document.createElement('a');
       a.href = url;
       a.download = suggestedName;

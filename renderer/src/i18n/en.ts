@@ -39,7 +39,7 @@ export default {
   },
   children: {
     title: 'Children', search: 'Search: name, pinyin initials (e.g. zxm) or grade', add: 'Add a child', import: 'Import roster', export: 'Export roster',
-    showArchived: 'Show children who left', archived: 'Left', count: '{n} children', none: 'No match', noConsent: 'No consent',
+    more: 'Show {n} more', showArchived: 'Show children who left', archived: 'Left', count: '{n} children', none: 'No match', noConsent: 'No consent',
     edit: 'Edit child', new: 'Add a child', profile: 'Profile (synced, no names)', private: 'Names and contacts (kept at this center only)',
     fullName: 'Full name', displayName: 'Name on the kiosk (given name or nickname)', gender: 'Gender', birthMonth: 'Birth month (e.g. 2016-05)', grade: 'Grade', school: 'School',
     group: 'Group', caregiver: 'Who looks after the child now', parentsWorkIn: 'Where the parents work (city)', situationFrom: 'Since when',
@@ -49,6 +49,18 @@ export default {
     guardianName: 'Name', relation: 'Relation', phone: 'Phone', legalGuardian: 'Legal guardian', worksAway: 'Works away', address: 'Address',
     saveOk: 'Saved', archive: 'Record as left', unarchive: 'Restore', archiveConfirm: 'Record that {name} has left the center? History is kept.',
     noEditRight: 'Your role can view but not change this.',
+    importer: {
+      title: 'Import roster', choose: 'Choose a file (.csv or .xlsx)', help: 'First row: column names — name (required), nickname, gender, birth month, grade, school, group (required), caregiver, parents’ city, enrolled on, guardian, guardian relation, guardian phone. CSV saved by Chinese Excel (GBK) works too.',
+      template: 'Download template', ignored: 'Columns not used: {cols}', summary: '{total} rows: {ok} can be imported, {bad} have problems (will not be imported)', confirm: 'Import {n} children', done: '{n} children imported', nothing: 'Nothing has been written yet.',
+      line: 'Line', status: 'Check', ok: 'Ready', readFailed: 'Could not read this file: {reason}',
+      problems: {
+        empty: 'The file is empty', noNameColumn: 'No "name" column found (the first row must hold column names)', gender: 'Gender "{value}" not understood (男 or 女)', grade: 'Grade "{value}" not understood (1–9 or 三年级)',
+        groupMissing: 'No group (left-behind / migrant / local)', group: 'Group "{value}" not understood', caregiver: 'Caregiver "{value}" not understood', date: 'Date "{value}" not understood (e.g. 2026-09-01)',
+        relation: 'Guardian relation "{value}" not understood', duplicateExisting: 'A child with this name and birth month is already on the roster', duplicateInFile: 'Appears twice in the file',
+        form: { nameRequired: 'No name', displayTooLong: 'Nickname too long', birthMonth: 'Birth month not understood (e.g. 2016-05)', birthFuture: 'Birth month is after this month', grade: 'Grade out of range', date: 'Date out of range', pictureCode: 'Bad picture code', guardianName: 'Guardian has no name', guardianPhone: 'Phone number not valid' },
+      },
+    },
+    exportCsv: 'Export CSV', exportXlsx: 'Export Excel',
     consent: {
       title: 'Consent (PIPL)', state: 'Now', granted: 'Given', notGranted: 'Not given', record: 'Record consent or a withdrawal', grant: 'Give', withdraw: 'Withdraw',
       scopes: 'Purposes', by: 'Given by', method: 'How', effectiveOn: 'Date', note: 'Note', save: 'Record', history: 'History', empty: 'No consent recorded yet',

@@ -39,7 +39,7 @@ export default {
   },
   children: {
     title: '儿童档案', search: '搜索：姓名、拼音首字母（如 zxm）或年级', add: '添加儿童', import: '导入名单', export: '导出名单',
-    showArchived: '显示已离站', archived: '已离站', count: '共 {n} 人', none: '没有找到', noConsent: '缺同意书',
+    more: '再显示 {n} 人', showArchived: '显示已离站', archived: '已离站', count: '共 {n} 人', none: '没有找到', noConsent: '缺同意书',
     edit: '编辑儿童', new: '添加儿童', profile: '基本信息（可同步，不含姓名）', private: '姓名与联系方式（只保存在本站）',
     fullName: '姓名', displayName: '签到屏上显示的名字（名或小名）', gender: '性别', birthMonth: '出生年月（如 2016-05）', grade: '年级', school: '学校',
     group: '儿童类别', caregiver: '现在由谁照顾', parentsWorkIn: '父母在哪里打工（城市）', situationFrom: '以上情况从哪天开始',
@@ -49,6 +49,18 @@ export default {
     guardianName: '姓名', relation: '关系', phone: '电话', legalGuardian: '法定监护人', worksAway: '在外地打工', address: '住址',
     saveOk: '已保存', archive: '登记离站', unarchive: '恢复在站', archiveConfirm: '登记 {name} 已离开本站？历史记录会保留。',
     noEditRight: '你的角色只能查看，不能修改。',
+    importer: {
+      title: '导入名单', choose: '选择文件（.csv 或 .xlsx）', help: '第一行是列名：姓名（必填）、小名、性别、出生年月、年级、学校、类别（必填）、照顾人、父母打工城市、入站日期、监护人、监护人关系、监护人电话。Excel 另存的 CSV（GBK）也可以。',
+      template: '下载模板', ignored: '没有用到的列：{cols}', summary: '共 {total} 行：{ok} 行可以导入，{bad} 行有问题（不会导入）', confirm: '导入 {n} 名儿童', done: '已导入 {n} 名儿童', nothing: '还没有写入任何内容。',
+      line: '行', status: '检查结果', ok: '可以导入', readFailed: '读不了这个文件：{reason}',
+      problems: {
+        empty: '文件是空的', noNameColumn: '找不到“姓名”这一列（第一行要有列名）', gender: '性别“{value}”看不懂（填 男 或 女）', grade: '年级“{value}”看不懂（填 1–9 或 三年级）',
+        groupMissing: '缺少类别（留守 / 流动 / 本地）', group: '类别“{value}”看不懂', caregiver: '照顾人“{value}”看不懂', date: '日期“{value}”看不懂（如 2026-09-01）',
+        relation: '监护人关系“{value}”看不懂', duplicateExisting: '名单上已经有同名同出生年月的孩子', duplicateInFile: '文件里重复出现',
+        form: { nameRequired: '缺少姓名', displayTooLong: '小名太长', birthMonth: '出生年月看不懂（如 2016-05）', birthFuture: '出生年月晚于本月', grade: '年级不对', date: '日期不对', pictureCode: '图画密码不对', guardianName: '监护人缺姓名', guardianPhone: '电话号码格式不对' },
+      },
+    },
+    exportCsv: '导出 CSV', exportXlsx: '导出 Excel',
     consent: {
       title: '同意书（个人信息保护法）', state: '当前', granted: '已同意', notGranted: '未同意', record: '登记同意或撤回', grant: '同意', withdraw: '撤回',
       scopes: '用途', by: '谁给的', method: '方式', effectiveOn: '日期', note: '备注', save: '登记', history: '记录', empty: '还没有任何同意记录',
