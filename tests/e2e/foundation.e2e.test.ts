@@ -85,6 +85,24 @@ describe('first run, staff PIN and persistence', () => {
     await page.waitForSelector('[data-testid="staff-unlock"]');
   });
 
+  it('locks staff mode back to the kiosk after the inactivity timeout', async () => {
+    const { page } = kiosk;
+    const start = Date.now();
+    await page.clock.setFixedTime(new Date(start));
+    await page.goto(`${kiosk.url}#/kiosk`);
+    await page.click('[data-testid="staff-entry"]');
+    await page.click('[data-testid="staff-陈老师"]');
+    await typePin(page, '2580');
+    await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
+    // Two minutes without a touch: still open (the default timeout is three).
+    await page.clock.setFixedTime(new Date(start + 2 * 60_000));
+    await page.waitForTimeout(6_000);
+    expect(await page.locator('[data-testid="staff-home"]').count()).toBe(1);
+    // Past three minutes the shell's check (every 5 s) locks and returns to the kiosk.
+    await page.clock.setFixedTime(new Date(start + 3 * 60_000 + 1_000));
+    await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 15_000 });
+  });
+
   it('switches to English and keeps the choice', async () => {
     const { page } = kiosk;
     await page.goto(`${kiosk.url}#/kiosk`);
@@ -113,7 +131,7 @@ describe('first run, staff PIN and persistence', () => {
       db.close();
       return rows.map((r) => r.action);
     });
-    expect(audit).toEqual(['pin-refused', 'pin-refused', 'pin-refused', 'unlock', 'lock', 'unlock']);
+    expect(audit).toEqual(['pin-refused', 'pin-refused', 'pin-refused', 'unlock', 'lock', 'unlock', 'lock', 'unlock']);
   });
 });
 

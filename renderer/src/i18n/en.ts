@@ -39,7 +39,7 @@ export default {
   },
   children: {
     title: 'Children', search: 'Search: name, pinyin initials (e.g. zxm) or grade', add: 'Add a child', import: 'Import roster', export: 'Export roster',
-    more: 'Show {n} more', showArchived: 'Show children who left', archived: 'Left', count: '{n} children', none: 'No match', noConsent: 'No consent',
+    photo: 'Choose a photo', removePhoto: 'Remove photo', photoFailed: 'Could not read that picture; try another', more: 'Show {n} more', showArchived: 'Show children who left', archived: 'Left', count: '{n} children', none: 'No match', noConsent: 'No consent',
     edit: 'Edit child', new: 'Add a child', profile: 'Profile (synced, no names)', private: 'Names and contacts (kept at this center only)',
     fullName: 'Full name', displayName: 'Name on the kiosk (given name or nickname)', gender: 'Gender', birthMonth: 'Birth month (e.g. 2016-05)', grade: 'Grade', school: 'School',
     group: 'Group', caregiver: 'Who looks after the child now', parentsWorkIn: 'Where the parents work (city)', situationFrom: 'Since when',
@@ -67,7 +67,7 @@ export default {
       legal: 'Legal guardian', notLegal: 'Not the legal guardian', chooseScope: 'Choose at least one purpose', saved: 'Recorded',
     },
     errors: {
-      nameRequired: 'Enter the name', displayTooLong: 'At most 20 characters', birthMonth: 'Birth month looks like 2016-05', birthFuture: 'The birth month cannot be after this month',
+      photo: 'Photo too large or not an image', nameRequired: 'Enter the name', displayTooLong: 'At most 20 characters', birthMonth: 'Birth month looks like 2016-05', birthFuture: 'The birth month cannot be after this month',
       grade: 'Grade is a number from 0 to 12', date: 'Dates look like 2026-09-01', pictureCode: 'A picture code has 2 to 6 pictures', guardianName: 'Every contact needs a name',
       guardianPhone: 'Phone numbers may have digits, spaces, + and - only', failed: 'Not saved: {reason}',
     },

@@ -39,7 +39,7 @@ export default {
   },
   children: {
     title: '儿童档案', search: '搜索：姓名、拼音首字母（如 zxm）或年级', add: '添加儿童', import: '导入名单', export: '导出名单',
-    more: '再显示 {n} 人', showArchived: '显示已离站', archived: '已离站', count: '共 {n} 人', none: '没有找到', noConsent: '缺同意书',
+    photo: '选择照片', removePhoto: '不用照片', photoFailed: '读不了这张照片，请换一张', more: '再显示 {n} 人', showArchived: '显示已离站', archived: '已离站', count: '共 {n} 人', none: '没有找到', noConsent: '缺同意书',
     edit: '编辑儿童', new: '添加儿童', profile: '基本信息（可同步，不含姓名）', private: '姓名与联系方式（只保存在本站）',
     fullName: '姓名', displayName: '签到屏上显示的名字（名或小名）', gender: '性别', birthMonth: '出生年月（如 2016-05）', grade: '年级', school: '学校',
     group: '儿童类别', caregiver: '现在由谁照顾', parentsWorkIn: '父母在哪里打工（城市）', situationFrom: '以上情况从哪天开始',
@@ -67,7 +67,7 @@ export default {
       legal: '法定监护人', notLegal: '非法定监护人', chooseScope: '请至少选一项用途', saved: '已登记',
     },
     errors: {
-      nameRequired: '请填写姓名', displayTooLong: '显示名字最多 20 个字', birthMonth: '出生年月的格式是 2016-05', birthFuture: '出生年月不能晚于本月',
+      photo: '照片太大或格式不对', nameRequired: '请填写姓名', displayTooLong: '显示名字最多 20 个字', birthMonth: '出生年月的格式是 2016-05', birthFuture: '出生年月不能晚于本月',
       grade: '年级是 0–12 的数字', date: '日期格式是 2026-09-01', pictureCode: '图画密码要 2 到 6 张图', guardianName: '每个联系人都要填姓名',
       guardianPhone: '电话号码只能有数字、空格、+ 和 -', failed: '没能保存：{reason}',
     },

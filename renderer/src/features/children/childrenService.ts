@@ -33,6 +33,8 @@ export interface ChildForm {
   pictureCode: Picture[];
   guardians: Guardian[];
   address: string;
+  /** A small JPEG data URL, or null for the drawn avatar. */
+  photo: string | null;
 }
 
 export type ChildFormErrors = Partial<Record<keyof ChildForm, string>>;
@@ -51,7 +53,7 @@ export function emptyChildForm(today: string): ChildForm {
   return {
     fullName: '', displayName: '', gender: 'female', birthMonth: '', grade: 1, school: '', group: 'left-behind-both-away', caregiver: 'grandparent',
     parentsWorkIn: '', situationFrom: today, surrogateParentStaffId: null, enrolledOn: today, avatarAnimal: pick(AVATAR_ANIMALS),
-    avatarColor: pick(AVATAR_COLORS), pictureCode: randomPictureCode(), guardians: [], address: '',
+    avatarColor: pick(AVATAR_COLORS), pictureCode: randomPictureCode(), guardians: [], address: '', photo: null,
   };
 }
 
@@ -62,7 +64,7 @@ export function formFromEntry(entry: RosterEntry, today: string): ChildForm {
     grade: entry.child.grade, school: entry.child.school, group: period.group, caregiver: period.caregiver, parentsWorkIn: period.parentsWorkIn ?? '',
     situationFrom: today, surrogateParentStaffId: entry.child.surrogateParentStaffId, enrolledOn: entry.child.enrolledOn,
     avatarAnimal: entry.child.avatar.animal, avatarColor: entry.child.avatar.color, pictureCode: [...(entry.priv?.pictureCode ?? randomPictureCode())],
-    guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g })), address: entry.priv?.address ?? '',
+    guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g })), address: entry.priv?.address ?? '', photo: entry.priv?.photo ?? null,
   };
 }
 
@@ -79,6 +81,7 @@ export function validateChildForm(f: ChildForm, today: string): ChildFormErrors 
   if (f.pictureCode.length < 2 || f.pictureCode.length > 6) e.pictureCode = 'pictureCode';
   if (f.guardians.some((g) => !g.name.trim())) e.guardians = 'guardianName';
   else if (f.guardians.some((g) => g.phone.trim() && !/^[\d+\-\s()]{5,20}$/.test(g.phone.trim()))) e.guardians = 'guardianPhone';
+  if (f.photo !== null && (!f.photo.startsWith('data:image/') || f.photo.length > 200_000)) e.photo = 'photo';
   return e;
 }
 
@@ -120,7 +123,7 @@ export async function saveChild(p: Ports, centerId: string, form: ChildForm, ent
     _id: ids.childPrivate(childId), type: 'childPrivate', ...meta(entry?.priv ?? null), childId,
     fullName: form.fullName.trim(), displayName: (form.displayName.trim() || form.fullName.trim()).slice(0, 20),
     guardians: form.guardians.map((g) => ({ ...g, name: g.name.trim(), phone: g.phone.trim() })), address: form.address.trim(),
-    photo: entry?.priv?.photo ?? null, pictureCode: form.pictureCode,
+    photo: form.photo, pictureCode: form.pictureCode,
   };
   await p.docs.put(child);
   await p.docs.put(priv);

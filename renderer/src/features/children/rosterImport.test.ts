@@ -3,6 +3,7 @@ import { decodeText, exportTable, parseCsv, previewImport, readXlsx, toCsv, toXl
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { loadRoster } from '../../app/roster';
 import { saveChild } from './childrenService';
+import { encodeGbk as gbk } from '../../../../tests/gbk';
 
 const today = '2026-11-30';
 const csv = [
@@ -14,18 +15,6 @@ const csv = [
   '赵乐,男,2015-02,十年级,,外星,,,,,',
   '张小明,男,2016-05,4,,本地,,,,,',
 ].join('\r\n');
-
-function gbk(text: string): Uint8Array {
-  // Minimal GBK encoder for the test: the codes of the characters used, from TextDecoder('gbk') itself.
-  const table = new Map<string, number[]>();
-  const dec = new TextDecoder('gbk');
-  for (let hi = 0x81; hi <= 0xfe; hi++)
-    for (let lo = 0x40; lo <= 0xfe; lo++) {
-      const ch = dec.decode(new Uint8Array([hi, lo]));
-      if (ch.length === 1 && !table.has(ch)) table.set(ch, [hi, lo]);
-    }
-  return new Uint8Array([...text].flatMap((c) => (c.charCodeAt(0) < 0x80 ? [c.charCodeAt(0)] : (table.get(c) ?? [0x3f]))));
-}
 
 describe('roster import', () => {
   it('reads UTF-8 with and without BOM, and GBK from Excel', () => {

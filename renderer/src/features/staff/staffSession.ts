@@ -28,7 +28,7 @@ export interface StaffSession {
   waitMs(): Promise<number>;
 }
 
-export function createStaffSession(device: DeviceStore, now: () => number = Date.now): StaffSession {
+export function createStaffSession(device: DeviceStore, now: () => number = () => Date.now()): StaffSession {
   const staff = shallowRef<StaffDoc | null>(null);
   let lastActivity = now();
 
