@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { GAD7, PHQ9, PSC17, WHO5, BUILTIN_INSTRUMENTS, suggestedFor } from './builtin';
+import { parsePack, InvalidPackError } from './model';
+import { scoreInstrument } from './score';
+
+const all = (inst: typeof PHQ9, v: number) => Object.fromEntries(inst.items.map((i) => [i.id, v]));
+
+describe('PHQ-9', () => {
+  it('scores all 0 and all 3', () => {
+    expect(scoreInstrument(PHQ9, all(PHQ9, 0), 13)).toMatchObject({ total: 0, band: 0, level: 'none', safety: false, valid: true });
+    expect(scoreInstrument(PHQ9, all(PHQ9, 3), 13)).toMatchObject({ total: 27, band: 4, level: 'prompt', safety: true });
+  });
+  it('puts each band boundary in the right band and flags attention from 11', () => {
+    const at = (total: number) => {
+      const a: Record<string, number> = Object.fromEntries(PHQ9.items.map((i) => [i.id, 0]));
+      let left = total;
+      for (const i of PHQ9.items.filter((x) => x.id !== 'self-harm')) {
+        a[i.id] = Math.min(3, left);
+        left -= a[i.id]!;
+      }
+      return scoreInstrument(PHQ9, a, 14);
+    };
+    expect([4, 5, 9, 10, 14, 15, 19, 20].map((n) => at(n).band)).toEqual([0, 1, 1, 2, 2, 3, 3, 4]);
+    expect(at(10).level).toBe('none');
+    expect(at(11).level).toBe('attention');
+    expect(at(20).level).toBe('prompt');
+  });
+  it('opens the safety pathway on item 9 ≥ 1, whatever the total', () => {
+    const r = scoreInstrument(PHQ9, { ...all(PHQ9, 0), 'self-harm': 1 }, 13);
+    expect(r).toMatchObject({ total: 1, safety: true, level: 'prompt' });
+    expect(r.reasons).toContain('safety-item');
+  });
+  it('requires every item, but still hears a safety answer in an incomplete form', () => {
+    const r = scoreInstrument(PHQ9, { ...all(PHQ9, 1), tired: null }, 13);
+    expect(r.valid).toBe(false);
+    expect(r.missing).toEqual(['tired']);
+    expect(r.safety).toBe(true);
+    expect(scoreInstrument(PHQ9, { ...all(PHQ9, 0), sleep: null }, 13)).toMatchObject({ valid: false, level: 'none' });
+  });
+  it('refuses answers outside the scale and unknown items', () => {
+    expect(() => scoreInstrument(PHQ9, { ...all(PHQ9, 0), down: 4 }, 13)).toThrow(RangeError);
+    expect(() => scoreInstrument(PHQ9, { nope: 1 }, 13)).toThrow(RangeError);
+  });
+});
+
+describe('WHO-5', () => {
+  it('gives raw and percent, with age-dependent cut-offs', () => {
+    expect(scoreInstrument(WHO5, all(WHO5 as typeof PHQ9, 5), 10)).toMatchObject({ total: 25, percent: 100, level: 'none' });
+    const ten = { cheerful: 2, calm: 2, active: 2, rested: 2, interest: 2 };
+    expect(scoreInstrument(WHO5, ten, 11)).toMatchObject({ total: 10, percent: 40, level: 'attention' });
+    expect(scoreInstrument(WHO5, ten, 13).level).toBe('none');
+    expect(scoreInstrument(WHO5, { ...ten, interest: 1 }, 13).level).toBe('attention');
+  });
+});
+
+describe('GAD-7', () => {
+  it('flags attention from 10', () => {
+    const nine = { nervous: 3, control: 3, worry: 3, relax: 0, restless: 0, irritable: 0, afraid: 0 };
+    expect(scoreInstrument(GAD7, nine, 13)).toMatchObject({ total: 9, band: 1, level: 'none' });
+    expect(scoreInstrument(GAD7, { ...nine, relax: 1 }, 13)).toMatchObject({ total: 10, band: 2, level: 'attention' });
+  });
+});
+
+describe('PSC-17 (teacher)', () => {
+  it('scores subscales by item id and applies each cut-off', () => {
+    const r = scoreInstrument(PSC17, { ...all(PSC17, 0), sad: 1, hopeless: 1, 'down-on-self': 1, 'less-fun': 1, worries: 1 }, 8);
+    expect(r.subscales).toEqual({ internalising: 5, attention: 0, externalising: 0 });
+    expect(r.level).toBe('attention');
+    expect(r.reasons).toEqual(['internalising≥5']);
+    expect(scoreInstrument(PSC17, all(PSC17, 0), 8).level).toBe('none');
+    expect(scoreInstrument(PSC17, all(PSC17, 2), 8)).toMatchObject({ total: 34, level: 'attention' });
+  });
+  it('is invalid with 4 or more blanks, valid with 3', () => {
+    const blanks = (n: number) => ({ ...all(PSC17, 1), ...Object.fromEntries(PSC17.items.slice(0, n).map((i) => [i.id, null])) });
+    expect(scoreInstrument(PSC17, blanks(3), 8).valid).toBe(true);
+    expect(scoreInstrument(PSC17, blanks(4), 8)).toMatchObject({ valid: false, level: 'none' });
+  });
+});
+
+describe('instrument packs', () => {
+  const cesdc = {
+    id: 'ces-dc', version: '1', name: { 'zh-CN': 'CES-DC', en: 'CES-DC' }, respondent: 'child', minAge: 6, maxAge: 17,
+    prompt: { 'zh-CN': '过去一周', en: 'Past week' },
+    scale: { min: 0, max: 3, labels: [0, 1, 2, 3].map((n) => ({ 'zh-CN': `${n}`, en: `${n}` })) },
+    items: Array.from({ length: 20 }, (_, i) => ({ id: `q${i + 1}`, text: { 'zh-CN': `第${i + 1}题（由许可方提供）`, en: `Item ${i + 1} (licensed wording)` }, reverse: [4, 8, 12, 16].includes(i + 1) })),
+    cutoffs: [{ target: 'total', direction: 'at-least', value: 15, level: 'attention' }], maxMissing: 0, licence: 'Used with permission.',
+  };
+  const pack = { format: 'tongxin-instrument-pack', formatVersion: 1, permission: '县卫健委 2026-09 授权', instruments: [cesdc] };
+  it('loads a valid pack and scores reverse items', () => {
+    const [inst] = parsePack(JSON.stringify(pack), BUILTIN_INSTRUMENTS.map((i) => i.id)).instruments;
+    const answers = Object.fromEntries(inst!.items.map((i) => [i.id, 0]));
+    // All zeros: the four reverse items count 3 each.
+    expect(scoreInstrument(inst!, answers, 10)).toMatchObject({ total: 12, level: 'none' });
+    expect(scoreInstrument(inst!, { ...answers, q1: 3 }, 10)).toMatchObject({ total: 15, level: 'attention' });
+  });
+  it('refuses malformed packs with the reason', () => {
+    const reasons = (text: string) => {
+      try {
+        parsePack(text, ['phq9']);
+        return [];
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidPackError);
+        return (e as InvalidPackError).reasons;
+      }
+    };
+    expect(reasons('{not json')[0]).toMatch(/not valid JSON/);
+    expect(reasons(JSON.stringify({ ...pack, format: 'x' }))[0]).toMatch(/format/);
+    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, scale: { ...cesdc.scale, labels: cesdc.scale.labels.slice(0, 2) } }] })).join()).toMatch(/needs 4 labels/);
+    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, safetyItems: [{ item: 'q99', minValue: 1 }] }] })).join()).toMatch(/q99/);
+    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, id: 'phq9' }] })).join()).toMatch(/already built in/);
+  });
+});
+
+describe('routing by age', () => {
+  it('suggests what INSTRUMENTS.md says', () => {
+    expect(suggestedFor(7, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['psc17-teacher']);
+    expect(suggestedFor(10, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['who5', 'psc17-teacher']);
+    expect(suggestedFor(13, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['who5', 'phq9', 'gad7', 'psc17-teacher']);
+  });
+});
