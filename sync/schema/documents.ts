@@ -236,6 +236,63 @@ export const activityDoc = z.object({
 });
 export type ActivityDoc = z.infer<typeof activityDoc>;
 
+export const LEVELS = ['none', 'attention', 'prompt'] as const;
+
+/**
+ * A screening's result. It carries scores and the level but never the item
+ * answers, which live in the private `screeningAnswers` document.
+ */
+export const screeningDoc = z.object({
+  ...base,
+  type: z.literal('screening'),
+  childId: ulidString,
+  instrumentId: z.string().min(1).max(40),
+  instrumentVersion: z.string().min(1).max(20),
+  date: isoDate,
+  respondent: z.enum(['child', 'staff']),
+  administeredByStaffId: ulidString,
+  valid: z.boolean(),
+  level: z.enum(LEVELS),
+  safety: z.boolean(),
+  total: z.number(),
+  percent: z.number().nullable(),
+  subscales: z.record(z.string(), z.number()),
+  band: z.number().int().nullable(),
+  reasons: z.array(z.string().max(60)).max(50),
+  snapshot: childSnapshot,
+});
+export type ScreeningDoc = z.infer<typeof screeningDoc>;
+
+/** Item-level answers of a screening: private, never leaves the center database. */
+export const screeningAnswersDoc = z.object({
+  ...base,
+  type: z.literal('screeningAnswers'),
+  screeningId: ulidString,
+  childId: ulidString,
+  answers: z.record(z.string(), z.number().int().nullable()),
+});
+export type ScreeningAnswersDoc = z.infer<typeof screeningAnswersDoc>;
+
+/** An instrument a center imported under its own permission; validated by the instrument model on load. */
+export const instrumentPackDoc = z.object({
+  ...base,
+  type: z.literal('instrumentPack'),
+  instrumentId: z.string().min(1).max(40),
+  permission: z.string().min(1).max(1000),
+  importedByStaffId: ulidString,
+  instrument: z.record(z.string(), z.unknown()),
+});
+export type InstrumentPackDoc = z.infer<typeof instrumentPackDoc>;
+
+/** Evidence photos of a service session (small JPEGs resized on the device): private. */
+export const activityPhotosDoc = z.object({
+  ...base,
+  type: z.literal('activityPhotos'),
+  activityId: ulidString,
+  photos: z.array(z.string().startsWith('data:image/').max(200_000)).max(4),
+});
+export type ActivityPhotosDoc = z.infer<typeof activityPhotosDoc>;
+
 export const FOLLOWUP_REASONS = ['talk-request', 'safety-item', 'screening-attention', 'staff-concern', 'continuity'] as const;
 export const FOLLOWUP_STATUSES = ['open', 'in-progress', 'closed'] as const;
 
@@ -278,6 +335,10 @@ export const anyDoc = z.discriminatedUnion('type', [
   moodDoc,
   activityDoc,
   followupDoc,
+  screeningDoc,
+  screeningAnswersDoc,
+  instrumentPackDoc,
+  activityPhotosDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -293,6 +354,10 @@ export const schemasByType = {
   mood: moodDoc,
   activity: activityDoc,
   followup: followupDoc,
+  screening: screeningDoc,
+  screeningAnswers: screeningAnswersDoc,
+  instrumentPack: instrumentPackDoc,
+  activityPhotos: activityPhotosDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

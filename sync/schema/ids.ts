@@ -13,6 +13,10 @@
  *   mood:<yyyy-mm-dd>:<moment>:<childUlid>  one mood check-in per child, day and moment
  *   activity:<ulid>                         a service session
  *   followup:<ulid>                         something staff must follow up
+ *   screening:<ulid>                        a screening result (scores, level; no answers)
+ *   private:answers:<ulid>                  that screening's item answers
+ *   private:pack:<instrumentId>             an instrument imported under the center's permission
+ *   private:activity-photos:<ulid>          evidence photos of a service session
  *
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
@@ -68,6 +72,10 @@ export const ids = {
     (assertDate(date), assertUlid(childId), `mood:${date}:${moment}:${childId}`),
   activity: (activityId: string) => (assertUlid(activityId), `activity:${activityId}`),
   followup: (followupId: string) => (assertUlid(followupId), `followup:${followupId}`),
+  screening: (screeningId: string) => (assertUlid(screeningId), `screening:${screeningId}`),
+  screeningAnswers: (screeningId: string) => (assertUlid(screeningId), `${PRIVATE_PREFIX}answers:${screeningId}`),
+  instrumentPack: (instrumentId: string) => `${PRIVATE_PREFIX}pack:${instrumentId}`,
+  activityPhotos: (activityId: string) => (assertUlid(activityId), `${PRIVATE_PREFIX}activity-photos:${activityId}`),
 } as const;
 
 /** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */
