@@ -26,6 +26,7 @@ function suite(name: string, make: () => { store: DocStore; invalid: InvalidStor
       expect(await store.get('day', 'day:2026-11-09')).toBeNull();
       expect((await store.list('day', 'day:2026-11')).map((d) => d.date)).toEqual(['2026-11-02', '2026-11-03']);
       expect(await store.count()).toBe(2);
+      expect((await store.listRange('day', 'day:2026-11-03', 'day:2026-12')).map((d) => d.date)).toEqual(['2026-11-03']);
     });
 
     it('refuses an invalid document and a stale revision', async () => {

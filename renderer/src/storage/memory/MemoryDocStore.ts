@@ -21,6 +21,12 @@ export class MemoryDocStore implements DocStore {
       .sort()
       .map((k) => parseDoc(type, this.docs.get(k)));
   }
+  async listRange<K extends DocType>(type: K, startkey: string, endkey: string): Promise<DocOf<K>[]> {
+    return [...this.docs.keys()]
+      .filter((k) => k >= startkey && k <= endkey)
+      .sort()
+      .map((k) => parseDoc(type, this.docs.get(k)));
+  }
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
     const existing = this.docs.get(valid._id);

@@ -43,8 +43,13 @@ export class PouchDocStore implements DocStore {
     }
   }
 
-  async list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]> {
-    const res = await this.db.allDocs({ include_docs: true, ...prefixRange(prefix) });
+  list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]> {
+    const { startkey, endkey } = prefixRange(prefix);
+    return this.listRange(type, startkey, endkey);
+  }
+
+  async listRange<K extends DocType>(type: K, startkey: string, endkey: string): Promise<DocOf<K>[]> {
+    const res = await this.db.allDocs({ include_docs: true, startkey, endkey });
     const out: DocOf<K>[] = [];
     for (const row of res.rows) {
       if (!row.doc) continue;
