@@ -116,6 +116,31 @@ describe('screenings and the safety pathway', () => {
     await lock(page);
   });
 
+  it('a teacher fills PSC-17 as a form and sees the level but not the score', async () => {
+    const { page } = kiosk;
+    const young = unique.find((k) => ageOn(k.birthMonth, TODAY) === 7 && screens(k))!;
+    await unlock(page, '刘老师');
+    await page.goto(`${kiosk.url}#/staff/screenings`);
+    await page.fill('[data-testid="screening-search"]', young.fullName);
+    await page.click(`.kids button[data-child="${young.fullName}"]`);
+    expect(await page.locator('[data-instrument]').evaluateAll((els) => els.map((e) => e.getAttribute('data-instrument')))).toEqual(['psc17-teacher']);
+    await page.click('[data-start="psc17-teacher"]');
+    await page.waitForSelector('.form-items li');
+    const items = page.locator('.form-items li');
+    const n = await items.count();
+    expect(n).toBe(17);
+    for (let i = 0; i < n; i++) await items.nth(i).locator('[data-value="0"]').click();
+    for (const id of ['sad', 'hopeless', 'down-on-self', 'less-fun', 'worries']) await page.click(`.form-items li[data-item="${id}"] [data-value="1"]`);
+    await kiosk.screenshot('screening-teacher-form');
+    await page.click('[data-testid="screening-submit"]');
+    await page.waitForSelector('[data-testid="screening-result"]');
+    const result = await page.textContent('[data-testid="screening-result"]');
+    expect(result).toContain('需关注');
+    expect(result).toContain('已自动建立跟进');
+    expect(result).not.toContain('得分');
+    await lock(page);
+  });
+
   it('a volunteer does not see the safety follow-up', async () => {
     const { page } = kiosk;
     await unlock(page, '小杨 (志愿者)');
