@@ -57,7 +57,8 @@ export async function resolveConflicts(db: PouchDB.Database, id: string): Promis
   const { _rev: _r, ...content } = result as Stored;
   await db.bulkDocs([
     { ...content, _id: id, _rev: winner._rev },
-    ...losers.map((l) => ({ _id: id, _rev: l._rev, _deleted: true })),
+    // Losing branches are deleted keeping type and centerId, as every deletion must (validate_doc_update).
+    ...losers.map((l) => ({ _id: id, _rev: l._rev, _deleted: true, type: l.type, centerId: l.centerId })),
   ] as PouchDB.Core.PutDocument<object>[]);
   return { id, type: winner.type, rule, replaced: [base as Stored, ...losers], result: content as AnyDoc };
 }

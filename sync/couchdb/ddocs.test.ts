@@ -1,0 +1,95 @@
+// The design documents run here in node:vm, as CouchDB would run them, without a server.
+import { describe, expect, it } from 'vitest';
+import vm from 'node:vm';
+import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filterSource } from './ddocs';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+
+const demo = generateDemoCenter({
+  centerId: 'qingshan', seed: 3, children: 12, from: '2026-10-01', to: '2026-10-31', deviceId: 'k',
+  pinHash: { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' },
+});
+const docs = demoDocuments(demo) as unknown as Record<string, unknown>[];
+
+type Validate = (newDoc: object, oldDoc: object | null, userCtx: { name: string | null; roles: string[] }, secObj: object) => void;
+function compile<T>(src: string, globals: object = {}): T {
+  return vm.runInNewContext(`(${src})`, { ...globals }) as T;
+}
+const centerValidate = compile<Validate>(centerDesignDoc('qingshan').validate_doc_update);
+const countyValidate = compile<Validate>(countyDesignDoc().validate_doc_update);
+const kiosk = { name: 'sync-qingshan', roles: ['center:qingshan'] };
+const other = { name: 'sync-shiqiao', roles: ['center:shiqiao'] };
+const admin = { name: 'admin', roles: ['_admin'] };
+
+function refusal(fn: () => void): string | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    return (e as { forbidden?: string }).forbidden ?? `unexpected: ${String(e)}`;
+  }
+}
+
+describe('validate_doc_update (center database)', () => {
+  it('accepts every document the app writes', () => {
+    for (const d of docs) expect(refusal(() => centerValidate(d, null, kiosk, {})), String(d._id)).toBeNull();
+  });
+  it('refuses structure the schemas refuse, in words', () => {
+    const day = docs.find((d) => d.type === 'day') ?? { ...docs.find((d) => d.type === 'attendance')! };
+    const att = docs.find((d) => d.type === 'attendance')!;
+    expect(refusal(() => centerValidate({ ...att, status: 'maybe' }, null, kiosk, {}))).toMatch(/invalid attendance document: attendance.status: not one of/);
+    expect(refusal(() => centerValidate({ ...att, date: '2026-13-01' }, null, kiosk, {}))).toMatch(/attendance.date: wrong format/);
+    const { snapshot: _s, ...noSnapshot } = att;
+    expect(refusal(() => centerValidate(noSnapshot, null, kiosk, {}))).toMatch(/snapshot: required/);
+    expect(refusal(() => centerValidate({ ...day, type: 'gossip' }, null, kiosk, {}))).toMatch(/unknown document type: gossip/);
+  });
+  it('lets a center write only its own centerId, and nobody but admins write design documents', () => {
+    const att = docs.find((d) => d.type === 'attendance')!;
+    expect(refusal(() => centerValidate(att, null, other, {}))).toMatch(/may not write to center qingshan/);
+    expect(refusal(() => centerValidate({ ...att, centerId: 'shiqiao' }, null, kiosk, {}))).toMatch(/does not belong in the database of center qingshan/);
+    expect(refusal(() => centerValidate({ _id: '_design/evil', views: {} }, null, kiosk, {}))).toMatch(/only county administrators/);
+    expect(refusal(() => centerValidate({ _id: '_design/tongxin' }, null, admin, {}))).toBeNull();
+  });
+  it('accepts deletions that keep type and centerId, and refuses bare ones', () => {
+    expect(refusal(() => centerValidate({ _id: 'att:x', _deleted: true, type: 'attendance', centerId: 'qingshan' }, {}, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ _id: 'att:x', _deleted: true }, {}, kiosk, {}))).toMatch(/centerId|keep type/);
+  });
+});
+
+describe('county database', () => {
+  it('is written only by county administrators (the replicator)', () => {
+    const att = docs.find((d) => d.type === 'attendance')!;
+    expect(refusal(() => countyValidate(att, null, kiosk, {}))).toMatch(/only county administrators/);
+    expect(refusal(() => countyValidate(att, null, { name: 'x', roles: ['county-admin'] }, {}))).toBeNull();
+  });
+
+  it('has views that count consenting children by the county keys, and never names', () => {
+    const ddoc = countyDesignDoc();
+    const rows: [unknown, unknown][] = [];
+    for (const [name, view] of Object.entries(ddoc.views!)) {
+      const map = compile<(doc: object) => void>(view.map, { emit: (k: unknown, v: unknown) => rows.push([[name, k], v]) });
+      for (const d of docs) map(d);
+    }
+    const services = rows.filter(([k]) => (k as [string])[0] === 'services');
+    const expected = demo.activities.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length;
+    expect(services).toHaveLength(expected);
+    expect(services[0]![0]).toEqual(['services', ['qingshan', expect.stringMatching(/^2026-10$/), expect.any(String), expect.any(String), expect.any(String)]]);
+    const present = demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length;
+    expect(rows.filter(([k]) => (k as [string])[0] === 'attendance')).toHaveLength(present);
+    expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
+  });
+});
+
+describe('the county copy rule', () => {
+  const filter = compile<(doc: Record<string, unknown>, req: object) => boolean>(filterSource());
+  /** What CouchDB's selector {type: {$in: [...]}} passes. */
+  const selector = (doc: Record<string, unknown>) => (COUNTY_SELECTOR.type.$in as readonly string[]).includes(doc.type as string);
+
+  it('passes no private document, staff, consent or follow-up — by filter and by selector alike', () => {
+    const passed = docs.filter((d) => filter(d, {}));
+    expect(passed.map((d) => d.type).filter((t, i, a) => a.indexOf(t) === i).sort()).toEqual([...COUNTY_TYPES].filter((t) => docs.some((d) => d.type === t)).sort());
+    expect(passed.some((d) => String(d._id).startsWith('private:'))).toBe(false);
+    expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"/);
+    for (const d of [...docs, { _id: 'private:answers:x', type: 'screeningAnswers' }, { _id: 'followup:x', type: 'followup' }, { _id: 'att:x', _deleted: true, type: 'attendance', centerId: 'qingshan' }])
+      expect(filter(d, {}), String(d._id)).toBe(selector(d));
+  });
+});
