@@ -1,12 +1,12 @@
 /** Starts what a browser benchmark needs: the built app and fixture on one loopback origin, and headless Chromium. */
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../electron/static-server.mjs';
-import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/harness';
+import { launchChromium } from '../tests/e2e/harness';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,14 +21,7 @@ export async function openBenchBrowser(): Promise<BenchBrowser> {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run bench\` (it builds first)`);
   const server = await startStaticServer(path.join(ROOT, 'dist'), 0);
   const profile = await mkdtemp(path.join(tmpdir(), 'tongxin-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1366, height: 768 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+  const context = await launchChromium(profile);
   return {
     origin: server.url,
     context,

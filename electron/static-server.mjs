@@ -5,19 +5,8 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' http: https:",
-  "media-src 'self' data: blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY as CSP } from './csp.mjs';
+import { CONTENT_SECURITY_POLICY as CSP } from './csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   CONTENT_SECURITY_POLICY,
   entryUrl,
@@ -52,6 +53,10 @@ describe('window security decisions', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    // The renderer's own <meta> policy is the same, less what a meta tag cannot carry.
+    const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
   });
 
   it('maps types and launch flags', () => {

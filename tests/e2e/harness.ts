@@ -25,6 +25,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Headless Chromium on a profile folder, at the kiosk's size, language and time zone. */
+export function launchChromium(profileDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+}
+
 export interface Kiosk {
   readonly url: string;
   readonly profileDir: string;
@@ -41,15 +53,7 @@ export async function openKiosk(options: { profileDir?: string } = {}): Promise<
   if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
   const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
-  const launch = () =>
-    chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1366, height: 768 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+  const launch = () => launchChromium(profileDir);
   const attach = (page: Page) => {
     page.on('pageerror', (e) => console.error('[page error]', e.message));
   };

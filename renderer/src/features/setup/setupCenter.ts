@@ -2,12 +2,12 @@
  * First-run setup: create a center with its first administrator, or load the
  * demo center. Validation is a pure function so the form and the tests share it.
  */
-import type { AnyDoc, CenterDoc, StaffDoc } from '@sync/schema/documents';
+import type { AnyDoc, CenterDoc, PinHash, StaffDoc } from '@sync/schema/documents';
 import { DEFAULT_CENTER_SETTINGS, SCHEMA_VERSION } from '@sync/schema/documents';
 import { CENTER_ID_RE, ids, newUlid } from '@sync/schema/ids';
 import type { Locale } from '@sync/schema/vocab';
 import { hashPin, isGuessablePin, isValidPin } from '@/domain/pin';
-import { DEMO_PIN, demoDocuments, generateDemoCenter } from '@/domain/demo';
+import { DEMO_PIN, demoDocuments, generateDemoCenter, type DemoOptions } from '@/domain/demo';
 import { addDays, localDate } from '@/domain/dates';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 
@@ -92,18 +92,15 @@ export const DEMO_SEED = 20261129;
 export const DEMO_WEEKS = 16;
 const CHUNK = 1000;
 
+/** The demo center's generator options for a given day: sixteen weeks ending the day before. */
+export function demoOptions(today: string, deviceId: string, pinHash: PinHash): DemoOptions {
+  return { centerId: DEMO_CENTER_ID, seed: DEMO_SEED, children: DEMO_CHILDREN, from: addDays(today, -7 * DEMO_WEEKS), to: addDays(today, -1), deviceId, pinHash };
+}
+
 /** Generates the demo center ending today and writes it in chunks, reporting progress. */
 export async function loadDemoCenter(p: Ports, onProgress: (done: number, total: number) => void = () => {}): Promise<CenterDoc> {
   const today = localDate(p.now());
-  const demo = generateDemoCenter({
-    centerId: DEMO_CENTER_ID,
-    seed: DEMO_SEED,
-    children: DEMO_CHILDREN,
-    from: addDays(today, -7 * DEMO_WEEKS),
-    to: addDays(today, -1),
-    deviceId: p.deviceId,
-    pinHash: await hashPin(DEMO_PIN),
-  });
+  const demo = generateDemoCenter(demoOptions(today, p.deviceId, await hashPin(DEMO_PIN)));
   const docs: AnyDoc[] = demoDocuments(demo);
   for (let i = 0; i < docs.length; i += CHUNK) {
     await p.docs.bulkCreate(docs.slice(i, i + CHUNK));
