@@ -3,3 +3,7 @@ declare module 'pouchdb-adapter-indexeddb' {
   const plugin: PouchDB.Plugin;
   export default plugin;
 }
+declare module 'pouchdb-adapter-memory' {
+  const plugin: PouchDB.Plugin;
+  export default plugin;
+}

@@ -1,0 +1,137 @@
+/**
+ * County-server administration over the CouchDB 3 HTTP API (plain fetch):
+ * the idempotent steps provisioning is made of. Each step reports whether it
+ * created, updated or left something unchanged, so running provisioning twice
+ * changes nothing and says so.
+ */
+import { centerDesignDoc, countyDesignDoc, type DesignDoc } from './ddocs';
+
+export type Outcome = 'created' | 'updated' | 'unchanged';
+
+export interface Step {
+  readonly what: string;
+  readonly outcome: Outcome;
+}
+
+export class CouchError extends Error {
+  override name = 'CouchError';
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    what: string,
+  ) {
+    super(`${what}: HTTP ${status} ${body.slice(0, 200)}`);
+  }
+}
+
+export interface Admin {
+  readonly base: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export async function couch(a: Admin, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${a.base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`, {
+    method,
+    headers: { Authorization: `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json };
+}
+
+async function ok(a: Admin, method: string, path: string, body: unknown, what: string) {
+  const r = await couch(a, method, path, body);
+  if (r.status >= 400) throw new CouchError(r.status, JSON.stringify(r.json), what);
+  return r;
+}
+
+export async function ensureDatabase(a: Admin, name: string): Promise<Step> {
+  const head = await couch(a, 'GET', encodeURIComponent(name));
+  if (head.status === 200) return { what: `database ${name}`, outcome: 'unchanged' };
+  await ok(a, 'PUT', encodeURIComponent(name), undefined, `create database ${name}`);
+  return { what: `database ${name}`, outcome: 'created' };
+}
+
+/** JSON with object keys sorted, so two equal documents compare equal whatever order the server keeps. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function sameJson(x: unknown, y: unknown): boolean {
+  return canonical(x) === canonical(y);
+}
+
+export async function ensureSecurity(a: Admin, db: string, security: { admins: { names: string[]; roles: string[] }; members: { names: string[]; roles: string[] } }): Promise<Step> {
+  const cur = await couch(a, 'GET', `${encodeURIComponent(db)}/_security`);
+  const current = { admins: cur.json.admins ?? { names: [], roles: [] }, members: cur.json.members ?? { names: [], roles: [] } };
+  if (sameJson(current, security)) return { what: `${db} security`, outcome: 'unchanged' };
+  await ok(a, 'PUT', `${encodeURIComponent(db)}/_security`, security, `${db} security`);
+  return { what: `${db} security`, outcome: cur.json.members ? 'updated' : 'created' };
+}
+
+export async function ensureDesignDoc(a: Admin, db: string, ddoc: DesignDoc): Promise<Step> {
+  const cur = await couch(a, 'GET', `${encodeURIComponent(db)}/${ddoc._id}`);
+  const { _rev, ...content } = cur.json as Partial<DesignDoc>;
+  const what = `${db}/${ddoc._id}`;
+  if (cur.status === 200 && sameJson({ ...content, _id: ddoc._id }, { ...ddoc })) return { what, outcome: 'unchanged' };
+  await ok(a, 'PUT', `${encodeURIComponent(db)}/${ddoc._id}`, { ...ddoc, ...(_rev ? { _rev } : {}) }, what);
+  return { what, outcome: cur.status === 200 ? 'updated' : 'created' };
+}
+
+/**
+ * Creates the user if missing, with `roles`. Returns the generated password
+ * only when the user was created (it is printed once and never stored here).
+ */
+export async function ensureUser(a: Admin, name: string, roles: string[]): Promise<Step & { password: string | null }> {
+  const id = `org.couchdb.user:${name}`;
+  const cur = await couch(a, 'GET', `_users/${encodeURIComponent(id)}`);
+  if (cur.status === 200) {
+    if (sameJson(cur.json.roles, roles)) return { what: `user ${name}`, outcome: 'unchanged', password: null };
+    await ok(a, 'PUT', `_users/${encodeURIComponent(id)}`, { ...cur.json, roles }, `user ${name}`);
+    return { what: `user ${name}`, outcome: 'updated', password: null };
+  }
+  const password = generatePassword();
+  await ok(a, 'PUT', `_users/${encodeURIComponent(id)}`, { _id: id, name, type: 'user', roles, password }, `user ${name}`);
+  return { what: `user ${name}`, outcome: 'created', password };
+}
+
+export function generatePassword(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return Buffer.from(bytes).toString('base64url');
+}
+
+export const centerDbName = (centerId: string) => `center_${centerId}`;
+export const countyDbName = (countyId: string) => `county_${countyId}`;
+
+/** Everything one center needs on the server: its database, who may read and write it, the rules, its sync account. */
+export async function provisionCenter(a: Admin, centerId: string): Promise<{ steps: Step[]; syncUser: string; syncPassword: string | null }> {
+  const db = centerDbName(centerId);
+  const steps: Step[] = [await ensureDatabase(a, db)];
+  steps.push(await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: [`center:${centerId}`, 'county-admin'] } }));
+  steps.push(await ensureDesignDoc(a, db, centerDesignDoc(centerId)));
+  const user = await ensureUser(a, `sync-${centerId}`, [`center:${centerId}`]);
+  steps.push(user);
+  return { steps, syncUser: `sync-${centerId}`, syncPassword: user.password };
+}
+
+export async function provisionCounty(a: Admin, countyId: string): Promise<Step[]> {
+  const db = countyDbName(countyId);
+  return [
+    await ensureDatabase(a, db),
+    await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: ['county-admin', `coordinator:${countyId}`] } }),
+    await ensureDesignDoc(a, db, countyDesignDoc()),
+  ];
+}

@@ -1,0 +1,113 @@
+/**
+ * Kiosk ⇄ county server over real HTTP. Starts: pouchdb-server (the bundled
+ * CouchDB-compatible trial server) on a free loopback port, provisioned with
+ * the real design documents; the kiosk side is real PouchDB (indexeddb
+ * adapter over fake-indexeddb).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
+import MemoryAdapter from 'pouchdb-adapter-memory';
+
+// The kiosk side runs PouchDB's in-memory adapter here: replication does not depend on
+// the adapter, and the app's IndexedDB is exercised in Chromium by tests/e2e and bench/.
+PouchDB.plugin(MemoryAdapter);
+const openCenterDb = (name: string) => new PouchDB(name, { adapter: 'memory' });
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { couch, provisionCenter, provisionCounty } from '../../sync/couchdb/admin';
+import { centerDbUrl, ReplicationController, testConnection, type SyncStatus } from '../../sync/client/replication';
+import { startCountyServer, type CountyServer } from './countyServer';
+
+let server: CountyServer;
+let password: string;
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+const docs = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 5, children: 20, from: '2026-10-01', to: '2026-10-31', deviceId: 'kiosk-a', pinHash }));
+
+beforeAll(async () => {
+  server = await startCountyServer();
+  const res = await provisionCenter(server.admin, 'qingshan');
+  password = res.syncPassword!;
+  await provisionCenter(server.admin, 'shiqiao');
+});
+afterAll(async () => server?.stop());
+
+async function until(pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+const remoteCount = async (db = 'center_qingshan') => Number((await couch(server.admin, 'GET', db)).json.doc_count);
+
+describe('provisioning', () => {
+  it('is idempotent: a second run changes nothing, and creates no new password', async () => {
+    const again = await provisionCenter(server.admin, 'qingshan');
+    expect(again.steps.map((s) => s.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(again.syncPassword).toBeNull();
+    const county = await provisionCounty(server.admin, 'yunxi');
+    expect(county.map((s) => s.outcome)).toEqual(['created', 'created', 'created']);
+    expect((await provisionCounty(server.admin, 'yunxi')).map((s) => s.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+});
+
+describe('test connection', () => {
+  it('gives a clear verdict', async () => {
+    expect((await testConnection(server.base, 'qingshan', 'sync-qingshan', password)).verdict).toBe('ok');
+    expect((await testConnection(server.base, 'qingshan', 'sync-qingshan', 'wrong')).verdict).toBe('wrong-password');
+    expect((await testConnection(server.base, 'shiqiao', 'sync-qingshan', password)).verdict).toBe('not-this-center');
+    expect((await testConnection('http://127.0.0.1:9', 'qingshan', 'sync-qingshan', password)).verdict).toBe('unreachable');
+  });
+});
+
+describe('live replication', () => {
+  it('sends a center up, lists what the server refuses, and keeps local work when credentials are revoked', async () => {
+    const local = openCenterDb(`kiosk-${Date.now()}`);
+    await local.bulkDocs(docs);
+    // A document of another center: the server refuses it; it must not block the rest.
+    await local.put({ ...docs.find((d) => d.type === 'day' || d.type === 'attendance')!, _id: 'day:2099-01-01', type: 'day', centerId: 'shiqiao', date: '2099-01-01', held: true, reason: '' });
+    const seen: SyncStatus[] = [];
+    const sync = new ReplicationController({ local, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password, onStatus: (s) => seen.push(s) });
+    sync.start();
+    await until(async () => (await remoteCount()) >= docs.length);
+    await until(() => sync.current.rejected.length === 1);
+    expect(sync.current.rejected[0]).toMatchObject({ id: 'day:2099-01-01' });
+    expect(sync.current.rejected[0]!.reason).toMatch(/does not belong/);
+    expect(await remoteCount()).toBe(docs.length + 1); // + the design document
+    expect(seen.some((s) => s.state === 'active')).toBe(true);
+    expect(sync.current.clockSkewMs).not.toBeNull();
+    expect(Math.abs(sync.current.clockSkewMs!)).toBeLessThan(60_000);
+
+    // Revoke the account: the kiosk says so and keeps writing locally.
+    await couch(server.admin, 'PUT', 'center_qingshan/_security', { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: ['county-admin'] } });
+    await local.put({ ...(await local.get(docs.find((d) => d.type === 'day')?._id ?? docs[0]!._id)), reason: 'edited after revoke' } as object);
+    await sync.restart();
+    await until(() => sync.current.state === 'denied');
+    expect(sync.current.lastError?.kind).toMatch(/forbidden|wrong-password/);
+    // Everything written is still there: the demo, the refused document, and the design document pulled from the server.
+    expect(await local.info()).toMatchObject({ doc_count: docs.length + 2 });
+    await sync.stop();
+    await couch(server.admin, 'PUT', 'center_qingshan/_security', { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: ['center:qingshan', 'county-admin'] } });
+  });
+
+  it('survives the server being killed mid-replication: nothing lost, nothing duplicated, it resumes', async () => {
+    const local = openCenterDb(`kiosk-b-${Date.now()}`);
+    const more = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 6, children: 60, from: '2026-09-01', to: '2026-11-30', deviceId: 'kiosk-b', pinHash }));
+    await local.bulkDocs(more);
+    const sync = new ReplicationController({ local, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password, batchSize: 200 });
+    const before = await remoteCount();
+    sync.start();
+    await until(async () => (await remoteCount()) > before + 400, 60_000);
+    await server.kill();
+    await until(() => sync.current.state === 'offline');
+    expect(sync.current.lastError?.kind).toBe('unreachable');
+    await server.start();
+    await sync.restart();
+    await until(async () => sync.current.state === 'idle' && (await remoteCount()) >= before + more.length - 1, 120_000);
+    const remote = new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'admin', password: server.admin.password } } as object);
+    const ids = (await remote.allDocs()).rows.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const d of more) expect(ids).toContain(d._id);
+    await sync.stop();
+  }, 240_000);
+});
