@@ -1,0 +1,88 @@
+/**
+ * The bundled CouchDB-compatible server (pouchdb-server) on loopback, for a
+ * county trying Tongxin on one PC (`npm run county`) and for the integration
+ * tests. Production is Apache CouchDB 3.x; this is a stand-in with known
+ * differences, each named where the code works around it (search "stand-in").
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Admin } from './admin';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'node_modules', '.bin', 'pouchdb-server');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LocalServer {
+  readonly base: string;
+  /** SIGKILL: the server dies without a goodbye, as a power cut would. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** True when `base` is the stand-in rather than Apache CouchDB. */
+export async function isStandIn(base: string): Promise<boolean> {
+  const res = await fetch(`${base.replace(/\/+$/, '')}/`);
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  return 'express-pouchdb' in body;
+}
+
+export function localServer(dir: string, port: number, onExit?: (code: number | null) => void): LocalServer {
+  const base = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  const server: LocalServer = {
+    base,
+    async start() {
+      await mkdir(dir, { recursive: true });
+      const c = spawn(BIN, ['--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore' });
+      child = c;
+      c.once('exit', (code) => {
+        if (child === c) onExit?.(code);
+      });
+      const until = Date.now() + 30_000;
+      for (;;) {
+        try {
+          if ((await fetch(`${base}/`)).ok) return;
+        } catch {
+          // not up yet
+        }
+        if (Date.now() > until) throw new Error(`the local county server did not start on port ${port} within 30 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async kill() {
+      const c = child;
+      child = null;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return server;
+}
+
+/** Whether `admin` can log in; false while the server is still in "admin party" or the password is wrong. */
+export async function adminWorks(admin: Admin): Promise<boolean> {
+  const res = await fetch(`${admin.base}/_session`, { headers: { Authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` } });
+  const session = (await res.json().catch(() => ({}))) as { userCtx?: { name?: string | null; roles?: string[] } };
+  return Boolean(session.userCtx?.roles?.includes('_admin') && session.userCtx.name);
+}
+
+/** Ends "admin party" by creating the first admin. Returns false if an admin already exists. */
+export async function createFirstAdmin(admin: Admin): Promise<boolean> {
+  const res = await fetch(`${admin.base}/_config/admins/${encodeURIComponent(admin.username)}`, { method: 'PUT', body: JSON.stringify(admin.password) });
+  return res.ok;
+}

@@ -1,0 +1,83 @@
+/**
+ * A county end to end on the bundled trial server (pouchdb-server, started on
+ * a free loopback port): provisioning from a county file, kiosks writing to
+ * their center databases, the server-side copy into the county database that
+ * carries no private documents, and the dashboard views answering by
+ * [center, month, group, …] without loading documents.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { couch } from '../../sync/couchdb/admin';
+import { parseCountyFile, provision, replicationDoc } from '../../sync/couchdb/provision';
+import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { startCountyServer, type CountyServer } from './countyServer';
+
+let server: CountyServer;
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+
+beforeAll(async () => {
+  server = await startCountyServer();
+});
+afterAll(async () => server?.stop());
+
+async function until(pred: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('county file', () => {
+  it('refuses credentials in the file and says what is wrong', () => {
+    expect(() => parseCountyFile('{')).toThrow(/not valid JSON/);
+    expect(() => parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: 'x' }, server: 'http://127.0.0.1:1', centers: [{ id: 'a1', name: 'a' }], password: 'x' }))).toThrow(/must not contain credentials/);
+    expect(() => parseCountyFile(JSON.stringify({ county: { id: 'Yunxi', name: 'x' }, server: 'http://127.0.0.1:1', centers: [] }))).toThrow(/county.id/);
+    expect(() => parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: 'x' }, server: 'http://127.0.0.1:1', centers: [{ id: 'a1', name: 'a' }, { id: 'a1', name: 'b' }] }))).toThrow(/listed twice/);
+  });
+  it('uses a selector and auth for CouchDB 3, a filter and URL credentials only for the stand-in', () => {
+    const a = { base: 'http://127.0.0.1:5984', username: 'admin', password: 'p@ss' };
+    expect(replicationDoc(a, 'yunxi', 'qingshan', false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'admin' } } } });
+    expect(replicationDoc(a, 'yunxi', 'qingshan', true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://admin:p%40ss@127.0.0.1:5984/center_qingshan' });
+  });
+});
+
+describe('a provisioned county', () => {
+  it('copies only de-identified documents into the county database, and its views count them', async () => {
+    const file = parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: '云溪县' }, server: server.base, centers: [{ id: 'qingshan', name: '青山' }, { id: 'shiqiao', name: '石桥' }], coordinators: [{ name: 'coord-li' }] }));
+    const first = await provision(server.admin, file);
+    expect(first.errors).toEqual([]);
+    expect(first.credentials.map((c) => c.user)).toEqual(['sync-qingshan', 'sync-shiqiao', 'coord-li']);
+    const again = await provision(server.admin, file);
+    expect(again.errors).toEqual([]);
+    expect(again.credentials).toEqual([]);
+    expect(new Set(again.steps.map((s) => s.outcome))).toEqual(new Set(['unchanged']));
+
+    const demo = generateDemoCenter({ centerId: 'qingshan', seed: 9, children: 15, from: '2026-10-01', to: '2026-10-31', deviceId: 'k', pinHash });
+    const kiosk = { base: server.base, username: 'sync-qingshan', password: first.credentials[0]!.password };
+    const res = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: demoDocuments(demo) });
+    expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+
+    const expectedPresent = demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length;
+    await until(async () => {
+      const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?reduce=true');
+      return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expectedPresent;
+    });
+    const all = await couch(server.admin, 'GET', 'county_yunxi/_all_docs?include_docs=true');
+    const rows = all.json.rows as { id: string; doc: { type?: string } }[];
+    expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);
+    const types = new Set(rows.map((r) => r.doc.type).filter((t): t is string => typeof t === 'string'));
+    expect([...types].every((t) => (COUNTY_TYPES as readonly string[]).includes(t))).toBe(true);
+    for (const t of ['center', 'attendance', 'mood', 'activity']) expect(types).toContain(t);
+    expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
+    const byGroup = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?group_level=3');
+    const groups = (byGroup.json.rows as { key: [string, string, string]; value: number }[]).filter((r) => r.key[1] === '2026-10');
+    expect(groups.reduce((s, r) => s + r.value, 0)).toBe(expectedPresent);
+    // A coordinator reads the county views; a center's kiosk account cannot.
+    const coord = { base: server.base, username: 'coord-li', password: first.credentials[2]!.password };
+    expect((await couch(coord, 'GET', 'county_yunxi/_design/county/_view/services?group_level=2')).status).toBe(200);
+    expect((await couch(kiosk, 'GET', 'county_yunxi/_all_docs')).status).toBeGreaterThanOrEqual(401);
+    expect((await couch(kiosk, 'GET', 'center_shiqiao/_all_docs')).status).toBeGreaterThanOrEqual(401);
+  });
+});
