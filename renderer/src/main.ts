@@ -10,6 +10,7 @@ import { createAppRouter } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
 import { createRosterState } from './app/roster';
+import { createSyncState } from './app/sync';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -23,22 +24,25 @@ async function boot(): Promise<void> {
   performance.mark('tongxin:boot');
   const device = new DexieDeviceStore();
   const invalidDocs: InvalidStoredDoc[] = [];
-  const docs = new PouchDocStore(openCenterDb(), (bad) => {
+  const db = openCenterDb();
+  const docs = new PouchDocStore(db, (bad) => {
     if (!invalidDocs.some((d) => d.id === bad.id)) invalidDocs.push(bad);
     console.warn('skipped invalid document', bad.id, bad.reason);
   });
   const settings = await device.getSettings();
   const center = createCenterState(docs, device);
   await center.reload();
+  const bridge = resolveBridge(device, APP_VERSION);
   const services: AppServices = {
     docs,
     device,
-    bridge: resolveBridge(device, APP_VERSION),
+    bridge,
     deviceId: settings.deviceId,
     now: () => new Date(),
     center,
     session: createStaffSession(device),
     roster: createRosterState(docs),
+    sync: createSyncState(db, device, bridge),
     invalidDocs,
   };
   const i18n = createAppI18n(settings.locale);
@@ -50,6 +54,8 @@ async function boot(): Promise<void> {
   await router.isReady();
   app.mount('#app');
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
+  // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
+  void services.sync.restart();
 }
 
 boot().catch((e: unknown) => {

@@ -135,3 +135,33 @@ export async function provisionCounty(a: Admin, countyId: string): Promise<Step[
     await ensureDesignDoc(a, db, countyDesignDoc()),
   ];
 }
+
+/** The origins kiosks load the app from: Electron's app:// protocol and the loopback server of `npm start`. */
+export const KIOSK_ORIGINS = ['app://tongxin', 'http://127.0.0.1:47813'] as const;
+
+/**
+ * Lets kiosks call the server from their own origin (CORS), with credentials.
+ * CouchDB 3 keeps configuration under /_node/_local/_config; the stand-in
+ * (pouchdb-server) under /_config — the one difference here.
+ */
+export async function ensureCors(a: Admin, origins: readonly string[], standIn: boolean): Promise<Step> {
+  const prefix = standIn ? '_config' : '_node/_local/_config';
+  const want: [string, string][] = [
+    ['httpd/enable_cors', 'true'],
+    ...(standIn ? [] : ([['chttpd/enable_cors', 'true']] as [string, string][])),
+    ['cors/origins', origins.join(',')],
+    ['cors/credentials', 'true'],
+    ['cors/headers', 'accept, authorization, content-type, origin, referer'],
+    ['cors/methods', 'GET, PUT, POST, HEAD, DELETE'],
+  ];
+  let changed = false;
+  for (const [key, value] of want) {
+    const cur = await couch(a, 'GET', `${prefix}/${key}`);
+    if (cur.status === 200 && (cur.json as unknown) === value) continue;
+    const raw = await fetch(`${a.base.replace(/\/+$/, '')}/${prefix}/${key}`, { headers: { Authorization: `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}` } });
+    if (raw.ok && (await raw.json().catch(() => null)) === value) continue;
+    await ok(a, 'PUT', `${prefix}/${key}`, value, `server setting ${key}`);
+    changed = true;
+  }
+  return { what: `CORS for ${origins.join(', ')}`, outcome: changed ? 'updated' : 'unchanged' };
+}

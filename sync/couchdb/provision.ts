@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { CENTER_ID_RE } from '../schema/ids';
-import { centerDbName, countyDbName, couch, CouchError, ensureUser, provisionCenter, provisionCounty, type Admin, type Step } from './admin';
+import { centerDbName, countyDbName, couch, CouchError, ensureCors, ensureUser, KIOSK_ORIGINS, provisionCenter, provisionCounty, type Admin, type Step } from './admin';
 import { COUNTY_SELECTOR } from './ddocs';
 import { isStandIn } from './localServer';
 
@@ -21,6 +21,8 @@ export const countyFileSchema = z
     server: z.url(),
     centers: z.array(z.object({ id: z.string().regex(CENTER_ID_RE, 'lowercase letters, digits and dashes, starting with a letter'), name: z.string().min(1) })).min(1),
     coordinators: z.array(z.object({ name: z.string().regex(/^[a-z][a-z0-9._-]{1,39}$/, 'lowercase user name') })).default([]),
+    /** Where kiosks load the app from; the defaults cover Electron and `npm start`. */
+    kioskOrigins: z.array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$|^\*$/, 'an origin such as app://tongxin')).default([...KIOSK_ORIGINS]),
   })
   .strict();
 export type CountyFile = z.infer<typeof countyFileSchema>;
@@ -104,6 +106,7 @@ export async function provision(a: Admin, county: CountyFile): Promise<Provision
       report.steps.push({ what: 'database _replicator', outcome: 'created' });
     }
   });
+  await run('CORS', async () => void report.steps.push(await ensureCors(a, county.kioskOrigins, standIn)));
   await run(`county ${county.county.id}`, async () => void report.steps.push(...(await provisionCounty(a, county.county.id))));
   for (const c of county.centers)
     await run(`center ${c.id}`, async () => {

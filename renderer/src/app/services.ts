@@ -8,6 +8,7 @@ import type { TongxinBridge } from '../../../electron/contract';
 import type { DeviceStore, DocStore, InvalidStoredDoc } from '../storage/ports';
 import type { CenterState } from './center';
 import type { RosterState } from './roster';
+import type { SyncState } from './sync';
 import type { StaffSession } from '../features/staff/staffSession';
 
 export interface AppServices {
@@ -20,6 +21,7 @@ export interface AppServices {
   readonly center: CenterState;
   readonly session: StaffSession;
   readonly roster: RosterState;
+  readonly sync: SyncState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

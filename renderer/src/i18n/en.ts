@@ -89,7 +89,7 @@ export default {
     csv: { name: 'Name', grade: 'Grade', status: 'Attendance', late: 'Late', checkIn: 'Checked in', checkOut: 'Checked out', pickedUpBy: 'Picked up by' },
   },
   settings: {
-    title: 'Settings', tabs: { staff: 'Staff', center: 'Center', device: 'This device', audit: 'Activity log' },
+    title: 'Settings', tabs: { staff: 'Staff', center: 'Center', sync: 'Sync', device: 'This device', audit: 'Activity log' },
     staffName: 'Name', role: 'Role', active: 'Active', inactive: 'Deactivated', addStaff: 'Add staff', pin: 'PIN (4–6 digits)', add: 'Add',
     resetPin: 'Reset PIN', newPin: 'New PIN', deactivate: 'Deactivate', activate: 'Activate', you: '(you)', saved: 'Saved',
     inactivity: 'Lock after this many minutes without a touch', pickupAge: 'Record who picks up children younger than', absentDays: 'Prompt a follow-up after this many absent days',
@@ -143,6 +143,16 @@ export default {
   file: {
     title: 'Child file', open: 'Open file', attendance: 'Attendance', services: 'Services received', mood: 'Mood trend', screenings: 'Screenings', followups: 'Follow-ups', consent: 'Consent',
     daysPresent: '{n} days present', noData: 'Nothing recorded yet', print: 'Print file', month: 'Month {m}', faceAvg: 'Mood (1 very sad – 5 very happy)', limited: 'Your role sees part of this file.',
+  },
+  sync: {
+    notSet: 'Sync not set up', state: { stopped: 'Sync stopped', connecting: 'Connecting…', active: 'Syncing…', idle: 'Up to date', offline: 'Offline', denied: 'Sync refused' },
+    pending: '{n} waiting to go up', last: 'last synced {time}', never: 'never synced', skew: "This computer's clock is {min} minutes off the server's: please correct it",
+    error: { unreachable: 'Cannot reach the county server (network down or wrong address)', 'wrong-password': 'Wrong sync account or password', forbidden: "This account may not write to the center's database (perhaps disabled)", 'too-large': 'Uploads were too large; the batch size was reduced', server: 'Server error' },
+    title: 'Sync with the county', help: "The county administrator gives you the server address, the center's sync account and its password. Work is recorded here as usual and goes up and down whenever there is a connection.",
+    url: 'Server address', user: 'Sync account', password: 'Password', test: 'Test connection', save: 'Save and start syncing', forget: 'Stop syncing and forget the password',
+    verdict: { ok: "Connected: this is the center's database", unreachable: 'Cannot reach the server: {detail}', 'wrong-password': 'Wrong account or password', 'not-this-center': 'This account cannot open this center ({detail})', 'server-too-old': 'Server too old (CouchDB 3 needed): {detail}' },
+    insecure: 'This device has no system keychain: the password is kept in this browser profile.', secure: 'The password is encrypted in the system keychain.',
+    rejected: 'Records the server refused (not lost: still on this kiosk)', conflicts: 'Conflicts settled automatically', none: 'None',
   },
   unlock: {
     title: 'Staff sign-in', chooseStaff: 'Choose your name', enterPin: '{name}, enter your PIN', wrongPin: 'Wrong PIN: {n} tries left',

@@ -13,6 +13,10 @@ export function createAppI18n(locale: Locale = 'zh-CN') {
     locale,
     fallbackLocale: 'zh-CN',
     messages,
+    datetimeFormats: {
+      'zh-CN': { short: { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false } },
+      en: { short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false } },
+    },
     missingWarn: false,
     fallbackWarn: false,
   });

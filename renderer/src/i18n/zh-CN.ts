@@ -89,7 +89,7 @@ export default {
     csv: { name: '姓名', grade: '年级', status: '出勤', late: '迟到', checkIn: '签到时间', checkOut: '签退时间', pickedUpBy: '接送人' },
   },
   settings: {
-    title: '设置', tabs: { staff: '员工', center: '本站设置', device: '本机', audit: '操作记录' },
+    title: '设置', tabs: { staff: '员工', center: '本站设置', sync: '同步', device: '本机', audit: '操作记录' },
     staffName: '姓名', role: '角色', active: '在职', inactive: '已停用', addStaff: '添加员工', pin: 'PIN（4–6 位数字）', add: '添加',
     resetPin: '重设 PIN', newPin: '新 PIN', deactivate: '停用', activate: '启用', you: '（你）', saved: '已保存',
     inactivity: '多少分钟无操作自动锁定', pickupAge: '几岁以下签退必须登记接送人', absentDays: '连续缺勤几天提醒跟进',
@@ -143,6 +143,16 @@ export default {
   file: {
     title: '一人一档', open: '查看档案', attendance: '出勤', services: '接受的服务', mood: '心情变化', screenings: '筛查记录', followups: '跟进', consent: '同意书',
     daysPresent: '{n} 天到站', noData: '还没有记录', print: '打印档案', month: '{m} 月', faceAvg: '心情（1 很难过 – 5 非常开心）', limited: '你的角色只能看到部分内容。',
+  },
+  sync: {
+    notSet: '未设置同步', state: { stopped: '同步已停止', connecting: '正在连接…', active: '正在同步…', idle: '已同步', offline: '离线', denied: '同步被拒绝' },
+    pending: '{n} 条待上传', last: '上次同步 {time}', never: '还没有同步过', skew: '这台电脑的时间和服务器相差 {min} 分钟，请校准时间',
+    error: { unreachable: '连不上县里的服务器（网络断开或地址不对）', 'wrong-password': '同步账号或密码不对', forbidden: '这个账号没有权限写入本站的数据库（可能已被停用）', 'too-large': '一次上传的数据太大，已自动改小', server: '服务器出错' },
+    title: '同步到县里', help: '县里的管理员会提供服务器地址、同步账号和密码。数据在本机照常记录，联网时自动上传和下载。',
+    url: '服务器地址', user: '同步账号', password: '密码', test: '测试连接', save: '保存并开始同步', forget: '停止同步并清除密码',
+    verdict: { ok: '连接成功：这是本站的数据库', unreachable: '连不上服务器：{detail}', 'wrong-password': '账号或密码不对', 'not-this-center': '这个账号不能访问本站（{detail}）', 'server-too-old': '服务器版本太旧（需要 CouchDB 3）：{detail}' },
+    insecure: '这台设备没有系统密钥库：密码保存在本机浏览器数据里。', secure: '密码已加密保存在系统密钥库中。',
+    rejected: '服务器拒绝的记录（没有丢失，仍在本机）', conflicts: '自动合并的冲突', none: '没有',
   },
   unlock: {
     title: '老师入口', chooseStaff: '请选择你的名字', enterPin: '{name}，请输入 PIN', wrongPin: 'PIN 不对，还可以再试 {n} 次',

@@ -67,6 +67,9 @@ export interface DeviceSettings {
   /** Full-screen kiosk lock (Electron) or browser full screen. */
   readonly kioskFullscreen: boolean;
   readonly readAloud: boolean;
+  /** The county server this kiosk syncs with (null: not set up), and the center's sync account name. */
+  readonly syncUrl: string | null;
+  readonly syncUser: string | null;
 }
 
 export interface AuditEntry {

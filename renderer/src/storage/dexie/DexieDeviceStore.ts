@@ -30,6 +30,8 @@ const DEFAULTS: Omit<DeviceSettings, 'deviceId'> = {
   locale: 'zh-CN',
   kioskFullscreen: false,
   readAloud: false,
+  syncUrl: null,
+  syncUser: null,
 };
 
 export class DexieDeviceStore implements DeviceStore {
