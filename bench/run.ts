@@ -6,9 +6,10 @@
  * progress goes to stderr.
  */
 import { kioskSuite } from './suites/kiosk';
+import { syncSuite } from './suites/sync';
 import type { Figure, Suite } from './suites/types';
 
-const SUITES: Record<string, Suite> = { kiosk: kioskSuite };
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

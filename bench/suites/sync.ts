@@ -1,0 +1,69 @@
+/**
+ * Sync on a big center: 300 children and three school years (≈272,000
+ * documents) on the county's trial server (pouchdb-server, started here on
+ * loopback), pulled by a fresh kiosk in Chromium through PouchDB's indexeddb
+ * adapter with the app's batch size; beside it, the same documents written
+ * straight into IndexedDB in the same run. Figures:
+ *   first_sync_docs_per_s   documents per second of the first sync
+ *   idb_raw_docs_per_s      the raw IndexedDB bulk-write rate of the same documents
+ *   first_sync_vs_raw       their ratio (target ≥ 0.5)
+ *   incremental_sync_ms     one day's kiosk activity (≈ 600 documents) up and down
+ */
+import { openBenchBrowser } from '../browser';
+import { round1, type Figure, type Suite } from './types';
+import { couch } from '../../sync/couchdb/admin';
+import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+import { DEFAULT_BATCH_SIZE } from '../../sync/client/replication';
+import { startCountyServer } from '../../tests/integration/countyServer';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { addDays } from '../../renderer/src/domain/dates';
+
+const CHILDREN = 300;
+const YEARS = 3;
+
+export const syncSuite: Suite = {
+  description: `first sync of ${CHILDREN} children × ${YEARS} school years from the county server, vs raw IndexedDB`,
+  async run(log) {
+    const browser = await openBenchBrowser();
+    const server = await startCountyServer();
+    try {
+      const origin = new URL(browser.origin).origin;
+      const report = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }], kioskOrigins: [origin] })));
+      if (report.errors.length) throw new Error(report.errors.join('; '));
+      const password = report.credentials[0]!.password;
+      const today = new Date().toISOString().slice(0, 10);
+      const options = { centerId: 'bench-center', children: CHILDREN, years: YEARS, today };
+      const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+      const gen = (from: string, to: string, seed: number) => demoDocuments(generateDemoCenter({ centerId: 'bench-center', seed, children: CHILDREN, from, to, deviceId: 'bench', pinHash, skipHolidays: true }));
+      const docs = gen(addDays(today, -Math.round(365.25 * YEARS)), addDays(today, -1), 7);
+      log(`loading ${docs.length} documents into the server (not measured)…`);
+      for (let i = 0; i < docs.length; i += 10_000) await couch(server.admin, 'POST', 'center_bench-center/_bulk_docs', { docs: docs.slice(i, i + 10_000) });
+
+      const page = await browser.context.newPage();
+      await page.goto(`${browser.origin}bench/index.html`);
+      await page.waitForFunction(() => document.title === 'ready');
+      type Api = Record<string, (o: unknown) => Promise<{ docs: number; ms: number }>>;
+      const call = (fn: string, arg: unknown) => page.evaluate(([f, a]) => (window as unknown as { tongxinBench: Api }).tongxinBench[f as string]!(a), [fn, arg] as const);
+      const raw = await call('rawIdbWrite', options);
+      log(`raw IndexedDB: ${raw.docs} docs in ${(raw.ms / 1000).toFixed(1)} s`);
+      const url = `${server.base}/center_bench-center`;
+      const first = await call('firstSync', { url, username: 'sync-bench-center', password, batchSize: DEFAULT_BATCH_SIZE });
+      log(`first sync: ${first.docs} docs in ${(first.ms / 1000).toFixed(1)} s (batch ${DEFAULT_BATCH_SIZE})`);
+      // One more day for every child, as the kiosk records it, then one two-way sync.
+      const day = gen(today, today, 8).filter((d) => d.type === 'attendance' || d.type === 'mood' || d.type === 'activity');
+      const inc = await call('incrementalSync', { url, username: 'sync-bench-center', password, batchSize: DEFAULT_BATCH_SIZE, day });
+      log(`incremental: ${inc.docs} docs up in ${inc.ms.toFixed(0)} ms`);
+      const firstRate = first.docs / (first.ms / 1000);
+      const rawRate = raw.docs / (raw.ms / 1000);
+      return [
+        { name: 'first_sync_docs_per_s', value: Math.round(firstRate), unit: 'docs/s', note: `${first.docs} docs, batch ${DEFAULT_BATCH_SIZE}` },
+        { name: 'idb_raw_docs_per_s', value: Math.round(rawRate), unit: 'docs/s', note: 'same documents, same run' },
+        { name: 'first_sync_vs_raw', value: round1((firstRate / rawRate) * 100) / 100, unit: 'ratio' },
+        { name: 'incremental_sync_ms', value: Math.round(inc.ms), unit: 'ms', note: `${inc.docs} documents` },
+      ] satisfies Figure[];
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+};
