@@ -123,6 +123,7 @@ describe('screenings and the safety pathway', () => {
     await page.goto(`${kiosk.url}#/staff/screenings`);
     await page.fill('[data-testid="screening-search"]', young.fullName);
     await page.click(`.kids button[data-child="${young.fullName}"]`);
+    await page.waitForSelector('[data-instrument]');
     expect(await page.locator('[data-instrument]').evaluateAll((els) => els.map((e) => e.getAttribute('data-instrument')))).toEqual(['psc17-teacher']);
     await page.click('[data-start="psc17-teacher"]');
     await page.waitForSelector('.form-items li');
@@ -176,6 +177,7 @@ describe('screenings and the safety pathway', () => {
     await expect.poll(() => page.textContent('[data-testid="pack-message"]')).toContain('not valid JSON');
     await page.fill('[data-testid="screening-search"]', teen.fullName);
     await page.click(`.kids button[data-child="${teen.fullName}"]`);
+    await page.waitForSelector('[data-instrument]');
     expect((await page.locator('[data-instrument]').evaluateAll((els) => els.map((e) => e.getAttribute('data-instrument'))))).toEqual(['who5', 'phq9', 'gad7', 'psc17-teacher']);
     await lock(page);
   });
