@@ -46,7 +46,8 @@ export function localServer(dir: string, port: number, onExit?: (code: number | 
     base,
     async start() {
       await mkdir(dir, { recursive: true });
-      const c = spawn(BIN, ['--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore' });
+      // cwd = the data folder: pouchdb-server writes its log.txt into the working directory.
+      const c = spawn(BIN, ['--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });
       child = c;
       c.once('exit', (code) => {
         if (child === c) onExit?.(code);
