@@ -40,7 +40,7 @@ export function settle(a: Stored, b: Stored): { doc: AnyDoc; rule: ConflictResol
   return { doc: latest(a, b), rule: 'latest-wins' };
 }
 
-/** Settles the conflicts of one document, if it has any. Returns null when there were none. */
+/** Settles the conflicts of one document. Returns null when it had no conflicts. */
 export async function resolveConflicts(db: PouchDB.Database, id: string): Promise<ConflictResolution | null> {
   const winner = (await db.get(id, { conflicts: true })) as unknown as Stored & { _conflicts?: string[] };
   const conflicts = winner._conflicts ?? [];
