@@ -112,6 +112,8 @@ describe('screenings and the safety pathway', () => {
     await page.goto(`${kiosk.url}#/staff/children/${teen.childId}/file`);
     await expect.poll(() => page.textContent('[data-testid="file-screenings"]')).toContain('需尽快跟进');
     expect(await page.textContent('[data-testid="file-screenings"]')).toContain('得分 1');
+    // The term's attendance arrives after the small lists; look at the page once it is there.
+    await expect.poll(async () => Number((await page.textContent('[data-testid="file-attendance-count"]'))?.replace(/\D/g, '') ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
     await kiosk.screenshot('child-file');
     await lock(page);
   });

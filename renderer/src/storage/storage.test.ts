@@ -27,6 +27,7 @@ function suite(name: string, make: () => { store: DocStore; invalid: InvalidStor
       expect((await store.list('day', 'day:2026-11')).map((d) => d.date)).toEqual(['2026-11-02', '2026-11-03']);
       expect(await store.count()).toBe(2);
       expect((await store.listRange('day', 'day:2026-11-03', 'day:2026-12')).map((d) => d.date)).toEqual(['2026-11-03']);
+      expect((await store.getMany('day', ['day:2026-11-03', 'day:2026-11-09', 'day:2026-11-02'])).map((d) => d.date)).toEqual(['2026-11-03', '2026-11-02']);
     });
 
     it('refuses an invalid document and a stale revision', async () => {

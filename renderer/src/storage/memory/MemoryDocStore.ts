@@ -21,6 +21,9 @@ export class MemoryDocStore implements DocStore {
       .sort()
       .map((k) => parseDoc(type, this.docs.get(k)));
   }
+  async getMany<K extends DocType>(type: K, ids: readonly string[]): Promise<DocOf<K>[]> {
+    return ids.filter((id) => this.docs.has(id)).map((id) => parseDoc(type, this.docs.get(id)));
+  }
   async listRange<K extends DocType>(type: K, startkey: string, endkey: string): Promise<DocOf<K>[]> {
     return [...this.docs.keys()]
       .filter((k) => k >= startkey && k <= endkey)

@@ -43,6 +43,13 @@ export class PouchDocStore implements DocStore {
     }
   }
 
+  async getMany<K extends DocType>(type: K, ids: readonly string[]): Promise<DocOf<K>[]> {
+    if (ids.length === 0) return [];
+    const res = await this.db.allDocs({ include_docs: true, keys: [...ids] });
+    // Missing ids come back as { key, error: 'not_found' }; deleted ones with doc null.
+    return this.parseRows(type, res.rows.filter((r): r is Extract<typeof r, { id: string }> => 'id' in r));
+  }
+
   list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]> {
     const { startkey, endkey } = prefixRange(prefix);
     return this.listRange(type, startkey, endkey);
@@ -50,8 +57,12 @@ export class PouchDocStore implements DocStore {
 
   async listRange<K extends DocType>(type: K, startkey: string, endkey: string): Promise<DocOf<K>[]> {
     const res = await this.db.allDocs({ include_docs: true, startkey, endkey });
+    return this.parseRows(type, res.rows);
+  }
+
+  private parseRows<K extends DocType>(type: K, rows: readonly { id: string; doc?: object | null }[]): DocOf<K>[] {
     const out: DocOf<K>[] = [];
-    for (const row of res.rows) {
+    for (const row of rows) {
       if (!row.doc) continue;
       try {
         out.push(parseDoc(type, row.doc));
