@@ -53,8 +53,12 @@ export const syncSuite: Suite = {
       const url = `${server.base}/center_bench-center`;
       const first = await call('firstSync', { url, username: 'sync-bench-center', password, batchSize: DEFAULT_BATCH_SIZE });
       log(`first sync: ${first.docs} docs in ${(first.ms / 1000).toFixed(1)} s (batch ${DEFAULT_BATCH_SIZE})`);
-      // One more day for every child, as the kiosk records it, then one two-way sync.
-      const day = gen(today, today, 8).filter((d) => d.type === 'attendance' || d.type === 'mood' || d.type === 'activity');
+      // One more open day for every child (the next weekday after the history, so the ids are
+      // new), as the kiosk records it, then one two-way sync.
+      let next = today;
+      while ([0, 6].includes(new Date(`${next}T12:00:00`).getDay())) next = addDays(next, 1);
+      const day = gen(next, next, 8).filter((d) => d.type === 'attendance' || d.type === 'mood' || d.type === 'activity');
+      if (day.length === 0) throw new Error(`no documents generated for ${next}`);
       const inc = await call('incrementalSync', { url, username: 'sync-bench-center', password, batchSize: DEFAULT_BATCH_SIZE, day });
       log(`incremental: ${inc.docs} docs up in ${inc.ms.toFixed(0)} ms`);
       const firstRate = first.docs / (first.ms / 1000);
