@@ -68,6 +68,11 @@ interface HttpError {
   reason?: string;
 }
 
+/** The HTTP Basic authorization header value for a CouchDB account (UTF-8 safe). */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${btoa(unescape(encodeURIComponent(`${username}:${password}`)))}`;
+}
+
 export function classifyError(e: unknown): NonNullable<SyncStatus['lastError']> {
   const err = (typeof e === 'object' && e !== null ? e : {}) as HttpError;
   const detail = err.reason ?? err.message ?? String(e);
@@ -98,7 +103,7 @@ export class ReplicationController {
   constructor(private readonly o: ReplicationOptions) {
     this.now = o.now ?? (() => Date.now());
     this.status = { state: 'stopped', pendingUp: null, lastSyncedAt: null, lastError: null, rejected: [], clockSkewMs: null, batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE };
-    const auth = `Basic ${btoa(unescape(encodeURIComponent(`${o.username}:${o.password}`)))}`;
+    const auth = basicAuth(o.username, o.password);
     this.remote = new o.PouchDB(o.url, {
       skip_setup: true,
       fetch: async (url: string | Request, init?: RequestInit) => {
@@ -220,7 +225,7 @@ export type ConnectionVerdict = 'ok' | 'unreachable' | 'wrong-password' | 'not-t
  */
 export async function testConnection(serverUrl: string, centerId: string, username: string, password: string): Promise<{ verdict: ConnectionVerdict; detail: string }> {
   const base = serverUrl.replace(/\/+$/, '');
-  const auth = `Basic ${btoa(unescape(encodeURIComponent(`${username}:${password}`)))}`;
+  const auth = basicAuth(username, password);
   let root: Response;
   try {
     root = await fetch(`${base}/`, { signal: AbortSignal.timeout(10_000) });

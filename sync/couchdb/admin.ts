@@ -5,6 +5,7 @@
  * changes nothing and says so.
  */
 import { centerDesignDoc, countyDesignDoc, type DesignDoc } from './ddocs';
+import { basicAuth } from '../client/replication';
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 
@@ -33,7 +34,7 @@ export interface Admin {
 export async function couch(a: Admin, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${a.base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`, {
     method,
-    headers: { Authorization: `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { Authorization: basicAuth(a.username, a.password), 'Content-Type': 'application/json', Accept: 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -156,10 +157,9 @@ export async function ensureCors(a: Admin, origins: readonly string[], standIn: 
   ];
   let changed = false;
   for (const [key, value] of want) {
+    // A config value comes back as a bare JSON string, which couch() hands over as parsed.
     const cur = await couch(a, 'GET', `${prefix}/${key}`);
     if (cur.status === 200 && (cur.json as unknown) === value) continue;
-    const raw = await fetch(`${a.base.replace(/\/+$/, '')}/${prefix}/${key}`, { headers: { Authorization: `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}` } });
-    if (raw.ok && (await raw.json().catch(() => null)) === value) continue;
     await ok(a, 'PUT', `${prefix}/${key}`, value, `server setting ${key}`);
     changed = true;
   }

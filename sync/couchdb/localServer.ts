@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from './admin';
+import { basicAuth } from '../client/replication';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin', 'pouchdb-server');
@@ -77,7 +78,7 @@ export function localServer(dir: string, port: number, onExit?: (code: number | 
 
 /** Whether `admin` can log in; false while the server is still in "admin party" or the password is wrong. */
 export async function adminWorks(admin: Admin): Promise<boolean> {
-  const res = await fetch(`${admin.base}/_session`, { headers: { Authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}` } });
+  const res = await fetch(`${admin.base}/_session`, { headers: { Authorization: basicAuth(admin.username, admin.password) } });
   const session = (await res.json().catch(() => ({}))) as { userCtx?: { name?: string | null; roles?: string[] } };
   return Boolean(session.userCtx?.roles?.includes('_admin') && session.userCtx.name);
 }

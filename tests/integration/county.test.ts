@@ -10,7 +10,7 @@ import { couch } from '../../sync/couchdb/admin';
 import { parseCountyFile, provision, replicationDoc } from '../../sync/couchdb/provision';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { startCountyServer, type CountyServer } from './countyServer';
+import { startCountyServer, until, type CountyServer } from './countyServer';
 
 let server: CountyServer;
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
@@ -20,14 +20,6 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-async function until(pred: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('county file', () => {
   it('refuses credentials in the file and says what is wrong', () => {
@@ -63,7 +55,7 @@ describe('a provisioned county', () => {
     await until(async () => {
       const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?reduce=true');
       return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expectedPresent;
-    });
+    }, 60_000);
     const all = await couch(server.admin, 'GET', 'county_yunxi/_all_docs?include_docs=true');
     const rows = all.json.rows as { id: string; doc: { type?: string } }[];
     expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);

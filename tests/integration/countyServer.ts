@@ -10,6 +10,16 @@ import * as path from 'node:path';
 import type { Admin } from '../../sync/couchdb/admin';
 import { adminWorks, createFirstAdmin, freePort, localServer, type LocalServer } from '../../sync/couchdb/localServer';
 
+/** Polls `pred` every 100 ms until it holds. @throws Error after `ms`. */
+export async function until(pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
 export interface CountyServer extends LocalServer {
   readonly admin: Admin;
   stop(): Promise<void>;

@@ -15,7 +15,7 @@ const openCenterDb = (name: string) => new PouchDB(name, { adapter: 'memory' });
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { couch, provisionCenter, provisionCounty } from '../../sync/couchdb/admin';
 import { centerDbUrl, ReplicationController, testConnection, type SyncStatus } from '../../sync/client/replication';
-import { startCountyServer, type CountyServer } from './countyServer';
+import { startCountyServer, until, type CountyServer } from './countyServer';
 
 let server: CountyServer;
 let password: string;
@@ -30,14 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-async function until(pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}
 const remoteCount = async (db = 'center_qingshan') => Number((await couch(server.admin, 'GET', db)).json.doc_count);
 
 describe('provisioning', () => {
