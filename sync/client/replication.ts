@@ -89,6 +89,28 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
 }
 
+/**
+ * Works around pouchdb-replication 9.0.0, which after every batch calls
+ * `src.info()` for its progress counter without handling a failure: when the
+ * connection drops at that moment the rejection goes unhandled (the
+ * replication itself reports the same failure through its own `error`
+ * event). After one successful answer, a failed `info()` returns the last
+ * known answer instead; before that, it fails as usual.
+ */
+export function tolerantInfo(db: PouchDB.Database): PouchDB.Database['info'] {
+  const info = db.info.bind(db);
+  let last: PouchDB.Core.DatabaseInfo | null = null;
+  return (async () => {
+    try {
+      last = await info();
+      return last;
+    } catch (e) {
+      if (last) return last;
+      throw e;
+    }
+  }) as PouchDB.Database['info'];
+}
+
 export class ReplicationController {
   private status: SyncStatus;
   private handle: PouchDB.Replication.Sync<object> | null = null;
@@ -115,6 +137,7 @@ export class ReplicationController {
         return res;
       },
     } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+    this.remote.info = tolerantInfo(this.remote);
   }
 
   get current(): SyncStatus {
