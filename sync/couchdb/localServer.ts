@@ -13,7 +13,9 @@ import type { Admin } from './admin';
 import { basicAuth } from '../client/replication';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'node_modules', '.bin', 'pouchdb-server');
+const BIN = path.join(ROOT, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server');
+/** The stand-in's one code fix, preloaded (see the file). */
+const FIXES = path.join(ROOT, 'sync', 'couchdb', 'standin-fixes.cjs');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +50,7 @@ export function localServer(dir: string, port: number, onExit?: (code: number | 
     async start() {
       await mkdir(dir, { recursive: true });
       // cwd = the data folder: pouchdb-server writes its log.txt into the working directory.
-      const c = spawn(BIN, ['--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });
+      const c = spawn(process.execPath, ['--require', FIXES, BIN, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });
       child = c;
       c.once('exit', (code) => {
         if (child === c) onExit?.(code);

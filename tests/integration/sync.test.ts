@@ -16,6 +16,7 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { couch, provisionCenter, provisionCounty } from '../../sync/couchdb/admin';
 import { centerDbUrl, ReplicationController, testConnection, tolerantInfo, type SyncStatus } from '../../sync/client/replication';
 import { startCountyServer, until, type CountyServer } from './countyServer';
+import { initialPull, INITIAL_PULL_STATE_ID, pullReplicationId } from '../../sync/client/initialPull';
 
 let server: CountyServer;
 let password: string;
@@ -102,6 +103,80 @@ describe('live replication', () => {
     for (const d of more) expect(ids).toContain(d._id);
     await sync.stop();
   }, 240_000);
+
+  const adminRemote = () => new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'admin', password: server.admin.password } } as object);
+  const leaves = async (db: PouchDB.Database) => {
+    const rows = (await db.allDocs({ conflicts: true, include_docs: true } as PouchDB.Core.AllDocsOptions)).rows;
+    return Object.fromEntries(rows.map((r) => [r.id, [r.value.rev, ...((r.doc as { _conflicts?: string[] })._conflicts ?? [])].sort()]));
+  };
+
+  it('a fresh kiosk pulls the whole center in pages, server-side conflicts included, and the live sync carries on from there', async () => {
+    // A conflict on the server: a second leaf on one attendance document, as two kiosks would leave it.
+    const remote = adminRemote();
+    const day = (await remote.get(docs.find((d) => d.type === 'attendance')!._id)) as unknown as { _id: string; _rev: string };
+    // Another root revision beside the server's: two leaves, as after two kiosks wrote the same record.
+    await remote.bulkDocs([{ ...day, _rev: `1-${'c'.repeat(32)}`, _revisions: { start: 1, ids: ['c'.repeat(32)] } }], { new_edits: false });
+
+    const local = openCenterDb(`kiosk-fresh-${Date.now()}`);
+    const progress: number[] = [];
+    const result = await initialPull({ local, remote: new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'sync-qingshan', password } } as object), pageSize: 500, onProgress: (n) => progress.push(n) });
+    expect(result.ran).toBe(true);
+    expect(progress.length).toBeGreaterThan(2);
+    const serverLeaves = await leaves(remote);
+    expect(await leaves(local)).toEqual(serverLeaves);
+    expect(serverLeaves[day._id]).toHaveLength(2);
+    // The hand-over: PouchDB's own pull checkpoint now points where the first pull ended.
+    const state = (await local.get(INITIAL_PULL_STATE_ID)) as unknown as { since: string; done: boolean };
+    expect(state.done).toBe(true);
+    const checkpoint = (await local.get(await pullReplicationId(local, remote))) as unknown as { last_seq: string };
+    expect(checkpoint.last_seq).toEqual(state.since);
+
+    // The live sync starts from that checkpoint: it fetches only what is new.
+    const fetched: number[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+      if (String(url).includes('_bulk_get')) fetched.push((JSON.parse(String(init?.body)) as { docs: unknown[] }).docs.length);
+      return realFetch(url, init);
+    }) as typeof fetch;
+    const sync = new ReplicationController({ local, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password });
+    try {
+      sync.start();
+      await until(() => sync.current.state === 'idle');
+      await remote.put({ ...docs.find((d) => d.type === 'day' || d.type === 'attendance')!, _id: 'day:2026-12-01', type: 'day', centerId: 'qingshan', date: '2026-12-01', held: true, reason: 'new on the server' });
+      await until(async () => (await local.get('day:2026-12-01').catch(() => null)) !== null);
+      expect(fetched.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+    } finally {
+      globalThis.fetch = realFetch;
+      await sync.stop();
+    }
+  }, 120_000);
+
+  it('resumes an interrupted first pull from its last page', async () => {
+    const local = openCenterDb(`kiosk-resume-${Date.now()}`);
+    const remote = new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'sync-qingshan', password } } as object);
+    const stop = new AbortController();
+    const first: number[] = [];
+    await expect(initialPull({ local, remote, pageSize: 300, signal: stop.signal, onProgress: (n) => (first.push(n), n >= 600 && stop.abort()) })).rejects.toBeTruthy();
+    expect(first.at(-1)).toBe(600);
+    const second: number[] = [];
+    const done = await initialPull({ local, remote, pageSize: 300, onProgress: (n) => second.push(n) });
+    expect(done.ran).toBe(true);
+    expect(second[0]).toBe(900); // the third page, not the first again
+    expect(await leaves(local)).toEqual(await leaves(adminRemote()));
+    // Once done, it does not run again.
+    expect((await initialPull({ local, remote })).ran).toBe(false);
+  }, 120_000);
+
+  it('a replicated edit of an existing document reaches the server (stand-in fix: sync/couchdb/standin-fixes.cjs)', async () => {
+    const local = openCenterDb(`kiosk-edit-${Date.now()}`);
+    const remote = new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'sync-qingshan', password } } as object);
+    const id = docs.find((d) => d.type === 'child')!._id;
+    await local.replicate.from(remote, { doc_ids: [id] });
+    const edited = { ...(await local.get(id)), updatedAt: '2026-11-29T09:00:00+08:00' };
+    const { rev } = await local.put(edited);
+    await local.replicate.to(remote, { doc_ids: [id] });
+    expect((await remote.get(id))._rev).toBe(rev);
+  });
 
   it('answers a progress info() with the last known answer while the server is down (pouchdb-replication 9 leaves that call unhandled)', async () => {
     const remote = new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'admin', password: server.admin.password } } as object);
