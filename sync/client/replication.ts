@@ -17,6 +17,7 @@
  * databases and these fixed options, so the checkpoint survives restarts.
  */
 import { resolveConflicts, type ConflictResolution } from './conflicts';
+import { initialPull } from './initialPull';
 
 export const RETRY_BASE_MS = 5_000;
 export const RETRY_MAX_MS = 5 * 60_000;
@@ -46,6 +47,8 @@ export interface SyncStatus {
   /** Server time minus device time, from the last response's Date header. */
   readonly clockSkewMs: number | null;
   readonly batchSize: number;
+  /** During a fresh kiosk's first pull (initialPull.ts): documents received so far; otherwise null. */
+  readonly firstPullDocs: number | null;
 }
 
 export interface ReplicationOptions {
@@ -114,6 +117,8 @@ export function tolerantInfo(db: PouchDB.Database): PouchDB.Database['info'] {
 export class ReplicationController {
   private status: SyncStatus;
   private handle: PouchDB.Replication.Sync<object> | null = null;
+  /** Set while the first pull runs (before the live sync starts). */
+  private pulling: AbortController | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setInterval> | undefined;
   private attempt = 0;
@@ -124,7 +129,7 @@ export class ReplicationController {
 
   constructor(private readonly o: ReplicationOptions) {
     this.now = o.now ?? (() => Date.now());
-    this.status = { state: 'stopped', pendingUp: null, lastSyncedAt: null, lastError: null, rejected: [], clockSkewMs: null, batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE };
+    this.status = { state: 'stopped', pendingUp: null, lastSyncedAt: null, lastError: null, rejected: [], clockSkewMs: null, batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE, firstPullDocs: null };
     const auth = basicAuth(o.username, o.password);
     this.remote = new o.PouchDB(o.url, {
       skip_setup: true,
@@ -145,7 +150,7 @@ export class ReplicationController {
   }
 
   start(): void {
-    if (this.handle) return;
+    if (this.handle || this.pulling) return;
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
     clearInterval(this.restartTimer);
     this.restartTimer = setInterval(() => {
@@ -158,17 +163,22 @@ export class ReplicationController {
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     clearTimeout(this.retryTimer);
     clearInterval(this.restartTimer);
-    this.handle?.cancel();
-    this.handle = null;
-    this.update({ state: 'stopped' });
+    this.cancelRun();
+    this.update({ state: 'stopped', firstPullDocs: null });
   }
 
   async restart(): Promise<void> {
     if (this.status.state === 'denied') return;
     clearTimeout(this.retryTimer);
+    this.cancelRun();
+    this.run();
+  }
+
+  private cancelRun(): void {
+    this.pulling?.abort();
+    this.pulling = null;
     this.handle?.cancel();
     this.handle = null;
-    this.run();
   }
 
   /** Counts local changes not yet pushed. */
@@ -183,8 +193,27 @@ export class ReplicationController {
     this.o.onStatus?.(this.status);
   }
 
+  /** A fresh kiosk first pulls the center in large pages (initialPull.ts), then syncs live. */
   private run(): void {
     this.update({ state: 'connecting' });
+    const pulling = new AbortController();
+    this.pulling = pulling;
+    initialPull({ local: this.o.local, remote: this.remote, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) }).then(
+      () => {
+        if (pulling.signal.aborted) return;
+        this.pulling = null;
+        this.update({ firstPullDocs: null });
+        this.live();
+      },
+      (err: unknown) => {
+        if (pulling.signal.aborted) return;
+        this.pulling = null;
+        this.failed(err);
+      },
+    );
+  }
+
+  private live(): void {
     const sync = this.o.local.sync(this.remote, { live: true, retry: false, batch_size: this.status.batchSize, batches_limit: 4 });
     this.handle = sync as unknown as PouchDB.Replication.Sync<object>;
     sync

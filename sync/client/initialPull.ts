@@ -1,0 +1,159 @@
+/**
+ * The first pull of a center onto a fresh kiosk, fast.
+ *
+ * PouchDB's replicator fetches every document twice over: a page of the
+ * server's `_changes`, a local `revsDiff`, then `_bulk_get` for the bodies,
+ * one batch at a time. On a fresh kiosk nothing is local, so the first pull
+ * reads `_changes?include_docs=true` in large pages instead, fetching the
+ * next page while the current one is written, and stores the winning
+ * revisions as they are (`new_edits: false`, like the replicator).
+ * Documents with more than one leaf revision (server-side conflicts) or with
+ * attachments go through `_bulk_get` with their revision history, as the
+ * replicator would fetch them. A document written here without its older
+ * revision ids keeps its leaf, which is what conflict detection compares
+ * (as after CouchDB's own revision stemming).
+ *
+ * Then it writes PouchDB's own replication checkpoint for the pull
+ * (pouchdb-checkpointer, under the id pouchdb-generate-replication-id gives
+ * the live sync), so the live replication carries on from where this ended
+ * instead of starting over. Progress is kept in a local document, so an
+ * interrupted first pull resumes from its last page.
+ */
+import Checkpointer from 'pouchdb-checkpointer';
+import generateReplicationId from 'pouchdb-generate-replication-id';
+
+export const INITIAL_PULL_PAGE = 5_000;
+export const INITIAL_PULL_STATE_ID = '_local/tongxin-initial-pull';
+
+interface PullState {
+  _id: string;
+  _rev?: string;
+  since: string | number;
+  docs: number;
+  done: boolean;
+}
+
+interface ChangeRow {
+  id: string;
+  seq: string | number;
+  changes: { rev: string }[];
+  deleted?: boolean;
+  doc?: { _id: string; _rev: string; _attachments?: object; _deleted?: boolean };
+}
+
+export interface InitialPullOptions {
+  readonly local: PouchDB.Database;
+  /** The center database on the server (PouchDB's HTTP adapter, with credentials). */
+  readonly remote: PouchDB.Database;
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+  /** Documents written so far (including earlier, interrupted runs). */
+  readonly onProgress?: (docs: number) => void;
+}
+
+export interface InitialPullResult {
+  /** False when there was nothing to do: this kiosk has pulled before. */
+  readonly ran: boolean;
+  readonly docs: number;
+}
+
+/** The replication id of the live sync's pull (remote → local), as PouchDB computes it. */
+export function pullReplicationId(local: PouchDB.Database, remote: PouchDB.Database): Promise<string> {
+  return generateReplicationId(remote, local, {});
+}
+
+async function readState(local: PouchDB.Database): Promise<PullState | null> {
+  try {
+    return (await local.get(INITIAL_PULL_STATE_ID)) as unknown as PullState;
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return null;
+    throw e;
+  }
+}
+
+async function exists(db: PouchDB.Database, id: string): Promise<boolean> {
+  try {
+    await db.get(id);
+    return true;
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return false;
+    throw e;
+  }
+}
+
+/** An HTTP failure as PouchDB reports one, so the controller classifies both alike. */
+async function httpError(res: Response): Promise<Error & { status: number; reason?: string }> {
+  const body = (await res.json().catch(() => ({}))) as { error?: string; reason?: string };
+  return Object.assign(new Error(body.reason ?? body.error ?? `HTTP ${res.status}`), { status: res.status, reason: body.reason, name: body.error ?? 'http_error' });
+}
+
+async function fetchPage(remote: PouchDB.Database, since: string | number, limit: number, signal?: AbortSignal): Promise<{ results: ChangeRow[]; last_seq: string | number }> {
+  const query = new URLSearchParams({ style: 'all_docs', include_docs: 'true', since: String(since), limit: String(limit) });
+  const res = await (remote as unknown as { fetch(path: string, init?: RequestInit): Promise<Response> }).fetch(`_changes?${query}`, { method: 'GET', signal });
+  if (!res.ok) throw await httpError(res);
+  return (await res.json()) as { results: ChangeRow[]; last_seq: string | number };
+}
+
+/** The documents of one page, ready for `bulkDocs(…, { new_edits: false })`. */
+async function pageDocs(remote: PouchDB.Database, rows: ChangeRow[]): Promise<object[]> {
+  const docs: object[] = [];
+  const slow: { id: string; rev: string }[] = [];
+  for (const row of rows) {
+    if (row.changes.length === 1 && row.doc && !row.doc._attachments) docs.push(row.doc);
+    else for (const c of row.changes) slow.push({ id: row.id, rev: c.rev });
+  }
+  if (slow.length > 0) {
+    const res = await remote.bulkGet({ docs: slow, revs: true, attachments: true } as PouchDB.Core.BulkGetOptions);
+    for (const r of res.results)
+      for (const d of r.docs) {
+        if ('ok' in d) docs.push(d.ok);
+        // A revision compacted away between _changes and _bulk_get: the live sync fetches what is current.
+      }
+  }
+  return docs;
+}
+
+/**
+ * Pulls the whole center database onto this kiosk, unless it has pulled
+ * before (its pull checkpoint exists) or finished a first pull already.
+ * @throws the HTTP or storage failure; progress so far is kept.
+ */
+export async function initialPull(o: InitialPullOptions): Promise<InitialPullResult> {
+  const { local, remote } = o;
+  const pageSize = o.pageSize ?? INITIAL_PULL_PAGE;
+  let state = await readState(local);
+  if (state?.done) return { ran: false, docs: state.docs };
+  const repId = await pullReplicationId(local, remote);
+  if (!state && (await exists(local, repId))) {
+    // Synced before this first-pull existed: the live sync's checkpoint already says where to go on.
+    await local.put({ _id: INITIAL_PULL_STATE_ID, since: 0, docs: 0, done: true });
+    return { ran: false, docs: 0 };
+  }
+  state ??= { _id: INITIAL_PULL_STATE_ID, since: 0, docs: 0, done: false };
+  const save = async (patch: Partial<PullState>) => {
+    state = { ...state!, ...patch };
+    const res = await local.put(state);
+    state = { ...state, _rev: res.rev };
+  };
+
+  let next = fetchPage(remote, state.since, pageSize, o.signal);
+  for (;;) {
+    const page = await next;
+    if (page.results.length === 0) break;
+    // Ask for the next page while this one is written: the network and the disk work at once.
+    next = fetchPage(remote, page.last_seq, pageSize, o.signal);
+    next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
+    const docs = await pageDocs(remote, page.results);
+    o.signal?.throwIfAborted();
+    const written = await local.bulkDocs(docs, { new_edits: false });
+    const failed = written.find((w) => 'error' in w && w.error);
+    if (failed) throw Object.assign(new Error(`could not store ${(failed as { id?: string }).id}: ${(failed as { message?: string }).message ?? ''}`), { status: 500 });
+    await save({ since: page.last_seq, docs: state.docs + docs.length });
+    o.onProgress?.(state.docs);
+  }
+  // Hand over to the live sync: its pull starts where this one ended.
+  const checkpointer = Checkpointer(remote, local, repId, { cancelled: false }, { writeSourceCheckpoint: true, writeTargetCheckpoint: true });
+  await checkpointer.writeCheckpoint(state.since, crypto.randomUUID());
+  await save({ done: true });
+  return { ran: true, docs: state.docs };
+}
