@@ -18,9 +18,20 @@
  * the live sync), so the live replication carries on from where this ended
  * instead of starting over. Progress is kept in a local document, so an
  * interrupted first pull resumes from its last page.
+ *
+ * The push side would otherwise ask the server about every document it has
+ * just received (one `_revs_diff` per batch, ~545 round trips for a big
+ * center). Each new revision written bumps the local update_seq by one. So
+ * when the kiosk held nothing before (update_seq 0), every revision arrived
+ * once, and afterwards update_seq equals their number, then every local
+ * change is one this pull wrote, and the push checkpoint is written at that
+ * sequence too. Anything else (a record written meanwhile, a revision seen
+ * twice, a resumed pull) leaves the push to check with the server as usual.
  */
 import Checkpointer from 'pouchdb-checkpointer';
-import generateReplicationId from 'pouchdb-generate-replication-id';
+import { pullReplicationId, pushReplicationId, rememberPushId } from './acknowledged';
+
+export { pullReplicationId, pushReplicationId };
 
 export const INITIAL_PULL_PAGE = 5_000;
 export const INITIAL_PULL_STATE_ID = '_local/tongxin-initial-pull';
@@ -55,11 +66,6 @@ export interface InitialPullResult {
   /** False when there was nothing to do: this kiosk has pulled before. */
   readonly ran: boolean;
   readonly docs: number;
-}
-
-/** The replication id of the live sync's pull (remote → local), as PouchDB computes it. */
-export function pullReplicationId(local: PouchDB.Database, remote: PouchDB.Database): Promise<string> {
-  return generateReplicationId(remote, local, {});
 }
 
 async function readState(local: PouchDB.Database): Promise<PullState | null> {
@@ -129,6 +135,8 @@ export async function initialPull(o: InitialPullOptions): Promise<InitialPullRes
     await local.put({ _id: INITIAL_PULL_STATE_ID, since: 0, docs: 0, done: true });
     return { ran: false, docs: 0 };
   }
+  // Revisions received (id and rev): only while a pull onto an empty kiosk runs in one go (see above).
+  let received: Set<string> | null = !state && (await local.info()).update_seq === 0 ? new Set<string>() : null;
   state ??= { _id: INITIAL_PULL_STATE_ID, since: 0, docs: 0, done: false };
   const save = async (patch: Partial<PullState>) => {
     state = { ...state!, ...patch };
@@ -145,6 +153,15 @@ export async function initialPull(o: InitialPullOptions): Promise<InitialPullRes
     next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
     const docs = await pageDocs(remote, page.results);
     o.signal?.throwIfAborted();
+    if (received)
+      for (const d of docs as { _id: string; _rev: string }[]) {
+        const key = `${d._id}\u0000${d._rev}`;
+        if (received.has(key)) {
+          received = null; // seen twice (a replayed change): let the push check
+          break;
+        }
+        received.add(key);
+      }
     const written = await local.bulkDocs(docs, { new_edits: false });
     const failed = written.find((w) => 'error' in w && w.error);
     if (failed) throw Object.assign(new Error(`could not store ${(failed as { id?: string }).id}: ${(failed as { message?: string }).message ?? ''}`), { status: 500 });
@@ -154,6 +171,11 @@ export async function initialPull(o: InitialPullOptions): Promise<InitialPullRes
   // Hand over to the live sync: its pull starts where this one ended.
   const checkpointer = Checkpointer(remote, local, repId, { cancelled: false }, { writeSourceCheckpoint: true, writeTargetCheckpoint: true });
   await checkpointer.writeCheckpoint(state.since, crypto.randomUUID());
+  const seq = (await local.info()).update_seq;
+  const pushId = await rememberPushId(local, remote);
+  if (received && received.size > 0 && seq === received.size) {
+    await Checkpointer(local, remote, pushId, { cancelled: false }, { writeSourceCheckpoint: true, writeTargetCheckpoint: true }).writeCheckpoint(seq, crypto.randomUUID());
+  }
   await save({ done: true });
   return { ran: true, docs: state.docs };
 }

@@ -18,6 +18,7 @@
  */
 import { resolveConflicts, type ConflictResolution } from './conflicts';
 import { initialPull } from './initialPull';
+import { rememberPushId, unsentIds } from './acknowledged';
 
 export const RETRY_BASE_MS = 5_000;
 export const RETRY_MAX_MS = 5 * 60_000;
@@ -62,6 +63,8 @@ export interface ReplicationOptions {
   readonly onConflict?: (resolution: ConflictResolution) => void;
   readonly now?: () => number;
   readonly batchSize?: number;
+  /** Documents per page of a fresh kiosk's first pull (initialPull.ts). */
+  readonly firstPullPageSize?: number;
 }
 
 interface HttpError {
@@ -122,7 +125,6 @@ export class ReplicationController {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setInterval> | undefined;
   private attempt = 0;
-  private lastPushSeq: number | string = 0;
   private readonly remote: PouchDB.Database;
   private readonly now: () => number;
   private readonly onOnline = () => void this.restart();
@@ -181,11 +183,11 @@ export class ReplicationController {
     this.handle = null;
   }
 
-  /** Counts local changes not yet pushed. */
+  /** Counts local changes after the push's checkpoint (at most 10,000): what the server has not acknowledged. */
   async countPending(): Promise<number> {
-    const res = await this.o.local.changes({ since: this.lastPushSeq, limit: 10_000, filter: (d: { _id: string }) => !d._id.startsWith('_design/') } as PouchDB.Core.ChangesOptions);
-    this.update({ pendingUp: res.results.length });
-    return res.results.length;
+    const n = (await unsentIds(this.o.local, 10_000)).length;
+    this.update({ pendingUp: n });
+    return n;
   }
 
   private update(patch: Partial<SyncStatus>): void {
@@ -198,7 +200,7 @@ export class ReplicationController {
     this.update({ state: 'connecting' });
     const pulling = new AbortController();
     this.pulling = pulling;
-    initialPull({ local: this.o.local, remote: this.remote, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) }).then(
+    initialPull({ local: this.o.local, remote: this.remote, pageSize: this.o.firstPullPageSize, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) }).then(
       () => {
         if (pulling.signal.aborted) return;
         this.pulling = null;
@@ -222,10 +224,11 @@ export class ReplicationController {
         if (err) return;
         this.attempt = 0;
         this.update({ state: 'idle', lastSyncedAt: new Date(this.now()).toISOString(), lastError: null });
-        void this.countPending();
+        // The server answered just now, so its uuid (part of the push checkpoint's id) is known.
+        void rememberPushId(this.o.local, this.remote).then(() => this.countPending());
       })
       .on('change', (info) => {
-        if (info.direction === 'push') this.lastPushSeq = info.change.last_seq;
+        if (info.direction === 'push') void this.countPending();
         else void this.settleConflicts(info.change.docs as { _id: string }[]);
         this.update({ state: 'active', lastSyncedAt: new Date(this.now()).toISOString() });
       })

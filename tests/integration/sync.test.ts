@@ -16,7 +16,7 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { couch, provisionCenter, provisionCounty } from '../../sync/couchdb/admin';
 import { centerDbUrl, ReplicationController, testConnection, tolerantInfo, type SyncStatus } from '../../sync/client/replication';
 import { startCountyServer, until, type CountyServer } from './countyServer';
-import { initialPull, INITIAL_PULL_STATE_ID, pullReplicationId } from '../../sync/client/initialPull';
+import { initialPull, INITIAL_PULL_STATE_ID, pullReplicationId, pushReplicationId } from '../../sync/client/initialPull';
 
 let server: CountyServer;
 let password: string;
@@ -130,6 +130,8 @@ describe('live replication', () => {
     expect(state.done).toBe(true);
     const checkpoint = (await local.get(await pullReplicationId(local, remote))) as unknown as { last_seq: string };
     expect(checkpoint.last_seq).toEqual(state.since);
+    // Every revision it holds came from the server, conflict included: the push starts after them.
+    expect(((await local.get(await pushReplicationId(local, remote))) as unknown as { last_seq: number }).last_seq).toBe((await local.info()).update_seq);
 
     // The live sync starts from that checkpoint: it fetches only what is new.
     const fetched: number[] = [];
@@ -147,6 +149,23 @@ describe('live replication', () => {
       expect(fetched.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
     } finally {
       globalThis.fetch = realFetch;
+      await sync.stop();
+    }
+  }, 120_000);
+
+  it('a kiosk with its own records before the first pull still pushes them', async () => {
+    const remote = new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'sync-qingshan', password } } as object);
+    const admin = adminRemote();
+    const own = openCenterDb(`kiosk-own-${Date.now()}`);
+    await own.put({ ...docs.find((d) => d.type === 'day' || d.type === 'attendance')!, _id: 'day:2026-12-02', type: 'day', centerId: 'qingshan', date: '2026-12-02', held: false, reason: 'written before the first sync' });
+    await initialPull({ local: own, remote });
+    await expect(own.get(await pushReplicationId(own, remote))).rejects.toMatchObject({ status: 404 });
+    const sync = new ReplicationController({ local: own, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password });
+    sync.start();
+    try {
+      await until(async () => (await admin.get('day:2026-12-02').catch(() => null)) !== null, 60_000);
+      await until(async () => sync.current.state === 'idle' && (await sync.countPending()) === 0, 60_000);
+    } finally {
       await sync.stop();
     }
   }, 120_000);
