@@ -17,6 +17,8 @@ export default tseslint.config(
       '@typescript-eslint/no-namespace': 'off',
     },
   },
+  // CommonJS preloads (sync/couchdb/standin-fixes.cjs) load with require, by definition.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['renderer/src/domain/**/*.ts', 'sync/schema/**/*.ts'],
     ignores: ['**/*.test.ts'],

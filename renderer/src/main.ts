@@ -35,6 +35,7 @@ async function boot(): Promise<void> {
   const bridge = resolveBridge(device, APP_VERSION);
   const services: AppServices = {
     docs,
+    centerDb: db,
     device,
     bridge,
     deviceId: settings.deviceId,
@@ -42,7 +43,7 @@ async function boot(): Promise<void> {
     center,
     session: createStaffSession(device),
     roster: createRosterState(docs),
-    sync: createSyncState(db, device, bridge),
+    sync: createSyncState(db, docs, device, bridge),
     invalidDocs,
   };
   const i18n = createAppI18n(settings.locale);

@@ -55,4 +55,32 @@ describe('sync settings', () => {
     await expect.poll(() => page.textContent('[data-testid="sync-status"]'), { timeout: 60_000 }).toContain('已同步');
     await kiosk.screenshot('settings-sync');
   });
+
+  it('settles a conflict from another kiosk by rule, logs it for the admin, and can put the replaced version back', async () => {
+    const { page } = kiosk;
+    // Another kiosk of the center changed the same child's school while this one also had it: a second branch on the server.
+    const rows = (await couch(server.admin, 'GET', 'center_demo-qingshan/_all_docs?startkey=%22child%3A%22&endkey=%22child%3A%EF%BF%B0%22&include_docs=true&limit=1')).json as { rows: { doc: Record<string, unknown> & { _id: string; _rev: string; school: string } }[] };
+    const child = rows.rows[0]!.doc;
+    const hash = 'f'.repeat(32);
+    const other = { ...child, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] }, school: '另一台电脑改的学校', updatedAt: '2099-01-01T00:00:00.000Z' };
+    expect((await couch(server.admin, 'POST', 'center_demo-qingshan/_bulk_docs', { new_edits: false, docs: [other] })).status).toBe(201);
+
+    // The kiosk pulls it, keeps the latest edit (the other kiosk's) and logs the one it replaced.
+    await expect.poll(() => page.locator('[data-testid="conflict-entry"]').count(), { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    const entry = page.locator('[data-testid="conflict-entry"]').first();
+    expect(await entry.textContent()).toContain('另一台电脑改的学校');
+    expect(await entry.textContent()).toContain(child.school);
+    expect(await entry.textContent()).toContain('以最后修改为准');
+    await entry.scrollIntoViewIfNeeded();
+    await kiosk.screenshot('settings-conflict-log');
+
+    // The admin puts this kiosk's version back: two taps (the second confirms); it goes up like any edit.
+    await entry.locator('[data-testid="conflict-restore"]').click();
+    await entry.locator('[data-testid="conflict-restore"]').click();
+    await expect.poll(() => page.locator('[data-testid="conflict-entry"]').count(), { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(async () => ((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { school: string; _conflicts?: string[] }), { timeout: 60_000, interval: 1000 })
+      .toMatchObject({ school: child.school });
+    expect(((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { _conflicts?: string[] })._conflicts).toBeUndefined();
+  });
 });

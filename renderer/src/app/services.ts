@@ -13,6 +13,8 @@ import type { StaffSession } from '../features/staff/staffSession';
 
 export interface AppServices {
   readonly docs: DocStore;
+  /** The center database itself, for work at the replication level (sync, bundles); features read and write through `docs`. */
+  readonly centerDb: PouchDB.Database;
   readonly device: DeviceStore;
   readonly bridge: TongxinBridge;
   readonly deviceId: string;

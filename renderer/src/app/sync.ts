@@ -9,13 +9,21 @@
 import { shallowRef, type ShallowRef } from 'vue';
 import type { TongxinBridge } from '../../../electron/contract';
 import { centerDbUrl, ReplicationController, type SyncStatus } from '@sync/client/replication';
-import type { ConflictResolution } from '@sync/client/conflicts';
-import type { DeviceStore } from '../storage/ports';
+import { resolveConflicts, type ConflictResolution } from '@sync/client/conflicts';
+import type { DocType } from '@sync/schema/documents';
+import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
 
 export interface SyncState {
   readonly status: ShallowRef<SyncStatus | null>;
-  readonly conflicts: ShallowRef<readonly ConflictResolution[]>;
+  /** The conflict log (kept in Dexie): unreviewed entries, newest first. */
+  readonly conflicts: ShallowRef<readonly ConflictLogEntry[]>;
+  refreshConflicts(all?: boolean): Promise<void>;
+  /** Settles by rule, and logs, the conflicts among `ids` (after a bundle import). @returns how many were settled */
+  settle(ids: readonly string[]): Promise<number>;
+  reviewConflict(id: number, staffId: string | null): Promise<void>;
+  /** Puts a replaced revision back as the current document (a new edit on top), and marks the entry reviewed. */
+  restoreReplaced(entry: ConflictLogEntry, index: number, staffId: string | null): Promise<void>;
   /** (Re)starts sync from the saved settings; stops it when they are incomplete. */
   restart(): Promise<void>;
   saveCredentials(centerId: string, url: string, username: string, password: string): Promise<{ secure: boolean }>;
@@ -24,9 +32,21 @@ export interface SyncState {
 
 const credentialKey = (centerId: string) => `sync:${centerId}`;
 
-export function createSyncState(local: PouchDB.Database, device: DeviceStore, bridge: TongxinBridge): SyncState {
+export function createSyncState(local: PouchDB.Database, docs: DocStore, device: DeviceStore, bridge: TongxinBridge): SyncState {
   const status = shallowRef<SyncStatus | null>(null);
-  const conflicts = shallowRef<readonly ConflictResolution[]>([]);
+  const conflicts = shallowRef<readonly ConflictLogEntry[]>([]);
+  let showAll = false;
+  const logConflict = async (c: ConflictResolution) => {
+    await device.appendConflict({
+      at: new Date().toISOString(),
+      docId: c.id,
+      docType: c.type,
+      rule: c.rule,
+      result: c.result as unknown as Record<string, unknown>,
+      replaced: c.replaced as unknown as Record<string, unknown>[],
+    });
+    await state.refreshConflicts(showAll);
+  };
   let controller: ReplicationController | null = null;
   let counter: ReturnType<typeof setInterval> | undefined;
 
@@ -37,6 +57,7 @@ export function createSyncState(local: PouchDB.Database, device: DeviceStore, br
       await controller?.stop();
       controller = null;
       clearInterval(counter);
+      void state.refreshConflicts();
       const settings = await device.getSettings();
       const password = settings.centerId ? await bridge.loadCredential(credentialKey(settings.centerId)) : null;
       if (!settings.centerId || !settings.syncUrl || !settings.syncUser || !password) {
@@ -50,12 +71,42 @@ export function createSyncState(local: PouchDB.Database, device: DeviceStore, br
         username: settings.syncUser,
         password,
         onStatus: (s) => (status.value = s),
-        onConflict: (c) => (conflicts.value = [c, ...conflicts.value].slice(0, 200)),
+        onConflict: (c) => void logConflict(c),
       });
       controller.start();
       // Keep "documents waiting to go up" current while offline too.
       counter = setInterval(() => void controller?.countPending(), 30_000);
       void controller.countPending();
+    },
+    async refreshConflicts(all = showAll) {
+      showAll = all;
+      conflicts.value = await device.listConflicts(200, all);
+    },
+    async settle(ids) {
+      let n = 0;
+      for (const id of ids) {
+        const res = await resolveConflicts(local, id);
+        if (res) {
+          n++;
+          await logConflict(res);
+        }
+      }
+      return n;
+    },
+    async reviewConflict(id, staffId) {
+      await device.markConflictReviewed(id, staffId);
+      await device.appendAudit({ staffId, action: 'conflict-reviewed', detail: String(id) });
+      await state.refreshConflicts();
+    },
+    async restoreReplaced(entry, index, staffId) {
+      const replaced = entry.replaced[index];
+      if (!replaced) throw new Error(`no replaced revision ${index} in conflict ${entry.id}`);
+      const { _rev: _old, ...content } = replaced as Record<string, unknown>;
+      await docs.update(entry.docType as DocType, entry.docId, (current) =>
+        ({ ...content, _id: entry.docId, ...(current ? { _rev: (current as { _rev?: string })._rev } : {}), updatedAt: new Date().toISOString() }) as never,
+      );
+      await device.appendAudit({ staffId, action: 'conflict-restored', detail: `${entry.docId} ← ${String(_old)}` });
+      await state.reviewConflict(entry.id, staffId);
     },
     async saveCredentials(centerId, url, username, password) {
       const res = await bridge.storeCredential(credentialKey(centerId), password);

@@ -89,7 +89,7 @@ export default {
     csv: { name: 'Name', grade: 'Grade', status: 'Attendance', late: 'Late', checkIn: 'Checked in', checkOut: 'Checked out', pickedUpBy: 'Picked up by' },
   },
   settings: {
-    title: 'Settings', tabs: { staff: 'Staff', center: 'Center', sync: 'Sync', device: 'This device', audit: 'Activity log' },
+    title: 'Settings', tabs: { staff: 'Staff', center: 'Center', sync: 'Sync', bundle: 'USB transfer', device: 'This device', audit: 'Activity log' },
     staffName: 'Name', role: 'Role', active: 'Active', inactive: 'Deactivated', addStaff: 'Add staff', pin: 'PIN (4–6 digits)', add: 'Add',
     resetPin: 'Reset PIN', newPin: 'New PIN', deactivate: 'Deactivate', activate: 'Activate', you: '(you)', saved: 'Saved',
     inactivity: 'Lock after this many minutes without a touch', pickupAge: 'Record who picks up children younger than', absentDays: 'Prompt a follow-up after this many absent days',
@@ -153,6 +153,34 @@ export default {
     verdict: { ok: "Connected: this is the center's database", unreachable: 'Cannot reach the server: {detail}', 'wrong-password': 'Wrong account or password', 'not-this-center': 'This account cannot open this center ({detail})', 'server-too-old': 'Server too old (CouchDB 3 needed): {detail}' },
     insecure: 'This device has no system keychain: the password is kept in this browser profile.', secure: 'The password is encrypted in the system keychain.',
     rejected: 'Records the server refused (not lost: still on this kiosk)', conflicts: 'Conflicts settled automatically', none: 'None',
+    conflictLog: {
+      help: 'When two kiosks changed the same record offline, sync settles it by rule once online: attendance is merged (earliest check-in, latest check-out, all notes kept); other records keep the latest edit. The replaced versions are kept here; please review each one.',
+      showAll: 'Also show reviewed', rule: { merged: 'Merged', 'latest-wins': 'Latest edit kept' },
+      field: 'Field', kept: 'Current version', replaced: 'Replaced version ({n})', noDiff: 'Both versions have the same content',
+      reviewed: 'Mark as reviewed', restore: 'Restore the replaced version', restored: 'Restored', reviewedBy: 'Reviewed {time}',
+      confirmRestore: 'Overwrite the current content with the replaced version? The current version stays in the conflict log.',
+    },
+    docType: {
+      center: 'Center', child: 'Child', childPrivate: 'Child (private)', staff: 'Staff', consent: 'Consent', attendance: 'Attendance',
+      day: 'Open day', mood: 'Mood', activity: 'Activity', screening: 'Screening', screeningAnswers: 'Screening answers', instrumentPack: 'Instrument pack',
+      activityPhotos: 'Activity photos', followup: 'Follow-up',
+    },
+  },
+  bundle: {
+    title: 'USB transfer (no connection)', help: 'A center without a connection exports its records to one encrypted file and carries it on a USB stick to the county office (or another kiosk of this center) to import. The county transfer passphrase encrypts it: nobody else can read or change it. Importing the same file twice adds nothing twice.',
+    exportTitle: 'Export', importTitle: 'Import',
+    scope: { unsent: 'Records not yet sent to the county', all: 'All records', range: 'By date last edited' },
+    from: 'From', to: 'To', passphrase: 'Transfer passphrase', passphraseAgain: 'Passphrase again', passphraseHelp: 'Ask the county administrator for the transfer passphrase (at least {n} characters). It is not stored on this device.',
+    mismatch: 'The two passphrases differ', export: 'Export encrypted file', nothing: 'Nothing to export: everything has reached the county.', exported: 'Exported {n} records: {name}',
+    file: 'Choose a file (.tongxin)', preview: 'Open and preview', madeAt: 'Exported {time} by {device}',
+    planTotal: '{n} records in the file', planNew: '{n} new records', planUpdates: '{n} updates to existing records', planHere: '{n} already on this kiosk (not added again)',
+    import: 'Import {n} records', nothingNew: 'This kiosk already has every record in the file; nothing to import.', imported: 'Imported {n} records; {conflicts} conflicts settled automatically (see Sync)',
+    errors: {
+      'not-a-bundle': 'This is not a Tongxin transfer file.', truncated: 'The file is incomplete (perhaps not fully copied). Copy it again and retry. Nothing was imported.',
+      'newer-version': 'This file comes from a newer Tongxin; update this kiosk first.', 'wrong-passphrase': 'Wrong transfer passphrase.',
+      tampered: 'The file was changed or is damaged and was refused. Nothing was imported.', 'other-center': 'This file belongs to another center and cannot be imported here.',
+      'weak-passphrase': 'The passphrase is too short.', other: 'Something went wrong: {detail}',
+    },
   },
   unlock: {
     title: 'Staff sign-in', chooseStaff: 'Choose your name', enterPin: '{name}, enter your PIN', wrongPin: 'Wrong PIN: {n} tries left',

@@ -89,7 +89,7 @@ export default {
     csv: { name: '姓名', grade: '年级', status: '出勤', late: '迟到', checkIn: '签到时间', checkOut: '签退时间', pickedUpBy: '接送人' },
   },
   settings: {
-    title: '设置', tabs: { staff: '员工', center: '本站设置', sync: '同步', device: '本机', audit: '操作记录' },
+    title: '设置', tabs: { staff: '员工', center: '本站设置', sync: '同步', bundle: 'U盘传输', device: '本机', audit: '操作记录' },
     staffName: '姓名', role: '角色', active: '在职', inactive: '已停用', addStaff: '添加员工', pin: 'PIN（4–6 位数字）', add: '添加',
     resetPin: '重设 PIN', newPin: '新 PIN', deactivate: '停用', activate: '启用', you: '（你）', saved: '已保存',
     inactivity: '多少分钟无操作自动锁定', pickupAge: '几岁以下签退必须登记接送人', absentDays: '连续缺勤几天提醒跟进',
@@ -153,6 +153,34 @@ export default {
     verdict: { ok: '连接成功：这是本站的数据库', unreachable: '连不上服务器：{detail}', 'wrong-password': '账号或密码不对', 'not-this-center': '这个账号不能访问本站（{detail}）', 'server-too-old': '服务器版本太旧（需要 CouchDB 3）：{detail}' },
     insecure: '这台设备没有系统密钥库：密码保存在本机浏览器数据里。', secure: '密码已加密保存在系统密钥库中。',
     rejected: '服务器拒绝的记录（没有丢失，仍在本机）', conflicts: '自动合并的冲突', none: '没有',
+    conflictLog: {
+      help: '两台电脑离线时改了同一条记录，联网后会按规则自动处理：签到记录合并（最早签到、最晚签退、备注都保留），其他记录以最后修改的为准。被替换的版本保存在这里，请逐条查看。',
+      showAll: '也显示已查看的', rule: { merged: '已合并', 'latest-wins': '以最后修改为准' },
+      field: '内容', kept: '现在的版本', replaced: '被替换的版本（{n}）', noDiff: '两边内容相同',
+      reviewed: '标记为已查看', restore: '恢复被替换的版本', restored: '已恢复', reviewedBy: '已查看 {time}',
+      confirmRestore: '用被替换的版本覆盖现在的内容？现在的版本会留在冲突记录中。',
+    },
+    docType: {
+      center: '站点', child: '儿童', childPrivate: '儿童私密信息', staff: '员工', consent: '同意书', attendance: '签到',
+      day: '开放日', mood: '心情', activity: '活动', screening: '筛查', screeningAnswers: '筛查答案', instrumentPack: '问卷包',
+      activityPhotos: '活动照片', followup: '跟进',
+    },
+  },
+  bundle: {
+    title: 'U盘传输（没有网络时）', help: '没有网络的站点，把记录导出成一个加密文件，用U盘带到县里（或本站另一台电脑）导入。文件用县里统一的传输口令加密，别人打不开，也改不了。重复导入同一个文件不会重复记录。',
+    exportTitle: '导出', importTitle: '导入',
+    scope: { unsent: '还没上传到县里的记录', all: '全部记录', range: '按修改日期' },
+    from: '从', to: '到', passphrase: '传输口令', passphraseAgain: '再输一次口令', passphraseHelp: '向县里的管理员要传输口令（至少 {n} 个字符）。口令不保存在本机。',
+    mismatch: '两次输入的口令不一样', export: '导出加密文件', nothing: '没有需要导出的记录：都已经上传到县里了。', exported: '已导出 {n} 条记录：{name}',
+    file: '选择文件（.tongxin）', preview: '打开并预览', madeAt: '{time} 由 {device} 导出',
+    planTotal: '文件里共 {n} 条记录', planNew: '新记录 {n} 条', planUpdates: '更新已有记录 {n} 条', planHere: '本机已经有的 {n} 条（不会重复）',
+    import: '导入 {n} 条记录', nothingNew: '文件里的记录本机都已经有了，不需要导入。', imported: '已导入 {n} 条记录；自动处理冲突 {conflicts} 条（可在“同步”里查看）',
+    errors: {
+      'not-a-bundle': '这不是童心导出的传输文件。', truncated: '文件不完整（可能没有拷完）。请重新拷贝后再试。没有导入任何内容。',
+      'newer-version': '这个文件来自更新版本的童心，请先升级本机。', 'wrong-passphrase': '传输口令不对。',
+      tampered: '文件被改动过或已损坏，已拒绝。没有导入任何内容。', 'other-center': '这个文件属于别的站点，不能导入到本站。',
+      'weak-passphrase': '口令太短。', other: '出错了：{detail}',
+    },
   },
   unlock: {
     title: '老师入口', chooseStaff: '请选择你的名字', enterPin: '{name}，请输入 PIN', wrongPin: 'PIN 不对，还可以再试 {n} 次',

@@ -81,6 +81,20 @@ export interface AuditEntry {
   readonly detail: string;
 }
 
+/** A conflict the sync settled by rule (sync/client/conflicts.ts), kept for an admin to review. */
+export interface ConflictLogEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly docId: string;
+  readonly docType: string;
+  readonly rule: 'merged' | 'latest-wins';
+  /** The document as settled, and the revisions it replaced, as they were. */
+  readonly result: Readonly<Record<string, unknown>>;
+  readonly replaced: readonly Readonly<Record<string, unknown>>[];
+  readonly reviewedAt: string | null;
+  readonly reviewedBy: string | null;
+}
+
 export interface PinAttempts {
   readonly failures: number;
   readonly lastFailureAt: number | null;
@@ -94,6 +108,10 @@ export interface DeviceStore {
   listAudit(limit: number): Promise<AuditEntry[]>;
   getPinAttempts(): Promise<PinAttempts>;
   savePinAttempts(state: PinAttempts): Promise<void>;
+  appendConflict(entry: Omit<ConflictLogEntry, 'id' | 'reviewedAt' | 'reviewedBy'>): Promise<void>;
+  /** Newest first; unreviewed only unless `all`. */
+  listConflicts(limit: number, all?: boolean): Promise<ConflictLogEntry[]>;
+  markConflictReviewed(id: number, staffId: string | null): Promise<void>;
   /** A device-local secret (sync credentials where Electron safeStorage is missing). */
   getSecret(key: string): Promise<string | null>;
   setSecret(key: string, value: string | null): Promise<void>;

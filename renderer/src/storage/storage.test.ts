@@ -131,4 +131,21 @@ describe('DexieDeviceStore', () => {
     await b.setSecret('sync', null);
     expect(await b.getSecret('sync')).toBeNull();
   });
+
+  it('keeps the conflict log across restarts until each entry is reviewed', async () => {
+    const name = `device-conflicts-${Date.now()}`;
+    const a = new DexieDeviceStore(name);
+    const entry = { at: '2026-11-29T09:00:00Z', docType: 'child', rule: 'latest-wins' as const, result: { grade: 3 }, replaced: [{ grade: 4 }] };
+    await a.appendConflict({ ...entry, docId: 'child:a' });
+    await a.appendConflict({ ...entry, docId: 'child:b' });
+    const b = new DexieDeviceStore(name);
+    const open = await b.listConflicts(10);
+    expect(open.map((c) => c.docId)).toEqual(['child:b', 'child:a']);
+    expect(open[1]!.replaced).toEqual([{ grade: 4 }]);
+    await b.markConflictReviewed(open[0]!.id, 'staff-1');
+    expect((await b.listConflicts(10)).map((c) => c.docId)).toEqual(['child:a']);
+    const all = await b.listConflicts(10, true);
+    expect(all[0]).toMatchObject({ docId: 'child:b', reviewedBy: 'staff-1' });
+    expect(all[0]!.reviewedAt).not.toBeNull();
+  });
 });

@@ -5,7 +5,7 @@
  * drafts and cached dashboards.
  */
 import Dexie, { type Table } from 'dexie';
-import type { AuditEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
 import { newUlid } from '@sync/schema/ids';
 
 interface KeyValue {
@@ -16,12 +16,17 @@ interface AuditRow extends AuditEntry {
   id?: number;
 }
 
+type ConflictRow = Omit<ConflictLogEntry, 'id'> & { id?: number };
+
 class DeviceDb extends Dexie {
   kv!: Table<KeyValue, string>;
   audit!: Table<AuditRow, number>;
+  conflicts!: Table<ConflictRow, number>;
   constructor(name: string) {
     super(name);
     this.version(1).stores({ kv: 'key', audit: '++id, at' });
+    // v2: the conflict log (sync settles conflicts by rule; an admin reviews them here).
+    this.version(2).stores({ kv: 'key', audit: '++id, at', conflicts: '++id, at' });
   }
 }
 
@@ -65,6 +70,24 @@ export class DexieDeviceStore implements DeviceStore {
   async listAudit(limit: number): Promise<AuditEntry[]> {
     const rows = await this.db.audit.orderBy('id').reverse().limit(limit).toArray();
     return rows.map(({ at, staffId, action, detail }) => ({ at, staffId, action, detail }));
+  }
+
+  async appendConflict(entry: Omit<ConflictLogEntry, 'id' | 'reviewedAt' | 'reviewedBy'>): Promise<void> {
+    await this.db.conflicts.add({ ...entry, reviewedAt: null, reviewedBy: null });
+  }
+
+  async listConflicts(limit: number, all = false): Promise<ConflictLogEntry[]> {
+    const rows = await this.db.conflicts
+      .orderBy('id')
+      .reverse()
+      .filter((r) => all || r.reviewedAt === null)
+      .limit(limit)
+      .toArray();
+    return rows as ConflictLogEntry[];
+  }
+
+  async markConflictReviewed(id: number, staffId: string | null): Promise<void> {
+    await this.db.conflicts.update(id, { reviewedAt: new Date().toISOString(), reviewedBy: staffId });
   }
 
   async getPinAttempts(): Promise<PinAttempts> {

@@ -1,5 +1,5 @@
 /** In-memory DeviceStore for unit tests of features. */
-import type { AuditEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
 
 export class MemoryDeviceStore implements DeviceStore {
   settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, readAloud: false, syncUrl: null, syncUser: null };
@@ -19,6 +19,16 @@ export class MemoryDeviceStore implements DeviceStore {
   }
   async listAudit(limit: number) {
     return [...this.audit].reverse().slice(0, limit);
+  }
+  conflicts: ConflictLogEntry[] = [];
+  async appendConflict(entry: Omit<ConflictLogEntry, 'id' | 'reviewedAt' | 'reviewedBy'>) {
+    this.conflicts.push({ ...entry, id: this.conflicts.length + 1, reviewedAt: null, reviewedBy: null });
+  }
+  async listConflicts(limit: number, all = false) {
+    return [...this.conflicts].reverse().filter((c) => all || c.reviewedAt === null).slice(0, limit);
+  }
+  async markConflictReviewed(id: number, staffId: string | null) {
+    this.conflicts = this.conflicts.map((c) => (c.id === id ? { ...c, reviewedAt: new Date().toISOString(), reviewedBy: staffId } : c));
   }
   async getPinAttempts() {
     return this.attempts;
