@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
+import MemoryAdapter from 'pouchdb-adapter-memory';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { BundleError, collectForBundle, importBundle, openBundle, planImport, readBundleHeader, sealBundle, type BundleDoc } from './bundle';
+
+PouchDB.plugin(MemoryAdapter);
+const open = (name: string) => new PouchDB(`${name}-${Math.random()}`, { adapter: 'memory' });
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+const docs = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 3, children: 8, from: '2026-11-02', to: '2026-11-06', deviceId: 'kiosk-a', pinHash }));
+const header = { centerId: 'qingshan', createdAt: '2026-11-29T10:00:00Z', deviceId: 'kiosk-a', scope: { kind: 'all' as const } };
+const PASS = 'county-passphrase-2026';
+const FAST = 100_000; // the lowest accepted work factor, to keep the suite quick
+
+async function sourceBundle(): Promise<{ db: PouchDB.Database; bundled: BundleDoc[]; text: string }> {
+  const db = open('source');
+  await db.bulkDocs(docs);
+  const bundled = await collectForBundle(db, docs.map((d) => d._id));
+  return { db, bundled, text: await sealBundle(header, bundled, PASS, FAST) };
+}
+
+describe('bundles', () => {
+  it('round-trip: sealed with the county passphrase, opened with it, revision histories included', async () => {
+    const { bundled, text } = await sourceBundle();
+    expect(bundled).toHaveLength(docs.length);
+    expect(text).not.toContain('qingshan-'); // no readable content beyond the header
+    expect(text).not.toMatch(/fullName|guardians/);
+    const opened = await openBundle(text, PASS);
+    expect(opened.header).toMatchObject({ centerId: 'qingshan', docCount: docs.length });
+    expect(opened.docs.map((d) => d._id).sort()).toEqual(docs.map((d) => d._id).sort());
+    expect(opened.docs[0]!._revisions).toBeDefined();
+  });
+
+  it('refuses a wrong passphrase, a changed byte, a changed header, a truncated copy and a file that is not a bundle — each with its reason', async () => {
+    const { text } = await sourceBundle();
+    const kind = async (t: string, p = PASS) => openBundle(t, p).then(() => 'opened', (e: unknown) => (e instanceof BundleError ? e.kind : `other: ${String(e)}`));
+    expect(await kind(text, 'not-the-passphrase')).toBe('wrong-passphrase');
+    const file = JSON.parse(text) as { payload: string; header: { docCount: number; createdAt: string } };
+    const flipped = file.payload.slice(0, 100) + (file.payload[100] === 'A' ? 'B' : 'A') + file.payload.slice(101);
+    expect(await kind(JSON.stringify({ ...file, payload: flipped }))).toBe('tampered');
+    expect(await kind(JSON.stringify({ ...file, header: { ...file.header, createdAt: '2020-01-01T00:00:00Z' } }))).toBe('tampered');
+    expect(await kind(text.slice(0, Math.floor(text.length * 0.7)))).toBe('truncated');
+    expect(await kind('名字,年级\n小明,3')).toBe('not-a-bundle');
+    expect(() => readBundleHeader(JSON.stringify({ ...file, version: 99 }))).toThrow(/newer-version/);
+    await expect(sealBundle(header, [], 'short')).rejects.toMatchObject({ kind: 'weak-passphrase' });
+  });
+
+  it('refuses documents of another center inside a bundle', async () => {
+    const { bundled } = await sourceBundle();
+    const text = await sealBundle(header, [...bundled.slice(0, 3), { ...bundled[3]!, centerId: 'shiqiao' }], PASS, FAST);
+    await expect(openBundle(text, PASS)).rejects.toMatchObject({ kind: 'other-center' });
+  });
+
+  it('imports with a preview, and importing the same bundle twice changes nothing', async () => {
+    const { text } = await sourceBundle();
+    const target = open('target');
+    const { docs: incoming } = await openBundle(text, PASS);
+    const plan = await planImport(target, incoming);
+    expect(plan.incoming).toHaveLength(docs.length);
+    expect(plan.newRecords).toBe(docs.length);
+    expect(plan.byType.child).toBe(8);
+    await importBundle(target, incoming);
+    const seq = (await target.info()).update_seq;
+    const again = await planImport(target, incoming);
+    expect(again.incoming).toHaveLength(0);
+    expect(again.alreadyHere).toBe(docs.length);
+    expect((await importBundle(target, incoming)).written).toEqual([]);
+    expect((await target.info()).update_seq).toBe(seq);
+  });
+
+  it('merges like replication: an edit made after an earlier bundle updates the record; two edits meet as a conflict', async () => {
+    const { db, text } = await sourceBundle();
+    const target = open('target');
+    await importBundle(target, (await openBundle(text, PASS)).docs);
+    const child = docs.find((d) => d.type === 'child')!;
+    // The source edits the child, and so does the target (on its own): the next bundle brings the source's edit.
+    const src = await db.get(child._id);
+    await db.put({ ...src, school: '新学校', updatedAt: '2026-11-30T00:00:00Z' });
+    const tgt = await target.get(child._id);
+    await target.put({ ...tgt, school: '另一个学校', updatedAt: '2026-11-29T00:00:00Z' });
+    const second = await sealBundle(header, await collectForBundle(db, [child._id]), PASS, FAST);
+    const plan = await planImport(target, (await openBundle(second, PASS)).docs);
+    expect(plan.incoming).toHaveLength(1);
+    expect(plan.newRecords).toBe(0);
+    await importBundle(target, (await openBundle(second, PASS)).docs);
+    const merged = (await target.get(child._id, { conflicts: true })) as unknown as { _conflicts?: string[] };
+    expect(merged._conflicts).toHaveLength(1);
+  });
+});

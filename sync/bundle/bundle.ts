@@ -1,0 +1,219 @@
+/**
+ * USB / file bundles: a center's documents in one file for places with no
+ * connection at all. Carried to the county office (or another kiosk of the
+ * center) and merged there exactly as replication would merge them.
+ *
+ * File: one JSON object (UTF-8), so a truncated copy fails to parse and is
+ * refused before anything is decrypted.
+ *
+ *   { format: 'tongxin-bundle', version: 1,
+ *     header: { centerId, createdAt, deviceId, scope, docCount },
+ *     kdf: { alg: 'PBKDF2-SHA256', iterations, salt }, check,
+ *     cipher: { alg: 'AES-256-GCM', iv }, payload }
+ *
+ * The county passphrase is stretched with PBKDF2-SHA256 into 512 bits: the
+ * first half is the AES-256-GCM key, the second half's SHA-256 is `check`,
+ * so a wrong passphrase is told apart from a changed file. The payload is the
+ * gzip of the documents' JSON, encrypted with the header as additional
+ * authenticated data: changing a byte of the payload or of the header makes
+ * decryption fail, and the file is refused with the reason.
+ *
+ * Each document travels with its revision history (`_revisions`), and import
+ * writes with `new_edits: false`: importing the same bundle twice changes
+ * nothing, and two bundles that edited one record meet as a conflict, settled
+ * by the same rules as live sync.
+ */
+
+export const BUNDLE_FORMAT = 'tongxin-bundle';
+export const BUNDLE_VERSION = 1;
+export const BUNDLE_EXTENSION = '.tongxin';
+export const KDF_ITERATIONS = 210_000;
+export const MIN_PASSPHRASE = 8;
+
+export interface BundleHeader {
+  readonly centerId: string;
+  readonly createdAt: string;
+  readonly deviceId: string;
+  /** What the exporter chose: everything not yet acknowledged by the server, or a date range of last edits. */
+  readonly scope: { readonly kind: 'unsent' } | { readonly kind: 'all' } | { readonly kind: 'range'; readonly from: string; readonly to: string };
+  readonly docCount: number;
+}
+
+export interface BundleFile {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly version: number;
+  readonly header: BundleHeader;
+  readonly kdf: { readonly alg: 'PBKDF2-SHA256'; readonly iterations: number; readonly salt: string };
+  readonly check: string;
+  readonly cipher: { readonly alg: 'AES-256-GCM'; readonly iv: string };
+  readonly payload: string;
+}
+
+/** A stored document with its revision history, as replication sends it. */
+export type BundleDoc = Record<string, unknown> & { _id: string; _rev: string; _revisions?: { start: number; ids: string[] } };
+
+export type BundleErrorKind = 'not-a-bundle' | 'truncated' | 'newer-version' | 'wrong-passphrase' | 'tampered' | 'other-center' | 'weak-passphrase';
+
+/** Why a bundle was refused; `kind` is what the UI says in words. */
+export class BundleError extends Error {
+  constructor(
+    readonly kind: BundleErrorKind,
+    detail: string,
+  ) {
+    super(`${kind}: ${detail}`);
+    this.name = 'BundleError';
+  }
+}
+
+const subtle = () => globalThis.crypto.subtle;
+const enc = new TextEncoder();
+
+function toB64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromB64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+async function pipe(bytes: Uint8Array<ArrayBuffer>, stream: CompressionStream | DecompressionStream): Promise<Uint8Array<ArrayBuffer>> {
+  const out = new Blob([bytes]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+async function deriveKeys(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<{ key: CryptoKey; check: string }> {
+  const base = await subtle().importKey('raw', enc.encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
+  const bits = new Uint8Array(await subtle().deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, 512));
+  const key = await subtle().importKey('raw', bits.slice(0, 32), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+  const check = hex(await subtle().digest('SHA-256', bits.slice(32))).slice(0, 32);
+  return { key, check };
+}
+
+/** The header, serialized the same way on both sides, is the AES-GCM additional data. */
+const aad = (header: BundleHeader) => enc.encode(JSON.stringify([header.centerId, header.createdAt, header.deviceId, header.scope, header.docCount]));
+
+/** Encrypts documents into a bundle file's text. @throws BundleError('weak-passphrase') */
+export async function sealBundle(header: Omit<BundleHeader, 'docCount'>, docs: readonly BundleDoc[], passphrase: string, iterations = KDF_ITERATIONS): Promise<string> {
+  if (passphrase.trim().length < MIN_PASSPHRASE) throw new BundleError('weak-passphrase', `at least ${MIN_PASSPHRASE} characters`);
+  const full: BundleHeader = { ...header, docCount: docs.length };
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const { key, check } = await deriveKeys(passphrase, salt, iterations);
+  const plain = await pipe(enc.encode(JSON.stringify(docs)), new CompressionStream('gzip'));
+  const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad(full) }, key, plain));
+  const file: BundleFile = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    header: full,
+    kdf: { alg: 'PBKDF2-SHA256', iterations, salt: toB64(salt) },
+    check,
+    cipher: { alg: 'AES-256-GCM', iv: toB64(iv) },
+    payload: toB64(sealed),
+  };
+  return JSON.stringify(file);
+}
+
+/** Reads a bundle's header without the passphrase (for the preview). @throws BundleError */
+export function readBundleHeader(text: string): BundleFile {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    // A bundle is one JSON object: if it starts like one, it was cut short on the way.
+    throw new BundleError(text.trimStart().startsWith(`{"format":"${BUNDLE_FORMAT}"`) ? 'truncated' : 'not-a-bundle', 'the file does not parse');
+  }
+  const f = file as Partial<BundleFile>;
+  if (typeof f !== 'object' || f === null || f.format !== BUNDLE_FORMAT) throw new BundleError('not-a-bundle', 'no tongxin-bundle format marker');
+  if (typeof f.version !== 'number' || f.version > BUNDLE_VERSION) throw new BundleError('newer-version', `version ${String(f.version)}`);
+  const h = f.header;
+  if (!h || typeof h.centerId !== 'string' || typeof h.createdAt !== 'string' || typeof h.docCount !== 'number' || !f.kdf || !f.cipher || typeof f.payload !== 'string' || typeof f.check !== 'string')
+    throw new BundleError('tampered', 'fields are missing');
+  if (f.kdf.alg !== 'PBKDF2-SHA256' || f.cipher.alg !== 'AES-256-GCM' || !(f.kdf.iterations >= 100_000 && f.kdf.iterations <= 10_000_000)) throw new BundleError('tampered', 'unknown algorithm or parameters');
+  return f as BundleFile;
+}
+
+/** Decrypts and checks a bundle. @throws BundleError with the reason; nothing is written anywhere. */
+export async function openBundle(text: string, passphrase: string): Promise<{ header: BundleHeader; docs: BundleDoc[] }> {
+  const file = readBundleHeader(text);
+  let salt: Uint8Array<ArrayBuffer>, iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>;
+  try {
+    salt = fromB64(file.kdf.salt);
+    iv = fromB64(file.cipher.iv);
+    sealed = fromB64(file.payload);
+  } catch {
+    throw new BundleError('tampered', 'the encrypted part is not valid base64');
+  }
+  const { key, check } = await deriveKeys(passphrase, salt, file.kdf.iterations);
+  if (check !== file.check) throw new BundleError('wrong-passphrase', 'the passphrase does not open this bundle');
+  let plain: Uint8Array<ArrayBuffer>;
+  try {
+    plain = new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad(file.header) }, key, sealed));
+  } catch {
+    throw new BundleError('tampered', 'the contents or the header were changed after export');
+  }
+  const docs = JSON.parse(new TextDecoder().decode(await pipe(plain, new DecompressionStream('gzip')))) as BundleDoc[];
+  if (!Array.isArray(docs) || docs.length !== file.header.docCount) throw new BundleError('tampered', 'document count does not match');
+  for (const d of docs) {
+    if (typeof d?._id !== 'string' || typeof d._rev !== 'string' || d._id.startsWith('_')) throw new BundleError('tampered', `a document without id or revision`);
+    if (d.centerId !== file.header.centerId) throw new BundleError('other-center', `${d._id} belongs to ${String(d.centerId)}`);
+  }
+  return { header: file.header, docs };
+}
+
+export interface BundlePlan {
+  /** Documents (by id) with revisions this database does not have. */
+  readonly incoming: readonly BundleDoc[];
+  /** Of those, how many are new records (the rest update or conflict with existing ones). */
+  readonly newRecords: number;
+  /** Already here: importing them again changes nothing. */
+  readonly alreadyHere: number;
+  /** Counts by document type of what would be written. */
+  readonly byType: Readonly<Record<string, number>>;
+}
+
+/** What importing would change in `db`, without writing. */
+export async function planImport(db: PouchDB.Database, docs: readonly BundleDoc[]): Promise<BundlePlan> {
+  const diff = await db.revsDiff(Object.fromEntries(docs.map((d) => [d._id, [d._rev]])));
+  const incoming = docs.filter((d) => diff[d._id]?.missing?.includes(d._rev));
+  const existing = incoming.length ? await db.allDocs({ keys: incoming.map((d) => d._id) }) : { rows: [] };
+  const newRecords = existing.rows.filter((r) => 'error' in r || (r as { value?: { deleted?: boolean } }).value?.deleted).length;
+  const byType: Record<string, number> = {};
+  for (const d of incoming) byType[String(d.type)] = (byType[String(d.type)] ?? 0) + 1;
+  return { incoming, newRecords, alreadyHere: docs.length - incoming.length, byType };
+}
+
+/**
+ * Writes a bundle's documents as replication would (`new_edits: false`).
+ * @returns the ids written; a second import of the same bundle writes nothing.
+ */
+export async function importBundle(db: PouchDB.Database, docs: readonly BundleDoc[]): Promise<{ written: string[] }> {
+  const { incoming } = await planImport(db, docs);
+  const written: string[] = [];
+  for (let i = 0; i < incoming.length; i += 1000) {
+    const chunk = incoming.slice(i, i + 1000);
+    const res = await db.bulkDocs(chunk as PouchDB.Core.PutDocument<object>[], { new_edits: false });
+    const failed = (res as { error?: string; id?: string; reason?: string }[]).find((r) => r.error);
+    if (failed) throw new Error(`could not store ${failed.id}: ${failed.reason ?? failed.error}`);
+    written.push(...chunk.map((d) => d._id));
+  }
+  return { written };
+}
+
+/** The documents with their revision histories, for a bundle (winning revisions; design and local documents left out). */
+export async function collectForBundle(db: PouchDB.Database, ids: readonly string[]): Promise<BundleDoc[]> {
+  const out: BundleDoc[] = [];
+  const wanted = ids.filter((id) => !id.startsWith('_'));
+  for (let i = 0; i < wanted.length; i += 1000) {
+    const rows = await db.allDocs({ keys: wanted.slice(i, i + 1000) });
+    const refs = rows.rows.flatMap((r) => ('value' in r && r.value ? [{ id: r.id, rev: r.value.rev }] : []));
+    if (refs.length === 0) continue;
+    const got = await db.bulkGet({ docs: refs, revs: true });
+    for (const r of got.results) for (const d of r.docs) if ('ok' in d) out.push(d.ok as unknown as BundleDoc);
+  }
+  return out;
+}

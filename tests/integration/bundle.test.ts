@@ -1,0 +1,85 @@
+/**
+ * A bundle carried to the county office: the CLI imports it into the center's
+ * database on a real server over HTTP (the stand-in, provisioned with the real
+ * design documents); twice is the same as once; a tampered copy is refused.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
+import MemoryAdapter from 'pouchdb-adapter-memory';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { collectForBundle, sealBundle } from '../../sync/bundle/bundle';
+import { couch, provisionCenter } from '../../sync/couchdb/admin';
+import { startCountyServer, type CountyServer } from './countyServer';
+
+PouchDB.plugin(MemoryAdapter);
+const run = promisify(execFile);
+const PASS = 'county-passphrase-2026';
+let server: CountyServer;
+let dir: string;
+let file: string;
+let count: number;
+
+beforeAll(async () => {
+  server = await startCountyServer();
+  await provisionCenter(server.admin, 'qingshan');
+  dir = await mkdtemp(path.join(tmpdir(), 'tongxin-bundle-'));
+  const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+  const docs = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 9, children: 12, from: '2026-11-02', to: '2026-11-13', deviceId: 'kiosk-a', pinHash }));
+  const kiosk = new PouchDB(`kiosk-${Date.now()}`, { adapter: 'memory' });
+  await kiosk.bulkDocs(docs);
+  const bundled = await collectForBundle(kiosk, docs.map((d) => d._id));
+  count = bundled.length;
+  file = path.join(dir, 'qingshan.tongxin');
+  await writeFile(file, await sealBundle({ centerId: 'qingshan', createdAt: new Date().toISOString(), deviceId: 'kiosk-a', scope: { kind: 'unsent' } }, bundled, PASS));
+});
+afterAll(async () => {
+  await server?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'sync/bundle/bundle-cli.ts', ...args], {
+    env: { ...process.env, TONGXIN_BUNDLE_PASSPHRASE: PASS, TONGXIN_ADMIN_PASSWORD: server.admin.password },
+  }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+const docCount = async () => Number((await couch(server.admin, 'GET', 'center_qingshan')).json.doc_count);
+
+describe('bundle import at the county office', () => {
+  it('imports a bundle into the center database; the same bundle again writes nothing', async () => {
+    const before = await docCount();
+    const first = await cli('import', file, '--server', server.base);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(`imported   ${count} into center_qingshan`);
+    expect(await docCount()).toBe(before + count);
+    const second = await cli('import', file, '--server', server.base);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`already    ${count}`);
+    expect(second.out).toContain('imported   0 into center_qingshan');
+    expect(await docCount()).toBe(before + count);
+  }, 120_000);
+
+  it('refuses a tampered or truncated copy in words, and writes nothing', async () => {
+    const text = (await import('node:fs/promises')).readFile(file, 'utf8');
+    const original = await text;
+    const bad = path.join(dir, 'bad.tongxin');
+    const at = original.indexOf('"payload":"') + 200;
+    await writeFile(bad, original.slice(0, at) + (original[at] === 'A' ? 'B' : 'A') + original.slice(at + 1));
+    const before = await docCount();
+    const tampered = await cli('import', bad, '--server', server.base);
+    expect(tampered.code).toBe(1);
+    expect(tampered.err).toMatch(/Refused: tampered.*Nothing was imported/);
+    await writeFile(bad, original.slice(0, original.length - 5000));
+    const truncated = await cli('import', bad, '--server', server.base);
+    expect(truncated.code).toBe(1);
+    expect(truncated.err).toMatch(/Refused: truncated/);
+    expect(await docCount()).toBe(before);
+  }, 120_000);
+});
