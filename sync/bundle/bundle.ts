@@ -35,7 +35,12 @@ export interface BundleHeader {
   readonly createdAt: string;
   readonly deviceId: string;
   /** What the exporter chose: everything not yet acknowledged by the server, or a date range of last edits. */
-  readonly scope: { readonly kind: 'unsent' } | { readonly kind: 'all' } | { readonly kind: 'range'; readonly from: string; readonly to: string };
+  readonly scope:
+    | { readonly kind: 'unsent' }
+    | { readonly kind: 'all' }
+    | { readonly kind: 'range'; readonly from: string; readonly to: string }
+    /** One child's history for another center (sync/transfer), sealed with the transfer code. */
+    | { readonly kind: 'transfer'; readonly to: string; readonly transferId: string };
   readonly docCount: number;
 }
 
@@ -52,7 +57,7 @@ export interface BundleFile {
 /** A stored document with its revision history, as replication sends it. */
 export type BundleDoc = Record<string, unknown> & { _id: string; _rev: string; _revisions?: { start: number; ids: string[] } };
 
-export type BundleErrorKind = 'not-a-bundle' | 'truncated' | 'newer-version' | 'wrong-passphrase' | 'tampered' | 'other-center' | 'weak-passphrase';
+export type BundleErrorKind = 'not-a-bundle' | 'truncated' | 'newer-version' | 'wrong-passphrase' | 'tampered' | 'other-center' | 'weak-passphrase' | 'transfer-file' | 'not-a-transfer';
 
 /** Why a bundle was refused; `kind` is what the UI says in words. */
 export class BundleError extends Error {

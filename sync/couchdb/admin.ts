@@ -4,7 +4,7 @@
  * created, updated or left something unchanged, so running provisioning twice
  * changes nothing and says so.
  */
-import { centerDesignDoc, countyDesignDoc, type DesignDoc } from './ddocs';
+import { centerDesignDoc, countyDesignDoc, TRANSFERS_DB, transfersDesignDoc, type DesignDoc } from './ddocs';
 import { basicAuth } from '../client/replication';
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
@@ -123,9 +123,22 @@ export async function provisionCenter(a: Admin, centerId: string): Promise<{ ste
   const steps: Step[] = [await ensureDatabase(a, db)];
   steps.push(await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: [`center:${centerId}`, 'county-admin'] } }));
   steps.push(await ensureDesignDoc(a, db, centerDesignDoc(centerId)));
-  const user = await ensureUser(a, `sync-${centerId}`, [`center:${centerId}`]);
+  // tongxin-center: every center's account may read the transfer database and file requests there.
+  const user = await ensureUser(a, `sync-${centerId}`, [`center:${centerId}`, CENTER_ROLE]);
   steps.push(user);
   return { steps, syncUser: `sync-${centerId}`, syncPassword: user.password };
+}
+
+/** The role every center's sync account has (besides center:<id>). */
+export const CENTER_ROLE = 'tongxin-center';
+
+/** The transfer database: readable and writable by every center (rules in transfers_validate.js). */
+export async function provisionTransfers(a: Admin): Promise<Step[]> {
+  return [
+    await ensureDatabase(a, TRANSFERS_DB),
+    await ensureSecurity(a, TRANSFERS_DB, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: [CENTER_ROLE, 'county-admin'] } }),
+    await ensureDesignDoc(a, TRANSFERS_DB, transfersDesignDoc()),
+  ];
 }
 
 export async function provisionCounty(a: Admin, countyId: string): Promise<Step[]> {

@@ -68,6 +68,13 @@ export function centerDesignDoc(centerId: string): DesignDoc {
   return { _id: '_design/tongxin', language: 'javascript', tongxinVersion: DDOC_VERSION, validate_doc_update: validateSource(centerId), filters: { deidentified: filterSource() } };
 }
 
+/** The county's transfer database (one per server): requests between centers, packages encrypted. */
+export const TRANSFERS_DB = 'tongxin_transfers';
+
+export function transfersDesignDoc(): DesignDoc {
+  return { _id: '_design/transfers', language: 'javascript', tongxinVersion: DDOC_VERSION, validate_doc_update: source('./transfers_validate.js') };
+}
+
 export function countyDesignDoc(): DesignDoc {
   return {
     _id: '_design/county',

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { CENTER_ID_RE } from '../schema/ids';
-import { centerDbName, countyDbName, couch, CouchError, ensureCors, ensureUser, KIOSK_ORIGINS, provisionCenter, provisionCounty, type Admin, type Step } from './admin';
+import { centerDbName, countyDbName, couch, CouchError, ensureCors, ensureUser, KIOSK_ORIGINS, provisionCenter, provisionCounty, provisionTransfers, type Admin, type Step } from './admin';
 import { COUNTY_SELECTOR } from './ddocs';
 import { isStandIn } from './localServer';
 
@@ -108,6 +108,7 @@ export async function provision(a: Admin, county: CountyFile): Promise<Provision
   });
   await run('CORS', async () => void report.steps.push(await ensureCors(a, county.kioskOrigins, standIn)));
   await run(`county ${county.county.id}`, async () => void report.steps.push(...(await provisionCounty(a, county.county.id))));
+  await run('transfers', async () => void report.steps.push(...(await provisionTransfers(a))));
   for (const c of county.centers)
     await run(`center ${c.id}`, async () => {
       const res = await provisionCenter(a, c.id);

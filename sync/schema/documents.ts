@@ -324,7 +324,36 @@ export const followupDoc = z.object({
 });
 export type FollowupDoc = z.infer<typeof followupDoc>;
 
+/**
+ * A transfer of a child between centers, as each side records it in its own
+ * database (both keep it: the audit record). The request itself, with the
+ * child's history encrypted under the transfer code, travels through the
+ * county's transfer database or a file (sync/transfer).
+ */
+export const transferDoc = z.object({
+  ...base,
+  type: z.literal('transfer'),
+  transferId: ulidString,
+  direction: z.enum(['out', 'in']),
+  otherCenterId: z.string().regex(CENTER_ID_RE),
+  /** Null only for a transfer file rejected unopened (its contents need the code). */
+  childId: ulidString.nullable(),
+  status: z.enum(['pending', 'accepted', 'rejected', 'cancelled']),
+  via: z.enum(['server', 'file']),
+  /** out: the guardian's consent event for this transfer. */
+  consentId: z.string().max(120).nullable(),
+  staffId: ulidString,
+  decidedAt: isoDateTime.nullable(),
+  reason: shortText,
+  /** out, until decided: the request (routing and the encrypted package), to file with the server or export. */
+  request: z.string().max(20_000_000).nullable(),
+  /** out: the county's transfer database has the request. */
+  posted: z.boolean(),
+});
+export type TransferDoc = z.infer<typeof transferDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
+  transferDoc,
   centerDoc,
   childDoc,
   childPrivateDoc,
@@ -344,6 +373,7 @@ export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
+  transfer: transferDoc,
   center: centerDoc,
   child: childDoc,
   childPrivate: childPrivateDoc,

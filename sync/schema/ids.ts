@@ -76,6 +76,7 @@ export const ids = {
   screeningAnswers: (screeningId: string) => (assertUlid(screeningId), `${PRIVATE_PREFIX}answers:${screeningId}`),
   instrumentPack: (instrumentId: string) => `${PRIVATE_PREFIX}pack:${instrumentId}`,
   activityPhotos: (activityId: string) => (assertUlid(activityId), `${PRIVATE_PREFIX}activity-photos:${activityId}`),
+  transfer: (transferId: string) => (assertUlid(transferId), `transfer:${transferId}`),
 } as const;
 
 /** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */

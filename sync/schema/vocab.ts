@@ -55,7 +55,8 @@ export const PROVIDER_KINDS = [
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** What a guardian can consent to; each is recorded and withdrawn separately (PIPL Art. 29, 31). */
-export const CONSENT_SCOPES = ['attendance', 'mood', 'screening', 'county-stats'] as const;
+/** transfer: the child's record may be handed to another center the child moves to (migrant children). */
+export const CONSENT_SCOPES = ['attendance', 'mood', 'screening', 'county-stats', 'transfer'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
 export const CONSENT_METHODS = ['paper', 'phone', 'message', 'in-person'] as const;

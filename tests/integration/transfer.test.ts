@@ -1,0 +1,124 @@
+/**
+ * Migrant-child transfer between two centers through the county's transfer
+ * database on a real server (the stand-in, provisioned for real), and by file.
+ * Each center is real PouchDB (memory adapter) behind the app's DocStore.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
+import MemoryAdapter from 'pouchdb-adapter-memory';
+import { PouchDocStore } from '../../renderer/src/storage/pouch/PouchDocStore';
+import { MemoryDeviceStore } from '../../renderer/src/storage/memory/MemoryDeviceStore';
+import { loadRoster } from '../../renderer/src/app/roster';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { BundleError } from '../../sync/bundle/bundle';
+import { basicAuth } from '../../sync/client/replication';
+import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+import { TransferClient, requestId } from '../../sync/transfer/transfer';
+import {
+  acceptTransfer, confirmAcceptedByFile, createTransfer, incomingFromFile, incomingFromRequest, refreshOutgoing, rejectTransfer, transferFile, TransferInputError, type TransferPorts,
+} from '../../renderer/src/features/transfers/transferService';
+import { startCountyServer, type CountyServer } from './countyServer';
+
+PouchDB.plugin(MemoryAdapter);
+let server: CountyServer;
+let creds: Record<string, string>;
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+
+function center(id: string, children: number, seed: number): TransferPorts & { db: PouchDB.Database; device: MemoryDeviceStore } {
+  const db = new PouchDB(`${id}-${Date.now()}-${seed}`, { adapter: 'memory' });
+  const device = new MemoryDeviceStore();
+  return { db, centerDb: db, docs: new PouchDocStore(db), device, deviceId: `kiosk-${id}`, now: () => new Date('2026-11-29T10:00:00+08:00') };
+}
+const client = (id: string) => new TransferClient(server.base, basicAuth(`sync-${id}`, creds[id]!));
+
+beforeAll(async () => {
+  server = await startCountyServer();
+  const report = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: '云溪县' }, server: server.base, centers: [{ id: 'qingshan', name: '青山' }, { id: 'shiqiao', name: '石桥' }, { id: 'heping', name: '和平' }] })));
+  expect(report.errors).toEqual([]);
+  creds = Object.fromEntries(report.credentials.map((c) => [c.user.replace(/^sync-/, ''), c.password]));
+});
+afterAll(async () => server?.stop());
+
+describe('migrant-child transfer', () => {
+  it('over the server: consent recorded, the receiver accepts with the code and gets the history; the sender archives the child; both keep a record', async () => {
+    const a = center('qingshan', 6, 1);
+    const b = center('shiqiao', 4, 2);
+    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 1, children: 6, from: '2026-11-02', to: '2026-11-27', deviceId: 'kiosk-qingshan', pinHash })));
+    await b.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'shiqiao', seed: 2, children: 4, from: '2026-11-02', to: '2026-11-27', deviceId: 'kiosk-shiqiao', pinHash })));
+    const rosterA = await loadRoster(a.docs);
+    const entry = rosterA.find((e) => e.priv)!;
+    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
+    const staffB = (await b.docs.list('staff', 'staff:'))[0]!._id;
+
+    await expect(createTransfer(a, entry, staffA, { to: 'shiqiao', relation: 'grandmother', isLegalGuardian: true, method: 'paper', consentGiven: false }, client('qingshan'))).rejects.toBeInstanceOf(TransferInputError);
+    const created = await createTransfer(a, entry, staffA, { to: 'shiqiao', relation: 'grandmother', isLegalGuardian: true, method: 'paper', consentGiven: true }, client('qingshan'));
+    expect(created.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(created.record).toMatchObject({ direction: 'out', status: 'pending', posted: true });
+    // The consent for this purpose is on record, and the request holds nothing readable about the child.
+    expect((await a.docs.list('consent', `consent:${entry.childId}:`)).some((c) => c.scopes.includes('transfer') && c.givenBy.relation === 'grandmother')).toBe(true);
+    expect(created.request.package).not.toContain(entry.priv!.fullName);
+
+    // Another center sees the request in the shared database but cannot decide it, nor open it without the code.
+    const onServer = await client('heping').get(requestId('shiqiao', created.request.transferId));
+    expect(onServer?.status).toBe('pending');
+    await expect(client('heping').decide(requestId('shiqiao', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
+    await expect(client('qingshan').decide(requestId('shiqiao', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
+
+    const incoming = await client('shiqiao').incoming('shiqiao');
+    expect(incoming).toHaveLength(1);
+    expect(incoming[0]!.summary.grade).toBe(entry.child.grade);
+    const inc = incomingFromRequest(incoming[0]!);
+    await expect(acceptTransfer(b, inc, 'AAAA-BBBB-CCCC', 'shiqiao', staffB, client('shiqiao'))).rejects.toMatchObject({ kind: 'wrong-passphrase' });
+    const accepted = await acceptTransfer(b, inc, created.code.toLowerCase(), 'shiqiao', staffB, client('shiqiao'));
+    expect(accepted.childId).toBe(entry.childId);
+    const moved = await b.docs.get('child', `child:${entry.childId}`);
+    expect(moved).toMatchObject({ centerId: 'shiqiao', surrogateParentStaffId: null });
+    expect((await b.docs.get('childPrivate', `private:child:${entry.childId}`))?.fullName).toBe(entry.priv!.fullName);
+    const attendanceA = (await a.db.allDocs({ startkey: 'att:', endkey: 'att:\ufff0' })).rows.filter((r) => r.id.endsWith(entry.childId)).length;
+    const attendanceB = (await b.db.allDocs({ startkey: 'att:', endkey: 'att:\ufff0', include_docs: true })).rows.filter((r) => r.id.endsWith(entry.childId));
+    expect(attendanceB.length).toBe(attendanceA);
+    expect(attendanceB.every((r) => (r.doc as unknown as { centerId: string }).centerId === 'shiqiao')).toBe(true);
+    expect((await b.docs.get('transfer', `transfer:${created.request.transferId}`))).toMatchObject({ direction: 'in', status: 'accepted', otherCenterId: 'qingshan' });
+    expect(b.device.audit.some((e) => e.action === 'transfer-in-accepted')).toBe(true);
+    // Accepting twice is refused: the child is already here.
+    await expect(acceptTransfer(b, { ...inc }, created.code, 'shiqiao', staffB, null)).rejects.toMatchObject({ code: 'alreadyHere' });
+
+    expect(await refreshOutgoing(a, client('qingshan'), rosterA)).toBe(1);
+    expect(await a.docs.get('transfer', `transfer:${created.request.transferId}`)).toMatchObject({ status: 'accepted', request: null });
+    expect((await a.docs.get('child', `child:${entry.childId}`))?.archived).toBe(true);
+    expect(a.device.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['transfer-out', 'transfer-out-accepted']));
+  });
+
+  it('a rejection reaches the sender with its reason and the child stays', async () => {
+    const a = center('qingshan', 3, 3);
+    const b = center('shiqiao', 1, 4);
+    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 3, children: 3, from: '2026-11-02', to: '2026-11-06', deviceId: 'kiosk-qingshan', pinHash })));
+    const roster = await loadRoster(a.docs);
+    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
+    const created = await createTransfer(a, roster[0]!, staffA, { to: 'shiqiao', relation: 'mother', isLegalGuardian: true, method: 'phone', consentGiven: true }, client('qingshan'));
+    const inc = incomingFromRequest((await client('shiqiao').incoming('shiqiao')).find((r) => r.transferId === created.request.transferId)!);
+    await rejectTransfer(b, inc, '孩子没有来本站报到', 'shiqiao', 'staff:01JC0000000000000000000000', client('shiqiao'));
+    await refreshOutgoing(a, client('qingshan'), roster);
+    expect(await a.docs.get('transfer', `transfer:${created.request.transferId}`)).toMatchObject({ status: 'rejected', reason: '孩子没有来本站报到' });
+    expect((await a.docs.get('child', roster[0]!.child._id))?.archived).toBe(false);
+  });
+
+  it('by file when there is no connection: export, open at the other center with the code, confirm back', async () => {
+    const a = center('qingshan', 3, 5);
+    const b = center('shiqiao', 1, 6);
+    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 5, children: 3, from: '2026-11-02', to: '2026-11-06', deviceId: 'kiosk-qingshan', pinHash })));
+    const roster = await loadRoster(a.docs);
+    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
+    const created = await createTransfer(a, roster[1]!, staffA, { to: 'shiqiao', relation: 'father', isLegalGuardian: true, method: 'in-person', consentGiven: true }, null);
+    expect(created.record.posted).toBe(false);
+    const file = transferFile(created.record);
+    expect(file.name).toMatch(/^tongxin-transfer-qingshan-to-shiqiao-.{6}\.tongxin$/);
+    expect(() => incomingFromFile(file.content, 'heping')).toThrow();
+    expect(() => incomingFromFile('{"format":"tongxin-bundle"', 'shiqiao')).toThrow(BundleError);
+    const inc = incomingFromFile(file.content, 'shiqiao');
+    const res = await acceptTransfer(b, inc, created.code, 'shiqiao', 'staff:01JC0000000000000000000000', null);
+    expect(res.records).toBeGreaterThan(2);
+    await confirmAcceptedByFile(a, created.record, staffA, roster);
+    expect((await a.docs.get('child', roster[1]!.child._id))?.archived).toBe(true);
+  });
+});
