@@ -83,4 +83,49 @@ describe('sync settings', () => {
       .toMatchObject({ school: child.school });
     expect(((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { _conflicts?: string[] })._conflicts).toBeUndefined();
   });
+
+  it('exports an encrypted bundle, refuses a wrong passphrase and a tampered copy in words, and importing it again adds nothing', async () => {
+    const { page } = kiosk;
+    await page.click('[data-tab="bundle"]');
+    await page.waitForSelector('[data-testid="bundle-settings"]');
+    await page.fill('input[name="exportPass"]', 'county-passphrase-2026');
+    await page.fill('input[name="exportPassAgain"]', 'county-passphrase-2026');
+    // Everything already reached the county server above: nothing is waiting.
+    await page.click('[data-testid="bundle-export"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-export-result"]')).toContain('都已经上传到县里');
+
+    await page.click('[data-scope="all"]');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('[data-testid="bundle-export"]')]);
+    expect(download.suggestedFilename()).toMatch(/^tongxin-demo-qingshan-\d{12}\.tongxin$/);
+    const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ format: 'tongxin-bundle', header: { centerId: 'demo-qingshan' } });
+    expect(text).not.toContain('陈老师'); // names only inside the encrypted part
+    await expect.poll(() => page.textContent('[data-testid="bundle-export-result"]')).toMatch(/已导出 \d+ 条记录/);
+
+    const pick = (content: string) => page.setInputFiles('[data-testid="bundle-file"]', { name: 'bundle.tongxin', mimeType: 'application/octet-stream', buffer: Buffer.from(content) });
+    await pick(text);
+    await page.fill('input[name="importPass"]', 'wrong-passphrase');
+    await page.click('[data-testid="bundle-preview"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('传输口令不对');
+
+    const file = JSON.parse(text) as { payload: string };
+    const at = 500;
+    await pick(JSON.stringify({ ...file, payload: file.payload.slice(0, at) + (file.payload[at] === 'A' ? 'B' : 'A') + file.payload.slice(at + 1) }));
+    await page.fill('input[name="importPass"]', 'county-passphrase-2026');
+    await page.click('[data-testid="bundle-preview"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('文件被改动过或已损坏');
+    await pick(text.slice(0, text.length / 2));
+    await page.click('[data-testid="bundle-preview"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('文件不完整');
+
+    // The genuine file on the kiosk that made it: every record is already here.
+    await pick(text);
+    await page.click('[data-testid="bundle-preview"]');
+    await page.waitForSelector('[data-testid="bundle-plan"]', { timeout: 60_000 });
+    const plan = await page.textContent('[data-testid="bundle-plan"]');
+    expect(plan).toContain('新记录 0 条');
+    expect(plan).toContain('本机都已经有了');
+    await page.locator('[data-testid="bundle-plan"]').scrollIntoViewIfNeeded();
+    await kiosk.screenshot('settings-bundle');
+  }, 240_000);
 });

@@ -8,7 +8,8 @@
  */
 import { shallowRef, type ShallowRef } from 'vue';
 import type { TongxinBridge } from '../../../electron/contract';
-import { centerDbUrl, ReplicationController, type SyncStatus } from '@sync/client/replication';
+import { basicAuth, centerDbUrl, ReplicationController, type SyncStatus } from '@sync/client/replication';
+import { TransferClient } from '@sync/transfer/transfer';
 import { resolveConflicts, type ConflictResolution } from '@sync/client/conflicts';
 import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
@@ -27,6 +28,8 @@ export interface SyncState {
   /** (Re)starts sync from the saved settings; stops it when they are incomplete. */
   restart(): Promise<void>;
   saveCredentials(centerId: string, url: string, username: string, password: string): Promise<{ secure: boolean }>;
+  /** The county transfer database with this center's sync account; null when sync is not set up. */
+  transferClient(): Promise<TransferClient | null>;
   forget(centerId: string): Promise<void>;
 }
 
@@ -107,6 +110,12 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
       );
       await device.appendAudit({ staffId, action: 'conflict-restored', detail: `${entry.docId} ← ${String(_old)}` });
       await state.reviewConflict(entry.id, staffId);
+    },
+    async transferClient() {
+      const settings = await device.getSettings();
+      const password = settings.centerId ? await bridge.loadCredential(credentialKey(settings.centerId)) : null;
+      if (!settings.syncUrl || !settings.syncUser || !password) return null;
+      return new TransferClient(settings.syncUrl, basicAuth(settings.syncUser, password));
     },
     async saveCredentials(centerId, url, username, password) {
       const res = await bridge.storeCredential(credentialKey(centerId), password);

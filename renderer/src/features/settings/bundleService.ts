@@ -5,10 +5,10 @@
  * bundle of this center from another kiosk, previewed first, merged as
  * replication would, conflicts settled by rule and logged.
  */
-import { BUNDLE_EXTENSION, collectForBundle, importBundle, openBundle, planImport, sealBundle, BundleError, type BundleDoc, type BundleHeader, type BundlePlan } from '@sync/bundle/bundle';
+import { BUNDLE_EXTENSION, collectForBundle, importBundle, openBundle, planImport, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader, type BundlePlan } from '@sync/bundle/bundle';
 import { unsentIds } from '@sync/client/acknowledged';
 
-export type ExportScope = BundleHeader['scope'];
+export type ExportScope = Exclude<BundleHeader['scope'], { kind: 'transfer' }>;
 
 async function idsFor(db: PouchDB.Database, scope: ExportScope): Promise<string[]> {
   if (scope.kind === 'unsent') return unsentIds(db);
@@ -46,6 +46,7 @@ export interface Preview {
 
 /** Opens and checks a bundle and says what importing would change; writes nothing. @throws BundleError */
 export async function previewBundle(db: PouchDB.Database, text: string, passphrase: string, centerId: string): Promise<Preview> {
+  if (readBundleHeader(text).header.scope.kind === 'transfer') throw new BundleError('transfer-file', 'open it on the transfers page');
   const { header, docs } = await openBundle(text, passphrase);
   if (header.centerId !== centerId) throw new BundleError('other-center', `this bundle is from center ${header.centerId}`);
   return { header, docs, plan: await planImport(db, docs) };

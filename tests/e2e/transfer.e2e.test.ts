@@ -1,0 +1,92 @@
+/**
+ * A migrant child moves between two centers with no connection: kiosk A (the
+ * demo center) records the guardian's consent and exports the transfer file;
+ * kiosk B (a new center, its own Chromium profile) opens it, is refused with a
+ * wrong code, accepts with the right one and finds the child in its list;
+ * A confirms and the child is archived there. (The server path is covered by
+ * tests/integration/transfer.test.ts.)
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openKiosk, typePin, type Kiosk } from './harness';
+
+let a: Kiosk;
+let b: Kiosk;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([openKiosk(), openKiosk()]);
+  await a.page.goto(`${a.url}#/setup?demo=1`);
+  await a.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+  const p = b.page;
+  await p.goto(b.url);
+  await p.waitForSelector('[data-testid="setup-form"]');
+  await p.fill('input[name="name"]', '石桥村儿童之家');
+  await p.fill('input[name="county"]', '云溪县');
+  await p.fill('input[name="township"]', '石桥镇');
+  await p.fill('input[name="village"]', '石桥村');
+  await p.fill('input[name="centerCode"]', 'shiqiao');
+  await p.fill('input[name="adminName"]', '王老师');
+  await p.fill('input[name="pin"]', '2580');
+  await p.fill('input[name="pinAgain"]', '2580');
+  await p.click('[data-testid="setup-create"]');
+  await p.waitForSelector('[data-testid="kiosk-home"]');
+}, 180_000);
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+});
+
+async function unlock(k: Kiosk, name: string) {
+  await k.page.goto(`${k.url}#/kiosk`);
+  await k.page.click('[data-testid="staff-entry"]');
+  await k.page.click(`[data-testid="staff-${name}"]`);
+  await typePin(k.page, '2580');
+  await k.page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
+}
+
+describe('migrant-child transfer by file', () => {
+  it('consent, code, file; the other center accepts with the code; the sender confirms', async () => {
+    await unlock(a, '陈老师');
+    await a.page.goto(`${a.url}#/staff/children`);
+    await a.page.locator('[data-testid="child-rows"] button.row').first().click();
+    await a.page.waitForURL(/children\/[0-9A-Z]{26}/);
+    const childUrl = a.page.url();
+    const childId = /children\/([0-9A-Z]{26})/.exec(childUrl)![1]!;
+    await a.page.goto(`${a.url}#/staff/children/${childId}/file`);
+    const name = (await a.page.locator('.head h1').textContent())!.trim();
+    await a.page.click('[data-testid="transfer-start"]');
+    await a.page.waitForSelector('[data-testid="transfer-send"]');
+    await a.page.fill('input[name="transferTo"]', 'shiqiao');
+    expect(await a.page.locator('[data-testid="transfer-create"]').isDisabled()).toBe(true); // no consent, no transfer
+    await a.page.check('input[name="transferConsent"]');
+    await a.screenshot('transfer-send');
+    await a.page.click('[data-testid="transfer-create"]');
+    const code = (await a.page.locator('[data-testid="transfer-code"] .big').textContent({ timeout: 60_000 }))!.trim();
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await a.screenshot('transfer-code');
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.locator('[data-testid="transfer-outgoing"] button', { hasText: '导出为文件' }).first().click()]);
+    const file = await readFile((await download.path())!, 'utf8');
+    expect(file).not.toContain(name);
+
+    await unlock(b, '王老师');
+    await b.page.goto(`${b.url}#/staff/transfers`);
+    await b.page.setInputFiles('[data-testid="transfer-file"]', { name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: Buffer.from(file) });
+    const item = b.page.locator('[data-testid="transfer-incoming"]');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain('来自 demo-qingshan 站点');
+    await item.locator('input[name="transferCode"]').fill('AAAA-BBBB-CCCC');
+    await item.locator('[data-testid="transfer-accept"]').click();
+    await expect.poll(() => b.page.textContent('[data-testid="transfer-error"]'), { timeout: 30_000 }).toContain('转站码不对');
+    await item.locator('input[name="transferCode"]').fill(code.toLowerCase());
+    await b.screenshot('transfer-receive');
+    await item.locator('[data-testid="transfer-accept"]').click();
+    await expect.poll(() => b.page.textContent('[data-testid="transfer-message"]'), { timeout: 60_000 }).toContain(`已接收 ${name}`);
+    await b.page.goto(`${b.url}#/staff/children/${childId}/file`);
+    await expect.poll(() => b.page.locator('.head h1').textContent(), { timeout: 15_000 }).toContain(name);
+    await b.screenshot('transfer-received-file');
+
+    await a.page.locator('[data-testid="transfer-outgoing"] button', { hasText: '对方已接收' }).first().click();
+    await expect.poll(() => a.page.locator('[data-testid="transfer-outgoing"] [data-status]').first().textContent()).toContain('对方已接收');
+    await a.screenshot('transfer-outgoing');
+  }, 240_000);
+});
