@@ -16,3 +16,8 @@ declare module 'pouchdb-checkpointer' {
     opts: { writeSourceCheckpoint: boolean; writeTargetCheckpoint: boolean },
   ): Checkpointer;
 }
+// PouchDB's Mango selector matcher: the tests check the county filter function against it.
+declare module 'pouchdb-selector-core' {
+  export function massageSelector(selector: object): object;
+  export function matchesSelector(doc: object, selector: object): boolean;
+}

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
 import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filterSource } from './ddocs';
+import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 
 const demo = generateDemoCenter({
@@ -81,8 +82,8 @@ describe('county database', () => {
 
 describe('the county copy rule', () => {
   const filter = compile<(doc: Record<string, unknown>, req: object) => boolean>(filterSource());
-  /** What CouchDB's selector {type: {$in: [...]}} passes. */
-  const selector = (doc: Record<string, unknown>) => (COUNTY_SELECTOR.type.$in as readonly string[]).includes(doc.type as string);
+  /** What CouchDB's selector passes, by PouchDB's implementation of Mango selectors. */
+  const selector = (doc: Record<string, unknown>) => matchesSelector(doc, massageSelector(COUNTY_SELECTOR));
 
   it('passes no private document, staff, consent or follow-up — by filter and by selector alike', () => {
     const passed = docs.filter((d) => filter(d, {}));
@@ -91,5 +92,18 @@ describe('the county copy rule', () => {
     expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"/);
     for (const d of [...docs, { _id: 'private:answers:x', type: 'screeningAnswers' }, { _id: 'followup:x', type: 'followup' }, { _id: 'att:x', _deleted: true, type: 'attendance', centerId: 'qingshan' }])
       expect(filter(d, {}), String(d._id)).toBe(selector(d));
+  });
+
+  it("leaves out a child's attendance, moods and screenings without county-statistics consent, but passes their deletions", () => {
+    const events = docs.filter((d) => ['attendance', 'mood', 'screening'].includes(String(d.type)));
+    // The same events for a child whose guardian did not consent to county statistics.
+    const screening = { _id: 'screening:x', type: 'screening', centerId: 'qingshan', snapshot: { ...(events[0]!.snapshot as object) } };
+    const withheld = [...['attendance', 'mood'].map((type) => events.find((e) => e.type === type)!), screening].map((d) => ({
+      ...d, _id: `${String(d._id)}-x`, snapshot: { ...(d.snapshot as object), countyOk: false },
+    }));
+    for (const d of withheld) expect([filter(d, {}), selector(d)], String(d._id)).toEqual([false, false]);
+    for (const d of events.filter((e) => !withheld.includes(e))) expect([filter(d, {}), selector(d)], String(d._id)).toEqual([true, true]);
+    const tombstone = { _id: String(withheld[0]!._id), _deleted: true, type: withheld[0]!.type, centerId: 'qingshan' };
+    expect([filter(tombstone, {}), selector(tombstone)]).toEqual([true, true]);
   });
 });

@@ -15,9 +15,21 @@ import { schemasByType } from '../schema/documents';
 
 /** Document types copied into the county database: de-identified events and the center itself. */
 export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'activity', 'screening'] as const;
+/** Events about one child: copied only when the guardian had consented to county statistics at the time (snapshot.countyOk). */
+export const CONSENTED_TYPES = ['attendance', 'mood', 'screening'] as const;
 
-/** The CouchDB 3 replication selector for the county copy (no private ids: private types are never listed). */
-export const COUNTY_SELECTOR = { type: { $in: [...COUNTY_TYPES] } } as const;
+/**
+ * The CouchDB 3 replication selector for the county copy: center-level documents,
+ * one child's events only with county-statistics consent, and deletions of any of
+ * them (a tombstone keeps type and centerId). Private types are never listed.
+ */
+export const COUNTY_SELECTOR = {
+  $or: [
+    { type: { $in: COUNTY_TYPES.filter((t) => !(CONSENTED_TYPES as readonly string[]).includes(t)) } },
+    { type: { $in: [...CONSENTED_TYPES] }, 'snapshot.countyOk': true },
+    { type: { $in: [...COUNTY_TYPES] }, _deleted: true },
+  ],
+} as const;
 
 export const COUNTY_VIEWS = ['services', 'sessions', 'attendance', 'screenings', 'moods'] as const;
 
@@ -47,7 +59,7 @@ export function validateSource(centerId: string | null): string {
 }
 
 export function filterSource(): string {
-  return source('./deidentified_filter.js').replace('/*TYPES*/ null', JSON.stringify(COUNTY_TYPES));
+  return source('./deidentified_filter.js').replace('/*TYPES*/ null', JSON.stringify(COUNTY_TYPES)).replace('/*CONSENTED*/ null', JSON.stringify(CONSENTED_TYPES));
 }
 
 export function viewSource(view: (typeof COUNTY_VIEWS)[number]): string {
