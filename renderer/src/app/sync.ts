@@ -10,6 +10,7 @@ import { shallowRef, type ShallowRef } from 'vue';
 import type { TongxinBridge } from '../../../electron/contract';
 import { basicAuth, centerDbUrl, ReplicationController, type SyncStatus } from '@sync/client/replication';
 import { TransferClient } from '@sync/transfer/transfer';
+import { flushOutbox } from '../features/transfers/transferService';
 import { resolveConflicts, type ConflictResolution } from '@sync/client/conflicts';
 import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
@@ -30,6 +31,8 @@ export interface SyncState {
   saveCredentials(centerId: string, url: string, username: string, password: string): Promise<{ secure: boolean }>;
   /** The county transfer database with this center's sync account; null when sync is not set up. */
   transferClient(): Promise<TransferClient | null>;
+  /** Transfers waiting for this center on the server (checked when sync goes idle, at most once a minute). */
+  readonly incomingTransfers: ShallowRef<number>;
   forget(centerId: string): Promise<void>;
 }
 
@@ -38,6 +41,22 @@ const credentialKey = (centerId: string) => `sync:${centerId}`;
 export function createSyncState(local: PouchDB.Database, docs: DocStore, device: DeviceStore, bridge: TongxinBridge): SyncState {
   const status = shallowRef<SyncStatus | null>(null);
   const conflicts = shallowRef<readonly ConflictLogEntry[]>([]);
+  const incomingTransfers = shallowRef(0);
+  let transfersCheckedAt = 0;
+  /** When sync is idle: file queued outgoing transfers and count incoming ones (both best effort; the transfers page retries). */
+  const checkTransfers = async (centerId: string) => {
+    if (Date.now() - transfersCheckedAt < 60_000) return;
+    transfersCheckedAt = Date.now();
+    const client = await state.transferClient();
+    if (!client) return;
+    try {
+      const settings = await device.getSettings();
+      await flushOutbox({ docs, centerDb: local, device, deviceId: settings.deviceId, now: () => new Date() }, client);
+      incomingTransfers.value = (await client.incoming(centerId)).length;
+    } catch {
+      // offline again or not provisioned for transfers: the next idle tries again
+    }
+  };
   let showAll = false;
   const logConflict = async (c: ConflictResolution) => {
     await device.appendConflict({
@@ -56,6 +75,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
   const state: SyncState = {
     status,
     conflicts,
+    incomingTransfers,
     async restart() {
       await controller?.stop();
       controller = null;
@@ -73,7 +93,10 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
         url: centerDbUrl(settings.syncUrl, settings.centerId),
         username: settings.syncUser,
         password,
-        onStatus: (s) => (status.value = s),
+        onStatus: (s) => {
+          status.value = s;
+          if (s.state === 'idle') void checkTransfers(settings.centerId!);
+        },
         onConflict: (c) => void logConflict(c),
       });
       controller.start();
