@@ -98,7 +98,7 @@ describe('the county copy rule', () => {
     const events = docs.filter((d) => ['attendance', 'mood', 'screening'].includes(String(d.type)));
     // The same events for a child whose guardian did not consent to county statistics.
     const screening = { _id: 'screening:x', type: 'screening', centerId: 'qingshan', snapshot: { ...(events[0]!.snapshot as object) } };
-    const withheld = [...['attendance', 'mood'].map((type) => events.find((e) => e.type === type)!), screening].map((d) => ({
+    const withheld: Record<string, unknown>[] = [...['attendance', 'mood'].map((type) => events.find((e) => e.type === type)!), screening].map((d) => ({
       ...d, _id: `${String(d._id)}-x`, snapshot: { ...(d.snapshot as object), countyOk: false },
     }));
     for (const d of withheld) expect([filter(d, {}), selector(d)], String(d._id)).toEqual([false, false]);

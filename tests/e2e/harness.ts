@@ -93,3 +93,18 @@ export async function typePin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.click(`.pinpad [data-key="${d}"]`);
   await page.click('.pinpad [data-key="ok"]');
 }
+
+/** Fills the first-run setup form for a new (non-demo) center and waits for the kiosk home. */
+export async function createCenter(page: Page, c: { name: string; county: string; admin: string; pin: string; code?: string; township?: string; village?: string }): Promise<void> {
+  await page.waitForSelector('[data-testid="setup-form"]');
+  await page.fill('input[name="name"]', c.name);
+  await page.fill('input[name="county"]', c.county);
+  if (c.township) await page.fill('input[name="township"]', c.township);
+  if (c.village) await page.fill('input[name="village"]', c.village);
+  if (c.code) await page.fill('input[name="centerCode"]', c.code);
+  await page.fill('input[name="adminName"]', c.admin);
+  await page.fill('input[name="pin"]', c.pin);
+  await page.fill('input[name="pinAgain"]', c.pin);
+  await page.click('[data-testid="setup-create"]');
+  await page.waitForSelector('[data-testid="kiosk-home"]');
+}

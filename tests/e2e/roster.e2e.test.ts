@@ -5,7 +5,7 @@
  * Starts: a static server and headless Chromium (harness.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openKiosk, typePin, type Kiosk } from './harness';
+import { createCenter, openKiosk, typePin, type Kiosk } from './harness';
 import { encodeGbk } from '../gbk';
 
 let kiosk: Kiosk;
@@ -13,13 +13,7 @@ beforeAll(async () => {
   kiosk = await openKiosk();
   const { page } = kiosk;
   await page.goto(kiosk.url);
-  await page.fill('input[name="name"]', '石桥村儿童之家');
-  await page.fill('input[name="county"]', '云溪县');
-  await page.fill('input[name="adminName"]', '李站长');
-  await page.fill('input[name="pin"]', '4826');
-  await page.fill('input[name="pinAgain"]', '4826');
-  await page.click('[data-testid="setup-create"]');
-  await page.waitForSelector('[data-testid="kiosk-home"]');
+  await createCenter(page, { name: '石桥村儿童之家', county: '云溪县', admin: '李站长', pin: '4826' });
   await page.click('[data-testid="staff-entry"]');
   await page.click('[data-testid="staff-李站长"]');
   await typePin(page, '4826');

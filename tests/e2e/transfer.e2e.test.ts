@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openKiosk, typePin, type Kiosk } from './harness';
+import { createCenter, openKiosk, typePin, type Kiosk } from './harness';
 
 let a: Kiosk;
 let b: Kiosk;
@@ -17,19 +17,8 @@ beforeAll(async () => {
   [a, b] = await Promise.all([openKiosk(), openKiosk()]);
   await a.page.goto(`${a.url}#/setup?demo=1`);
   await a.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
-  const p = b.page;
-  await p.goto(b.url);
-  await p.waitForSelector('[data-testid="setup-form"]');
-  await p.fill('input[name="name"]', '石桥村儿童之家');
-  await p.fill('input[name="county"]', '云溪县');
-  await p.fill('input[name="township"]', '石桥镇');
-  await p.fill('input[name="village"]', '石桥村');
-  await p.fill('input[name="centerCode"]', 'shiqiao');
-  await p.fill('input[name="adminName"]', '王老师');
-  await p.fill('input[name="pin"]', '2580');
-  await p.fill('input[name="pinAgain"]', '2580');
-  await p.click('[data-testid="setup-create"]');
-  await p.waitForSelector('[data-testid="kiosk-home"]');
+  await b.page.goto(b.url);
+  await createCenter(b.page, { name: '石桥村儿童之家', county: '云溪县', township: '石桥镇', village: '石桥村', code: 'shiqiao', admin: '王老师', pin: '2580' });
 }, 180_000);
 afterAll(async () => {
   await a?.close();
