@@ -13,8 +13,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { schemasByType } from '../schema/documents';
 
-/** Document types copied into the county database: de-identified events and the center itself. */
-export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'activity', 'screening'] as const;
+/**
+ * Document types copied into the county database: de-identified events and the center
+ * itself. Activities stay in the center (they list participants and free text); the
+ * county gets their serviceTally instead.
+ */
+export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'serviceTally', 'screening'] as const;
 /** Events about one child: copied only when the guardian had consented to county statistics at the time (snapshot.countyOk). */
 export const CONSENTED_TYPES = ['attendance', 'mood', 'screening'] as const;
 

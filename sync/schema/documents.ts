@@ -236,6 +236,24 @@ export const activityDoc = z.object({
 });
 export type ActivityDoc = z.infer<typeof activityDoc>;
 
+/**
+ * What the county learns of one activity, written with it (domain/tally.ts):
+ * when, what, by whom in kind, how long, and the snapshot of each participant
+ * whose guardian consented to county statistics — no child ids, names, notes
+ * or provider names. The county copy carries this, never the activity itself.
+ */
+export const serviceTallyDoc = z.object({
+  ...base,
+  type: z.literal('serviceTally'),
+  activityId: ulidString,
+  date: isoDate,
+  serviceType: z.enum(SERVICE_TYPES),
+  providerKind: z.enum(PROVIDER_KINDS),
+  durationMin: z.number().int().min(1).max(24 * 60),
+  participants: z.array(childSnapshot.omit({ countyOk: true })).max(500),
+});
+export type ServiceTallyDoc = z.infer<typeof serviceTallyDoc>;
+
 export const LEVELS = ['none', 'attention', 'prompt'] as const;
 
 /**
@@ -354,6 +372,7 @@ export type TransferDoc = z.infer<typeof transferDoc>;
 
 export const anyDoc = z.discriminatedUnion('type', [
   transferDoc,
+  serviceTallyDoc,
   centerDoc,
   childDoc,
   childPrivateDoc,
@@ -374,6 +393,7 @@ export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
   transfer: transferDoc,
+  serviceTally: serviceTallyDoc,
   center: centerDoc,
   child: childDoc,
   childPrivate: childPrivateDoc,

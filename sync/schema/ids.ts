@@ -77,6 +77,7 @@ export const ids = {
   instrumentPack: (instrumentId: string) => `${PRIVATE_PREFIX}pack:${instrumentId}`,
   activityPhotos: (activityId: string) => (assertUlid(activityId), `${PRIVATE_PREFIX}activity-photos:${activityId}`),
   transfer: (transferId: string) => (assertUlid(transferId), `transfer:${transferId}`),
+  serviceTally: (activityId: string) => (assertUlid(activityId), `tally:${activityId}`),
 } as const;
 
 /** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */

@@ -61,7 +61,12 @@ describe('a provisioned county', () => {
     expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);
     const types = new Set(rows.map((r) => r.doc.type).filter((t): t is string => typeof t === 'string'));
     expect([...types].every((t) => (COUNTY_TYPES as readonly string[]).includes(t))).toBe(true);
-    for (const t of ['center', 'attendance', 'mood', 'activity']) expect(types).toContain(t);
+    for (const t of ['center', 'attendance', 'mood', 'serviceTally']) expect(types).toContain(t);
+    // Activities stay in the center: their participants' ids and free text never reach the county.
+    expect(types).not.toContain('activity');
+    const tallies = rows.filter((r) => r.doc.type === 'serviceTally');
+    expect(tallies.length).toBe(demo.activities.length);
+    for (const r of tallies) expect(JSON.stringify(r.doc)).not.toMatch(/childId|providerName|notes/);
     expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
     const byGroup = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?group_level=3');
     const groups = (byGroup.json.rows as { key: [string, string, string]; value: number }[]).filter((r) => r.key[1] === '2026-10');

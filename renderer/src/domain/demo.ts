@@ -32,6 +32,7 @@ import { snapshotOf } from './child';
 import { consentOn } from './consent';
 import { addDays, dateRange, parseLocalDate, weekday } from './dates';
 import { seededRng, seededUlid, type Rng } from './random';
+import { tallyOf } from './tally';
 
 export interface DemoOptions {
   readonly centerId: string;
@@ -350,5 +351,6 @@ export function demoDocuments(demo: DemoCenter): AnyDoc[] {
     ...demo.attendance,
     ...demo.moods,
     ...demo.activities,
+    ...demo.activities.map(tallyOf),
   ];
 }

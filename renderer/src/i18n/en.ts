@@ -168,7 +168,7 @@ export default {
     docType: {
       center: 'Center', child: 'Child', childPrivate: 'Child (private)', staff: 'Staff', consent: 'Consent', attendance: 'Attendance',
       day: 'Open day', mood: 'Mood', activity: 'Activity', screening: 'Screening', screeningAnswers: 'Screening answers', instrumentPack: 'Instrument pack',
-      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer',
+      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer', serviceTally: 'County service tally',
     },
   },
   transfer: {

@@ -168,7 +168,7 @@ export default {
     docType: {
       center: '站点', child: '儿童', childPrivate: '儿童私密信息', staff: '员工', consent: '同意书', attendance: '签到',
       day: '开放日', mood: '心情', activity: '活动', screening: '筛查', screeningAnswers: '筛查答案', instrumentPack: '问卷包',
-      activityPhotos: '活动照片', followup: '跟进', transfer: '转站',
+      activityPhotos: '活动照片', followup: '跟进', transfer: '转站', serviceTally: '县级服务统计',
     },
   },
   transfer: {

@@ -6,6 +6,7 @@
  */
 import type { ActivityDoc } from '@sync/schema/documents';
 import { SCHEMA_VERSION } from '@sync/schema/documents';
+import { tallyOf } from '@/domain/tally';
 import { ids, newUlid } from '@sync/schema/ids';
 import type { ProviderKind, ServiceType } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
@@ -63,6 +64,7 @@ export async function saveService(p: Ports, centerId: string, roster: readonly R
   };
   await p.docs.bulkCreate([
     activity,
+    tallyOf(activity),
     ...(form.photos.length ? [{ _id: ids.activityPhotos(activityId), type: 'activityPhotos' as const, ...meta, activityId, photos: form.photos }] : []),
   ]);
   return activity;
