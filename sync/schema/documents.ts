@@ -190,6 +190,10 @@ export const attendanceDoc = z.object({
   pickedUpBy: z.enum(RELATIONS).nullable(),
   /** Who recorded it: the child at the kiosk, or staff from the register. */
   source: z.enum(['kiosk', 'register']),
+  /**
+   * No screen writes these today. Attendance goes to the county copy (with consent), so
+   * free text about a child must not be added here: give it a private document instead.
+   */
   notes: z.array(longText).max(50),
   snapshot: childSnapshot,
 });
