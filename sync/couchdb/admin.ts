@@ -163,7 +163,8 @@ export async function ensureCors(a: Admin, origins: readonly string[], standIn: 
   const want: [string, string][] = [
     ['httpd/enable_cors', 'true'],
     ...(standIn ? [] : ([['chttpd/enable_cors', 'true']] as [string, string][])),
-    ['cors/origins', origins.join(',')],
+    // ", " separates them for both: CouchDB trims around commas; the stand-in splits on ", " exactly.
+    ['cors/origins', origins.join(', ')],
     ['cors/credentials', 'true'],
     ['cors/headers', 'accept, authorization, content-type, origin, referer'],
     ['cors/methods', 'GET, PUT, POST, HEAD, DELETE'],

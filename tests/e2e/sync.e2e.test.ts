@@ -128,4 +128,36 @@ describe('sync settings', () => {
     await page.locator('[data-testid="bundle-plan"]').scrollIntoViewIfNeeded();
     await kiosk.screenshot('settings-bundle');
   }, 240_000);
+
+  it('a second kiosk joins the center from the server: wrong password refused in words, then the center downloads and staff sign in with their PINs', async () => {
+    const second = await openKiosk();
+    try {
+      // The county allows this kiosk's origin too (provisioning again changes only that).
+      const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: '云溪县' }, server: server.base, centers: [{ id: 'demo-qingshan', name: '青山' }], kioskOrigins: [new URL(kiosk.url).origin, new URL(second.url).origin] })));
+      expect(again.errors).toEqual([]);
+      const { page } = second;
+      await page.goto(second.url);
+      await page.waitForSelector('[data-testid="setup-join"]');
+      await page.fill('input[name="joinUrl"]', server.base);
+      await page.fill('input[name="joinCenter"]', 'demo-qingshan');
+      await page.fill('input[name="joinPassword"]', 'not-the-password');
+      await page.click('[data-testid="setup-join-go"]');
+      await expect.poll(() => page.textContent('[data-testid="join-error"]'), { timeout: 30_000 }).toContain('同步账号或密码不对');
+      await page.fill('input[name="joinPassword"]', password);
+      await second.screenshot('setup-join');
+      await page.click('[data-testid="setup-join-go"]');
+      await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 180_000 });
+      expect(await page.locator('.topbar .title').textContent()).toContain('青山');
+      await page.click('[data-testid="staff-entry"]');
+      await page.click('[data-testid="staff-陈老师"]');
+      await typePin(page, '2580');
+      await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
+      // It syncs on from where the download ended: nothing waits to go up.
+      await expect.poll(() => page.textContent('[data-testid="sync-status"]'), { timeout: 60_000 }).toContain('已同步');
+      await page.goto(`${second.url}#/staff/children`);
+      await expect.poll(() => page.locator('[data-testid="child-rows"] li').count(), { timeout: 30_000 }).toBeGreaterThan(20);
+    } finally {
+      await second.close();
+    }
+  }, 300_000);
 });

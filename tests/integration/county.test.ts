@@ -77,4 +77,12 @@ describe('a provisioned county', () => {
     expect((await couch(kiosk, 'GET', 'county_yunxi/_all_docs')).status).toBeGreaterThanOrEqual(401);
     expect((await couch(kiosk, 'GET', 'center_shiqiao/_all_docs')).status).toBeGreaterThanOrEqual(401);
   });
+
+  it('lets every listed kiosk origin call the server (CORS), and no other', async () => {
+    const origins = ['app://tongxin', 'http://127.0.0.1:47813', 'http://127.0.0.1:50001'];
+    await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: '云溪县' }, server: server.base, centers: [{ id: 'qingshan', name: '青山' }], kioskOrigins: origins })));
+    const allowed = async (origin: string) => (await fetch(`${server.base}/`, { headers: { Origin: origin } })).headers.get('access-control-allow-origin');
+    for (const o of origins) expect(await allowed(o), o).toBe(o);
+    expect(await allowed('http://evil.example')).toBeNull();
+  });
 });

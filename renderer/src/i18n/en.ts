@@ -8,6 +8,15 @@ export default {
   },
   locale: { 'zh-CN': '简体中文', en: 'English' },
   setup: {
+    join: {
+      title: 'Join a center that is already on the county server', help: 'This is a second or replacement kiosk of a center: enter the server address, center code, sync account and password from the county. The center\'s records are downloaded first; staff sign in with the PINs they already have.',
+      code: 'Center code', go: 'Connect and download the center', progress: '{n} records downloaded…',
+      errors: {
+        code: 'That center code is not valid.', unreachable: 'Cannot reach the server: check the address and the network.', 'wrong-password': 'Wrong sync account or password.',
+        'not-this-center': 'This account cannot open that center\'s database (is the code right?).', 'server-too-old': 'The server is too old (CouchDB 3 needed).',
+        'no-center': 'The server has no record of this center yet: set the center up on its first kiosk and sync it.', 'no-admin': 'The records hold no active administrator; contact the county.',
+      },
+    },
     title: 'Welcome to Tongxin', subtitle: "First run: set up this children's center, or try it with demo data first.",
     center: 'Center', centerName: 'Name', centerNamePh: "e.g. Qingshan Village Children's Home",
     county: 'County', township: 'Township', village: 'Village', centerCode: 'Center code (from the county, optional)',

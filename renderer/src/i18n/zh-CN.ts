@@ -8,6 +8,15 @@ export default {
   },
   locale: { 'zh-CN': '简体中文', en: 'English' },
   setup: {
+    join: {
+      title: '加入县里已有的站点', help: '这台电脑是本站的第二台或替换的电脑：填入县里给的服务器地址、站点编码、同步账号和密码，会先下载本站的全部记录，员工用原来的 PIN 登录。',
+      code: '站点编码', go: '连接并下载本站记录', progress: '已下载 {n} 条记录…',
+      errors: {
+        code: '站点编码格式不对。', unreachable: '连不上服务器，请检查地址和网络。', 'wrong-password': '同步账号或密码不对。',
+        'not-this-center': '这个账号不能访问这个站点的数据库（编码是否写对？）。', 'server-too-old': '服务器版本太旧（需要 CouchDB 3）。',
+        'no-center': '服务器上还没有这个站点的信息：请先在本站第一台电脑上建立站点并同步。', 'no-admin': '下载的记录里没有可用的管理员账号，请联系县里。',
+      },
+    },
     title: '欢迎使用童心', subtitle: '第一次使用：请建立本儿童之家的信息，或先用示例数据试一试。',
     center: '儿童之家信息', centerName: '名称', centerNamePh: '例如：青山村留守儿童之家',
     county: '县（区）', township: '乡镇', village: '村（社区）', centerCode: '站点编码（县里分配，可不填）',
