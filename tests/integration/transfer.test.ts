@@ -24,10 +24,15 @@ let server: CountyServer;
 let creds: Record<string, string>;
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 
-function center(id: string, children: number, seed: number): TransferPorts & { db: PouchDB.Database; device: MemoryDeviceStore } {
+/** A center's kiosk: its own database holding a generated center (`to` = last day of November records). */
+async function center(id: string, seed: number, children: number, to = '2026-11-27') {
   const db = new PouchDB(`${id}-${Date.now()}-${seed}`, { adapter: 'memory' });
+  await db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: id, seed, children, from: '2026-11-02', to, deviceId: `kiosk-${id}`, pinHash })));
   const device = new MemoryDeviceStore();
-  return { db, centerDb: db, docs: new PouchDocStore(db), device, deviceId: `kiosk-${id}`, now: () => new Date('2026-11-29T10:00:00+08:00') };
+  const ports: TransferPorts & { db: PouchDB.Database; device: MemoryDeviceStore } = { db, centerDb: db, docs: new PouchDocStore(db), device, deviceId: `kiosk-${id}`, now: () => new Date('2026-11-29T10:00:00+08:00') };
+  const roster = await loadRoster(ports.docs);
+  const staffId = (await ports.docs.list('staff', 'staff:'))[0]!._id;
+  return { ...ports, roster, staffId };
 }
 const client = (id: string) => new TransferClient(server.base, basicAuth(`sync-${id}`, creds[id]!));
 
@@ -41,14 +46,12 @@ afterAll(async () => server?.stop());
 
 describe('migrant-child transfer', () => {
   it('over the server: consent recorded, the receiver accepts with the code and gets the history; the sender archives the child; both keep a record', async () => {
-    const a = center('qingshan', 6, 1);
-    const b = center('shiqiao', 4, 2);
-    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 1, children: 6, from: '2026-11-02', to: '2026-11-27', deviceId: 'kiosk-qingshan', pinHash })));
-    await b.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'shiqiao', seed: 2, children: 4, from: '2026-11-02', to: '2026-11-27', deviceId: 'kiosk-shiqiao', pinHash })));
-    const rosterA = await loadRoster(a.docs);
+    const a = await center('qingshan', 1, 6);
+    const b = await center('shiqiao', 2, 4);
+    const rosterA = a.roster;
     const entry = rosterA.find((e) => e.priv)!;
-    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
-    const staffB = (await b.docs.list('staff', 'staff:'))[0]!._id;
+    const staffA = a.staffId;
+    const staffB = b.staffId;
 
     await expect(createTransfer(a, entry, staffA, { to: 'shiqiao', relation: 'grandmother', isLegalGuardian: true, method: 'paper', consentGiven: false }, client('qingshan'))).rejects.toBeInstanceOf(TransferInputError);
     const created = await createTransfer(a, entry, staffA, { to: 'shiqiao', relation: 'grandmother', isLegalGuardian: true, method: 'paper', consentGiven: true }, client('qingshan'));
@@ -90,25 +93,21 @@ describe('migrant-child transfer', () => {
   });
 
   it('a rejection reaches the sender with its reason and the child stays', async () => {
-    const a = center('qingshan', 3, 3);
-    const b = center('shiqiao', 1, 4);
-    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 3, children: 3, from: '2026-11-02', to: '2026-11-06', deviceId: 'kiosk-qingshan', pinHash })));
-    const roster = await loadRoster(a.docs);
-    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
+    const a = await center('qingshan', 3, 3, '2026-11-06');
+    const b = await center('shiqiao', 4, 1, '2026-11-06');
+    const { roster, staffId: staffA } = a;
     const created = await createTransfer(a, roster[0]!, staffA, { to: 'shiqiao', relation: 'mother', isLegalGuardian: true, method: 'phone', consentGiven: true }, client('qingshan'));
     const inc = incomingFromRequest((await client('shiqiao').incoming('shiqiao')).find((r) => r.transferId === created.request.transferId)!);
-    await rejectTransfer(b, inc, '孩子没有来本站报到', 'shiqiao', 'staff:01JC0000000000000000000000', client('shiqiao'));
+    await rejectTransfer(b, inc, '孩子没有来本站报到', 'shiqiao', b.staffId, client('shiqiao'));
     await refreshOutgoing(a, client('qingshan'), roster);
     expect(await a.docs.get('transfer', `transfer:${created.request.transferId}`)).toMatchObject({ status: 'rejected', reason: '孩子没有来本站报到' });
     expect((await a.docs.get('child', roster[0]!.child._id))?.archived).toBe(false);
   });
 
   it('by file when there is no connection: export, open at the other center with the code, confirm back', async () => {
-    const a = center('qingshan', 3, 5);
-    const b = center('shiqiao', 1, 6);
-    await a.db.bulkDocs(demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 5, children: 3, from: '2026-11-02', to: '2026-11-06', deviceId: 'kiosk-qingshan', pinHash })));
-    const roster = await loadRoster(a.docs);
-    const staffA = (await a.docs.list('staff', 'staff:'))[0]!._id;
+    const a = await center('qingshan', 5, 3, '2026-11-06');
+    const b = await center('shiqiao', 6, 1, '2026-11-06');
+    const { roster, staffId: staffA } = a;
     const created = await createTransfer(a, roster[1]!, staffA, { to: 'shiqiao', relation: 'father', isLegalGuardian: true, method: 'in-person', consentGiven: true }, null);
     expect(created.record.posted).toBe(false);
     const file = transferFile(created.record);
@@ -116,7 +115,7 @@ describe('migrant-child transfer', () => {
     expect(() => incomingFromFile(file.content, 'heping')).toThrow();
     expect(() => incomingFromFile('{"format":"tongxin-bundle"', 'shiqiao')).toThrow(BundleError);
     const inc = incomingFromFile(file.content, 'shiqiao');
-    const res = await acceptTransfer(b, inc, created.code, 'shiqiao', 'staff:01JC0000000000000000000000', null);
+    const res = await acceptTransfer(b, inc, created.code, 'shiqiao', b.staffId, null);
     expect(res.records).toBeGreaterThan(2);
     await confirmAcceptedByFile(a, created.record, staffA, roster);
     expect((await a.docs.get('child', roster[1]!.child._id))?.archived).toBe(true);
