@@ -68,21 +68,12 @@ export interface InitialPullResult {
   readonly docs: number;
 }
 
-async function readState(local: PouchDB.Database): Promise<PullState | null> {
+/** The document, or null when there is none. @throws any other failure */
+async function getOrNull<T>(db: PouchDB.Database, id: string): Promise<T | null> {
   try {
-    return (await local.get(INITIAL_PULL_STATE_ID)) as unknown as PullState;
+    return (await db.get(id)) as unknown as T;
   } catch (e) {
     if ((e as { status?: number }).status === 404) return null;
-    throw e;
-  }
-}
-
-async function exists(db: PouchDB.Database, id: string): Promise<boolean> {
-  try {
-    await db.get(id);
-    return true;
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) return false;
     throw e;
   }
 }
@@ -127,10 +118,10 @@ async function pageDocs(remote: PouchDB.Database, rows: ChangeRow[]): Promise<ob
 export async function initialPull(o: InitialPullOptions): Promise<InitialPullResult> {
   const { local, remote } = o;
   const pageSize = o.pageSize ?? INITIAL_PULL_PAGE;
-  let state = await readState(local);
+  let state = await getOrNull<PullState>(local, INITIAL_PULL_STATE_ID);
   if (state?.done) return { ran: false, docs: state.docs };
   const repId = await pullReplicationId(local, remote);
-  if (!state && (await exists(local, repId))) {
+  if (!state && (await getOrNull(local, repId))) {
     // Synced before this first-pull existed: the live sync's checkpoint already says where to go on.
     await local.put({ _id: INITIAL_PULL_STATE_ID, since: 0, docs: 0, done: true });
     return { ran: false, docs: 0 };

@@ -95,6 +95,21 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt);
 }
 
+/** A center database on the server through PouchDB's HTTP adapter, with Basic credentials on every request. */
+export function openRemote(P: PouchDB.Static, url: string, username: string, password: string, onResponse?: (res: Response) => void): PouchDB.Database {
+  const auth = basicAuth(username, password);
+  return new P(url, {
+    skip_setup: true,
+    fetch: async (u: string | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      headers.set('Authorization', auth);
+      const res = await fetch(u, { ...init, headers });
+      onResponse?.(res);
+      return res;
+    },
+  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+}
+
 /**
  * Works around pouchdb-replication 9.0.0, which after every batch calls
  * `src.info()` for its progress counter without handling a failure: when the
@@ -126,24 +141,18 @@ export class ReplicationController {
   private restartTimer: ReturnType<typeof setInterval> | undefined;
   private attempt = 0;
   private readonly remote: PouchDB.Database;
+  /** The push checkpoint's id is recorded (acknowledged.ts) once the server has answered. */
+  private pushIdRecorded = false;
   private readonly now: () => number;
   private readonly onOnline = () => void this.restart();
 
   constructor(private readonly o: ReplicationOptions) {
     this.now = o.now ?? (() => Date.now());
     this.status = { state: 'stopped', pendingUp: null, lastSyncedAt: null, lastError: null, rejected: [], clockSkewMs: null, batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE, firstPullDocs: null };
-    const auth = basicAuth(o.username, o.password);
-    this.remote = new o.PouchDB(o.url, {
-      skip_setup: true,
-      fetch: async (url: string | Request, init?: RequestInit) => {
-        const headers = new Headers(init?.headers);
-        headers.set('Authorization', auth);
-        const res = await fetch(url, { ...init, headers });
-        const date = res.headers.get('Date');
-        if (date) this.update({ clockSkewMs: Date.parse(date) - this.now() });
-        return res;
-      },
-    } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+    this.remote = openRemote(o.PouchDB, o.url, o.username, o.password, (res) => {
+      const date = res.headers.get('Date');
+      if (date) this.update({ clockSkewMs: Date.parse(date) - this.now() });
+    });
     this.remote.info = tolerantInfo(this.remote);
   }
 
@@ -190,6 +199,13 @@ export class ReplicationController {
     return n;
   }
 
+  /** The server answered just now, so its uuid (part of the push checkpoint's id) is known: record it once. */
+  private async recordPushId(): Promise<void> {
+    if (this.pushIdRecorded) return;
+    await rememberPushId(this.o.local, this.remote);
+    this.pushIdRecorded = true;
+  }
+
   private update(patch: Partial<SyncStatus>): void {
     this.status = { ...this.status, ...patch };
     this.o.onStatus?.(this.status);
@@ -224,12 +240,11 @@ export class ReplicationController {
         if (err) return;
         this.attempt = 0;
         this.update({ state: 'idle', lastSyncedAt: new Date(this.now()).toISOString(), lastError: null });
-        // The server answered just now, so its uuid (part of the push checkpoint's id) is known.
-        void rememberPushId(this.o.local, this.remote).then(() => this.countPending());
+        void this.recordPushId().then(() => this.countPending());
       })
       .on('change', (info) => {
-        if (info.direction === 'push') void this.countPending();
-        else void this.settleConflicts(info.change.docs as { _id: string }[]);
+        // The waiting count is refreshed when sync pauses (and by the app's timer), not per batch.
+        if (info.direction === 'pull') void this.settleConflicts(info.change.docs as { _id: string }[]);
         this.update({ state: 'active', lastSyncedAt: new Date(this.now()).toISOString() });
       })
       .on('denied', (err) => {

@@ -6,9 +6,8 @@
  * keep the sync account so live sync carries on. Staff sign in with the PINs
  * they already have.
  */
-import { ids } from '@sync/schema/ids';
-import { CENTER_ID_RE } from '@sync/schema/ids';
-import { basicAuth, centerDbUrl, testConnection, type ConnectionVerdict } from '@sync/client/replication';
+import { CENTER_ID_RE, ids } from '@sync/schema/ids';
+import { centerDbUrl, openRemote, testConnection, type ConnectionVerdict } from '@sync/client/replication';
 import { initialPull } from '@sync/client/initialPull';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { SyncState } from '../../app/sync';
@@ -47,15 +46,7 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   if (!CENTER_ID_RE.test(centerId)) throw new JoinError('code');
   const verdict = await testConnection(url, centerId, input.username.trim(), input.password);
   if (verdict.verdict !== 'ok') throw new JoinError(verdict.verdict, verdict.detail);
-  const auth = basicAuth(input.username.trim(), input.password);
-  const remote = new PouchDB(centerDbUrl(url, centerId), {
-    skip_setup: true,
-    fetch: (u: string | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Authorization', auth);
-      return fetch(u, { ...init, headers });
-    },
-  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  const remote = openRemote(PouchDB, centerDbUrl(url, centerId), input.username.trim(), input.password);
   await initialPull({ local: p.centerDb, remote, onProgress });
   const center = await p.docs.get('center', ids.center(centerId));
   if (!center) throw new JoinError('no-center');
