@@ -9,13 +9,20 @@
  *   first_sync_docs_per_s   documents per second of the first sync
  *   idb_raw_docs_per_s      the raw IndexedDB bulk-write rate of the same documents
  *   first_sync_vs_raw       their ratio (target ≥ 0.5)
+ *   pouch_local_docs_per_s  the same documents written by PouchDB itself into the app's
+ *                           adapter, no network: the ceiling of any replication into it
+ *   first_sync_vs_pouch_local  how close the sync comes to that ceiling
  *   incremental_sync_ms     a day of kiosk activity recorded offline (≈ 600 documents), then online until caught up
+ *
+ * Each write is measured in a fresh Chromium profile, as on a fresh kiosk:
+ * Chromium keeps all of an origin's IndexedDB databases in one LevelDB, so a
+ * measurement run after another would pay for the earlier one's data.
  *
  * Before measuring, the server's changes feed is read once, unmeasured: right
  * after a bulk load pouchdb-server's first read of it is several times slower
  * than any later one (a stand-in effect, not the kiosk's work).
  */
-import { openBenchBrowser } from '../browser';
+import { openBenchBrowser, type BenchBrowser } from '../browser';
 import type { Figure, Suite } from './types';
 import { couch } from '../../sync/couchdb/admin';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
@@ -27,6 +34,28 @@ import { addDays } from '../../renderer/src/domain/dates';
 // The issue's center; smaller for a quick look: BENCH_SYNC_CHILDREN=50 BENCH_SYNC_YEARS=1 npm run bench -- sync
 const CHILDREN = Number(process.env.BENCH_SYNC_CHILDREN ?? 300);
 const YEARS = Number(process.env.BENCH_SYNC_YEARS ?? 3);
+
+type Call = (fn: string, arg: unknown) => Promise<{ docs: number; ms: number }>;
+
+/** The bench fixture page in that browser, and a way to call its functions. */
+async function fixturePage(browser: BenchBrowser, log?: (msg: string) => void): Promise<Call> {
+  const page = await browser.context.newPage();
+  if (log && process.env.BENCH_DEBUG) page.on('console', (m) => log(m.text()));
+  await page.goto(`${browser.origin}bench/index.html`);
+  await page.waitForFunction(() => document.title === 'ready');
+  type Api = Record<string, (o: unknown) => Promise<{ docs: number; ms: number }>>;
+  return (fn, arg) => page.evaluate(([f, a]) => (window as unknown as { tongxinBench: Api }).tongxinBench[f as string]!(a), [fn, arg] as const);
+}
+
+/** One measurement in a browser of its own (a fresh profile, closed afterwards). */
+async function inFreshProfile<T>(measure: (call: Call) => Promise<T>): Promise<T> {
+  const browser = await openBenchBrowser();
+  try {
+    return await measure(await fixturePage(browser));
+  } finally {
+    await browser.close();
+  }
+}
 
 export const syncSuite: Suite = {
   description: `first sync of ${CHILDREN} children × ${YEARS} school years from the county server, vs raw IndexedDB`,
@@ -58,14 +87,11 @@ export const syncSuite: Suite = {
       }
       log(`server warm-up read: ${((Date.now() - warm) / 1000).toFixed(1)} s (not measured)`);
 
-      const page = await browser.context.newPage();
-      if (process.env.BENCH_DEBUG) page.on('console', (m) => log(m.text()));
-      await page.goto(`${browser.origin}bench/index.html`);
-      await page.waitForFunction(() => document.title === 'ready');
-      type Api = Record<string, (o: unknown) => Promise<{ docs: number; ms: number }>>;
-      const call = (fn: string, arg: unknown) => page.evaluate(([f, a]) => (window as unknown as { tongxinBench: Api }).tongxinBench[f as string]!(a), [fn, arg] as const);
-      const raw = await call('rawIdbWrite', options);
+      const raw = await inFreshProfile((call) => call('rawIdbWrite', options));
       log(`raw IndexedDB: ${raw.docs} docs in ${(raw.ms / 1000).toFixed(1)} s`);
+      const pouch = await inFreshProfile((call) => call('pouchLocalWrite', options));
+      log(`PouchDB, no network: ${pouch.docs} docs in ${(pouch.ms / 1000).toFixed(1)} s`);
+      const call = await fixturePage(browser, log);
       const url = `${server.base}/center_bench-center`;
       const first = await call('firstSync', { url, username: 'sync-bench-center', password, batchSize: DEFAULT_BATCH_SIZE, pageSize: process.env.BENCH_PAGE ? Number(process.env.BENCH_PAGE) : undefined });
       log(`first sync: ${first.docs} docs in ${(first.ms / 1000).toFixed(1)} s (batch ${DEFAULT_BATCH_SIZE})`);
@@ -79,10 +105,13 @@ export const syncSuite: Suite = {
       log(`incremental: ${inc.docs} docs up in ${inc.ms.toFixed(0)} ms`);
       const firstRate = first.docs / (first.ms / 1000);
       const rawRate = raw.docs / (raw.ms / 1000);
+      const pouchRate = pouch.docs / (pouch.ms / 1000);
       return [
         { name: 'first_sync_docs_per_s', value: Math.round(firstRate), unit: 'docs/s', note: `${first.docs} docs, batch ${DEFAULT_BATCH_SIZE}` },
         { name: 'idb_raw_docs_per_s', value: Math.round(rawRate), unit: 'docs/s', note: 'same documents, same run' },
         { name: 'first_sync_vs_raw', value: Number((firstRate / rawRate).toFixed(3)), unit: 'ratio' },
+        { name: 'pouch_local_docs_per_s', value: Math.round(pouchRate), unit: 'docs/s', note: 'same documents, PouchDB bulkDocs, no network' },
+        { name: 'first_sync_vs_pouch_local', value: Number((firstRate / pouchRate).toFixed(3)), unit: 'ratio' },
         { name: 'incremental_sync_ms', value: Math.round(inc.ms), unit: 'ms', note: `${inc.docs} documents` },
       ] satisfies Figure[];
     } finally {
