@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { AttendanceStatus, Relation } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
+import { toCsv } from '@/domain/csv';
 import { checkOut, mark, pickupRequired, type EventContext } from '@/domain/events';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
@@ -105,10 +106,6 @@ export function countRegister(entries: readonly RosterEntry[], day: RegisterDay)
   return counts;
 }
 
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /** The daily sign-in sheet (签到表) as CSV with a BOM so Excel opens it as UTF-8. */
 export function signInSheetCsv(entries: readonly RosterEntry[], day: RegisterDay, label: (key: string) => string, time: (iso: string | null) => string): string {
   const header = ['name', 'grade', 'status', 'late', 'checkIn', 'checkOut', 'pickedUpBy'].map((k) => label(`register.csv.${k}`));
@@ -124,5 +121,5 @@ export function signInSheetCsv(entries: readonly RosterEntry[], day: RegisterDay
       a?.pickedUpBy ? label(`vocab.relation.${a.pickedUpBy}`) : '',
     ];
   });
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv([header, ...rows]);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, exportTable, parseCsv, previewImport, readXlsx, toCsv, toXlsxBase64 } from './rosterImport';
+import { decodeText, exportTable, parseCsv, previewImport, readXlsx, toXlsxBase64 } from './rosterImport';
+import { toCsv } from '@/domain/csv';
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { loadRoster } from '../../app/roster';
 import { saveChild } from './childrenService';

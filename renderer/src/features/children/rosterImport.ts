@@ -218,10 +218,6 @@ export function exportTable(entries: readonly RosterEntry[], today: string): str
   return [header, ...rows];
 }
 
-export function toCsv(table: readonly string[][]): string {
-  return '\uFEFF' + Papa.unparse(table as string[][], { newline: '\r\n' }) + '\r\n';
-}
-
 export async function toXlsxBase64(table: readonly string[][]): Promise<string> {
   const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
