@@ -8,6 +8,7 @@
 import { kioskSuite } from './suites/kiosk';
 import { syncSuite } from './suites/sync';
 import type { Figure, Suite } from './suites/types';
+import { BrowserMissingError, ensureChromium } from '../electron/chromium.mjs';
 
 const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite };
 
@@ -18,6 +19,14 @@ const unknown = names.filter((n) => !(n in SUITES));
 if (unknown.length > 0) {
   console.error(`unknown suite(s): ${unknown.join(', ')}; available: ${Object.keys(SUITES).join(', ')}`);
   process.exit(2);
+}
+
+try {
+  ensureChromium({ why: 'the benchmarks run in it' });
+} catch (e) {
+  if (!(e instanceof Error)) throw e;
+  console.error(e instanceof BrowserMissingError ? e.message : `${e.message}`);
+  process.exit(1);
 }
 
 const figures: Figure[] = [];

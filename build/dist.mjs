@@ -7,6 +7,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 
+// electron-builder's tooling (@electron/get, @electron/rebuild, node-abi) asks for Node 22.12 or
+// later; running and testing Tongxin needs only Node 20.19 (README: "Node versions").
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`npm run dist: building installers needs Node 22.12 or later (this is Node ${process.versions.node}); running and testing Tongxin works on Node 20.19 and later.`);
+  process.exit(1);
+}
+
 const version = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('node_modules/electron/package.json', 'utf8'))).version;
 const cacheDir = process.env.ELECTRON_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'electron');
 const cached = existsSync(cacheDir) && readdirSync(cacheDir, { recursive: true }).some((f) => String(f).includes(`electron-v${version}-`));

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEALTH_PATH, startStaticServer } from './static-server.mjs';
+import { findChromium } from './chromium.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererRoot = path.join(projectRoot, 'dist', 'renderer');
@@ -23,11 +24,6 @@ function electronBinary() {
   if (!existsSync(pathFile)) return null;
   const bin = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(dir, 'dist'), readFileSync(pathFile, 'utf8').trim());
   return existsSync(bin) ? bin : null;
-}
-
-function chromiumBinary() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((c) => c && existsSync(c)) ?? null;
 }
 
 function hasDisplay() {
@@ -70,12 +66,16 @@ if (electron) {
 } else {
   const entry = (base) => (flags.demo ? `${base}#/setup?demo=1` : base);
   const server = await serve();
-  const chromium = chromiumBinary();
+  const chromium = findChromium();
   if (!flags.browser) console.log("Electron's binary is not installed (npm leaves it to be downloaded from GitHub at first launch): running the same renderer without Electron.");
   if (chromium && hasDisplay()) {
     const profile = path.join(process.env.XDG_DATA_HOME ?? path.join(homedir(), '.local', 'share'), 'tongxin', 'chromium-profile');
     mkdirSync(profile, { recursive: true });
     console.log(`Opening ${server.url} in Chromium's ${flags.kiosk ? 'kiosk' : 'app'} window (profile: ${profile}).`);
+    // Chromium refuses to start as root unless its sandbox is off. A kiosk set up by a
+    // technician often runs as root; say so rather than fail silently, and turn it off.
+    const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
+    if (asRoot) console.log("Running as root: Chromium's sandbox has to be off (--no-sandbox). Run Tongxin as an ordinary user to keep it on.");
     const child = spawn(
       chromium,
       [
@@ -87,16 +87,36 @@ if (electron) {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // The page is Chinese; a browser whose own language differs must not offer to translate it.
+        '--disable-features=Translate',
+        '--lang=zh-CN',
+        ...(asRoot ? ['--no-sandbox'] : []),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    child.on('exit', async () => {
-      await server.close();
-      process.exit(0);
+    // Keep the last of Chromium's complaints: when it stops with an error, say why.
+    let lastErrors = '';
+    child.stderr.on('data', (chunk) => {
+      lastErrors = (lastErrors + chunk.toString()).slice(-4000);
     });
+    const startedAt = Date.now();
+    child.on('error', (e) => {
+      console.error(`Chromium (${chromium}) could not be started: ${e.message}`);
+      process.exit(1);
+    });
+    child.on('exit', async (code, signal) => {
+      await server.close();
+      if (code === 0 || signal === 'SIGTERM' || signal === 'SIGINT') process.exit(0);
+      // Chromium's log lines start with "[pid:tid:time:LEVEL:file(line)]"; the words after it are the reason.
+      const reason = lastErrors.split('\n').map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim()).filter(Boolean).slice(-2).join(' ');
+      console.error(`Chromium stopped${Date.now() - startedAt < 5000 ? ' right after starting' : ''} (exit code ${code ?? signal}). ${reason ? `It said: ${reason}` : ''}`.trim());
+      process.exit(1);
+    });
+    // Stopping the launcher stops the window it opened.
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill('SIGTERM'));
   } else {
     console.log(`Tongxin is running at ${entry(server.url)} — open it in a browser (${chromium ? 'no display found for Chromium' : 'Chromium not found'}). Ctrl+C stops it.`);
     if (server.reused) process.exit(0);
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await server.close(); process.exit(0); });
   }
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await server.close(); process.exit(0); });
 }

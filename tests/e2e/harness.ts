@@ -1,6 +1,6 @@
 /**
  * End-to-end harness. Starts: a static server for dist/renderer on a free
- * loopback port, and headless Chromium (/usr/bin/chromium, Debian's package)
+ * loopback port, and headless Chromium (electron/chromium.mjs finds it; globalSetup.ts installs it)
  * with a fresh profile directory, driven by playwright-core. Nothing else.
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../electron/static-server.mjs';
+import { findChromium, missingBrowserMessage } from '../../electron/chromium.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
@@ -27,8 +27,10 @@ export const CHROMIUM_ARGS = [
 
 /** Headless Chromium on a profile folder, at the kiosk's size, language and time zone. */
 export function launchChromium(profileDir: string): Promise<BrowserContext> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(missingBrowserMessage());
   return chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1366, height: 768 },
@@ -49,7 +51,6 @@ export interface Kiosk {
 }
 
 export async function openKiosk(options: { profileDir?: string } = {}): Promise<Kiosk> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
   const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
