@@ -88,7 +88,7 @@ if (electron) {
         '--disable-component-update',
         '--disable-sync',
         // The page is Chinese; a browser whose own language differs must not offer to translate it.
-        '--disable-features=Translate',
+        '--disable-features=Translate,TranslateUI',
         '--lang=zh-CN',
         ...(asRoot ? ['--no-sandbox'] : []),
       ],
