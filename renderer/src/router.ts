@@ -37,6 +37,7 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/staff/transfers', component: () => import('./features/transfers/TransfersPage.vue'), meta: { staff: true, permission: 'children.edit' } },
       { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
       { path: '/staff/children/import', component: () => import('./features/children/ChildrenImport.vue'), meta: { staff: true, permission: 'children.edit' } },
+      { path: '/staff/children/cards', component: () => import('./features/children/ChildrenCodeCards.vue'), meta: { staff: true, permission: 'children.viewPrivate' } },
       { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true, permission: 'children.edit' } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})/file', component: () => import('./features/children/ChildFile.vue'), meta: { staff: true, permission: 'children.view' } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },

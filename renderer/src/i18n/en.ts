@@ -109,6 +109,7 @@ export default {
     errors: { nameRequired: 'Enter a name', pinFormat: 'A PIN is 4 to 6 digits', pinGuessable: 'That PIN is too easy to guess; choose another', lastAdmin: 'At least one active administrator must remain', range: 'Out of range: {reason}' },
   },
   services: {
+    print: 'Print the month', printTitle: '{center}: services in {month}',
     title: 'Services', add: 'Record a service', month: 'Month', sessions: 'Sessions', attendances: 'Attendances', none: 'No services recorded this month', recent: 'Recent services',
     date: 'Date', start: 'Start', duration: 'Minutes', typeLabel: 'Service type', provider: 'Provider kind', providerName: 'Provider name', facilitators: 'Led by',
     children: 'Children taking part', pickToday: "All {n} children here today", clear: 'Clear', chosen: '{n} chosen', notes: 'Notes', photos: 'Photos (up to 4, shrunk on this device)', addPhoto: 'Add a photo',
@@ -237,4 +238,11 @@ export default {
     'left-behind-father-away': 'Left-behind (father away)', 'left-behind-mother-away': 'Left-behind (mother away)', 'left-behind-both-away': 'Left-behind (both parents away)',
     migrant: 'Migrant', local: 'Local', other: 'Other',
   },
+  codeCards: {
+    title: 'Picture-code cards', print: 'Print the cards', open: 'Print picture-code cards',
+    help: '{n} cards, eight to an A4 page; cut along the dashed lines and give each to the child\'s family. The cards carry the picture code: hand them only to the child\'s own family.',
+    none: 'No child to print a card for.',
+    how: 'To check in, tap your own picture, then these pictures in order:',
+  },
+  picture: { sun: 'sun', moon: 'moon', star: 'star', tree: 'tree', flower: 'flower', fish: 'fish', bird: 'bird', cat: 'cat', dog: 'dog', apple: 'apple', boat: 'boat', kite: 'kite' },
 };

@@ -109,6 +109,7 @@ export default {
     errors: { nameRequired: '请填写姓名', pinFormat: 'PIN 必须是 4 到 6 位数字', pinGuessable: '这个 PIN 太容易猜到，请换一个', lastAdmin: '至少要保留一位在职的管理员', range: '数值超出范围：{reason}' },
   },
   services: {
+    print: '打印月统计', printTitle: '{center} 服务月统计（{month}）',
     title: '服务记录', add: '记录一次服务', month: '月份', sessions: '场次', attendances: '人次', none: '这个月还没有服务记录', recent: '最近的服务',
     date: '日期', start: '开始时间', duration: '时长（分钟）', typeLabel: '服务类型', provider: '提供方类型', providerName: '提供方名称', facilitators: '带领人',
     children: '参加的儿童', pickToday: '选今天到站的全部 {n} 人', clear: '清空', chosen: '已选 {n} 人', notes: '记录', photos: '照片（最多 4 张，本机缩小后保存）', addPhoto: '添加照片',
@@ -237,4 +238,11 @@ export default {
     'left-behind-father-away': '留守（父亲外出）', 'left-behind-mother-away': '留守（母亲外出）', 'left-behind-both-away': '留守（父母都外出）',
     migrant: '流动儿童', local: '本地儿童', other: '其他',
   },
+  codeCards: {
+    title: '图片密码卡', print: '打印密码卡', open: '打印图片密码卡',
+    help: '共 {n} 张卡片，每张 A4 纸 8 张，沿虚线剪开交给家长。卡上有孩子的图片密码，请只交给本人家长。',
+    none: '没有可以打印的孩子。',
+    how: '签到时，先点自己的头像，再按顺序点这几张图：',
+  },
+  picture: { sun: '太阳', moon: '月亮', star: '星星', tree: '树', flower: '花', fish: '鱼', bird: '鸟', cat: '猫', dog: '狗', apple: '苹果', boat: '船', kite: '风筝' },
 };
