@@ -38,6 +38,8 @@ export interface TongxinBridge {
   storeCredential(key: string, secret: string | null): Promise<CredentialResult>;
   loadCredential(key: string): Promise<string | null>;
   printPage(): Promise<void>;
+  /** Start Tongxin (in kiosk mode) when the computer's user logs in. `supported: false` where the shell cannot (a browser). */
+  setStartAtLogin(on: boolean): Promise<{ readonly supported: boolean }>;
 }
 
 /** Channel name per action; main and preload are both built from this table. */
@@ -48,6 +50,7 @@ export const IPC_CHANNELS = {
   storeCredential: 'tongxin:store-credential',
   loadCredential: 'tongxin:load-credential',
   printPage: 'tongxin:print-page',
+  setStartAtLogin: 'tongxin:start-at-login',
 } as const satisfies Record<keyof TongxinBridge, string>;
 
 export type BridgeAction = keyof TongxinBridge;

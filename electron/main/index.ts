@@ -3,12 +3,14 @@
  * renderer is the same static bundle that runs in Chromium without Electron;
  * it is served from app://tongxin/ out of dist/renderer.
  */
-import { app, BrowserWindow, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpcHandlers } from './ipc';
+import { DATA_VERSION_FILE, dataVersionDecision, isKioskEscapeKey, parseDataVersion, rendererGoneAction, userDataDir } from './lifecycle';
 import {
+  APP_ENTRY,
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   entryUrl,
@@ -29,6 +31,8 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 app.enableSandbox();
+// A fixed data folder: installers and product names may change, the children's records may not move.
+app.setPath('userData', userDataDir(app.getPath('appData')));
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch (a child taps the icon again) focuses the running kiosk instead.
@@ -74,8 +78,51 @@ function createWindow(): BrowserWindow {
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // In kiosk mode a child cannot close, quit, reload or leave full screen from the keyboard.
+  win.webContents.on('before-input-event', (event, input) => {
+    if (isKioskEscapeKey(input, win.isKiosk())) event.preventDefault();
+  });
+  // A crashed page comes back by itself (still in kiosk mode), but not in an endless loop.
+  const crashes: number[] = [];
+  win.webContents.on('render-process-gone', (_event, details) => {
+    const action = rendererGoneAction(details.reason, Date.now(), crashes);
+    if (action === 'none') return;
+    crashes.push(Date.now());
+    if (action === 'reload') void win.loadURL(APP_ENTRY);
+    else
+      void dialog.showMessageBox(win, {
+        type: 'error',
+        title: 'Tongxin 童心',
+        message: '童心在一分钟内多次意外停止，已不再自动重启。请关闭后重新打开；如果仍然如此，请联系县里的技术人员。',
+        detail: `Tongxin stopped unexpectedly ${crashes.length} times within a minute (${details.reason}) and is no longer restarting by itself.`,
+      });
+  });
   void win.loadURL(entryUrl(flags));
   return win;
+}
+
+/**
+ * Records which version opened the data folder, and refuses to open data that a newer
+ * version wrote (an older app could misread and write back documents it does not know).
+ * @returns false when the app must quit.
+ */
+async function checkDataVersion(): Promise<boolean> {
+  const file = path.join(app.getPath('userData'), DATA_VERSION_FILE);
+  const recorded = parseDataVersion(await fs.readFile(file, 'utf8').catch(() => null));
+  const decision = dataVersionDecision(app.getVersion(), recorded);
+  if (decision === 'refuse-downgrade') {
+    dialog.showErrorBox(
+      'Tongxin 童心',
+      `这台电脑上的数据是较新的童心 ${recorded} 保存的，这个版本（${app.getVersion()}）不能打开，以免损坏数据。请安装 ${recorded} 或更新的版本。\n\n` +
+        `The data on this computer was saved by Tongxin ${recorded}; this version (${app.getVersion()}) will not open it, so as not to damage it. Install ${recorded} or later.`,
+    );
+    return false;
+  }
+  if (decision !== 'same') {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, JSON.stringify({ version: app.getVersion(), at: new Date().toISOString() }));
+  }
+  return true;
 }
 
 app.on('second-instance', () => {
@@ -84,7 +131,11 @@ app.on('second-instance', () => {
   mainWindow.focus();
 });
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
+  if (!(await checkDataVersion())) {
+    app.quit();
+    return;
+  }
   protocol.handle(APP_SCHEME, serveAppFile);
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL())));
   session.defaultSession.setPermissionCheckHandler((wc, permission) => isPermissionAllowed(permission, wc?.getURL() ?? ''));

@@ -77,6 +77,13 @@ const handlers: Handlers = {
   async printPage(event) {
     event.sender.print({ silent: false, printBackground: true });
   },
+  async setStartAtLogin(_event, on) {
+    if (typeof on !== 'boolean') throw new InvalidArgumentError('setStartAtLogin needs true or false');
+    // Windows and macOS only; on Linux desktops an autostart entry is the installer's job.
+    if (process.platform !== 'win32' && process.platform !== 'darwin') return { supported: false };
+    app.setLoginItemSettings({ openAtLogin: on, args: ['--kiosk'] });
+    return { supported: true };
+  },
 };
 
 export function registerIpcHandlers(): void {

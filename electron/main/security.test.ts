@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import {
   CONTENT_SECURITY_POLICY,
   entryUrl,
+  isAppUrl,
   isNavigationAllowed,
   isPermissionAllowed,
   mimeTypeFor,
@@ -11,7 +12,7 @@ import {
   resolveAppFile,
   secureWebPreferences,
 } from './security';
-import { assertCredentialKey, assertSaveFileRequest, InvalidArgumentError } from '../contract';
+import { assertCredentialKey, assertSaveFileRequest, InvalidArgumentError, IPC_CHANNELS } from '../contract';
 
 const root = path.resolve('/opt/tongxin/renderer');
 
@@ -81,5 +82,45 @@ describe('IPC argument validation', () => {
     expect(() => assertCredentialKey('sync:qingshan')).not.toThrow();
     expect(() => assertCredentialKey('../../x')).toThrow(InvalidArgumentError);
     expect(() => assertCredentialKey(42)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('Electron security checklist, item by item where code can show it (README: Security)', () => {
+  const source = (rel: string) => readFileSync(new URL(rel, import.meta.url), 'utf8');
+
+  it('9–10: no experimental features and no Blink features are switched on', () => {
+    const prefs = secureWebPreferences('/p.js') as Record<string, unknown>;
+    expect(prefs.experimentalFeatures).toBeUndefined();
+    expect(prefs.enableBlinkFeatures).toBeUndefined();
+    expect(prefs.webSecurity).toBe(true);
+    expect(prefs.allowRunningInsecureContent).toBe(false);
+    expect(prefs.nodeIntegrationInWorker).toBe(false);
+  });
+
+  it('15: nothing opens a URL in the system browser', () => {
+    for (const f of ['./index.ts', './ipc.ts', './security.ts', '../preload/index.ts']) expect(source(f)).not.toMatch(/openExternal/);
+  });
+
+  it('20: the preload exposes exactly the contract’s named actions, never ipcRenderer itself', () => {
+    const preload = source('../preload/index.ts');
+    const exposed = [...preload.matchAll(/^\s{2}(\w+): \(/gm)].map((m) => m[1]).sort();
+    expect(exposed).toEqual(Object.keys(IPC_CHANNELS).sort());
+    expect(preload).toMatch(/exposeInMainWorld\(BRIDGE_GLOBAL, bridge\)/);
+    expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+  });
+
+  it('17: every IPC handler checks that the sender is the app’s own page', () => {
+    expect(source('./ipc.ts')).toMatch(/if \(!event\.senderFrame \|\| !isAppUrl\(event\.senderFrame\.url\)\) throw/);
+    expect(isAppUrl('app://tongxin/index.html')).toBe(true);
+    expect(isAppUrl('https://tongxin/index.html')).toBe(false);
+    expect(isAppUrl('app://tongxin.evil/index.html')).toBe(false);
+  });
+
+  it('11–14: webviews, new windows and navigation away are refused in the window itself', () => {
+    const main = source('./index.ts');
+    expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+    expect(main).toMatch(/will-attach-webview', \(event\) => event\.preventDefault\(\)/);
+    expect(main).toMatch(/will-navigate[\s\S]*isNavigationAllowed/);
+    expect(main).toMatch(/app\.enableSandbox\(\)/);
   });
 });

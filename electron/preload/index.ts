@@ -13,6 +13,7 @@ const bridge = {
   storeCredential: (key, secret) => ipcRenderer.invoke(IPC_CHANNELS.storeCredential, key, secret),
   loadCredential: (key) => ipcRenderer.invoke(IPC_CHANNELS.loadCredential, key),
   printPage: () => ipcRenderer.invoke(IPC_CHANNELS.printPage),
+  setStartAtLogin: (on) => ipcRenderer.invoke(IPC_CHANNELS.setStartAtLogin, on),
 } satisfies TongxinBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

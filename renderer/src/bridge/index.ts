@@ -40,6 +40,9 @@ export function browserBridge(device: DeviceStore, version: string): TongxinBrid
     async printPage() {
       window.print();
     },
+    async setStartAtLogin() {
+      return { supported: false };
+    },
   };
 }
 

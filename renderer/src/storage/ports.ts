@@ -69,6 +69,8 @@ export interface DeviceSettings {
   /** Full-screen kiosk lock (Electron) or browser full screen. */
   readonly kioskFullscreen: boolean;
   readonly readAloud: boolean;
+  /** Start Tongxin in kiosk mode when the computer's user logs in (Electron on Windows). */
+  readonly startAtLogin: boolean;
   /** The county server this kiosk syncs with (null: not set up), and the center's sync account name. */
   readonly syncUrl: string | null;
   readonly syncUser: string | null;

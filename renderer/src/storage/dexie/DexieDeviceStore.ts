@@ -34,6 +34,7 @@ const DEFAULTS: Omit<DeviceSettings, 'deviceId'> = {
   centerId: null,
   locale: 'zh-CN',
   kioskFullscreen: false,
+  startAtLogin: false,
   readAloud: false,
   syncUrl: null,
   syncUser: null,

@@ -2,7 +2,7 @@
 import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
 
 export class MemoryDeviceStore implements DeviceStore {
-  settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, readAloud: false, syncUrl: null, syncUser: null };
+  settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, startAtLogin: false, readAloud: false, syncUrl: null, syncUser: null };
   audit: AuditEntry[] = [];
   attempts: PinAttempts = { failures: 0, lastFailureAt: null };
   secrets = new Map<string, string>();
