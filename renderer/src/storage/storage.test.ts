@@ -149,3 +149,37 @@ describe('DexieDeviceStore', () => {
     expect(all[0]!.reviewedAt).not.toBeNull();
   });
 });
+
+describe('PouchDocStore change feed', () => {
+  it('holds one PouchDB feed however often screens subscribe and leave, and closes it when the last one leaves', async () => {
+    const raw = openCenterDb(`test-feed-${Date.now()}`);
+    const store = new PouchDocStore(raw);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const keep = store.onChange(() => {});
+    for (let i = 0; i < 200; i++) store.onChange(() => {})(); // a grid opened and closed 200 times
+    expect(store.openFeeds).toBe(1);
+    keep();
+    expect(store.openFeeds).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    process.off('warning', onWarning);
+    expect(warnings.filter((w) => /MaxListeners/.test(w))).toEqual([]);
+  });
+
+  it('tells every subscribed listener, and no longer one that left', async () => {
+    const raw = openCenterDb(`test-fanout-${Date.now()}`);
+    const store = new PouchDocStore(raw);
+    const a: string[] = [];
+    const b: string[] = [];
+    const offA = store.onChange((ids) => a.push(...ids));
+    const offB = store.onChange((ids) => b.push(...ids));
+    await store.put(day('2026-11-10'));
+    await expect.poll(() => [a.length, b.length]).toEqual([1, 1]);
+    offB();
+    await store.put(day('2026-11-11'));
+    await expect.poll(() => a).toEqual(['day:2026-11-10', 'day:2026-11-11']);
+    expect(b).toEqual(['day:2026-11-10']);
+    offA();
+  });
+});

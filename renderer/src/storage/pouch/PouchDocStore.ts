@@ -140,11 +140,35 @@ export class PouchDocStore implements DocStore {
     return { written: res.length - failed.length, failed };
   }
 
+  /**
+   * One live changes feed for the whole store, shared by every subscriber. A feed per
+   * subscriber (each screen that opens subscribes) added a PouchDB listener each time, and a
+   * kiosk that opened its grid all day grew without bound (MaxListenersExceededWarning).
+   */
   onChange(listener: (ids: readonly string[]) => void): () => void {
-    const feed = this.db.changes({ since: 'now', live: true });
-    feed.on('change', (c) => listener([c.id]));
-    return () => feed.cancel();
+    this.listeners.add(listener);
+    if (!this.feed) {
+      this.feed = this.db.changes({ since: 'now', live: true });
+      this.feed.on('change', (c) => {
+        for (const l of [...this.listeners]) l([c.id]);
+      });
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.feed) {
+        this.feed.cancel();
+        this.feed = null;
+      }
+    };
   }
+
+  /** How many PouchDB change feeds this store holds open (0 or 1). */
+  get openFeeds(): number {
+    return this.feed ? 1 : 0;
+  }
+
+  private feed: PouchDB.Core.Changes<object> | null = null;
+  private readonly listeners = new Set<(ids: readonly string[]) => void>();
 
   async count(): Promise<number> {
     const info = await this.db.info();
