@@ -11,6 +11,7 @@ import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
 import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
+import { createStorageState } from './app/storage';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -29,6 +30,14 @@ async function boot(): Promise<void> {
     if (!invalidDocs.some((d) => d.id === bad.id)) invalidDocs.push(bad);
     console.warn('skipped invalid document', bad.id, bad.reason);
   });
+  const storage = createStorageState();
+  docs.onStorageFull = () => storage.reportWriteRefused();
+  docs.isOutOfSpace = () => storage.isOutOfSpace();
+  // Chromium closes an IndexedDB connection whose write hit a full disk; when space is back,
+  // a connection that no longer answers is reopened the only safe way, by reloading the page.
+  storage.onRecovered(() => {
+    db.info().catch(() => location.reload());
+  });
   const settings = await device.getSettings();
   const center = createCenterState(docs, device);
   await center.reload();
@@ -44,6 +53,7 @@ async function boot(): Promise<void> {
     session: createStaffSession(device),
     roster: createRosterState(docs),
     sync: createSyncState(db, docs, device, bridge),
+    storage,
     invalidDocs,
   };
   const i18n = createAppI18n(settings.locale);
@@ -55,6 +65,7 @@ async function boot(): Promise<void> {
   await router.isReady();
   app.mount('#app');
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
+  void storage.refresh();
   // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
   void services.sync.restart();
 }

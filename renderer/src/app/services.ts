@@ -9,6 +9,7 @@ import type { DeviceStore, DocStore, InvalidStoredDoc } from '../storage/ports';
 import type { CenterState } from './center';
 import type { RosterState } from './roster';
 import type { SyncState } from './sync';
+import type { StorageState } from './storage';
 import type { StaffSession } from '../features/staff/staffSession';
 
 export interface AppServices {
@@ -24,6 +25,8 @@ export interface AppServices {
   readonly session: StaffSession;
   readonly roster: RosterState;
   readonly sync: SyncState;
+  /** The device's storage: level, usage, whether the browser keeps the data (app/storage.ts). */
+  readonly storage: StorageState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

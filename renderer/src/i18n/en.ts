@@ -247,4 +247,12 @@ export default {
     how: 'To check in, tap your own picture, then these pictures in order:',
   },
   picture: { sun: 'sun', moon: 'moon', star: 'star', tree: 'tree', flower: 'flower', fish: 'fish', bird: 'bird', cat: 'cat', dog: 'dog', apple: 'apple', boat: 'boat', kite: 'kite' },
+  storage: {
+    low: 'This computer is running out of space ({free} left). Ask the administrator to free some disk space or export old data to a USB stick.',
+    critical: 'Only {free} of space left: soon check-ins cannot be saved. Contact the administrator now to free disk space.',
+    full: 'The storage is full: the last record was not saved; everything saved before is still there. Free some disk space; Tongxin recovers by itself, no restart needed.',
+    usage: 'Tongxin uses {used} here; {free} still free',
+    persisted: 'The browser has promised to keep this data, even when space runs low.',
+    notPersisted: 'Note: the browser has not promised to keep the data and may clear it when the disk is very full. Use the installed Tongxin, or back up regularly.',
+  },
 };

@@ -24,7 +24,16 @@ function asPouchError(e: unknown): PouchError {
 }
 
 function isQuotaError(e: PouchError): boolean {
-  return e.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '');
+  return e.name === 'QuotaExceededError' || /quota|NO_SPACE|no space/i.test(e.message ?? '');
+}
+
+/**
+ * A full disk does not always say so: Chromium's IndexedDB reports a write that LevelDB
+ * could not append as an "unknown error" (the console shows FILE_ERROR_NO_SPACE) and
+ * closes the connection. Such an error is a full disk when a trial write fails too.
+ */
+function mayBeNoSpace(e: PouchError): boolean {
+  return e.name === 'UnknownError' || /unknown error|IO error|connection is clos/i.test(e.message ?? '');
 }
 
 export class PouchDocStore implements DocStore {
@@ -32,6 +41,19 @@ export class PouchDocStore implements DocStore {
     readonly db: PouchDB.Database,
     private readonly onInvalid: (bad: InvalidStoredDoc) => void = () => {},
   ) {}
+
+  /** Called whenever the device refuses a write for lack of space (app/storage.ts watches it). */
+  onStorageFull: () => void = () => {};
+  /** Whether the device is out of space now (app/storage.ts: a trial write); asked when a write fails obscurely. */
+  isOutOfSpace: () => Promise<boolean> = async () => false;
+
+  /** @returns a StorageFullError when `e` is the device running out of space, else null. */
+  private async spaceError(e: unknown): Promise<StorageFullError | null> {
+    const err = asPouchError(e);
+    if (!isQuotaError(err) && !(mayBeNoSpace(err) && (await this.isOutOfSpace()))) return null;
+    this.onStorageFull();
+    return new StorageFullError('the device storage is full: nothing was saved');
+  }
 
   async get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null> {
     try {
@@ -81,8 +103,7 @@ export class PouchDocStore implements DocStore {
     } catch (e) {
       const err = asPouchError(e);
       if (err.status === 409) throw new ConflictError(valid._id);
-      if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
-      throw e;
+      throw (await this.spaceError(e)) ?? e;
     }
   }
 
@@ -131,8 +152,7 @@ export class PouchDocStore implements DocStore {
     try {
       res = await this.db.bulkDocs(docs as AnyDoc[]);
     } catch (e) {
-      if (isQuotaError(asPouchError(e))) throw new StorageFullError('the device storage is full: nothing was saved');
-      throw e;
+      throw (await this.spaceError(e)) ?? e;
     }
     const failed = res
       .filter((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error))
