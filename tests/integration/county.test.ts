@@ -5,6 +5,7 @@
  * carries no private documents, and the dashboard views answering by
  * [center, month, group, …] without loading documents.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couch } from '../../sync/couchdb/admin';
 import { parseCountyFile, provision, replicationDoc } from '../../sync/couchdb/provision';
@@ -29,9 +30,14 @@ describe('county file', () => {
     expect(() => parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: 'x' }, server: 'http://127.0.0.1:1', centers: [{ id: 'a1', name: 'a' }, { id: 'a1', name: 'b' }] }))).toThrow(/listed twice/);
   });
   it('uses a selector and auth for CouchDB 3, a filter and URL credentials only for the stand-in', () => {
-    const a = { base: 'http://127.0.0.1:5984', username: 'admin', password: 'p@ss' };
-    expect(replicationDoc(a, 'yunxi', 'qingshan', false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'admin' } } } });
-    expect(replicationDoc(a, 'yunxi', 'qingshan', true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://admin:p%40ss@127.0.0.1:5984/center_qingshan' });
+    const repl = { username: 'repl-qingshan', password: 'p@ss' };
+    expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'repl-qingshan' } } } });
+    expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://repl-qingshan:p%40ss@127.0.0.1:5984/center_qingshan' });
+  });
+  it('ships an example county file that parses', async () => {
+    const example = parseCountyFile(await readFile('sync/couchdb/county.example.json', 'utf8'));
+    expect(example.centers.length).toBeGreaterThan(0);
+    expect(example.replicationUrl).toBeDefined();
   });
 });
 
