@@ -5,14 +5,20 @@
  * carries no private documents, and the dashboard views answering by
  * [center, month, group, …] without loading documents.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couch } from '../../sync/couchdb/admin';
-import { parseCountyFile, provision, replicationDoc } from '../../sync/couchdb/provision';
+import { addKioskAccount, parseCountyFile, provision, replicationDoc, resetAccount } from '../../sync/couchdb/provision';
+import { testConnection } from '../../sync/client/replication';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { startCountyServer, until, type CountyServer } from './countyServer';
 
+const run = promisify(execFile);
 let server: CountyServer;
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 
@@ -91,4 +97,76 @@ describe('a provisioned county', () => {
     for (const o of origins) expect(await allowed(o), o).toBe(o);
     expect(await allowed('http://evil.example')).toBeNull();
   });
+});
+
+describe('provisioning on the trial server (stand-in: one configuration under /_config, no scheduler)', () => {
+  const file = (extra: Record<string, unknown> = {}) =>
+    parseCountyFile(JSON.stringify({ county: { id: 'heshan', name: '河山县' }, server: server.base, centers: [{ id: 'dahe', name: '大河' }], coordinators: [{ name: 'coord-wang' }], ...extra }));
+
+  it('keeps origins others set, adds its own, and says what it added', async () => {
+    const cfg = (key: string) => couch(server.admin, 'GET', `_config/cors/${key}`).then((r) => r.json as unknown as string);
+    await couch(server.admin, 'PUT', '_config/cors/origins', 'https://gis.example, app://tongxin');
+    const res = await provision(server.admin, file({ kioskOrigins: ['app://tongxin', 'http://127.0.0.1:47899'] }), { replicationCheckMs: 0 });
+    expect(res.errors).toEqual([]);
+    const origins = (await cfg('origins')).split(',').map((o) => o.trim());
+    expect(origins).toEqual(expect.arrayContaining(['https://gis.example', 'app://tongxin', 'http://127.0.0.1:47899']));
+    const cors = res.steps.find((s) => s.what.startsWith('CORS on node trial server'))!;
+    expect(cors.what).toContain('added origin http://127.0.0.1:47899 to cors/origins');
+    expect(cors.what).not.toContain('added origin app://tongxin');
+    expect(res.checks).toContain('CORS read back from node trial server: complete');
+    const again = await provision(server.admin, file({ kioskOrigins: ['app://tongxin', 'http://127.0.0.1:47899'] }), { replicationCheckMs: 0 });
+    expect(again.steps.find((s) => s.what.startsWith('CORS'))).toEqual({ what: 'CORS on node trial server', outcome: 'unchanged' });
+  });
+
+  it('writes replication documents with the replication account only, the same through any address, and checks them in words', async () => {
+    const res = await provision(server.admin, file());
+    expect(res.errors).toEqual([]);
+    const doc = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    expect(JSON.stringify(doc.json)).not.toContain(server.admin.password);
+    expect(String(doc.json.source)).toMatch(/^http:\/\/repl-dahe:[^@]+@127\.0\.0\.1:\d+\/center_dahe$/);
+    expect(res.checks.find((c) => c.startsWith('county copy of dahe'))).toMatch(/was started; the trial server has no scheduler|is not known/);
+    // Provisioning through another address of the same server (localhost) leaves every document as it is.
+    const viaLocalhost = { ...server.admin, base: server.base.replace('127.0.0.1', 'localhost') };
+    const again = await provision(viaLocalhost, file({ replicationUrl: server.base }), { replicationCheckMs: 0 });
+    expect(again.errors).toEqual([]);
+    expect(again.steps.filter((s) => s.outcome !== 'unchanged')).toEqual([]);
+    expect((await couch(server.admin, 'GET', '_replicator/county-heshan-dahe')).json._rev).toBe(doc.json._rev);
+  });
+
+  it('gives each kiosk its own account on request, and a reset password replaces the old one', async () => {
+    const county = file();
+    await provision(server.admin, county, { replicationCheckMs: 0 });
+    const k1 = await addKioskAccount(server.admin, county, 'dahe');
+    const k2 = await addKioskAccount(server.admin, county, 'dahe');
+    expect([k1.user, k2.user]).toEqual(['sync-dahe-1', 'sync-dahe-2']);
+    expect((await testConnection(server.base, 'dahe', k1.user, k1.password)).verdict).toBe('ok');
+    expect((await testConnection(server.base, 'dahe', k2.user, k2.password)).verdict).toBe('ok');
+    // One kiosk's wrong password does not touch the other's account.
+    expect((await testConnection(server.base, 'dahe', k1.user, 'stale')).verdict).toBe('wrong-password');
+    expect((await testConnection(server.base, 'dahe', k2.user, k2.password)).verdict).toBe('ok');
+    await expect(addKioskAccount(server.admin, county, 'nowhere')).rejects.toThrow(/center nowhere is not in the county file/);
+    const reset = await resetAccount(server.admin, county, 'sync-dahe-1');
+    expect(reset.password).not.toBe(k1.password);
+    expect((await testConnection(server.base, 'dahe', k1.user, reset.password)).verdict).toBe('ok');
+    expect((await testConnection(server.base, 'dahe', k1.user, k1.password)).verdict).toBe('wrong-password');
+    await expect(resetAccount(server.admin, county, 'admin')).rejects.toThrow(/neither a kiosk account/);
+  });
+
+  it('county-status lists every center with its state, and the provisioning command says how to reset a locked account', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-county-file-'));
+    const countyPath = path.join(dir, 'county.json');
+    await writeFile(countyPath, JSON.stringify({ county: { id: 'heshan', name: '河山县' }, server: server.base, centers: [{ id: 'dahe', name: '大河' }] }));
+    const env = { ...process.env, TONGXIN_ADMIN_PASSWORD: server.admin.password };
+    const status = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/county-status.ts', countyPath], { env });
+    expect(status.stdout).toMatch(/center\s+state\s+last checkpoint\s+waiting\s+refused/);
+    expect(status.stdout).toMatch(/dahe\s+(started|unknown)/);
+    expect(status.stdout).toContain('Trial server: it has no replication scheduler');
+    const kiosk = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/provision-cli.ts', 'add-kiosk', countyPath, 'dahe'], { env });
+    expect(kiosk.stdout).toMatch(/created {3}user sync-dahe-\d+/);
+    expect(kiosk.stdout).toMatch(/New passwords — shown only now:\n {2}sync-dahe-\d+ +\S{20,}/);
+    const again = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/provision-cli.ts', countyPath], { env });
+    expect(again.stdout).toContain('reset-account <county file> <account>');
+    expect(again.stdout).toContain('[chttpd_auth_lockout]');
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });
