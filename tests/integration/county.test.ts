@@ -16,7 +16,7 @@ import { addKioskAccount, parseCountyFile, provision, replicationDoc, resetAccou
 import { testConnection } from '../../sync/client/replication';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { startCountyServer, until, type CountyServer } from './countyServer';
+import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
 
 const run = promisify(execFile);
 let server: CountyServer;
@@ -39,6 +39,12 @@ describe('county file', () => {
     const repl = { username: 'repl-qingshan', password: 'p@ss' };
     expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'repl-qingshan' } } } });
     expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://repl-qingshan:p%40ss@127.0.0.1:5984/center_qingshan' });
+  });
+  it('takes a real CouchDB for the integration tests from TONGXIN_TEST_COUCHDB, with its administrator', () => {
+    expect(externalCouchFromEnv(undefined)).toBeNull();
+    expect(externalCouchFromEnv('http://admin:p%40ss@couch.example:5984/')).toEqual({ base: 'http://couch.example:5984', username: 'admin', password: 'p@ss' });
+    expect(() => externalCouchFromEnv('http://couch.example:5984')).toThrow(/needs the administrator in the URL/);
+    expect(() => externalCouchFromEnv('couch.example')).toThrow(/not a URL/);
   });
   it('ships an example county file that parses', async () => {
     const example = parseCountyFile(await readFile('sync/couchdb/county.example.json', 'utf8'));
@@ -99,7 +105,8 @@ describe('a provisioned county', () => {
   });
 });
 
-describe('provisioning on the trial server (stand-in: one configuration under /_config, no scheduler)', () => {
+// The CouchDB 3 forms of these (per-node settings, auth in replication documents, the scheduler) are tested in cluster.test.ts.
+describe.skipIf(EXTERNAL_COUCHDB)('provisioning on the trial server (stand-in: one configuration under /_config, no scheduler)', () => {
   const file = (extra: Record<string, unknown> = {}) =>
     parseCountyFile(JSON.stringify({ county: { id: 'heshan', name: '河山县' }, server: server.base, centers: [{ id: 'dahe', name: '大河' }], coordinators: [{ name: 'coord-wang' }], ...extra }));
 
