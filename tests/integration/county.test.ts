@@ -140,6 +140,32 @@ describe.skipIf(EXTERNAL_COUCHDB)('provisioning on the trial server (stand-in: o
     expect((await couch(server.admin, 'GET', '_replicator/county-heshan-dahe')).json._rev).toBe(doc.json._rev);
   });
 
+  it('a replication document replaced or deleted on the trial server: the server keeps running and the new copy runs (stand-in fix 2)', async () => {
+    const county = file();
+    await provision(server.admin, county, { replicationCheckMs: 0 });
+    // As an older Tongxin left it: the administrator's credentials in the URLs.
+    const cur = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    const withAdmin = (u: string) => u.replace(/\/\/[^@]+@/, `//${server.admin.username}:${server.admin.password}@`);
+    await couch(server.admin, 'DELETE', `_replicator/county-heshan-dahe?rev=${String(cur.json._rev)}`);
+    await couch(server.admin, 'PUT', '_replicator/county-heshan-dahe', { source: withAdmin(String(cur.json.source)), target: withAdmin(String(cur.json.target)), continuous: true, filter: 'tongxin/deidentified' });
+    const res = await provision(server.admin, county, { replicationCheckMs: 0 });
+    expect(res.errors).toEqual([]);
+    expect(res.steps.find((s) => s.what.startsWith('replication county-heshan-dahe'))!.what).toBe('replication county-heshan-dahe: signs in as repl-dahe (was admin)');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await fetch(`${server.base}/`)).ok).toBe(true);
+    const after = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    expect(after.json._replication_state).toBe('triggered');
+    expect(JSON.stringify(after.json)).not.toContain(server.admin.password);
+    // The copy still runs under the new document.
+    const centerDoc = demoDocuments(generateDemoCenter({ centerId: 'dahe', seed: 4, children: 1, from: '2026-11-02', to: '2026-11-02', deviceId: 'k', pinHash })).find((d) => d.type === 'center')!;
+    expect((await couch(server.admin, 'PUT', `center_dahe/${encodeURIComponent(centerDoc._id)}`, centerDoc)).status).toBe(201);
+    await until(async () => (await couch(server.admin, 'GET', `county_heshan/${encodeURIComponent(centerDoc._id)}`)).status === 200, 30_000);
+    // Deleting it outright does not bring the server down either.
+    await couch(server.admin, 'DELETE', `_replicator/county-heshan-dahe?rev=${String((await couch(server.admin, 'GET', '_replicator/county-heshan-dahe')).json._rev)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await fetch(`${server.base}/`)).ok).toBe(true);
+  });
+
   it('gives each kiosk its own account on request, and a reset password replaces the old one', async () => {
     const county = file();
     await provision(server.admin, county, { replicationCheckMs: 0 });

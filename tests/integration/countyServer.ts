@@ -70,8 +70,8 @@ export const EXTERNAL_COUCHDB = Boolean(process.env.TONGXIN_TEST_COUCHDB);
 
 /** Deletes what Tongxin's tests create on an external server, so each test file starts from nothing. */
 async function clearTestData(admin: Admin): Promise<void> {
-  const dbs = (await couch(admin, 'GET', '_all_dbs')).json as unknown as string[];
-  for (const db of dbs) if (/^(center_|county_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
+  // Replications first, then their databases: deleting a database under a running
+  // replication crashes the trial server (stand-in) and only makes CouchDB 3 log errors.
   for (const [db, re] of [
     ['_replicator', /^county-/],
     ['_users', /^org\.couchdb\.user:(sync|repl|coord)-/],
@@ -79,6 +79,8 @@ async function clearTestData(admin: Admin): Promise<void> {
     const rows = ((await couch(admin, 'GET', `${db}/_all_docs`)).json.rows ?? []) as { id: string; value: { rev: string } }[];
     for (const r of rows) if (re.test(r.id)) await couch(admin, 'DELETE', `${db}/${encodeURIComponent(r.id)}?rev=${r.value.rev}`);
   }
+  const dbs = (await couch(admin, 'GET', '_all_dbs')).json as unknown as string[];
+  for (const db of dbs) if (/^(center_|county_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
 }
 
 export async function startCountyServer(): Promise<CountyServer> {

@@ -107,6 +107,16 @@ describe('live replication', () => {
     await sync.stop();
   }, 240_000);
 
+  it.runIf(EXTERNAL_COUCHDB)('(a server that a test cannot kill) sends the same documents up, so the tests below see the same center', async () => {
+    const local = openCenterDb(`kiosk-b-${Date.now()}`);
+    const more = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 6, children: 60, from: '2026-09-01', to: '2026-11-30', deviceId: 'kiosk-b', pinHash }));
+    await local.bulkDocs(more);
+    const sync = new ReplicationController({ local, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password, batchSize: 200 });
+    sync.start();
+    await until(async () => (await revsOf(server.admin, 'center_qingshan', more.map((d) => d._id))).size === more.length, 120_000);
+    await sync.stop();
+  }, 240_000);
+
   const adminRemote = () => new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: server.admin.username, password: server.admin.password } } as object);
   const leaves = async (db: PouchDB.Database) => {
     const rows = (await db.allDocs({ conflicts: true, include_docs: true } as PouchDB.Core.AllDocsOptions)).rows;
