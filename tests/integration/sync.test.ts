@@ -113,8 +113,12 @@ describe('live replication', () => {
     await local.bulkDocs(more);
     const sync = new ReplicationController({ local, PouchDB, url: centerDbUrl(server.base, 'qingshan'), username: 'sync-qingshan', password, batchSize: 200 });
     sync.start();
-    await until(async () => (await revsOf(server.admin, 'center_qingshan', more.map((d) => d._id))).size === more.length, 120_000);
-    await sync.stop();
+    try {
+      await until(async () => sync.current.state === 'idle' && (await sync.countPending()) === 0, 120_000);
+      expect((await revsOf(server.admin, 'center_qingshan', more.map((d) => d._id))).size).toBe(more.length);
+    } finally {
+      await sync.stop();
+    }
   }, 240_000);
 
   const adminRemote = () => new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: server.admin.username, password: server.admin.password } } as object);
