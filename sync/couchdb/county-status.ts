@@ -54,7 +54,7 @@ const rows = [
 ];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`County copy of ${county.county.name} (${county.county.id}) on ${base}, ${new Date().toISOString()}`);
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 console.log('');
 for (const f of facts) console.log(`${f.centerId}: the copy ${f.words}.${f.writeFailures ? ` The county database refused ${f.writeFailures} document(s): see the replication's log on the server.` : ''}`);
 if (standIn) console.log('(Trial server: it has no replication scheduler, so checkpoint age and waiting changes are not known — shown as —.)');

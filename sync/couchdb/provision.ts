@@ -154,7 +154,9 @@ async function ensureReplication(a: Admin, county: CountyFile, centerId: string,
         );
       changes.push(`moved from ${was.source.url} → ${was.target.url} to ${want.source.url} → ${want.target.url}`);
     }
-    if (was.source.username !== username || was.target.username !== username) changes.push(`signs in as ${username} (was ${was.source.username ?? 'no account'})`);
+    // CouchDB 3's replication id includes the account's name (not its password): a new
+    // name means new checkpoints, so the copy compares the center database from its start once.
+    if (was.source.username !== username || was.target.username !== username) changes.push(`signs in as ${username} (was ${was.source.username ?? 'no account'}; its checkpoints start over once)`);
     if (!['continuous', 'selector', 'filter'].every((k) => JSON.stringify(cur.json[k]) === JSON.stringify(wanted[k]))) changes.push('copy rules changed');
     // A password we do not know (the account existed) is kept as the document has it.
     if (changes.length === 0 && password === null) return { steps: [...steps, { what: `replication ${id}`, outcome: 'unchanged' }], changed: false };

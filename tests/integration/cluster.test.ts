@@ -141,7 +141,7 @@ describe('provisioning a county on the cluster', () => {
     docs.set('county-yunxi-qingshan', { ...cur, source: { url: (cur.source as { url: string }).url, auth: adminAuth }, target: { url: (cur.target as { url: string }).url, auth: adminAuth } });
     const res = await provision(via(cluster.balancer), countyFile(), { replicationCheckMs: 0 });
     expect(res.errors).toEqual([]);
-    expect(res.steps.find((s) => s.what.startsWith('replication county-yunxi-qingshan'))!.what).toBe('replication county-yunxi-qingshan: signs in as repl-qingshan (was admin)');
+    expect(res.steps.find((s) => s.what.startsWith('replication county-yunxi-qingshan'))!.what).toBe('replication county-yunxi-qingshan: signs in as repl-qingshan (was admin; its checkpoints start over once)');
     expect(JSON.stringify(docs.get('county-yunxi-qingshan'))).not.toContain(ADMIN.password);
     expect(docs.get('county-yunxi-qingshan')).toMatchObject({ source: { url: (cur.source as { url: string }).url } });
   });
