@@ -98,8 +98,13 @@ export async function ensureSecurity(a: Admin, db: string, security: Security): 
   if (sameJson(current, security)) return { what: `${db} security`, outcome: 'unchanged' };
   const put = await couch(a, 'PUT', `${encodeURIComponent(db)}/_security`, security);
   // CouchDB 3 answers a _security PUT by an account that is not a server administrator with 500, not 403.
-  if (put.status === 500 || put.status === 401 || put.status === 403)
-    throw new Error(`the server refused to set who may use ${db} (HTTP ${put.status}): only a server administrator can set a database's security on CouchDB 3 — provision with a server administrator's account`);
+  if (put.status === 500 || put.status === 401 || put.status === 403) {
+    const session = await couch(a, 'GET', '_session');
+    const roles = (session.json.userCtx as { roles?: unknown[] } | undefined)?.roles ?? [];
+    if (!roles.includes('_admin'))
+      throw new Error(`the server refused to set who may use ${db} (HTTP ${put.status}): only a server administrator can set a database's security on CouchDB 3 — provision with a server administrator's account`);
+    throw new Error(`the server could not set who may use ${db} (HTTP ${put.status}${typeof put.json.reason === 'string' ? `, ${put.json.reason}` : ''}): on a cluster a node may be down — run provisioning again when every node answers`);
+  }
   if (put.status >= 400) throw new CouchError(put.status, JSON.stringify(put.json), `${db} security`);
   return { what: `${db} security`, outcome: isDefaultSecurity(cur.json) ? 'created' : 'updated' };
 }

@@ -160,6 +160,11 @@ describe('provisioning a county on the cluster', () => {
     await expect(ensureSecurity(ops, 'center_qingshan', { admins: { names: [], roles: ['county-admin'] }, members: { names: ['x'], roles: [] } })).rejects.toThrow(
       /refused to set who may use center_qingshan \(HTTP 500\): only a server administrator can set a database's security on CouchDB 3/,
     );
+    // The same 500 to a server administrator is not about permission: it is said differently.
+    cluster.securityFailure = 'no_majority';
+    await expect(ensureSecurity(via(cluster.balancer), 'center_qingshan', { admins: { names: [], roles: ['county-admin'] }, members: { names: ['x'], roles: [] } })).rejects.toThrow(
+      /could not set who may use center_qingshan \(HTTP 500, no_majority\): on a cluster a node may be down/,
+    );
     expect(isDefaultSecurity({ members: { roles: ['_admin'] }, admins: { roles: ['_admin'] } })).toBe(true);
     expect(isDefaultSecurity({})).toBe(true);
     expect(isDefaultSecurity({ members: { roles: ['center:a'] } })).toBe(false);

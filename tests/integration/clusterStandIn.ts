@@ -51,6 +51,8 @@ export interface ClusterStandIn {
   /** Local (checkpoint) documents per database, as the replicator leaves them. */
   readonly local: Map<string, Map<string, Record<string, unknown>>>;
   down: Set<string>;
+  /** When set, every `_security` PUT answers 500 with this reason, also to the administrator. */
+  securityFailure: string | null;
   /** Every request as "METHOD path", to check what provisioning asked. */
   readonly log: string[];
   stop(): Promise<void>;
@@ -83,7 +85,7 @@ export async function startClusterStandIn(nodeCount = 3): Promise<ClusterStandIn
   const config: Record<string, Map<string, string>> = Object.fromEntries(nodes.map((n) => [n, new Map<string, string>()]));
   const dbs = new Map<string, Db>();
   for (const name of ['_users', '_replicator']) dbs.set(name, { security: ADMIN_ONLY, docs: new Map(), seq: 0 });
-  const state = { down: new Set<string>() };
+  const state = { down: new Set<string>(), securityFailure: null as string | null };
   const scheduler = new Map<string, SchedulerDoc>();
   const local = new Map<string, Map<string, Record<string, unknown>>>();
   const log: string[] = [];
@@ -149,6 +151,7 @@ export async function startClusterStandIn(nodeCount = 3): Promise<ClusterStandIn
     if (parts[1] === '_security') {
       if (method === 'GET') return send(res, 200, db.security);
       if (!serverAdmin) return send(res, 500, { error: 'error', reason: 'no_majority' });
+      if (state.securityFailure) return send(res, 500, { error: 'error', reason: state.securityFailure });
       db.security = (await readBody(req)) as Record<string, unknown>;
       return send(res, 200, { ok: true });
     }
@@ -212,6 +215,12 @@ export async function startClusterStandIn(nodeCount = 3): Promise<ClusterStandIn
     },
     set down(v: Set<string>) {
       state.down = v;
+    },
+    get securityFailure() {
+      return state.securityFailure;
+    },
+    set securityFailure(v: string | null) {
+      state.securityFailure = v;
     },
     log,
     async stop() {
