@@ -57,6 +57,6 @@ console.log(`County copy of ${county.county.name} (${county.county.id}) on ${bas
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 console.log('');
 for (const f of facts) console.log(`${f.centerId}: the copy ${f.words}.${f.writeFailures ? ` The county database refused ${f.writeFailures} document(s): see the replication's log on the server.` : ''}`);
-if (standIn) console.log('(Trial server: it has no replication scheduler, so checkpoint age and waiting changes are not known — shown as —.)');
+if (standIn) console.log("(Trial server: it has no replication scheduler, so a copy shows as started; what waits comes from PouchDB's checkpoint, which records no time, so the checkpoint's age and refused documents show as —.)");
 const broken: readonly ReplicationState[] = ['crashing', 'failed', 'error', 'completed', 'missing'];
 process.exit(facts.some((f) => broken.includes(f.state)) ? 1 : 0);

@@ -17,10 +17,13 @@
  *
  * Stand-in difference (pouchdb-server, trial only): it has no scheduler. The
  * state comes from the `_replication_state` it writes into the `_replicator`
- * document ("triggered" once started, "error" with a reason), and neither the
- * checkpoint's age nor the waiting changes can be asked; they are null.
+ * document ("triggered" once started, "error" with a reason); the waiting
+ * changes from PouchDB's own checkpoint in the center database (found under
+ * the id PouchDB computes for that replication); its checkpoints carry no
+ * time, so the checkpoint's age and the refused documents stay null.
  */
-import { couch, centerDbName, type Admin } from './admin';
+import generateReplicationId from 'pouchdb-generate-replication-id';
+import { couch, centerDbName, countyDbName, type Admin } from './admin';
 
 export type ReplicationState = 'running' | 'pending' | 'initializing' | 'crashing' | 'failed' | 'error' | 'completed' | 'missing' | 'started' | 'unknown';
 
@@ -104,6 +107,22 @@ async function checkpointTime(a: Admin, sourceDb: string, replicationId: string 
   return Number.isFinite(end) ? new Date(end).toISOString() : null;
 }
 
+/**
+ * Stand-in only: the sequence PouchDB's replicator (inside pouchdb-server) last
+ * checkpointed for the copy from `sourceDb` to `targetDb` with `filter`, or null.
+ * PouchDB names a checkpoint by an md5 of both endpoints' ids (the server's uuid
+ * followed by the database name) and the filter.
+ */
+async function standInCheckpointSeq(a: Admin, sourceDb: string, targetDb: string, filter: unknown): Promise<string | null> {
+  const root = await couch(a, 'GET', '');
+  if (typeof root.json.uuid !== 'string') return null;
+  const uuid = root.json.uuid;
+  const endpoint = (db: string) => ({ id: () => Promise.resolve(uuid + db) }) as unknown as PouchDB.Database;
+  const id = await generateReplicationId(endpoint(sourceDb), endpoint(targetDb), typeof filter === 'string' ? { filter } : {});
+  const r = await couch(a, 'GET', `${encodeURIComponent(sourceDb)}/${id}`);
+  return r.status === 200 && r.json.last_seq !== undefined ? String(r.json.last_seq) : null;
+}
+
 /** The facts of one center's county copy. Never throws for a replication's own trouble; it says it. */
 export async function replicationFacts(a: Admin, countyId: string, centerId: string, standIn: boolean, now = Date.now()): Promise<ReplicationFacts> {
   const docId = replicationDocId(countyId, centerId);
@@ -117,7 +136,9 @@ export async function replicationFacts(a: Admin, countyId: string, centerId: str
     const s = doc.json._replication_state;
     const reason = typeof doc.json._replication_state_reason === 'string' ? doc.json._replication_state_reason : null;
     const state: ReplicationState = s === 'triggered' ? 'started' : s === 'error' ? 'error' : s === 'completed' ? 'completed' : 'unknown';
-    return { ...empty, sourceSeq, state, words: words(state, reason) };
+    const checkpointedSeq = await standInCheckpointSeq(a, source, countyDbName(countyId), doc.json.filter);
+    const waiting = seqNumber(sourceSeq) !== null && seqNumber(checkpointedSeq) !== null ? Math.max(0, seqNumber(sourceSeq)! - seqNumber(checkpointedSeq)!) : null;
+    return { ...empty, sourceSeq, checkpointedSeq, docsWaiting: waiting, state, words: words(state, reason) };
   }
   const r = await couch(a, 'GET', `_scheduler/docs/_replicator/${encodeURIComponent(docId)}`);
   if (r.status === 404) {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couch } from '../../sync/couchdb/admin';
 import { addKioskAccount, parseCountyFile, provision, replicationDoc, resetAccount } from '../../sync/couchdb/provision';
 import { testConnection } from '../../sync/client/replication';
+import { replicationFacts } from '../../sync/couchdb/replicationStatus';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
@@ -74,6 +75,10 @@ describe('a provisioned county', () => {
       const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?reduce=true');
       return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expectedPresent;
     }, 60_000);
+    // county-status on the trial server: nothing waits once the copy has caught up (from PouchDB's checkpoint).
+    await until(async () => (await replicationFacts(server.admin, 'yunxi', 'qingshan', true)).docsWaiting === 0, 60_000);
+    const facts = await replicationFacts(server.admin, 'yunxi', 'qingshan', true);
+    expect(facts).toMatchObject({ state: 'started', docsWaiting: 0, checkpointedSeq: facts.sourceSeq });
     const all = await couch(server.admin, 'GET', 'county_yunxi/_all_docs?include_docs=true');
     const rows = all.json.rows as { id: string; doc: { type?: string } }[];
     expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);
