@@ -75,12 +75,38 @@ function sameJson(x: unknown, y: unknown): boolean {
   return canonical(x) === canonical(y);
 }
 
-export async function ensureSecurity(a: Admin, db: string, security: { admins: { names: string[]; roles: string[] }; members: { names: string[]; roles: string[] } }): Promise<Step> {
+type Security = { admins: { names: string[]; roles: string[] }; members: { names: string[]; roles: string[] } };
+
+/**
+ * True when nobody has set the database's `_security` yet: the trial server
+ * answers `{}`, CouchDB 3 gives a new database an admin-only default
+ * (`_admin` as the only role of members and admins, no names).
+ */
+export function isDefaultSecurity(sec: Record<string, unknown>): boolean {
+  const onlyAdmin = (part: unknown) => {
+    if (part === undefined) return true;
+    if (!part || typeof part !== 'object') return false;
+    const { names = [], roles = [] } = part as { names?: unknown[]; roles?: unknown[] };
+    return names.length === 0 && roles.every((r) => r === '_admin');
+  };
+  return Object.keys(sec).every((k) => k === 'admins' || k === 'members') && onlyAdmin(sec.admins) && onlyAdmin(sec.members);
+}
+
+export async function ensureSecurity(a: Admin, db: string, security: Security): Promise<Step> {
   const cur = await couch(a, 'GET', `${encodeURIComponent(db)}/_security`);
   const current = { admins: cur.json.admins ?? { names: [], roles: [] }, members: cur.json.members ?? { names: [], roles: [] } };
   if (sameJson(current, security)) return { what: `${db} security`, outcome: 'unchanged' };
-  await ok(a, 'PUT', `${encodeURIComponent(db)}/_security`, security, `${db} security`);
-  return { what: `${db} security`, outcome: cur.json.members ? 'updated' : 'created' };
+  const put = await couch(a, 'PUT', `${encodeURIComponent(db)}/_security`, security);
+  // CouchDB 3 answers a _security PUT by an account that is not a server administrator with 500, not 403.
+  if (put.status === 500 || put.status === 401 || put.status === 403) {
+    const session = await couch(a, 'GET', '_session');
+    const roles = (session.json.userCtx as { roles?: unknown[] } | undefined)?.roles ?? [];
+    if (!roles.includes('_admin'))
+      throw new Error(`the server refused to set who may use ${db} (HTTP ${put.status}): only a server administrator can set a database's security on CouchDB 3 — provision with a server administrator's account`);
+    throw new Error(`the server could not set who may use ${db} (HTTP ${put.status}${typeof put.json.reason === 'string' ? `, ${put.json.reason}` : ''}): on a cluster a node may be down — run provisioning again when every node answers`);
+  }
+  if (put.status >= 400) throw new CouchError(put.status, JSON.stringify(put.json), `${db} security`);
+  return { what: `${db} security`, outcome: isDefaultSecurity(cur.json) ? 'created' : 'updated' };
 }
 
 export async function ensureDesignDoc(a: Admin, db: string, ddoc: DesignDoc): Promise<Step> {
@@ -109,6 +135,29 @@ export async function ensureUser(a: Admin, name: string, roles: string[]): Promi
   return { what: `user ${name}`, outcome: 'created', password };
 }
 
+/**
+ * Gives an existing account a new password and returns it (printed once).
+ * On CouchDB 3.4 this also ends a sign-in lockout at once: failures are counted
+ * per client address, account and password salt, and a new password has a new salt.
+ * @throws Error in words when the account does not exist.
+ */
+export async function resetPassword(a: Admin, name: string): Promise<string> {
+  const id = `org.couchdb.user:${name}`;
+  const cur = await couch(a, 'GET', `_users/${encodeURIComponent(id)}`);
+  if (cur.status === 404) throw new Error(`there is no account ${name} on ${a.base}`);
+  if (cur.status !== 200) throw new CouchError(cur.status, JSON.stringify(cur.json), `user ${name}`);
+  const password = generatePassword();
+  await ok(a, 'PUT', `_users/${encodeURIComponent(id)}`, { ...cur.json, password }, `user ${name}`);
+  return password;
+}
+
+export async function userExists(a: Admin, name: string): Promise<boolean> {
+  const r = await couch(a, 'GET', `_users/${encodeURIComponent(`org.couchdb.user:${name}`)}`);
+  if (r.status === 200) return true;
+  if (r.status === 404) return false;
+  throw new CouchError(r.status, JSON.stringify(r.json), `user ${name}`);
+}
+
 export function generatePassword(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   return Buffer.from(bytes).toString('base64url');
@@ -121,13 +170,25 @@ export const countyDbName = (countyId: string) => `county_${countyId}`;
 export async function provisionCenter(a: Admin, centerId: string): Promise<{ steps: Step[]; syncUser: string; syncPassword: string | null }> {
   const db = centerDbName(centerId);
   const steps: Step[] = [await ensureDatabase(a, db)];
-  steps.push(await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: [`center:${centerId}`, 'county-admin'] } }));
+  steps.push(await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: [`center:${centerId}`, copyFromRole(centerId), 'county-admin'] } }));
   steps.push(await ensureDesignDoc(a, db, centerDesignDoc(centerId)));
   // tongxin-center: every center's account may read the transfer database and file requests there.
   const user = await ensureUser(a, `sync-${centerId}`, [`center:${centerId}`, CENTER_ROLE]);
   steps.push(user);
   return { steps, syncUser: `sync-${centerId}`, syncPassword: user.password };
 }
+
+/**
+ * The county copy's own accounts (one per center, `repl-<center>`): they read
+ * their center's database (member by `copy-from:<center>`, which the center's
+ * rules do not let write documents) and write the county database (member by
+ * `copy-to:<county>`; the county rules let them write only their center's
+ * documents). `_replicator` documents sign in with them, never as the server
+ * administrator.
+ */
+export const copyFromRole = (centerId: string) => `copy-from:${centerId}`;
+export const copyToRole = (countyId: string) => `copy-to:${countyId}`;
+export const replicationUser = (centerId: string) => `repl-${centerId}`;
 
 /** The role every center's sync account has (besides center:<id>). */
 export const CENTER_ROLE = 'tongxin-center';
@@ -145,37 +206,10 @@ export async function provisionCounty(a: Admin, countyId: string): Promise<Step[
   const db = countyDbName(countyId);
   return [
     await ensureDatabase(a, db),
-    await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: ['county-admin', `coordinator:${countyId}`] } }),
+    await ensureSecurity(a, db, { admins: { names: [], roles: ['county-admin'] }, members: { names: [], roles: ['county-admin', `coordinator:${countyId}`, copyToRole(countyId)] } }),
     await ensureDesignDoc(a, db, countyDesignDoc()),
   ];
 }
 
 /** The origins kiosks load the app from: Electron's app:// protocol and the loopback server of `npm start`. */
 export const KIOSK_ORIGINS = ['app://tongxin', 'http://127.0.0.1:47813'] as const;
-
-/**
- * Lets kiosks call the server from their own origin (CORS), with credentials.
- * CouchDB 3 keeps configuration under /_node/_local/_config; the stand-in
- * (pouchdb-server) under /_config — the one difference here.
- */
-export async function ensureCors(a: Admin, origins: readonly string[], standIn: boolean): Promise<Step> {
-  const prefix = standIn ? '_config' : '_node/_local/_config';
-  const want: [string, string][] = [
-    ['httpd/enable_cors', 'true'],
-    ...(standIn ? [] : ([['chttpd/enable_cors', 'true']] as [string, string][])),
-    // ", " separates them for both: CouchDB trims around commas; the stand-in splits on ", " exactly.
-    ['cors/origins', origins.join(', ')],
-    ['cors/credentials', 'true'],
-    ['cors/headers', 'accept, authorization, content-type, origin, referer'],
-    ['cors/methods', 'GET, PUT, POST, HEAD, DELETE'],
-  ];
-  let changed = false;
-  for (const [key, value] of want) {
-    // A config value comes back as a bare JSON string, which couch() hands over as parsed.
-    const cur = await couch(a, 'GET', `${prefix}/${key}`);
-    if (cur.status === 200 && (cur.json as unknown) === value) continue;
-    await ok(a, 'PUT', `${prefix}/${key}`, value, `server setting ${key}`);
-    changed = true;
-  }
-  return { what: `CORS for ${origins.join(', ')}`, outcome: changed ? 'updated' : 'unchanged' };
-}

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { generatePassword } from './admin';
-import { createFirstAdmin, localServer } from './localServer';
+import { createFirstAdmin, localServer, PortTakenError } from './localServer';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,6 +15,10 @@ function arg(name: string, fallback: string): string {
 }
 
 const port = Number(arg('port', '5984'));
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`--port needs a port number between 1 and 65535, not "${arg('port', '')}". Example: npm run county -- --port 5985`);
+  process.exit(2);
+}
 const dir = path.resolve(arg('dir', 'county-data'));
 const firstStart = !existsSync(path.join(dir, 'config.json'));
 const server = localServer(dir, port, (code) => {
@@ -25,7 +29,12 @@ const server = localServer(dir, port, (code) => {
 try {
   await server.start();
 } catch (e) {
-  console.error(e instanceof Error ? e.message : String(e), `— is port ${port} taken? Choose another with -- --port N.`);
+  if (e instanceof PortTakenError) {
+    console.error(`The county server did not start: ${e.message}.`);
+    console.error(`Stop that program, or choose another port: npm run county -- --port ${port === 65535 ? 5985 : port + 1}`);
+    console.error('(provisioning and kiosks then use that port in the server address).');
+  } else console.error(`The county server did not start: ${e instanceof Error ? e.message : String(e)}`);
+  await server.kill();
   process.exit(1);
 }
 console.log(`County server (trial) at ${server.base}/ — data in ${dir}`);

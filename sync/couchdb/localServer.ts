@@ -28,6 +28,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export class PortTakenError extends Error {
+  override name = 'PortTakenError';
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is already taken (another county server, a CouchDB, or another program is listening there)`);
+  }
+}
+
+/** @throws PortTakenError when something already listens on 127.0.0.1:`port`. */
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new PortTakenError(port) : e));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve()));
+  });
+}
+
 export interface LocalServer {
   readonly base: string;
   /** SIGKILL: the server dies without a goodbye, as a power cut would. */
@@ -48,6 +64,8 @@ export function localServer(dir: string, port: number, onExit?: (code: number | 
   const server: LocalServer = {
     base,
     async start() {
+      // Otherwise the readiness check below would be answered by whatever holds the port.
+      await assertPortFree(port);
       await mkdir(dir, { recursive: true });
       // cwd = the data folder: pouchdb-server writes its log.txt into the working directory.
       const c = spawn(process.execPath, ['--require', FIXES, BIN, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });

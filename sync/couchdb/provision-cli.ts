@@ -1,15 +1,52 @@
-/** `npm run provision -- <county file>`: see provision.ts. Prints what it created, left unchanged, and any error in words. */
+/**
+ * County IT's provisioning commands (see provision.ts):
+ *   npm run provision -- <county file> [--move-replication] [--via <url>]
+ *   npm run provision -- add-kiosk <county file> <center>
+ *   npm run provision -- reset-account <county file> <account>
+ * The admin password comes from TONGXIN_ADMIN_PASSWORD (user: TONGXIN_ADMIN_USER,
+ * default "admin") or a prompt. `--via` talks to another address than the file's
+ * `server` (one node of a cluster, say); the replication documents do not change.
+ * Prints what it created, changed, left unchanged and checked, and any error in words.
+ */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { parseCountyFile, provision } from './provision';
+import { addKioskAccount, parseCountyFile, provision, resetAccount, type CountyFile, type Credential } from './provision';
 import { adminWorks } from './localServer';
 
-const file = process.argv[2];
-if (!file) {
-  console.error('usage: npm run provision -- <county file.json>   (admin password from TONGXIN_ADMIN_PASSWORD or a prompt)');
+const USAGE = `usage: npm run provision -- <county file.json> [--move-replication] [--via <url>]
+       npm run provision -- add-kiosk <county file.json> <center id>
+       npm run provision -- reset-account <county file.json> <account>
+(admin password from TONGXIN_ADMIN_PASSWORD or a prompt)`;
+
+const LOCKOUT_HELP = `A kiosk account that signed in wrongly too often is locked on CouchDB 3.4 (5 failures from one
+address lock it for 5 minutes, [chttpd_auth_lockout] threshold and max_lifetime). It ends by itself;
+to end it now, or for a forgotten password: npm run provision -- reset-account <county file> <account>,
+then enter the new password in 设置 → 同步 on that kiosk. Give each kiosk its own account
+(npm run provision -- add-kiosk <county file> <center>) so one kiosk's wrong password locks only itself.`;
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+};
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const moveReplication = flag('move-replication');
+const via = option('via');
+const command = args[0] === 'add-kiosk' || args[0] === 'reset-account' ? args.shift()! : 'provision';
+const file = args[0];
+if (!file || (command !== 'provision' && !args[1])) {
+  console.error(USAGE);
   process.exit(2);
 }
-let county;
+let county: CountyFile;
 try {
   county = parseCountyFile(await readFile(file, 'utf8'));
 } catch (e) {
@@ -17,13 +54,14 @@ try {
   process.exit(1);
 }
 const username = process.env.TONGXIN_ADMIN_USER ?? 'admin';
+const base = (via ?? county.server).replace(/\/+$/, '');
 let password = process.env.TONGXIN_ADMIN_PASSWORD ?? '';
 if (!password) {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  password = (await rl.question(`Password of ${username} on ${county.server}: `)).trim();
+  password = (await rl.question(`Password of ${username} on ${base}: `)).trim();
   rl.close();
 }
-const admin = { base: county.server.replace(/\/+$/, ''), username, password };
+const admin = { base, username, password };
 try {
   if (!(await adminWorks(admin))) {
     console.error(`Cannot sign in to ${admin.base} as ${username}: wrong password, or not an administrator.`);
@@ -33,11 +71,29 @@ try {
   console.error(`Cannot reach ${admin.base}: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 }
-const report = await provision(admin, county);
-for (const s of report.steps) console.log(`${s.outcome.padEnd(9)} ${s.what}`);
-if (report.credentials.length) {
-  console.log('\nNew accounts — passwords are shown only now:');
-  for (const c of report.credentials) console.log(`  ${c.user.padEnd(20)} ${c.password}   (${c.for})`);
+
+const printCredentials = (list: readonly Credential[]) => {
+  if (!list.length) return;
+  console.log('\nNew passwords — shown only now:');
+  for (const c of list) console.log(`  ${c.user.padEnd(22)} ${c.password}   (${c.for})`);
+};
+
+if (command !== 'provision') {
+  try {
+    const cred = command === 'add-kiosk' ? await addKioskAccount(admin, county, args[1]!) : await resetAccount(admin, county, args[1]!);
+    console.log(command === 'add-kiosk' ? `created   user ${cred.user}` : `updated   password of ${cred.user} (a lockout on it ends now)`);
+    printCredentials([cred]);
+    process.exit(0);
+  } catch (e) {
+    console.error(`error     ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
 }
+
+const report = await provision(admin, county, { moveReplication });
+for (const s of report.steps) console.log(`${s.outcome.padEnd(9)} ${s.what}`);
+for (const c of report.checks) console.log(`checked   ${c}`);
+printCredentials(report.credentials);
 for (const e of report.errors) console.error(`error     ${e}`);
+console.log(`\n${LOCKOUT_HELP}\nReplication state per center: npm run county-status -- ${file}`);
 process.exit(report.errors.length ? 1 : 0);

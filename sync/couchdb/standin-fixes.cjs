@@ -1,31 +1,62 @@
 /*
  * Preloaded into the stand-in server (pouchdb-server) by localServer.ts with
- * `node --require`. One fix, named and tested (tests/integration/sync.test.ts,
- * "a replicated edit of an existing document reaches the server"):
+ * `node --require`. Two fixes, each named and tested:
  *
- * pouchdb-validation 4.2 overwrites an incoming document's `_revisions` with
- * the stored document's before running validate_doc_update. For a replicated
- * write (new_edits: false) that turns the new revision into the old one, so
- * every replicated edit of an existing document, and every conflicting
- * branch, is silently dropped once a database has a validate_doc_update.
- * Apache CouchDB keeps the incoming history; so does this fix.
+ * 1. pouchdb-validation 4.2 overwrites an incoming document's `_revisions` with
+ *    the stored document's before running validate_doc_update. For a replicated
+ *    write (new_edits: false) that turns the new revision into the old one, so
+ *    every replicated edit of an existing document, and every conflicting
+ *    branch, is silently dropped once a database has a validate_doc_update.
+ *    Apache CouchDB keeps the incoming history; so does this fix.
+ *    (tests/integration/sync.test.ts, "a replicated edit of an existing document reaches the server")
+ *
+ * 2. pouchdb-replicator 4.2, when a running replication's `_replicator` document
+ *    is deleted, cancels the replication and then records "completed" on the
+ *    document by id: the document is gone, the rejected promise is unhandled and
+ *    the whole server exits. If a new document with the same id was written
+ *    meanwhile (provisioning replaces one that way), the old replication's end is
+ *    recorded on the new one. Apache CouchDB does neither; with this fix the
+ *    stand-in records a replication's end only on the document that started it.
+ *    (tests/integration/county.test.ts, "a replication document replaced or deleted on the trial server")
  */
 'use strict';
 const Module = require('module');
 
-const TARGET = /pouchdb-validation[\\/]lib[\\/]index\.js$/;
-const BROKEN = 'newDoc._revisions = (oldDoc || {})._revisions;';
-const FIXED = 'if (!newDoc._revisions) newDoc._revisions = (oldDoc || {})._revisions;';
+const PATCHES = [
+  {
+    target: /pouchdb-validation[\\/]lib[\\/]index\.js$/,
+    replace: [['newDoc._revisions = (oldDoc || {})._revisions;', 'if (!newDoc._revisions) newDoc._revisions = (oldDoc || {})._revisions;']],
+  },
+  {
+    target: /pouchdb-replicator[\\/]lib[\\/]index\.js$/,
+    replace: [
+      [
+        'replication.then(onReplicationComplete.bind(null, db, doc._id));\n    replication.catch(onReplicationError.bind(null, db, doc._id));',
+        "replication.then(onReplicationComplete.bind(null, db, doc._id + '\\u0000' + doc._replication_id));\n    replication.catch(onReplicationError.bind(null, db, doc._id + '\\u0000' + doc._replication_id));",
+      ],
+      [
+        'function updateExistingDoc(db, docId, func) {\n  db.get(docId).then(function (doc) {\n    cleanupReplicationData(db, doc);',
+        "function updateExistingDoc(db, key, func) {\n  var docId = key.split('\\u0000')[0];\n  var repId = key.split('\\u0000')[1];\n" +
+          '  db.get(docId).catch(function (err) { if (err.status === 404) return null; throw err; }).then(function (doc) {\n' +
+          '    if (!doc || (repId && doc._replication_id !== repId)) return;\n    cleanupReplicationData(db, doc);',
+      ],
+      ['        updateExistingDoc(db, docId, func);', '        updateExistingDoc(db, key, func);'],
+    ],
+  },
+];
 
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename) {
-  if (TARGET.test(filename)) {
-    if (!content.includes(BROKEN)) {
-      // A different pouchdb-validation: refuse to run a stand-in whose behaviour is unknown.
-      console.error(`stand-in fix: ${filename} changed; review sync/couchdb/standin-fixes.cjs`);
-      process.exit(70);
+  for (const p of PATCHES) {
+    if (!p.target.test(filename)) continue;
+    for (const [broken, fixed] of p.replace) {
+      if (!content.includes(broken)) {
+        // A different version: refuse to run a stand-in whose behaviour is unknown.
+        console.error(`stand-in fix: ${filename} changed; review sync/couchdb/standin-fixes.cjs`);
+        process.exit(70);
+      }
+      content = content.replace(broken, fixed);
     }
-    content = content.replace(BROKEN, FIXED);
   }
   return compile.call(this, content, filename);
 };

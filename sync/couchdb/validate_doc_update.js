@@ -22,14 +22,21 @@ function (newDoc, oldDoc, userCtx, secObj) {
     return userCtx.roles.indexOf(role) !== -1;
   }
   var admin = hasRole('_admin') || hasRole('county-admin');
+  function hasCopyRole() {
+    for (var i = 0; i < userCtx.roles.length; i++) if (userCtx.roles[i].indexOf('copy-to:') === 0) return true;
+    return false;
+  }
 
   if (newDoc._id.indexOf('_design/') === 0) {
     if (!admin) forbid('only county administrators may change design documents');
     return;
   }
   if (!admin) {
-    if (CENTER === null) forbid('only county administrators write to the county database');
-    if (!hasRole('center:' + CENTER)) forbid('this account may not write to center ' + CENTER);
+    // The county copy's replication account (admin.ts: copy-to:<county>, copy-from:<center>)
+    // writes only documents of the center it copies from.
+    if (CENTER === null) {
+      if (!(hasCopyRole() && hasRole('copy-from:' + newDoc.centerId))) forbid('only county administrators and the county copy write to the county database');
+    } else if (!hasRole('center:' + CENTER)) forbid('this account may not write to center ' + CENTER);
   }
   if (CENTER !== null && newDoc.centerId !== CENTER) forbid('centerId ' + newDoc.centerId + ' does not belong in the database of center ' + CENTER);
 

@@ -5,13 +5,21 @@
  * carries no private documents, and the dashboard views answering by
  * [center, month, group, …] without loading documents.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couch } from '../../sync/couchdb/admin';
-import { parseCountyFile, provision, replicationDoc } from '../../sync/couchdb/provision';
+import { addKioskAccount, parseCountyFile, provision, replicationDoc, resetAccount } from '../../sync/couchdb/provision';
+import { testConnection } from '../../sync/client/replication';
+import { replicationFacts } from '../../sync/couchdb/replicationStatus';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { startCountyServer, until, type CountyServer } from './countyServer';
+import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
 
+const run = promisify(execFile);
 let server: CountyServer;
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 
@@ -29,9 +37,20 @@ describe('county file', () => {
     expect(() => parseCountyFile(JSON.stringify({ county: { id: 'yunxi', name: 'x' }, server: 'http://127.0.0.1:1', centers: [{ id: 'a1', name: 'a' }, { id: 'a1', name: 'b' }] }))).toThrow(/listed twice/);
   });
   it('uses a selector and auth for CouchDB 3, a filter and URL credentials only for the stand-in', () => {
-    const a = { base: 'http://127.0.0.1:5984', username: 'admin', password: 'p@ss' };
-    expect(replicationDoc(a, 'yunxi', 'qingshan', false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'admin' } } } });
-    expect(replicationDoc(a, 'yunxi', 'qingshan', true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://admin:p%40ss@127.0.0.1:5984/center_qingshan' });
+    const repl = { username: 'repl-qingshan', password: 'p@ss' };
+    expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, false)).toMatchObject({ selector: COUNTY_SELECTOR, source: { url: 'http://127.0.0.1:5984/center_qingshan', auth: { basic: { username: 'repl-qingshan' } } } });
+    expect(replicationDoc('http://127.0.0.1:5984', 'yunxi', 'qingshan', repl, true)).toMatchObject({ filter: 'tongxin/deidentified', source: 'http://repl-qingshan:p%40ss@127.0.0.1:5984/center_qingshan' });
+  });
+  it('takes a real CouchDB for the integration tests from TONGXIN_TEST_COUCHDB, with its administrator', () => {
+    expect(externalCouchFromEnv(undefined)).toBeNull();
+    expect(externalCouchFromEnv('http://admin:p%40ss@couch.example:5984/')).toEqual({ base: 'http://couch.example:5984', username: 'admin', password: 'p@ss' });
+    expect(() => externalCouchFromEnv('http://couch.example:5984')).toThrow(/needs the administrator in the URL/);
+    expect(() => externalCouchFromEnv('couch.example')).toThrow(/not a URL/);
+  });
+  it('ships an example county file that parses', async () => {
+    const example = parseCountyFile(await readFile('sync/couchdb/county.example.json', 'utf8'));
+    expect(example.centers.length).toBeGreaterThan(0);
+    expect(example.replicationUrl).toBeDefined();
   });
 });
 
@@ -56,6 +75,10 @@ describe('a provisioned county', () => {
       const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?reduce=true');
       return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expectedPresent;
     }, 60_000);
+    // county-status on the trial server: nothing waits once the copy has caught up (from PouchDB's checkpoint).
+    await until(async () => (await replicationFacts(server.admin, 'yunxi', 'qingshan', true)).docsWaiting === 0, 60_000);
+    const facts = await replicationFacts(server.admin, 'yunxi', 'qingshan', true);
+    expect(facts).toMatchObject({ state: 'started', docsWaiting: 0, checkpointedSeq: facts.sourceSeq });
     const all = await couch(server.admin, 'GET', 'county_yunxi/_all_docs?include_docs=true');
     const rows = all.json.rows as { id: string; doc: { type?: string } }[];
     expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);
@@ -85,4 +108,103 @@ describe('a provisioned county', () => {
     for (const o of origins) expect(await allowed(o), o).toBe(o);
     expect(await allowed('http://evil.example')).toBeNull();
   });
+});
+
+// The CouchDB 3 forms of these (per-node settings, auth in replication documents, the scheduler) are tested in cluster.test.ts.
+describe.skipIf(EXTERNAL_COUCHDB)('provisioning on the trial server (stand-in: one configuration under /_config, no scheduler)', () => {
+  const file = (extra: Record<string, unknown> = {}) =>
+    parseCountyFile(JSON.stringify({ county: { id: 'heshan', name: '河山县' }, server: server.base, centers: [{ id: 'dahe', name: '大河' }], coordinators: [{ name: 'coord-wang' }], ...extra }));
+
+  it('keeps origins others set, adds its own, and says what it added', async () => {
+    const cfg = (key: string) => couch(server.admin, 'GET', `_config/cors/${key}`).then((r) => r.json as unknown as string);
+    await couch(server.admin, 'PUT', '_config/cors/origins', 'https://gis.example, app://tongxin');
+    const res = await provision(server.admin, file({ kioskOrigins: ['app://tongxin', 'http://127.0.0.1:47899'] }), { replicationCheckMs: 0 });
+    expect(res.errors).toEqual([]);
+    const origins = (await cfg('origins')).split(',').map((o) => o.trim());
+    expect(origins).toEqual(expect.arrayContaining(['https://gis.example', 'app://tongxin', 'http://127.0.0.1:47899']));
+    const cors = res.steps.find((s) => s.what.startsWith('CORS on node trial server'))!;
+    expect(cors.what).toContain('added origin http://127.0.0.1:47899 to cors/origins');
+    expect(cors.what).not.toContain('added origin app://tongxin');
+    expect(res.checks).toContain('CORS read back from node trial server: complete');
+    const again = await provision(server.admin, file({ kioskOrigins: ['app://tongxin', 'http://127.0.0.1:47899'] }), { replicationCheckMs: 0 });
+    expect(again.steps.find((s) => s.what.startsWith('CORS'))).toEqual({ what: 'CORS on node trial server', outcome: 'unchanged' });
+  });
+
+  it('writes replication documents with the replication account only, the same through any address, and checks them in words', async () => {
+    const res = await provision(server.admin, file());
+    expect(res.errors).toEqual([]);
+    const doc = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    expect(JSON.stringify(doc.json)).not.toContain(server.admin.password);
+    expect(String(doc.json.source)).toMatch(/^http:\/\/repl-dahe:[^@]+@127\.0\.0\.1:\d+\/center_dahe$/);
+    expect(res.checks.find((c) => c.startsWith('county copy of dahe'))).toMatch(/was started; the trial server has no scheduler|is not known/);
+    // Provisioning through another address of the same server (localhost) leaves every document as it is.
+    const viaLocalhost = { ...server.admin, base: server.base.replace('127.0.0.1', 'localhost') };
+    const again = await provision(viaLocalhost, file({ replicationUrl: server.base }), { replicationCheckMs: 0 });
+    expect(again.errors).toEqual([]);
+    expect(again.steps.filter((s) => s.outcome !== 'unchanged')).toEqual([]);
+    expect((await couch(server.admin, 'GET', '_replicator/county-heshan-dahe')).json._rev).toBe(doc.json._rev);
+  });
+
+  it('a replication document replaced or deleted on the trial server: the server keeps running and the new copy runs (stand-in fix 2)', async () => {
+    const county = file();
+    await provision(server.admin, county, { replicationCheckMs: 0 });
+    // As an older Tongxin left it: the administrator's credentials in the URLs.
+    const cur = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    const withAdmin = (u: string) => u.replace(/\/\/[^@]+@/, `//${server.admin.username}:${server.admin.password}@`);
+    await couch(server.admin, 'DELETE', `_replicator/county-heshan-dahe?rev=${String(cur.json._rev)}`);
+    await couch(server.admin, 'PUT', '_replicator/county-heshan-dahe', { source: withAdmin(String(cur.json.source)), target: withAdmin(String(cur.json.target)), continuous: true, filter: 'tongxin/deidentified' });
+    const res = await provision(server.admin, county, { replicationCheckMs: 0 });
+    expect(res.errors).toEqual([]);
+    expect(res.steps.find((s) => s.what.startsWith('replication county-heshan-dahe'))!.what).toBe('replication county-heshan-dahe: signs in as repl-dahe (was admin; its checkpoints start over once)');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await fetch(`${server.base}/`)).ok).toBe(true);
+    const after = await couch(server.admin, 'GET', '_replicator/county-heshan-dahe');
+    expect(after.json._replication_state).toBe('triggered');
+    expect(JSON.stringify(after.json)).not.toContain(server.admin.password);
+    // The copy still runs under the new document.
+    const centerDoc = demoDocuments(generateDemoCenter({ centerId: 'dahe', seed: 4, children: 1, from: '2026-11-02', to: '2026-11-02', deviceId: 'k', pinHash })).find((d) => d.type === 'center')!;
+    expect((await couch(server.admin, 'PUT', `center_dahe/${encodeURIComponent(centerDoc._id)}`, centerDoc)).status).toBe(201);
+    await until(async () => (await couch(server.admin, 'GET', `county_heshan/${encodeURIComponent(centerDoc._id)}`)).status === 200, 30_000);
+    // Deleting it outright does not bring the server down either.
+    await couch(server.admin, 'DELETE', `_replicator/county-heshan-dahe?rev=${String((await couch(server.admin, 'GET', '_replicator/county-heshan-dahe')).json._rev)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await fetch(`${server.base}/`)).ok).toBe(true);
+  });
+
+  it('gives each kiosk its own account on request, and a reset password replaces the old one', async () => {
+    const county = file();
+    await provision(server.admin, county, { replicationCheckMs: 0 });
+    const k1 = await addKioskAccount(server.admin, county, 'dahe');
+    const k2 = await addKioskAccount(server.admin, county, 'dahe');
+    expect([k1.user, k2.user]).toEqual(['sync-dahe-1', 'sync-dahe-2']);
+    expect((await testConnection(server.base, 'dahe', k1.user, k1.password)).verdict).toBe('ok');
+    expect((await testConnection(server.base, 'dahe', k2.user, k2.password)).verdict).toBe('ok');
+    // One kiosk's wrong password does not touch the other's account.
+    expect((await testConnection(server.base, 'dahe', k1.user, 'stale')).verdict).toBe('wrong-password');
+    expect((await testConnection(server.base, 'dahe', k2.user, k2.password)).verdict).toBe('ok');
+    await expect(addKioskAccount(server.admin, county, 'nowhere')).rejects.toThrow(/center nowhere is not in the county file/);
+    const reset = await resetAccount(server.admin, county, 'sync-dahe-1');
+    expect(reset.password).not.toBe(k1.password);
+    expect((await testConnection(server.base, 'dahe', k1.user, reset.password)).verdict).toBe('ok');
+    expect((await testConnection(server.base, 'dahe', k1.user, k1.password)).verdict).toBe('wrong-password');
+    await expect(resetAccount(server.admin, county, 'admin')).rejects.toThrow(/neither a kiosk account/);
+  });
+
+  it('county-status lists every center with its state, and the provisioning command says how to reset a locked account', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-county-file-'));
+    const countyPath = path.join(dir, 'county.json');
+    await writeFile(countyPath, JSON.stringify({ county: { id: 'heshan', name: '河山县' }, server: server.base, centers: [{ id: 'dahe', name: '大河' }] }));
+    const env = { ...process.env, TONGXIN_ADMIN_PASSWORD: server.admin.password };
+    const status = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/county-status.ts', countyPath], { env });
+    expect(status.stdout).toMatch(/center\s+state\s+last checkpoint\s+waiting\s+refused/);
+    expect(status.stdout).toMatch(/dahe\s+(started|unknown)/);
+    expect(status.stdout).toContain('Trial server: it has no replication scheduler');
+    const kiosk = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/provision-cli.ts', 'add-kiosk', countyPath, 'dahe'], { env });
+    expect(kiosk.stdout).toMatch(/created {3}user sync-dahe-\d+/);
+    expect(kiosk.stdout).toMatch(/New passwords — shown only now:\n {2}sync-dahe-\d+ +\S{20,}/);
+    const again = await run(process.execPath, ['--import', 'tsx', 'sync/couchdb/provision-cli.ts', countyPath], { env });
+    expect(again.stdout).toContain('reset-account <county file> <account>');
+    expect(again.stdout).toContain('[chttpd_auth_lockout]');
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });

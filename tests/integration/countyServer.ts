@@ -3,11 +3,19 @@
  * on a free loopback port with its data in a temporary folder and an admin
  * account — what integration tests talk to over real HTTP. It can be killed
  * and started again on the same port and data, to test a server dying mid-sync.
+ *
+ * With TONGXIN_TEST_COUCHDB=http://admin:password@host:5984 the tests use that
+ * server instead (any CouchDB 3, single node or a cluster's load balancer): each
+ * test file first deletes what Tongxin's tests create there (center_* and
+ * county_* databases, tongxin_transfers, county-* replication documents, sync-*,
+ * repl-* and coord-* accounts), so use a server that holds nothing else, and run
+ * the files one at a time (`--no-file-parallelism`). Tests that stop the server
+ * skip themselves there; the stand-in-only tests say so in their names.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Admin } from '../../sync/couchdb/admin';
+import { couch, type Admin } from '../../sync/couchdb/admin';
 import { adminWorks, createFirstAdmin, freePort, localServer, type LocalServer } from '../../sync/couchdb/localServer';
 
 /** Polls `pred` every 100 ms until it holds. @throws Error after `ms`. */
@@ -20,12 +28,69 @@ export async function until(pred: () => boolean | Promise<boolean>, ms = 30_000)
   throw new Error('condition not met in time');
 }
 
+/**
+ * The current revision of each of `ids` in `db` (absent and deleted ones left out),
+ * read by key: on a cluster each key is read from a quorum of copies, unlike a
+ * database's doc_count, which is not read-your-writes there.
+ */
+export async function revsOf(admin: Admin, db: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const res = await couch(admin, 'POST', `${encodeURIComponent(db)}/_all_docs`, { keys: ids });
+  const rows = (res.json.rows ?? []) as { id?: string; value?: { rev: string; deleted?: boolean } }[];
+  return new Map(rows.filter((r) => r.id && r.value && !r.value.deleted).map((r) => [r.id!, r.value!.rev]));
+}
+
 export interface CountyServer extends LocalServer {
   readonly admin: Admin;
+  /** True for a server given in TONGXIN_TEST_COUCHDB: it cannot be killed or restarted by a test. */
+  readonly external: boolean;
   stop(): Promise<void>;
 }
 
+/**
+ * The server in TONGXIN_TEST_COUCHDB as an admin, or null when it is not set.
+ * @throws Error in words when the value is not a URL with an administrator's name and password.
+ */
+export function externalCouchFromEnv(value: string | undefined): Admin | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`TONGXIN_TEST_COUCHDB is not a URL: give it as http://admin:password@host:5984`);
+  }
+  if (!url.username || !url.password) throw new Error('TONGXIN_TEST_COUCHDB needs the administrator in the URL: http://admin:password@host:5984');
+  const admin = { base: '', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = '';
+  url.password = '';
+  return { ...admin, base: url.toString().replace(/\/+$/, '') };
+}
+
+/** Whether this run uses a server from TONGXIN_TEST_COUCHDB (tests that stop the server skip on it). */
+export const EXTERNAL_COUCHDB = Boolean(process.env.TONGXIN_TEST_COUCHDB);
+
+/** Deletes what Tongxin's tests create on an external server, so each test file starts from nothing. */
+async function clearTestData(admin: Admin): Promise<void> {
+  // Replications first, then their databases: deleting a database under a running
+  // replication crashes the trial server (stand-in) and only makes CouchDB 3 log errors.
+  for (const [db, re] of [
+    ['_replicator', /^county-/],
+    ['_users', /^org\.couchdb\.user:(sync|repl|coord)-/],
+  ] as const) {
+    const rows = ((await couch(admin, 'GET', `${db}/_all_docs`)).json.rows ?? []) as { id: string; value: { rev: string } }[];
+    for (const r of rows) if (re.test(r.id)) await couch(admin, 'DELETE', `${db}/${encodeURIComponent(r.id)}?rev=${r.value.rev}`);
+  }
+  const dbs = (await couch(admin, 'GET', '_all_dbs')).json as unknown as string[];
+  for (const db of dbs) if (/^(center_|county_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
+}
+
 export async function startCountyServer(): Promise<CountyServer> {
+  const external = externalCouchFromEnv(process.env.TONGXIN_TEST_COUCHDB);
+  if (external) {
+    if (!(await adminWorks(external))) throw new Error(`TONGXIN_TEST_COUCHDB: cannot sign in to ${external.base} as ${external.username} (wrong password, or not a server administrator)`);
+    await clearTestData(external);
+    const cannot = () => Promise.reject(new Error('a server given in TONGXIN_TEST_COUCHDB cannot be stopped or started by a test'));
+    return { base: external.base, admin: external, external: true, start: cannot, kill: cannot, stop: async () => {} };
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-county-'));
   const server = localServer(dir, await freePort());
   const admin: Admin = { base: server.base, username: 'admin', password: 'test-admin-password' };
@@ -34,6 +99,7 @@ export async function startCountyServer(): Promise<CountyServer> {
   return {
     ...server,
     admin,
+    external: false,
     start: server.start,
     kill: server.kill,
     async stop() {

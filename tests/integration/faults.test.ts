@@ -22,14 +22,14 @@ let password: string;
 beforeAll(async () => {
   server = await startCountyServer();
   password = (await provisionCenter(server.admin, 'qingshan')).syncPassword!;
-  proxy = await startCuttingProxy(Number(new URL(server.base).port));
+  proxy = await startCuttingProxy(Number(new URL(server.base).port || 80), new URL(server.base).hostname);
 });
 afterAll(async () => {
   await proxy?.close();
   await server?.stop();
 });
 
-const adminDb = () => new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: 'admin', password: server.admin.password } } as object);
+const adminDb = () => new PouchDB(centerDbUrl(server.base, 'qingshan'), { skip_setup: true, auth: { username: server.admin.username, password: server.admin.password } } as object);
 const open = (name: string) => new PouchDB(`${name}-${Date.now()}`, { adapter: 'memory' });
 const revs = async (db: PouchDB.Database) => Object.fromEntries((await db.allDocs()).rows.filter((r) => !r.id.startsWith('_design/')).map((r) => [r.id, r.value.rev]));
 
