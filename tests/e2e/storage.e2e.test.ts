@@ -21,7 +21,7 @@ let kiosk: Kiosk;
 function fillDisk() {
   const { bavail, bsize } = statfsSync(mnt);
   try {
-    writeFileSync(filler, Buffer.alloc(bavail * bsize));
+    writeFileSync(filler, new Uint8Array(bavail * bsize));
   } catch {
     // ENOSPC at the very end is what we want.
   }
