@@ -144,7 +144,7 @@ export default {
   },
   pathway: {
     title: 'Same-day pathway', steps: [
-      'Do not leave the child alone.', 'Move somewhere quiet and private.', 'Tell the designated trained lead now.', 'Contact the guardian — unless the guardian may be the source of harm.',
+      'Do not leave the child alone.', 'Move somewhere quiet and private.', 'Tell the center’s counsellor or administrator (the trained lead) now; if they are not here, phone them.', 'Contact the guardian — unless the guardian may be the source of harm.',
       'If danger is immediate, call 120 or 110.', 'National psychological help line 12356; youth line 12355.', 'Record what happened.', 'Follow up again within 24–72 hours.',
       'Suspected abuse must be reported to the police (mandatory reporting).',
     ],
@@ -237,4 +237,24 @@ export default {
     'left-behind-father-away': 'Left-behind (father away)', 'left-behind-mother-away': 'Left-behind (mother away)', 'left-behind-both-away': 'Left-behind (both parents away)',
     migrant: 'Migrant', local: 'Local', other: 'Other',
   },
+  safety: {
+    banner: '{name}: a safety concern, waiting since {since} ({wait}).', bannerMore: '{n} more', bannerOpen: 'Same-day pathway',
+    bannerNote: 'Stay with the child until a counsellor or administrator records that the child has been seen.',
+    waitMin: '{n} min', waitHours: '{h} h {m} min', justNow: 'under a minute',
+    title: 'Children waiting for an adult', none: 'No child is waiting now.', kioskSignal: '{n} waiting for a teacher',
+    safetyTitle: 'Safety concern', safetyNote: 'This child said something in a screening or a talk that needs attention today. You do not see the answers or the score, and do not ask — follow the steps below and stay with the child.',
+    seen: 'Child seen — record it', seenOnlyLead: 'Only a counsellor or an administrator can record that the child has been seen. If they are not here, phone them now.',
+    talksTitle: 'Wants to talk to a teacher', talkAt: 'asked at {time} · waiting {wait}', codeNotConfirmed: 'Picture code not confirmed (another child may have tapped)', takeTalk: 'I will talk with the child',
+    alertsTitle: 'Could not sign in', alertAt: '{time} · waiting {wait}', alertCodeFailed: 'The child with the {animal} avatar ({name}) failed the picture code 3 times: please go and help.',
+    alertBlocked: '{name} could not check in: no attendance consent is recorded, or it was withdrawn. Register the child, or ask the guardian for consent.', handled: 'Handled',
+    animal: { panda: 'panda', rabbit: 'rabbit', tiger: 'tiger', monkey: 'monkey', cat: 'cat', dog: 'dog', bear: 'bear', fox: 'fox', duck: 'duck', frog: 'frog', owl: 'owl', deer: 'deer' },
+    eraseLast: 'Erase one', talkNoCode: 'Forgot your picture code? You can still tell a teacher', goToTeacherNow: 'That was not saved. Please go to a teacher now and tell them.',
+    blockedChild: 'Please ask a teacher to sign you in today. A teacher is coming.',
+    sound: 'Play a soft chime on the kiosk home while a child waits for a teacher',
+    resultTitle: 'Screening result', incomplete: 'This screening is incomplete: {n} questions unanswered, so there is no valid result yet.', incompleteHelp: 'Let the child finish the remaining questions, or note why it stopped.',
+    finish: 'Finish the remaining questions', noteLabel: 'Why it was not finished', noteSave: 'Save the reason', noteSaved: 'Reason noted: {note}', noteEmpty: 'Please write why it was not finished',
+    partialFollowup: 'The questions answered already reach "{level}": a follow-up was opened.', safetyOpened: 'An urgent follow-up is open: it stays at the top of every staff page until a counsellor or administrator records that the child has been seen.',
+    notFound: 'This screening record was not found.', failed: 'Could not do that: {reason}', pathwayFile: 'This child has a safety concern still waiting.',
+  },
+  continuityGroups: { children: '{n} children', show: 'Show the list', hide: 'Hide' },
 };
