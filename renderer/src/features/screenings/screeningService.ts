@@ -120,8 +120,6 @@ export async function saveScreening(p: Ports, entry: RosterEntry, inst: Instrume
     saved = (await p.docs.update('screening', screening._id, (current) => ({ ...screening, ...(current?._rev ? { _rev: current._rev } : {}) })))!;
     await p.docs.update('screeningAnswers', answersDoc._id, (current) => ({ ...answersDoc, ...(current?._rev ? { _rev: current._rev } : {}) }));
   } else await p.docs.bulkCreate([screening, answersDoc]);
-  // Mark for the e2e run's figure: flagged answer saved → pathway on screen (PathwayCard marks the other end).
-  if (result.safety && typeof performance !== 'undefined') performance.mark('tongxin:safety-saved');
   const partial = result.valid ? 'none' : partialLevel(inst, answers, age);
   const level: Level = result.safety ? 'prompt' : result.valid ? result.level : partial;
   let followup: FollowupDoc | null = null;
