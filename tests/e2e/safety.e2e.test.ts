@@ -312,6 +312,33 @@ describe('talk requests and failed sign-ins', () => {
   });
 });
 
+describe('the optional chime', () => {
+  it('sounds once when a new request arrives, after an administrator turns it on for this kiosk', async () => {
+    const { page } = kiosk;
+    await unlockAs(page, '陈老师', '/staff/settings');
+    await page.goto(`${kiosk.url}#/staff/settings`);
+    await page.click('[data-tab="device"]');
+    await page.check('[data-testid="waiting-sound"]');
+    await expect.poll(() => page.isChecked('[data-testid="waiting-sound"]')).toBe(true);
+    await lock(page);
+    const chimes = () => page.evaluate(() => Number(document.body.dataset.chimes ?? 0));
+    await page.waitForSelector('[data-testid="kiosk-waiting-signal"]');
+    const before = await chimes();
+    await page.click('[data-testid="kiosk-talk"]');
+    await page.click(`[data-child-id="${unsaved.childId}"]`);
+    await enterCode(page, unsaved.code);
+    await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
+    await page.click('text=回首页');
+    await expect.poll(chimes).toBe(before + 1);
+    // Coming back to the home screen with nothing new: no second chime.
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.click('[data-testid="checkin-home"]');
+    await page.waitForSelector('[data-testid="kiosk-waiting-signal"]');
+    await page.waitForTimeout(500);
+    expect(await chimes()).toBe(before + 1);
+  });
+});
+
 describe('nothing adult on child screens', () => {
   it('a refused check-in shows the child friendly words; staff see the reason after unlocking', async () => {
     const { page } = kiosk;
