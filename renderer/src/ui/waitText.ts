@@ -1,4 +1,4 @@
-/** "已等 12 分钟" / "1 小时 5 分钟": how long someone has waited, in the user's language. */
+/** "已等 12 分钟" / "已等 1 小时 5 分钟": how long someone has waited, in the user's language. */
 import { useI18n } from 'vue-i18n';
 import { minutesWaited, splitWait } from '@/domain/safety';
 

@@ -50,8 +50,19 @@ function change(p: Ports, id: string, fn: (f: FollowupDoc) => FollowupDoc) {
 }
 const sid = (s: StaffDoc) => s._id.slice('staff:'.length);
 
-export const acknowledge = (p: Ports, id: string, staff: StaffDoc) =>
-  change(p, id, (f) => ({ ...f, acknowledgedAt: f.acknowledgedAt ?? p.now().toISOString(), ownerStaffId: f.ownerStaffId ?? sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
+/** Only the roles trained for it record that a child with an urgent follow-up has been seen. */
+export class NotTrainedLeadError extends Error {
+  override name = 'NotTrainedLeadError';
+}
+
+/**
+ * Records that the child of an urgent follow-up has been seen: the pinned banner goes.
+ * @throws NotTrainedLeadError for a role other than counsellor or administrator.
+ */
+export const acknowledge = (p: Ports, id: string, staff: StaffDoc) => {
+  if (!can(staff.role, 'followups.viewSafety')) throw new NotTrainedLeadError(`${staff.role} may not acknowledge an urgent follow-up`);
+  return change(p, id, (f) => ({ ...f, acknowledgedAt: f.acknowledgedAt ?? p.now().toISOString(), ownerStaffId: f.ownerStaffId ?? sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
+};
 export const takeOwnership = (p: Ports, id: string, staff: StaffDoc) => change(p, id, (f) => ({ ...f, ownerStaffId: sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
 export const setDue = (p: Ports, id: string, dueOn: string) => change(p, id, (f) => ({ ...f, dueOn }));
 export const addAction = (p: Ports, id: string, staff: StaffDoc, kind: ActionKind, note: string) =>

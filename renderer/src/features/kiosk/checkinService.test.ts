@@ -6,7 +6,8 @@ import { loadRoster } from '../../app/roster';
 import { loadWaiting, waitingCount } from '../../app/waiting';
 import { emptyChildForm, saveChild } from '../children/childrenService';
 import { recordKioskAlert, recordTalkRequest } from './checkinService';
-import { sortFollowups } from '../followups/followupService';
+import { acknowledge, NotTrainedLeadError, sortFollowups } from '../followups/followupService';
+import type { StaffDoc } from '@sync/schema/documents';
 
 async function center() {
   const docs = new MemoryDocStore();
@@ -54,5 +55,18 @@ describe('kiosk alerts', () => {
     expect(device.audit.map((a) => a.action)).toEqual(['kiosk-code-failed', 'kiosk-checkin-blocked']);
     await device.resolveKioskAlert(waiting.alerts[0]!.id, 'staff:x');
     expect((await loadWaiting(docs, device)).alerts.map((a) => a.kind)).toEqual(['checkin-blocked']);
+  });
+});
+
+describe('an urgent follow-up', () => {
+  it('is marked seen only by a counsellor or an administrator', async () => {
+    const { docs, p, roster } = await center();
+    const { _rev: _ignored, ...talk } = await recordTalkRequest(p, roster[0]!);
+    const f = await docs.put({ ...talk, _id: 'followup:01JCDEFGHJKMNPQRSTVWXYZ0AA', reason: 'safety-item', urgent: true });
+    const staff = (role: StaffDoc['role']) => ({ _id: 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', role }) as StaffDoc;
+    for (const role of ['volunteer', 'teacher'] as const) expect(() => acknowledge(p, f._id, staff(role))).toThrow(NotTrainedLeadError);
+    expect((await loadWaiting(docs, p.device)).safety).toHaveLength(1);
+    await acknowledge(p, f._id, staff('admin'));
+    expect((await loadWaiting(docs, p.device)).safety).toHaveLength(0);
   });
 });
