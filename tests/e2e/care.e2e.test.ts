@@ -107,7 +107,8 @@ describe('screenings and the safety pathway', () => {
     expect(await page.textContent('[data-testid="pathway"]')).toContain('12356');
     await kiosk.screenshot('followup-safety');
     await page.click('[data-testid="followup-ack"]');
-    await expect.poll(() => page.locator('[data-testid="followup-ack"]').count()).toBe(0);
+    // The banner on the page reloads with the follow-up; on a busy machine this takes more than the default second.
+    await expect.poll(() => page.locator('[data-testid="followup-ack"]').count(), { timeout: 10_000 }).toBe(0);
     await page.selectOption('[data-testid="action-kind"]', 'contacted-guardian');
     await page.fill('[data-testid="action-note"]', '电话联系了在外打工的母亲');
     await page.click('[data-testid="action-add"]');
