@@ -34,6 +34,9 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/staff/screenings/run/:childId/:instrumentId', component: () => import('./features/screenings/ScreeningRun.vue'), meta: { staff: true, permission: 'screenings.run' } },
       { path: '/staff/followups', component: () => import('./features/followups/FollowupsPage.vue'), meta: { staff: true, permission: 'followups.view' } },
       { path: '/staff/followups/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/followups/FollowupDetail.vue'), meta: { staff: true, permission: 'followups.view' } },
+      // Every role: the adult in the room must see who waits, and the same-day pathway.
+      { path: '/staff/waiting', component: () => import('./features/followups/WaitingPage.vue'), meta: { staff: true } },
+      { path: '/staff/screenings/result/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/screenings/ScreeningResult.vue'), meta: { staff: true, permission: 'screenings.run' } },
       { path: '/staff/transfers', component: () => import('./features/transfers/TransfersPage.vue'), meta: { staff: true, permission: 'children.edit' } },
       { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
       { path: '/staff/children/import', component: () => import('./features/children/ChildrenImport.vue'), meta: { staff: true, permission: 'children.edit' } },

@@ -292,6 +292,8 @@ export const screeningAnswersDoc = z.object({
   screeningId: ulidString,
   childId: ulidString,
   answers: z.record(z.string(), z.number().int().nullable()),
+  /** Why an incomplete screening was left incomplete, as staff noted it (private: never leaves the center). */
+  incompleteNote: shortText.optional(),
 });
 export type ScreeningAnswersDoc = z.infer<typeof screeningAnswersDoc>;
 
@@ -343,6 +345,8 @@ export const followupDoc = z.object({
   closedAt: isoDateTime.nullable(),
   closeReason: shortText,
   snapshot: childSnapshot,
+  /** A talk request from the kiosk: false when the child asked without confirming the picture code (followups never reach the county). */
+  codeConfirmed: z.boolean().optional(),
 });
 export type FollowupDoc = z.infer<typeof followupDoc>;
 

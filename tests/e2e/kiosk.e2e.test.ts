@@ -29,6 +29,9 @@ async function unlock(page: Page, name: string, pin = '2580') {
   await page.click('[data-testid="staff-entry"]');
   await page.click(`[data-testid="staff-${name}"]`);
   await typePin(page, pin);
+  await page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
+  // While a child's request waits, the staff entry opens the waiting list first (safety.e2e.test.ts).
+  if (!page.url().endsWith('#/staff')) await page.goto(`${kiosk.url}#/staff`);
   await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
 }
 async function lock(page: Page) {
@@ -196,8 +199,15 @@ describe('staff: register, archive, consent, accounts', () => {
     await startCheckin(page, erin);
     await enterCode(page, erin.code);
     await page.waitForSelector('[data-testid="checkin-blocked"]');
-    expect(await page.textContent('main')).toContain('没有登记考勤同意');
+    // The child sees friendly words only; the reason is for staff, after unlocking.
+    expect(await page.textContent('main')).toContain('请老师帮你登记');
+    expect(await page.textContent('main')).not.toContain('没有登记考勤同意');
     await page.click('text=回首页');
+    await page.click('[data-testid="staff-entry"]');
+    await page.click('[data-testid="staff-陈老师"]');
+    await typePin(page, '2580');
+    await expect.poll(() => page.textContent('[data-testid="waiting-alerts"]'), { timeout: 15_000 }).toContain('没有登记考勤同意');
+    await lock(page);
   });
 
   it('lets an admin add a volunteer, whose role sees no settings, and reset the PIN', async () => {
@@ -224,6 +234,9 @@ describe('staff: register, archive, consent, accounts', () => {
     await typePin(page, '4826');
     await expect.poll(() => page.textContent('[data-testid="unlock-message"]'), { timeout: 10_000 }).toContain('PIN 不对');
     await typePin(page, '7391');
+    // Children's requests from the tests above wait: the staff entry opens the waiting list, which a volunteer may see.
+    await page.waitForSelector('[data-testid="waiting-talks"]', { timeout: 15_000 });
+    await page.goto(`${kiosk.url}#/staff`);
     await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
     expect(await page.locator('[data-testid="tile-settings"]').count()).toBe(0);
     await page.goto(`${kiosk.url}#/staff/settings`);

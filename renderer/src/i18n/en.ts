@@ -147,7 +147,7 @@ export default {
   },
   pathway: {
     title: 'Same-day pathway', steps: [
-      'Do not leave the child alone.', 'Move somewhere quiet and private.', 'Tell the designated trained lead now.', 'Contact the guardian — unless the guardian may be the source of harm.',
+      'Do not leave the child alone.', 'Move somewhere quiet and private.', 'Tell the center’s counsellor or administrator (the trained lead) now; if they are not here, phone them.', 'Contact the guardian — unless the guardian may be the source of harm.',
       'If danger is immediate, call 120 or 110.', 'National psychological help line 12356; youth line 12355.', 'Record what happened.', 'Follow up again within 24–72 hours.',
       'Suspected abuse must be reported to the police (mandatory reporting).',
     ],
@@ -255,4 +255,24 @@ export default {
     persisted: 'The browser has promised to keep this data, even when space runs low.',
     notPersisted: 'Note: the browser has not promised to keep the data and may clear it when the disk is very full. Use the installed Tongxin, or back up regularly.',
   },
+  safety: {
+    banner: '{name}: a safety concern since {since} ({wait}).', bannerMore: '{n} more', bannerOpen: 'Same-day pathway',
+    bannerNote: 'Stay with the child until a counsellor or administrator records that the child has been seen.',
+    waitMin: 'waiting {n} min', waitHours: 'waiting {h} h {m} min', justNow: 'just now',
+    title: 'Children waiting for an adult', none: 'No child is waiting now.', kioskSignal: '{n} waiting for a teacher',
+    safetyTitle: 'Safety concern', safetyNote: 'This child said something in a screening or a talk that needs attention today. You do not see the answers or the score, and do not ask — follow the steps below and stay with the child.',
+    seen: 'Child seen — record it', seenOnlyLead: 'Only a counsellor or an administrator can record that the child has been seen. If they are not here, phone them now.',
+    talksTitle: 'Wants to talk to a teacher', talkAt: 'asked at {time} · {wait}', codeNotConfirmed: 'Picture code not confirmed (another child may have tapped)', takeTalk: 'I will talk with the child',
+    alertsTitle: 'Could not sign in', alertAt: '{time} · {wait}', alertCodeFailed: 'The child with the {animal} avatar ({name}) failed the picture code 3 times: please go and help.',
+    alertBlocked: '{name} could not check in: no attendance consent is recorded, or it was withdrawn. Register the child, or ask the guardian for consent.', handled: 'Handled',
+    animal: { panda: 'panda', rabbit: 'rabbit', tiger: 'tiger', monkey: 'monkey', cat: 'cat', dog: 'dog', bear: 'bear', fox: 'fox', duck: 'duck', frog: 'frog', owl: 'owl', deer: 'deer' },
+    eraseLast: 'Erase one', talkNoCode: 'Forgot your picture code? You can still tell a teacher', goToTeacherNow: 'That was not saved. Please go to a teacher now and tell them.',
+    blockedChild: 'Please go to a teacher today and ask them to sign you in.',
+    sound: 'Play a soft chime on the kiosk home while a child waits for a teacher',
+    resultTitle: 'Screening result', incomplete: 'This screening is incomplete: {n} questions unanswered, so there is no valid result yet.', incompleteHelp: 'Let the child finish the remaining questions, or note why it stopped.',
+    finish: 'Finish the remaining questions', noteLabel: 'Why it was not finished', noteSave: 'Save the reason', noteSaved: 'Reason noted: {note}', noteEmpty: 'Please write why it was not finished',
+    partialFollowup: 'The questions answered already reach "{level}": a follow-up was opened.', safetyOpened: 'An urgent follow-up is open: it stays at the top of every staff page until a counsellor or administrator records that the child has been seen.',
+    notFound: 'This screening record was not found.', notSaved: 'That was not saved. Please try again; if it still fails, tell the administrator.', pathwayFile: 'This child has a safety concern still waiting.',
+  },
+  continuityGroups: { children: '{n} children', show: 'Show the list', hide: 'Hide' },
 };

@@ -146,7 +146,7 @@ export default {
   },
   pathway: {
     title: '当天处理步骤', steps: [
-      '不要让孩子一个人待着。', '带孩子到安静、私密的地方。', '马上告诉受过培训的负责老师。', '联系监护人——除非监护人可能就是伤害的来源。',
+      '不要让孩子一个人待着。', '带孩子到安静、私密的地方。', '马上告诉本站的社工或管理员（受过培训的负责人）；他们不在场就打电话给他们。', '联系监护人——除非监护人可能就是伤害的来源。',
       '如果有紧急危险，立即拨打 120 或 110。', '全国心理援助热线 12356，青少年服务热线 12355。', '把发生的事情记录下来。', '在 24–72 小时内再次跟进。',
       '怀疑孩子受到虐待时，必须向公安机关报告（强制报告）。',
     ],
@@ -254,4 +254,24 @@ export default {
     persisted: '浏览器已承诺保留这些数据，空间不足时也不会自动清除。',
     notPersisted: '注意：浏览器没有承诺保留数据，磁盘很满时可能被清除。请使用安装版童心，或定期备份。',
   },
+  safety: {
+    banner: '{name}：有安全方面的担心，{since} 起在等待（{wait}）。', bannerMore: '另外还有 {n} 位', bannerOpen: '看当天处理步骤',
+    bannerNote: '请陪着孩子，直到社工或管理员记录“已见到孩子”。',
+    waitMin: '已等 {n} 分钟', waitHours: '已等 {h} 小时 {m} 分钟', justNow: '刚刚开始等',
+    title: '等待老师的孩子', none: '现在没有等待的孩子。', kioskSignal: '有 {n} 件事在等老师',
+    safetyTitle: '安全方面的担心', safetyNote: '这位孩子在筛查或谈话中说了需要今天就关注的事。你看不到答案和分数，也不要追问——先照下面的步骤做，陪着孩子。',
+    seen: '已见到孩子，记录下来', seenOnlyLead: '只有社工或管理员可以记录“已见到孩子”。他们不在时请马上打电话给他们。',
+    talksTitle: '想找老师聊聊', talkAt: '{time} 提出 · {wait}', codeNotConfirmed: '没有确认图画密码（可能是别的孩子点的）', takeTalk: '我去和孩子聊',
+    alertsTitle: '签到遇到困难', alertAt: '{time} · {wait}', alertCodeFailed: '{animal}头像的孩子（{name}）图画密码试了 3 次都没成功，请去帮帮他/她。',
+    alertBlocked: '{name} 的签到没有成功：这位孩子没有登记考勤同意，或已撤回。请帮孩子登记，或联系监护人补办同意。', handled: '已处理',
+    animal: { panda: '熊猫', rabbit: '小兔', tiger: '老虎', monkey: '猴子', cat: '小猫', dog: '小狗', bear: '小熊', fox: '狐狸', duck: '小鸭', frog: '青蛙', owl: '猫头鹰', deer: '小鹿' },
+    eraseLast: '擦掉一个', talkNoCode: '忘了图画密码？也可以直接告诉老师', goToTeacherNow: '没有记下来。请现在就去找一位老师，当面告诉他/她。',
+    blockedChild: '今天请去找老师，请老师帮你登记。',
+    sound: '有孩子在等老师时，签到首页发出轻轻的提示音',
+    resultTitle: '筛查结果', incomplete: '这次筛查没有做完：还有 {n} 题没有回答，结果暂时无效。', incompleteHelp: '可以让孩子把剩下的题做完，或者记下没做完的原因。',
+    finish: '把剩下的题做完', noteLabel: '没做完的原因', noteSave: '记下原因', noteSaved: '已记下原因：{note}', noteEmpty: '请写一下没做完的原因',
+    partialFollowup: '已回答的题已经达到“{level}”，已自动建立跟进。', safetyOpened: '已建立紧急跟进：每个老师页面顶部都会显示，直到社工或管理员记录已见到孩子。',
+    notFound: '找不到这次筛查记录。', notSaved: '没有保存成功，请再试一次；如果还不行，请告诉管理员。', pathwayFile: '这位孩子有一个还在等待的安全提示。',
+  },
+  continuityGroups: { children: '{n} 位孩子', show: '展开名单', hide: '收起' },
 };

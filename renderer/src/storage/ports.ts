@@ -74,6 +74,8 @@ export interface DeviceSettings {
   /** The county server this kiosk syncs with (null: not set up), and the center's sync account name. */
   readonly syncUrl: string | null;
   readonly syncUser: string | null;
+  /** A soft chime on the kiosk home while a child's request waits for an adult (off unless the center turns it on). */
+  readonly waitingSound: boolean;
 }
 
 export interface AuditEntry {
@@ -97,6 +99,20 @@ export interface ConflictLogEntry {
   readonly reviewedBy: string | null;
 }
 
+/**
+ * Something that happened at the kiosk that an adult in the room must see: a child
+ * who failed the picture code three times, or whose check-in was refused. Device-local:
+ * it is about this kiosk's room, and it holds no answers.
+ */
+export interface KioskAlert {
+  readonly id: number;
+  readonly at: string;
+  readonly kind: 'code-failed' | 'checkin-blocked';
+  readonly childId: string;
+  readonly resolvedAt: string | null;
+  readonly resolvedBy: string | null;
+}
+
 export interface PinAttempts {
   readonly failures: number;
   readonly lastFailureAt: number | null;
@@ -108,6 +124,10 @@ export interface DeviceStore {
   appendAudit(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
   /** Newest first. */
   listAudit(limit: number): Promise<AuditEntry[]>;
+  appendKioskAlert(entry: Pick<KioskAlert, 'at' | 'kind' | 'childId'>): Promise<void>;
+  /** Unresolved alerts, oldest first. */
+  listKioskAlerts(): Promise<KioskAlert[]>;
+  resolveKioskAlert(id: number, staffId: string | null): Promise<void>;
   getPinAttempts(): Promise<PinAttempts>;
   savePinAttempts(state: PinAttempts): Promise<void>;
   appendConflict(entry: Omit<ConflictLogEntry, 'id' | 'reviewedAt' | 'reviewedBy'>): Promise<void>;

@@ -148,6 +148,19 @@ describe('DexieDeviceStore', () => {
     expect(all[0]).toMatchObject({ docId: 'child:b', reviewedBy: 'staff-1' });
     expect(all[0]!.reviewedAt).not.toBeNull();
   });
+
+  it('keeps kiosk alerts across restarts until an adult marks each handled', async () => {
+    const name = `device-alerts-${Date.now()}`;
+    const a = new DexieDeviceStore(name);
+    expect((await a.getSettings()).waitingSound).toBe(false);
+    await a.appendKioskAlert({ at: '2026-11-30T08:00:00.000Z', kind: 'code-failed', childId: 'A' });
+    await a.appendKioskAlert({ at: '2026-11-30T08:05:00.000Z', kind: 'checkin-blocked', childId: 'B' });
+    const b = new DexieDeviceStore(name);
+    const open = await b.listKioskAlerts();
+    expect(open.map((x) => [x.kind, x.childId])).toEqual([['code-failed', 'A'], ['checkin-blocked', 'B']]);
+    await b.resolveKioskAlert(open[0]!.id, 'staff-1');
+    expect((await b.listKioskAlerts()).map((x) => x.childId)).toEqual(['B']);
+  });
 });
 
 describe('PouchDocStore change feed', () => {

@@ -12,6 +12,7 @@ import { caregiverOn, groupOn, isLeftBehind } from '@/domain/child';
 import { addDays, weekday } from '@/domain/dates';
 import { openFollowup } from '@/domain/events';
 import { can } from '@/domain/roles';
+import { isWaitingSafety, isWaitingTalk } from '@/domain/safety';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
@@ -31,9 +32,9 @@ export function isOverdue(f: Pick<FollowupDoc, 'status' | 'dueOn'>, today: strin
   return f.status !== 'closed' && f.dueOn < today;
 }
 
-/** Urgent and unacknowledged first, then overdue, then by due date. */
+/** Urgent and unacknowledged first, then children waiting to talk (longest wait first), then overdue, then by due date. */
 export function sortFollowups(list: readonly FollowupDoc[], today: string): FollowupDoc[] {
-  const rank = (f: FollowupDoc) => (f.status === 'closed' ? 3 : f.urgent && !f.acknowledgedAt ? 0 : isOverdue(f, today) ? 1 : 2);
+  const rank = (f: FollowupDoc) => (f.status === 'closed' ? 4 : isWaitingSafety(f) ? 0 : isWaitingTalk(f) ? 1 : isOverdue(f, today) ? 2 : 3);
   return [...list].sort((a, b) => rank(a) - rank(b) || a.dueOn.localeCompare(b.dueOn) || a.openedAt.localeCompare(b.openedAt));
 }
 
@@ -49,8 +50,19 @@ function change(p: Ports, id: string, fn: (f: FollowupDoc) => FollowupDoc) {
 }
 const sid = (s: StaffDoc) => s._id.slice('staff:'.length);
 
-export const acknowledge = (p: Ports, id: string, staff: StaffDoc) =>
-  change(p, id, (f) => ({ ...f, acknowledgedAt: f.acknowledgedAt ?? p.now().toISOString(), ownerStaffId: f.ownerStaffId ?? sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
+/** Only the roles trained for it record that a child with an urgent follow-up has been seen. */
+export class NotTrainedLeadError extends Error {
+  override name = 'NotTrainedLeadError';
+}
+
+/**
+ * Records that the child of an urgent follow-up has been seen: the pinned banner goes.
+ * @throws NotTrainedLeadError for a role other than counsellor or administrator.
+ */
+export const acknowledge = (p: Ports, id: string, staff: StaffDoc) => {
+  if (!can(staff.role, 'followups.viewSafety')) throw new NotTrainedLeadError(`${staff.role} may not acknowledge an urgent follow-up`);
+  return change(p, id, (f) => ({ ...f, acknowledgedAt: f.acknowledgedAt ?? p.now().toISOString(), ownerStaffId: f.ownerStaffId ?? sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
+};
 export const takeOwnership = (p: Ports, id: string, staff: StaffDoc) => change(p, id, (f) => ({ ...f, ownerStaffId: sid(staff), status: f.status === 'open' ? 'in-progress' : f.status }));
 export const setDue = (p: Ports, id: string, dueOn: string) => change(p, id, (f) => ({ ...f, dueOn }));
 export const addAction = (p: Ports, id: string, staff: StaffDoc, kind: ActionKind, note: string) =>
@@ -117,6 +129,28 @@ export function continuityPrompts(
       out.push({ childId: e.childId, kind: 'no-parent-contact', amount: settings.parentContactWeeksPrompt });
   }
   return out;
+}
+
+export interface PromptGroup {
+  readonly kind: ContinuityKind;
+  readonly amount: number;
+  readonly prompts: readonly ContinuityPrompt[];
+}
+
+/**
+ * Prompts that say the same thing (same kind, same number) become one group, in
+ * first-seen order, so that 23 identical lines read as one line with a count and
+ * staff do not learn to skip the page.
+ */
+export function groupPrompts(prompts: readonly ContinuityPrompt[]): PromptGroup[] {
+  const groups = new Map<string, ContinuityPrompt[]>();
+  for (const p of prompts) {
+    const key = `${p.kind}|${p.amount}`;
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups.values()].map((list) => ({ kind: list[0]!.kind, amount: list[0]!.amount, prompts: list }));
 }
 
 /** Turns a continuity prompt into a follow-up (due in a week). */

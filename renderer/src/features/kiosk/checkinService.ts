@@ -9,7 +9,7 @@ import { ids } from '@sync/schema/ids';
 import type { MoodMoment } from '@sync/schema/vocab';
 import { localDate } from '@/domain/dates';
 import { checkIn, checkOut, moodCheckIn, openFollowup, type EventContext } from '@/domain/events';
-import type { DocStore } from '../../storage/ports';
+import type { DeviceStore, DocStore, KioskAlert } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
 export interface KioskPorts {
@@ -61,10 +61,26 @@ export async function recordMood(
   return { mood, followup };
 }
 
-/** A child asking to talk without checking in: always possible, no consent needed to be heard. */
-export async function recordTalkRequest(p: KioskPorts, entry: RosterEntry): Promise<FollowupDoc> {
+/**
+ * A child asking to talk without checking in: always possible, no consent needed to
+ * be heard, and never gated by remembering the picture code — a request made
+ * without the code says so (`codeConfirmed: false`), so staff know it may have been
+ * made by another child.
+ */
+export async function recordTalkRequest(p: KioskPorts, entry: RosterEntry, codeConfirmed = true): Promise<FollowupDoc> {
   const ctx = context(p, entry.child.centerId);
-  return p.docs.put(openFollowup(entry, ctx, 'talk-request', false, null, ctx.date));
+  return p.docs.put({ ...openFollowup(entry, ctx, 'talk-request', false, null, ctx.date), codeConfirmed });
+}
+
+/**
+ * Something the adult in the room must see (a child who failed the picture code
+ * three times, a check-in refused for want of consent): kept on this device for
+ * the staff's waiting list, and in the audit log.
+ */
+export async function recordKioskAlert(p: { readonly device: DeviceStore; readonly now: () => Date }, kind: KioskAlert['kind'], entry: RosterEntry): Promise<void> {
+  const at = p.now().toISOString();
+  await p.device.appendKioskAlert({ at, kind, childId: entry.childId });
+  await p.device.appendAudit({ at, staffId: null, action: `kiosk-${kind}`, detail: entry.childId });
 }
 
 /**

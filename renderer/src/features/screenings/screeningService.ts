@@ -4,7 +4,7 @@
  * result calls for. Results are levels (需关注 / 需尽快跟进), never diagnoses;
  * the child never sees them.
  */
-import type { FollowupDoc, InstrumentPackDoc, ScreeningDoc, StaffDoc } from '@sync/schema/documents';
+import type { FollowupDoc, InstrumentPackDoc, ScreeningAnswersDoc, ScreeningDoc, StaffDoc } from '@sync/schema/documents';
 import { SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids, newUlid, PRIVATE_PREFIX } from '@sync/schema/ids';
 import { ageOn, snapshotOf } from '@/domain/child';
@@ -13,7 +13,7 @@ import { addDays, daysBetween, localDate } from '@/domain/dates';
 import { openFollowup } from '@/domain/events';
 import { BUILTIN_INSTRUMENTS } from '@/domain/instruments/builtin';
 import { instrumentSchema, parsePack, type Instrument } from '@/domain/instruments/model';
-import { scoreInstrument, suitsAge, type Answers, type ScreeningResult } from '@/domain/instruments/score';
+import { scoreInstrument, suitsAge, type Answers, type Level, type ScreeningResult } from '@/domain/instruments/score';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
@@ -72,37 +72,74 @@ export interface SavedScreening {
   readonly screening: ScreeningDoc;
   readonly result: ScreeningResult;
   readonly followup: FollowupDoc | null;
+  /** For an incomplete screening: the level its answered items already reach (none when complete). */
+  readonly partialLevel: Level;
+}
+
+/**
+ * The level an incomplete answer set already reaches. A blank counts as nothing, so
+ * every "at least" cut-off reached by the answered items stays reached whatever the
+ * missing answers would be; "at most" cut-offs (a low WHO-5) cannot be judged on a
+ * partial set and are left out. Safety items are judged by scoreInstrument itself.
+ */
+export function partialLevel(inst: Instrument, answers: Answers, age: number): Level {
+  const lowerBound = { ...inst, maxMissing: inst.items.length, safetyItems: [], cutoffs: inst.cutoffs.filter((c) => c.direction === 'at-least') };
+  return scoreInstrument(lowerBound, answers, age).level;
 }
 
 /**
  * Scores and saves a screening with its answers, and opens a follow-up when
- * the result needs one (a safety answer: urgent, due today).
+ * the result needs one (a safety answer: urgent, due today). An incomplete
+ * screening whose answered items already cross a threshold opens one too.
+ * `resume` finishes an earlier incomplete screening of the same child and
+ * instrument in place (same record, rescored); no second follow-up is opened
+ * for what it already opened, unless the result is now a safety one.
  * @throws ConsentRequiredError without screening consent (nothing is written).
  */
-export async function saveScreening(p: Ports, entry: RosterEntry, inst: Instrument, answers: Answers, staff: StaffDoc): Promise<SavedScreening> {
+export async function saveScreening(p: Ports, entry: RosterEntry, inst: Instrument, answers: Answers, staff: StaffDoc, resume: ScreeningDoc | null = null): Promise<SavedScreening> {
   const now = p.now();
-  const date = localDate(now);
-  const consent = consentOn(entry.consents, date);
+  const date = resume?.date ?? localDate(now);
+  const consent = consentOn(entry.consents, localDate(now));
   assertConsent(consent, 'screening');
-  const result = scoreInstrument(inst, answers, ageOn(entry.child.birthMonth, date));
+  const age = ageOn(entry.child.birthMonth, date);
+  const result = scoreInstrument(inst, answers, age);
   const at = now.toISOString();
-  const screeningId = newUlid(now.getTime());
-  const meta = { centerId: entry.child.centerId, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId: p.deviceId };
+  const screeningId = resume ? resume._id.slice('screening:'.length) : newUlid(now.getTime());
+  const meta = { centerId: entry.child.centerId, schemaVersion: SCHEMA_VERSION, createdAt: resume?.createdAt ?? at, updatedAt: at, deviceId: p.deviceId };
   const staffId = staff._id.slice('staff:'.length);
   const screening: ScreeningDoc = {
     _id: ids.screening(screeningId), type: 'screening', ...meta, childId: entry.childId, instrumentId: inst.id, instrumentVersion: inst.version, date,
     respondent: inst.respondent, administeredByStaffId: staffId, valid: result.valid, level: result.level, safety: result.safety, total: result.total,
     percent: result.percent, subscales: { ...result.subscales }, band: result.band, reasons: [...result.reasons], snapshot: snapshotOf(entry.child, date, consent['county-stats']),
   };
-  await p.docs.bulkCreate([
-    screening,
-    { _id: ids.screeningAnswers(screeningId), type: 'screeningAnswers', ...meta, screeningId, childId: entry.childId, answers: Object.fromEntries(inst.items.map((i) => [i.id, answers[i.id] ?? null])) },
-  ]);
+  const answersDoc: ScreeningAnswersDoc = {
+    _id: ids.screeningAnswers(screeningId), type: 'screeningAnswers', ...meta, screeningId, childId: entry.childId, answers: Object.fromEntries(inst.items.map((i) => [i.id, answers[i.id] ?? null])),
+  };
+  let saved = screening;
+  if (resume) {
+    saved = (await p.docs.update('screening', screening._id, (current) => ({ ...screening, ...(current?._rev ? { _rev: current._rev } : {}) })))!;
+    await p.docs.update('screeningAnswers', answersDoc._id, (current) => ({ ...answersDoc, ...(current?._rev ? { _rev: current._rev } : {}) }));
+  } else await p.docs.bulkCreate([screening, answersDoc]);
+  const partial = result.valid ? 'none' : partialLevel(inst, answers, age);
+  const level: Level = result.safety ? 'prompt' : result.valid ? result.level : partial;
   let followup: FollowupDoc | null = null;
-  if (result.level !== 'none') {
-    const kind = result.safety ? 'safety' : result.level;
-    const ctx = { centerId: entry.child.centerId, deviceId: p.deviceId, at, date };
-    followup = await p.docs.put(openFollowup(entry, ctx, result.safety ? 'safety-item' : 'screening-attention', result.safety || result.level === 'prompt', screening._id, addDays(date, DUE_DAYS[kind])));
+  if (level !== 'none') {
+    const earlier = resume ? (await p.docs.list('followup', 'followup:')).filter((f) => f.sourceId === screening._id) : [];
+    const covered = earlier.some((f) => !result.safety || f.reason === 'safety-item');
+    if (!covered) {
+      const kind = result.safety ? 'safety' : level;
+      const ctx = { centerId: entry.child.centerId, deviceId: p.deviceId, at, date: localDate(now) };
+      followup = await p.docs.put(openFollowup(entry, ctx, result.safety ? 'safety-item' : 'screening-attention', result.safety || level === 'prompt', screening._id, addDays(localDate(now), DUE_DAYS[kind])));
+    }
   }
-  return { screening, result, followup };
+  return { screening: saved, result, followup, partialLevel: partial };
+}
+
+/** Staff's note on why a screening was left incomplete, kept with its (private) answers. @throws Error when the note is empty. */
+export async function noteIncomplete(p: Ports, screeningId: string, note: string): Promise<ScreeningAnswersDoc | null> {
+  const text = note.trim();
+  if (!text) throw new Error('a note is required');
+  return p.docs.update('screeningAnswers', ids.screeningAnswers(screeningId), (current) =>
+    current ? { ...current, incompleteNote: text.slice(0, 200), updatedAt: p.now().toISOString(), deviceId: p.deviceId } : null,
+  );
 }

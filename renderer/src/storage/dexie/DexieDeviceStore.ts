@@ -5,7 +5,7 @@
  * drafts and cached dashboards.
  */
 import Dexie, { type Table } from 'dexie';
-import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, KioskAlert, PinAttempts } from '../ports';
 import { newUlid } from '@sync/schema/ids';
 
 interface KeyValue {
@@ -17,16 +17,20 @@ interface AuditRow extends AuditEntry {
 }
 
 type ConflictRow = Omit<ConflictLogEntry, 'id'> & { id?: number };
+type AlertRow = Omit<KioskAlert, 'id'> & { id?: number };
 
 class DeviceDb extends Dexie {
   kv!: Table<KeyValue, string>;
   audit!: Table<AuditRow, number>;
   conflicts!: Table<ConflictRow, number>;
+  alerts!: Table<AlertRow, number>;
   constructor(name: string) {
     super(name);
     this.version(1).stores({ kv: 'key', audit: '++id, at' });
     // v2: the conflict log (sync settles conflicts by rule; an admin reviews them here).
     this.version(2).stores({ kv: 'key', audit: '++id, at', conflicts: '++id, at' });
+    // v3: kiosk alerts (a child who could not sign in) for the adult in the room.
+    this.version(3).stores({ kv: 'key', audit: '++id, at', conflicts: '++id, at', alerts: '++id, at' });
   }
 }
 
@@ -38,6 +42,7 @@ const DEFAULTS: Omit<DeviceSettings, 'deviceId'> = {
   readAloud: false,
   syncUrl: null,
   syncUser: null,
+  waitingSound: false,
 };
 
 export class DexieDeviceStore implements DeviceStore {
@@ -89,6 +94,18 @@ export class DexieDeviceStore implements DeviceStore {
 
   async markConflictReviewed(id: number, staffId: string | null): Promise<void> {
     await this.db.conflicts.update(id, { reviewedAt: new Date().toISOString(), reviewedBy: staffId });
+  }
+
+  async appendKioskAlert(entry: Pick<KioskAlert, 'at' | 'kind' | 'childId'>): Promise<void> {
+    await this.db.alerts.add({ ...entry, resolvedAt: null, resolvedBy: null });
+  }
+
+  async listKioskAlerts(): Promise<KioskAlert[]> {
+    return (await this.db.alerts.orderBy('id').filter((r) => r.resolvedAt === null).toArray()) as KioskAlert[];
+  }
+
+  async resolveKioskAlert(id: number, staffId: string | null): Promise<void> {
+    await this.db.alerts.update(id, { resolvedAt: new Date().toISOString(), resolvedBy: staffId });
   }
 
   async getPinAttempts(): Promise<PinAttempts> {

@@ -1,8 +1,8 @@
 /** In-memory DeviceStore for unit tests of features. */
-import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, PinAttempts } from '../ports';
+import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, KioskAlert, PinAttempts } from '../ports';
 
 export class MemoryDeviceStore implements DeviceStore {
-  settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, startAtLogin: false, readAloud: false, syncUrl: null, syncUser: null };
+  settings: DeviceSettings = { deviceId: 'kiosk-test', centerId: null, locale: 'zh-CN', kioskFullscreen: false, startAtLogin: false, readAloud: false, syncUrl: null, syncUser: null, waitingSound: false };
   audit: AuditEntry[] = [];
   attempts: PinAttempts = { failures: 0, lastFailureAt: null };
   secrets = new Map<string, string>();
@@ -29,6 +29,16 @@ export class MemoryDeviceStore implements DeviceStore {
   }
   async markConflictReviewed(id: number, staffId: string | null) {
     this.conflicts = this.conflicts.map((c) => (c.id === id ? { ...c, reviewedAt: new Date().toISOString(), reviewedBy: staffId } : c));
+  }
+  alerts: KioskAlert[] = [];
+  async appendKioskAlert(entry: Pick<KioskAlert, 'at' | 'kind' | 'childId'>) {
+    this.alerts.push({ ...entry, id: this.alerts.length + 1, resolvedAt: null, resolvedBy: null });
+  }
+  async listKioskAlerts() {
+    return this.alerts.filter((a) => a.resolvedAt === null);
+  }
+  async resolveKioskAlert(id: number, staffId: string | null) {
+    this.alerts = this.alerts.map((a) => (a.id === id ? { ...a, resolvedAt: new Date().toISOString(), resolvedBy: staffId } : a));
   }
   async getPinAttempts() {
     return this.attempts;
