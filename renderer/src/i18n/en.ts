@@ -267,7 +267,6 @@ export default {
     bundle: {
       'bad-kdf': 'The file’s encryption parameters ({detail}) are outside the normal range: the file was changed or damaged. It was refused before any work was done, and nothing was imported.',
       'invalid-docs': '{n} records in the file do not match the record format (for example {example}); the whole file was refused and nothing was imported. Ask the exporting center to update Tongxin and export again.',
-      changed: 'The file’s encryption parameters or check value were changed (this is not about the passphrase). It was refused and nothing was imported. Copy the original file again.',
     },
     pack: {
       notJson: 'The file is not JSON.', shape: '"{path}" does not match the instrument pack format.', builtinClash: 'Instrument id already built in: {ids}.',
