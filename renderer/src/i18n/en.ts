@@ -256,7 +256,7 @@ export default {
     encodingName: { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16 (big-endian)', gb18030: 'GBK / GB18030 (simplified)', big5: 'Big5 (traditional)', xlsx: 'Excel' },
     readAs: 'File encoding: {name}',
     problems: {
-      groupAmbiguous: 'The group says only "{value}", not which parent is away: choose on the right',
+      groupAmbiguous: 'The group says only "{value}", not which parent is away: choose in the group column',
       schema: 'This row cannot be stored as a record ({fields}); please check it',
       form: { nameTooLong: 'Name too long (at most 200 characters)', textTooLong: 'A text is too long (at most 200 characters)' },
     },

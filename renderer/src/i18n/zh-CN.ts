@@ -256,7 +256,7 @@ export default {
     encodingName: { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16（大端）', gb18030: 'GBK / GB18030（简体）', big5: 'Big5（繁体）', xlsx: 'Excel' },
     readAs: '文件编码：{name}',
     problems: {
-      groupAmbiguous: '类别只写了“{value}”，没有说明是谁外出：请在右边选择',
+      groupAmbiguous: '类别只写了“{value}”，没有说明是谁外出：请在“儿童类别”一栏里选择',
       schema: '这一行的数据存不进档案（{fields}），请检查',
       form: { nameTooLong: '姓名太长（最多 200 个字）', textTooLong: '有一项文字太长（最多 200 个字）' },
     },

@@ -105,6 +105,11 @@ describe('roster import: encodings', () => {
     const r = await tableOf('名單.csv', encodeBig5(big5));
     expect(r.encoding).toBe('big5');
     expect(r.table.rows[1]![0]).toBe('張曉華');
+    // Traditional column names and words are understood; the names stay as written.
+    expect(previewImport(r.table, [], today).rows.map((x) => [x.form.fullName, x.form.gender, x.form.grade, x.form.group, x.problems])).toEqual([
+      ['張曉華', 'female', 5, 'migrant', []],
+      ['陳國強', 'male', 4, 'local', []],
+    ]);
     // The same names in GBK are read as GBK.
     expect((await tableOf('名单.csv', gbk(big5))).encoding).toBe('gb18030');
   });
@@ -155,6 +160,11 @@ describe('roster import: dates and lines', () => {
     const p = previewImport(parseCsv(text), [], today);
     expect(p.rows.map((r) => r.line)).toEqual([3, 4, 8]);
     expect(p.rows.map((r) => r.form.fullName)).toEqual(['甲', '乙\r\n(小名)', '丙']);
+  });
+
+  it('does not take words from the object prototype', () => {
+    const [row] = previewImport(parseCsv([`${header},照顾人,监护人,监护人关系`, '甲,constructor,2016-05,4,toString,,constructor,乙,__proto__'].join('\n')), [], today).rows;
+    expect(row!.problems.map((p) => p.key).sort()).toEqual(['caregiver', 'gender', 'group', 'relation']);
   });
 
   it('asks which parent is away when the group says only 留守, and uses the choice', () => {

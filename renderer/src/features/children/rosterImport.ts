@@ -97,7 +97,16 @@ const RELATION_WORDS: Record<string, Relation> = {
 const AMBIGUOUS_GROUP_WORDS = new Set(['留守', '留守儿童', 'left-behind', 'leftbehind']);
 const CN_GRADE = '一二三四五六七八九';
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_\-（）()]/g, '');
+/**
+ * Traditional forms of the characters in the column names and words above, so a
+ * Big5 roster from Taiwan or Hong Kong (性別, 年級, 類別, 流動兒童 …) is
+ * understood. Only for matching: the cells themselves (names) are kept as written.
+ */
+const TRADITIONAL = new Map([...'別别級级學学讀读類类兒儿顧顾監监護护現现務务記记長长關关係系與与聯联繫系電电話话顯显暱昵稱称親亲動动隨随遷迁爺爷媽妈'].flatMap((c, i, all) => (i % 2 === 0 ? [[c, all[i + 1]!] as const] : [])));
+const simplify = (s: string) => (/[^\x00-\x7f]/.test(s) ? [...s].map((c) => TRADITIONAL.get(c) ?? c).join('') : s);
+/** Own entries only: a cell saying `constructor` must not find Object.prototype's. */
+const lookup = <T>(words: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(words, key) ? words[key] : undefined);
+const norm = (s: string) => simplify(s.trim().toLowerCase().replace(/[\s_\-（）()]/g, ''));
 
 /** A problem with one row: an i18n key under children.import.problems and its values. */
 export interface RowProblem {
@@ -275,7 +284,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     form.parentsWorkIn = get('parentsWorkIn');
     const gender = get('gender');
     if (gender) {
-      const g = GENDER_WORDS[norm(gender)];
+      const g = lookup(GENDER_WORDS, norm(gender));
       if (g) form.gender = g;
       else problems.push({ key: 'gender', values: { value: gender } });
     } else form.gender = 'unspecified';
@@ -286,7 +295,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     if (grade && gradeN === null) problems.push({ key: 'grade', values: { value: grade } });
     form.grade = gradeN ?? 1;
     const group = get('group');
-    const groupCode = GROUP_WORDS[norm(group)] ?? GROUP_WORDS[group.trim()];
+    const groupCode = lookup(GROUP_WORDS, norm(group)) ?? lookup(GROUP_WORDS, group.trim());
     const askGroup = AMBIGUOUS_GROUP_WORDS.has(norm(group));
     const chosen = options.choices?.[line];
     if (askGroup && chosen) form.group = chosen;
@@ -296,7 +305,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     else form.group = groupCode;
     const caregiver = get('caregiver');
     if (caregiver) {
-      const c = CAREGIVER_WORDS[norm(caregiver)];
+      const c = lookup(CAREGIVER_WORDS, norm(caregiver));
       if (c) form.caregiver = c;
       else problems.push({ key: 'caregiver', values: { value: caregiver } });
     } else form.caregiver = form.group.startsWith('left-behind') ? 'grandparent' : 'parent';
@@ -308,7 +317,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     const guardianName = get('guardianName');
     if (guardianName) {
       const rel = get('guardianRelation');
-      const relation = RELATION_WORDS[norm(rel)] ?? (rel ? null : 'other');
+      const relation = lookup(RELATION_WORDS, norm(rel)) ?? (rel ? null : 'other');
       if (relation === null) problems.push({ key: 'relation', values: { value: rel } });
       form.guardians = [{ name: guardianName, relation: relation ?? 'other', phone: get('guardianPhone'), isLegalGuardian: relation === 'father' || relation === 'mother', worksAway: form.group.startsWith('left-behind') && (relation === 'father' || relation === 'mother') }];
     }
