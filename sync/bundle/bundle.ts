@@ -86,7 +86,7 @@ export type BundleErrorKind =
   | 'newer-version'
   | 'wrong-passphrase'
   | 'tampered'
-  /** Key-derivation parameters out of bounds: refused before deriving. values.detail names them. */
+  /** Key-derivation parameters out of bounds: refused before deriving. values.part names which (rounds: with value, min, max). */
   | 'bad-kdf'
   /** Documents the schemas refuse: values.n and values.example. */
   | 'invalid-docs'
@@ -186,15 +186,17 @@ const base64Length = (b64: string) => (/^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64
 /** @throws BundleError('bad-kdf') naming what is out of bounds; nothing has been derived yet. */
 function checkKdfBounds(f: BundleFile): void {
   const { iterations, salt } = f.kdf;
-  const refuse = (detail: string) => {
-    throw new BundleError('bad-kdf', detail, { detail });
+  const refuse = (part: 'rounds' | 'salt' | 'iv' | 'check', detail: string, values: Record<string, string> = {}) => {
+    throw new BundleError('bad-kdf', detail, { part, ...values });
   };
-  if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < KDF_MIN_ITERATIONS || iterations > KDF_MAX_ITERATIONS)
-    refuse(`${String(iterations).slice(0, 20)} rounds, allowed ${KDF_MIN_ITERATIONS}–${KDF_MAX_ITERATIONS}`);
+  if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < KDF_MIN_ITERATIONS || iterations > KDF_MAX_ITERATIONS) {
+    const value = String(iterations).slice(0, 20);
+    refuse('rounds', `${value} rounds, allowed ${KDF_MIN_ITERATIONS}–${KDF_MAX_ITERATIONS}`, { value, min: String(KDF_MIN_ITERATIONS), max: String(KDF_MAX_ITERATIONS) });
+  }
   const saltBytes = typeof salt === 'string' ? base64Length(salt) : -1;
-  if (saltBytes < 16 || saltBytes > 64) refuse(`salt of ${saltBytes < 0 ? 'unreadable' : saltBytes} bytes, allowed 16–64`);
-  if (typeof f.cipher.iv !== 'string' || base64Length(f.cipher.iv) !== 12) refuse('IV not 12 bytes');
-  if (!/^[0-9a-f]{32}$/.test(f.check)) refuse('check value not 32 hex digits');
+  if (saltBytes < 16 || saltBytes > 64) refuse('salt', `salt of ${saltBytes < 0 ? 'unreadable' : saltBytes} bytes, allowed 16–64`);
+  if (typeof f.cipher.iv !== 'string' || base64Length(f.cipher.iv) !== 12) refuse('iv', 'IV not 12 bytes');
+  if (typeof f.check !== 'string' || !/^[0-9a-f]{32}$/.test(f.check)) refuse('check', 'check value not 32 hex digits');
 }
 
 /**

@@ -265,7 +265,12 @@ export default {
     saveFailed: 'The import did not finish and none of its children were written; the roster is unchanged. You can try again: children already on the roster are not added twice.',
     storageFull: 'This computer’s storage is full, and none of the children were written. Free some space and try again.',
     bundle: {
-      'bad-kdf': 'The file’s encryption parameters ({detail}) are outside the normal range: the file was changed or damaged. It was refused before any work was done, and nothing was imported.',
+      badKdf: {
+        rounds: 'The file asks for {value} key-derivation rounds; the allowed range is {min}–{max}. The file was changed or damaged: it was refused before any work was done, and nothing was imported.',
+        salt: 'The file’s encryption parameter (salt) is malformed: the file was changed or damaged. It was refused and nothing was imported.',
+        iv: 'The file’s encryption parameter (IV) is malformed: the file was changed or damaged. It was refused and nothing was imported.',
+        check: 'The file’s check value is malformed: the file was changed or damaged. It was refused and nothing was imported.',
+      },
       'invalid-docs': '{n} records in the file do not match the record format (for example {example}); the whole file was refused and nothing was imported. Ask the exporting center to update Tongxin and export again.',
     },
     pack: {
