@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
 import MemoryAdapter from 'pouchdb-adapter-memory';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { BundleError, collectForBundle, importBundle, openBundle, planImport, readBundleHeader, sealBundle, type BundleDoc } from './bundle';
+import { BundleError, collectForBundle, importBundle, KDF_MAX_ITERATIONS, openBundle, planImport, readBundleHeader, sealBundle, type BundleDoc } from './bundle';
 
 PouchDB.plugin(MemoryAdapter);
 const open = (name: string) => new PouchDB(`${name}-${Math.random()}`, { adapter: 'memory' });
@@ -85,5 +85,74 @@ describe('bundles', () => {
     await importBundle(target, (await openBundle(second, PASS)).docs);
     const merged = (await target.get(child._id, { conflicts: true })) as unknown as { _conflicts?: string[] };
     expect(merged._conflicts).toHaveLength(1);
+  });
+
+  const kindOf = async (t: string, p = PASS) => openBundle(t, p).then(() => 'opened', (e: unknown) => (e instanceof BundleError ? e.kind : `other: ${String(e)}`));
+
+  it('refuses a whole bundle when any document fails the sync schemas, and writes nothing', async () => {
+    const { bundled } = await sourceBundle();
+    const child = bundled.find((d) => d.type === 'child')!;
+    const priv = bundled.find((d) => d.type === 'childPrivate')!;
+    const cases: BundleDoc[] = [
+      { ...child, grade: 'three' },
+      { ...child, _id: 'gossip:1', type: 'gossip', text: '…' },
+      { ...child, birthMonth: '2016-13' },
+      // A deletion that still carries a name.
+      { _id: priv._id, _rev: priv._rev, _deleted: true, type: 'childPrivate', centerId: 'qingshan', fullName: '张小明' },
+    ];
+    for (const bad of cases) {
+      const text = await sealBundle(header, [...bundled.filter((d) => d._id !== bad._id), bad], PASS, FAST);
+      const e = await openBundle(text, PASS).catch((x: unknown) => x);
+      expect(e, bad._id).toBeInstanceOf(BundleError);
+      expect((e as BundleError).kind).toBe('invalid-docs');
+      expect((e as BundleError).values).toMatchObject({ n: '1', example: expect.stringContaining(bad._id) });
+    }
+    // A plain deletion (id, revision, type, center) is a document like any other.
+    const tombstone = { _id: priv._id, _rev: priv._rev, _deleted: true, type: 'childPrivate', centerId: 'qingshan' };
+    expect(await kindOf(await sealBundle(header, [...bundled.filter((d) => d._id !== priv._id), tombstone], PASS, FAST))).toBe('opened');
+  });
+
+  it('bounds the key-derivation parameters before deriving, with the reason', async () => {
+    const { text } = await sourceBundle();
+    const file = JSON.parse(text) as { kdf: { iterations: number; salt: string }; check: string; cipher: { iv: string } };
+    const withKdf = (kdf: object) => JSON.stringify({ ...file, kdf: { ...file.kdf, ...kdf } });
+    // readBundleHeader derives nothing: these are refused before any PBKDF2 round runs.
+    for (const iterations of [10_000_000, KDF_MAX_ITERATIONS + 1, 99_999, 1.5e5 + 0.5, -1]) {
+      expect(() => readBundleHeader(withKdf({ iterations })), String(iterations)).toThrow(expect.objectContaining({ kind: 'bad-kdf' }));
+    }
+    const e = (() => {
+      try {
+        readBundleHeader(withKdf({ iterations: 10_000_000 }));
+      } catch (x) {
+        return x as BundleError;
+      }
+    })();
+    expect(e?.message).toContain('10000000 rounds, allowed 100000–1000000');
+    expect(e?.values).toEqual({ part: 'rounds', value: '10000000', min: '100000', max: '1000000' });
+    expect(() => readBundleHeader(withKdf({ salt: 'c2FsdA==' }))).toThrow(expect.objectContaining({ kind: 'bad-kdf', values: { part: 'salt' } }));
+    expect(() => readBundleHeader(JSON.stringify({ ...file, cipher: { ...file.cipher, iv: 'AAAA' } }))).toThrow(expect.objectContaining({ kind: 'bad-kdf', values: { part: 'iv' } }));
+    expect(() => readBundleHeader(JSON.stringify({ ...file, check: 'xyz' }))).toThrow(expect.objectContaining({ kind: 'bad-kdf', values: { part: 'check' } }));
+  });
+
+  it('says "changed" for a changed salt, round count or check value — not "wrong passphrase"', async () => {
+    const { text } = await sourceBundle();
+    const file = JSON.parse(text) as { kdf: { iterations: number; salt: string }; check: string };
+    const otherSalt = btoa('another-salt-16b');
+    const flippedCheck = (file.check[0] === 'a' ? 'b' : 'a') + file.check.slice(1);
+    for (const changed of [{ ...file, kdf: { ...file.kdf, salt: otherSalt } }, { ...file, kdf: { ...file.kdf, iterations: file.kdf.iterations + 1 } }, { ...file, check: flippedCheck }]) {
+      expect(await kindOf(JSON.stringify(changed))).toBe('tampered');
+      expect(await kindOf(JSON.stringify(changed), 'not-the-passphrase')).toBe('tampered');
+    }
+    const { digest: _d, ...noDigest } = file as typeof file & { digest: string };
+    expect(await kindOf(JSON.stringify(noDigest))).toBe('tampered');
+    // The untouched file still tells a wrong passphrase apart.
+    expect(await kindOf(text, 'not-the-passphrase')).toBe('wrong-passphrase');
+  });
+
+  it('still opens version 1 files, written before the parameter digest', async () => {
+    const { text } = await sourceBundle();
+    const { digest: _d, ...v1 } = { ...(JSON.parse(text) as { digest: string }), version: 1 };
+    expect(await kindOf(JSON.stringify(v1))).toBe('opened');
+    expect(await kindOf(JSON.stringify(v1), 'not-the-passphrase')).toBe('wrong-passphrase');
   });
 });

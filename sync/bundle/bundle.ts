@@ -18,6 +18,18 @@
  * authenticated data: changing a byte of the payload or of the header makes
  * decryption fail, and the file is refused with the reason.
  *
+ * Before any key is derived, the parameters are bounded (round count, salt,
+ * IV and check lengths) and the file's `digest` — a SHA-256 over the header,
+ * the key-derivation parameters, the check value and the IV — is compared.
+ * The digest has no key: it does not stop a forger (the AES-GCM tag does
+ * that), it tells a changed salt, round count or check value ("the file was
+ * changed") apart from a wrong passphrase, which it could not otherwise be.
+ * Version 1 files, written before the digest existed, are still read.
+ *
+ * After decryption every document is checked with the sync schemas
+ * (sync/schema/documents.ts) — the same ones the kiosk applies to what it
+ * stores — and one failure refuses the whole bundle: nothing is written.
+ *
  * Each document travels with its revision history (`_revisions`), and import
  * writes with `new_edits: false`: importing the same bundle twice changes
  * nothing, and two bundles that edited one record meet as a conflict, settled
@@ -25,9 +37,18 @@
  */
 
 export const BUNDLE_FORMAT = 'tongxin-bundle';
-export const BUNDLE_VERSION = 1;
+import { anyDoc, schemasByType } from '../schema/documents';
+
+export const BUNDLE_VERSION = 2;
 export const BUNDLE_EXTENSION = '.tongxin';
 export const KDF_ITERATIONS = 210_000;
+/**
+ * Round counts a bundle may ask for. Below, the passphrase is too cheap to
+ * guess; above, a file could make the kiosk spend seconds to minutes of CPU
+ * before it is refused (10,000,000 rounds took 9 s). Checked before deriving.
+ */
+export const KDF_MIN_ITERATIONS = 100_000;
+export const KDF_MAX_ITERATIONS = 1_000_000;
 export const MIN_PASSPHRASE = 8;
 
 export interface BundleHeader {
@@ -52,18 +73,34 @@ export interface BundleFile {
   readonly check: string;
   readonly cipher: { readonly alg: 'AES-256-GCM'; readonly iv: string };
   readonly payload: string;
+  /** Version 2 on: SHA-256 (hex) of the parameters, see paramsDigest. */
+  readonly digest?: string;
 }
 
 /** A stored document with its revision history, as replication sends it. */
 export type BundleDoc = Record<string, unknown> & { _id: string; _rev: string; _revisions?: { start: number; ids: string[] } };
 
-export type BundleErrorKind = 'not-a-bundle' | 'truncated' | 'newer-version' | 'wrong-passphrase' | 'tampered' | 'other-center' | 'weak-passphrase' | 'transfer-file' | 'not-a-transfer';
+export type BundleErrorKind =
+  | 'not-a-bundle'
+  | 'truncated'
+  | 'newer-version'
+  | 'wrong-passphrase'
+  | 'tampered'
+  /** Key-derivation parameters out of bounds: refused before deriving. values.part names which (rounds: with value, min, max). */
+  | 'bad-kdf'
+  /** Documents the schemas refuse: values.n and values.example. */
+  | 'invalid-docs'
+  | 'other-center'
+  | 'weak-passphrase'
+  | 'transfer-file'
+  | 'not-a-transfer';
 
-/** Why a bundle was refused; `kind` is what the UI says in words. */
+/** Why a bundle was refused; `kind` (and `values`) is what the UI says in words. */
 export class BundleError extends Error {
   constructor(
     readonly kind: BundleErrorKind,
     detail: string,
+    readonly values: Readonly<Record<string, string>> = {},
   ) {
     super(`${kind}: ${detail}`);
     this.name = 'BundleError';
@@ -102,6 +139,13 @@ async function deriveKeys(passphrase: string, salt: Uint8Array<ArrayBuffer>, ite
 /** The header, serialized the same way on both sides, is the AES-GCM additional data. */
 const aad = (header: BundleHeader) => enc.encode(JSON.stringify([header.centerId, header.createdAt, header.deviceId, header.scope, header.docCount]));
 
+/** What the digest covers: everything a passphrase check depends on, and the header. */
+async function paramsDigest(f: Pick<BundleFile, 'header' | 'kdf' | 'check' | 'cipher'>): Promise<string> {
+  const h = f.header;
+  const covered = JSON.stringify([[h.centerId, h.createdAt, h.deviceId, h.scope, h.docCount], f.kdf.alg, f.kdf.iterations, f.kdf.salt, f.check, f.cipher.alg, f.cipher.iv]);
+  return hex(await subtle().digest('SHA-256', enc.encode(covered)));
+}
+
 /** Encrypts documents into a bundle file's text. @throws BundleError('weak-passphrase') */
 export async function sealBundle(header: Omit<BundleHeader, 'docCount'>, docs: readonly BundleDoc[], passphrase: string, iterations = KDF_ITERATIONS): Promise<string> {
   if (passphrase.trim().length < MIN_PASSPHRASE) throw new BundleError('weak-passphrase', `at least ${MIN_PASSPHRASE} characters`);
@@ -111,15 +155,8 @@ export async function sealBundle(header: Omit<BundleHeader, 'docCount'>, docs: r
   const { key, check } = await deriveKeys(passphrase, salt, iterations);
   const plain = await pipe(enc.encode(JSON.stringify(docs)), new CompressionStream('gzip'));
   const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad(full) }, key, plain));
-  const file: BundleFile = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    header: full,
-    kdf: { alg: 'PBKDF2-SHA256', iterations, salt: toB64(salt) },
-    check,
-    cipher: { alg: 'AES-256-GCM', iv: toB64(iv) },
-    payload: toB64(sealed),
-  };
+  const params = { header: full, kdf: { alg: 'PBKDF2-SHA256' as const, iterations, salt: toB64(salt) }, check, cipher: { alg: 'AES-256-GCM' as const, iv: toB64(iv) } };
+  const file: BundleFile = { format: BUNDLE_FORMAT, version: BUNDLE_VERSION, ...params, payload: toB64(sealed), digest: await paramsDigest(params) };
   return JSON.stringify(file);
 }
 
@@ -138,8 +175,49 @@ export function readBundleHeader(text: string): BundleFile {
   const h = f.header;
   if (!h || typeof h.centerId !== 'string' || typeof h.createdAt !== 'string' || typeof h.docCount !== 'number' || !f.kdf || !f.cipher || typeof f.payload !== 'string' || typeof f.check !== 'string')
     throw new BundleError('tampered', 'fields are missing');
-  if (f.kdf.alg !== 'PBKDF2-SHA256' || f.cipher.alg !== 'AES-256-GCM' || !(f.kdf.iterations >= 100_000 && f.kdf.iterations <= 10_000_000)) throw new BundleError('tampered', 'unknown algorithm or parameters');
+  if (f.kdf.alg !== 'PBKDF2-SHA256' || f.cipher.alg !== 'AES-256-GCM') throw new BundleError('tampered', 'unknown algorithm');
+  checkKdfBounds(f as BundleFile);
+  if (f.version >= 2 && typeof f.digest !== 'string') throw new BundleError('tampered', 'the parameter digest is missing');
   return f as BundleFile;
+}
+
+const base64Length = (b64: string) => (/^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64.length % 4 === 0 ? (b64.length / 4) * 3 - (b64.match(/=*$/)?.[0].length ?? 0) : -1);
+
+/** @throws BundleError('bad-kdf') naming what is out of bounds; nothing has been derived yet. */
+function checkKdfBounds(f: BundleFile): void {
+  const { iterations, salt } = f.kdf;
+  const refuse = (part: 'rounds' | 'salt' | 'iv' | 'check', detail: string, values: Record<string, string> = {}) => {
+    throw new BundleError('bad-kdf', detail, { part, ...values });
+  };
+  if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < KDF_MIN_ITERATIONS || iterations > KDF_MAX_ITERATIONS) {
+    const value = String(iterations).slice(0, 20);
+    refuse('rounds', `${value} rounds, allowed ${KDF_MIN_ITERATIONS}–${KDF_MAX_ITERATIONS}`, { value, min: String(KDF_MIN_ITERATIONS), max: String(KDF_MAX_ITERATIONS) });
+  }
+  const saltBytes = typeof salt === 'string' ? base64Length(salt) : -1;
+  if (saltBytes < 16 || saltBytes > 64) refuse('salt', `salt of ${saltBytes < 0 ? 'unreadable' : saltBytes} bytes, allowed 16–64`);
+  if (typeof f.cipher.iv !== 'string' || base64Length(f.cipher.iv) !== 12) refuse('iv', 'IV not 12 bytes');
+  if (typeof f.check !== 'string' || !/^[0-9a-f]{32}$/.test(f.check)) refuse('check', 'check value not 32 hex digits');
+}
+
+/**
+ * Checks every document of a bundle with the sync schemas, without its
+ * revision history (bundle metadata, not part of the document). A deletion
+ * carries only its id, revision, type and center.
+ * @throws BundleError('invalid-docs') naming how many failed and the first.
+ */
+export function checkBundleDocs(docs: readonly BundleDoc[]): void {
+  const failed: string[] = [];
+  for (const d of docs) {
+    const { _revisions: _history, ...doc } = d;
+    if (doc._deleted === true) {
+      const extra = Object.keys(doc).filter((k) => !['_id', '_rev', '_deleted', 'type', 'centerId'].includes(k));
+      if (extra.length > 0 || (doc.type !== undefined && !(String(doc.type) in schemasByType))) failed.push(`${d._id} (${extra.join(', ') || 'type'})`);
+      continue;
+    }
+    const r = anyDoc.safeParse(doc);
+    if (!r.success) failed.push(`${d._id} (${[...new Set(r.error.issues.map((i) => i.path.join('.') || 'type'))].slice(0, 3).join(', ')})`);
+  }
+  if (failed.length > 0) throw new BundleError('invalid-docs', `${failed.length} documents fail the schemas: ${failed.slice(0, 5).join('; ')}`, { n: String(failed.length), example: failed[0]!.slice(0, 120) });
 }
 
 /** Decrypts and checks a bundle. @throws BundleError with the reason; nothing is written anywhere. */
@@ -153,6 +231,8 @@ export async function openBundle(text: string, passphrase: string): Promise<{ he
   } catch {
     throw new BundleError('tampered', 'the encrypted part is not valid base64');
   }
+  // Before the expensive derivation: a changed salt, round count or check value is a changed file, not a wrong passphrase.
+  if (file.version >= 2 && (await paramsDigest(file)) !== file.digest) throw new BundleError('tampered', 'the key parameters or the check value were changed');
   const { key, check } = await deriveKeys(passphrase, salt, file.kdf.iterations);
   if (check !== file.check) throw new BundleError('wrong-passphrase', 'the passphrase does not open this bundle');
   let plain: Uint8Array<ArrayBuffer>;
@@ -167,6 +247,7 @@ export async function openBundle(text: string, passphrase: string): Promise<{ he
     if (typeof d?._id !== 'string' || typeof d._rev !== 'string' || d._id.startsWith('_')) throw new BundleError('tampered', `a document without id or revision`);
     if (d.centerId !== file.header.centerId) throw new BundleError('other-center', `${d._id} belongs to ${String(d.centerId)}`);
   }
+  checkBundleDocs(docs);
   return { header: file.header, docs };
 }
 

@@ -117,6 +117,15 @@ describe('sync settings', () => {
     await pick(text.slice(0, text.length / 2));
     await page.click('[data-testid="bundle-preview"]');
     await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('文件不完整');
+    // Absurd key-derivation rounds are refused before deriving; a changed salt is a changed file, not a wrong passphrase.
+    const sealed = JSON.parse(text) as { kdf: { iterations: number; salt: string } };
+    await pick(JSON.stringify({ ...sealed, kdf: { ...sealed.kdf, iterations: 10_000_000 } }));
+    await page.click('[data-testid="bundle-preview"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('密钥计算轮数是 10000000，允许的范围是 100000–1000000');
+    await kiosk.screenshot('settings-bundle-bad-rounds');
+    await pick(JSON.stringify({ ...sealed, kdf: { ...sealed.kdf, salt: btoa('another-salt-16b') } }));
+    await page.click('[data-testid="bundle-preview"]');
+    await expect.poll(() => page.textContent('[data-testid="bundle-error"]')).toContain('文件被改动过或已损坏');
 
     // The genuine file on the kiosk that made it: every record is already here.
     await pick(text);

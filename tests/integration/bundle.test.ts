@@ -86,4 +86,26 @@ describe('bundle import at the county office', () => {
     expect(truncated.err).toMatch(/Refused: truncated/);
     expect(await bundledRevs()).toEqual(before);
   }, 120_000);
+
+  it('refuses a correctly sealed bundle with a malformed document, or absurd key-derivation rounds, and writes nothing', async () => {
+    const kiosk = new PouchDB(`kiosk-bad-${Date.now()}`, { adapter: 'memory' });
+    const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+    const docs = demoDocuments(generateDemoCenter({ centerId: 'qingshan', seed: 11, children: 3, from: '2026-11-16', to: '2026-11-17', deviceId: 'kiosk-b', pinHash }));
+    await kiosk.bulkDocs(docs);
+    const bundled = await collectForBundle(kiosk, docs.map((d) => d._id));
+    const child = bundled.find((d) => d.type === 'child')!;
+    const bad = path.join(dir, 'malformed.tongxin');
+    await writeFile(bad, await sealBundle({ centerId: 'qingshan', createdAt: new Date().toISOString(), deviceId: 'kiosk-b', scope: { kind: 'unsent' } }, [...bundled.filter((d) => d !== child), { ...child, grade: 'three' }], PASS));
+    const badRevs = () => revsOf(server.admin, 'center_qingshan', bundled.map((d) => d._id));
+    const before = await badRevs();
+    const refused = await cli('import', bad, '--server', server.base);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/Refused: invalid-docs: 1 documents fail the schemas: child:.*grade.*Nothing was imported/);
+    const slow = JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8')) as { kdf: object };
+    await writeFile(bad, JSON.stringify({ ...slow, kdf: { ...slow.kdf, iterations: 10_000_000 } }));
+    const rounds = await cli('import', bad, '--server', server.base);
+    expect(rounds.code).toBe(1);
+    expect(rounds.err).toMatch(/Refused: bad-kdf: 10000000 rounds, allowed 100000–1000000/);
+    expect(await badRevs()).toEqual(before);
+  }, 120_000);
 });

@@ -93,21 +93,63 @@ describe('instrument packs', () => {
     expect(scoreInstrument(inst!, answers, 10)).toMatchObject({ total: 12, level: 'none' });
     expect(scoreInstrument(inst!, { ...answers, q1: 3 }, 10)).toMatchObject({ total: 15, level: 'attention' });
   });
+  const problems = (text: string) => {
+    try {
+      parsePack(text, ['phq9']);
+      return [];
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidPackError);
+      return (e as InvalidPackError).problems;
+    }
+  };
+  const withInst = (change: Record<string, unknown>) => JSON.stringify({ ...pack, instruments: [{ ...cesdc, ...change }] });
+  const keys = (text: string) => problems(text).map((p) => p.key);
+
   it('refuses malformed packs with the reason', () => {
-    const reasons = (text: string) => {
-      try {
-        parsePack(text, ['phq9']);
-        return [];
-      } catch (e) {
-        expect(e).toBeInstanceOf(InvalidPackError);
-        return (e as InvalidPackError).reasons;
-      }
-    };
-    expect(reasons('{not json')[0]).toMatch(/not valid JSON/);
-    expect(reasons(JSON.stringify({ ...pack, format: 'x' }))[0]).toMatch(/format/);
-    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, scale: { ...cesdc.scale, labels: cesdc.scale.labels.slice(0, 2) } }] })).join()).toMatch(/needs 4 labels/);
-    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, safetyItems: [{ item: 'q99', minValue: 1 }] }] })).join()).toMatch(/q99/);
-    expect(reasons(JSON.stringify({ ...pack, instruments: [{ ...cesdc, id: 'phq9' }] })).join()).toMatch(/already built in/);
+    expect(keys('{not json')).toEqual(['notJson']);
+    expect(problems(JSON.stringify({ ...pack, format: 'x' }))[0]).toEqual({ key: 'shape', values: { path: 'format' } });
+    expect(problems(withInst({ scale: { ...cesdc.scale, labels: cesdc.scale.labels.slice(0, 2) } }))).toContainEqual({ key: 'scaleLabels', values: { instrument: 'ces-dc', min: '0', max: '3', n: '4' } });
+    expect(problems(withInst({ safetyItems: [{ item: 'q99', minValue: 1 }] }))).toContainEqual({ key: 'unknownSafetyItem', values: { instrument: 'ces-dc', item: 'q99' } });
+    expect(problems(withInst({ id: 'phq9' }))).toEqual([{ key: 'builtinClash', values: { ids: 'phq9' } }]);
+  });
+
+  it('refuses item ids an object already has, and any id outside the safe pattern', () => {
+    for (const bad of ['constructor', '__proto__', 'toString', 'prototype', 'Q1', '1q', 'q 1', 'a'.repeat(41)]) {
+      const items = cesdc.items.map((i, n) => (n === 0 ? { ...i, id: bad } : i));
+      expect(problems(withInst({ items })), bad).toContainEqual(expect.objectContaining({ key: 'unsafeId', values: { id: bad.slice(0, 60) } }));
+    }
+    expect(keys(withInst({ id: 'constructor' }))).toContain('unsafeId');
+  });
+
+  it('refuses a subscale named total, an item listed twice, and duplicate subscale or instrument ids', () => {
+    const sub = (id: string, items: string[]) => ({ id, name: { 'zh-CN': id, en: id }, items });
+    expect(keys(withInst({ subscales: [sub('total', ['q1'])] }))).toEqual(['reservedSubscale']);
+    expect(keys(withInst({ subscales: [sub('percent', ['q1'])] }))).toEqual(['reservedSubscale']);
+    expect(problems(withInst({ subscales: [sub('mood', ['q1', 'q2', 'q1'])] }))).toEqual([{ key: 'subscaleDuplicateItem', values: { instrument: 'ces-dc', subscale: 'mood', item: 'q1' } }]);
+    expect(keys(withInst({ subscales: [sub('mood', ['q1']), sub('mood', ['q2'])] }))).toEqual(['duplicateSubscale']);
+    expect(problems(JSON.stringify({ ...pack, instruments: [cesdc, cesdc] }))).toEqual([{ key: 'duplicateInstrument', values: { id: 'ces-dc' } }]);
+  });
+
+  it('refuses overlapping or inverted bands, an unreachable or always-met safety value, and inverted ages', () => {
+    const band = (min: number, max: number) => ({ min, max, name: { 'zh-CN': `${min}`, en: `${min}` } });
+    expect(keys(withInst({ bands: [band(0, 9), band(10, 60)] }))).toEqual([]);
+    expect(keys(withInst({ bands: [band(0, 10), band(10, 60)] }))).toEqual(['bandsOverlap']);
+    expect(keys(withInst({ bands: [band(20, 60), band(0, 30)] }))).toEqual(['bandsOverlap']);
+    expect(keys(withInst({ bands: [band(9, 0)] }))).toEqual(['bandInverted']);
+    expect(keys(withInst({ safetyItems: [{ item: 'q2', minValue: 4 }] }))).toEqual(['safetyUnreachable']);
+    expect(keys(withInst({ safetyItems: [{ item: 'q2', minValue: 0 }] }))).toEqual(['safetyAlways']);
+    expect(keys(withInst({ safetyItems: [{ item: 'q2', minValue: 3 }] }))).toEqual([]);
+    expect(keys(withInst({ minAge: 12, maxAge: 8 }))).toEqual(['agesInverted']);
+    expect(keys(withInst({ cutoffs: [{ target: 'total', direction: 'at-least', value: 15, level: 'attention', minAge: 14, maxAge: 9 }] }))).toEqual(['agesInverted']);
+  });
+
+  it('scores over maps without a prototype: an item called constructor is unanswered until answered', () => {
+    // Built past the schema on purpose, as an older stored pack could be.
+    const inst = { ...parsePack(JSON.stringify(pack)).instruments[0]!, items: [{ id: 'constructor', text: cesdc.items[0]!.text, reverse: false }, { id: 'q2', text: cesdc.items[1]!.text, reverse: false }], subscales: [{ id: 'tostring', name: cesdc.name, items: ['constructor'] }], cutoffs: [] };
+    const r = scoreInstrument(inst, { q2: 1 }, 10);
+    expect(r).toMatchObject({ valid: false, missing: ['constructor'], total: 1 });
+    expect(r.subscales.tostring).toBe(0);
+    expect(scoreInstrument(inst, { q2: 1, constructor: 2 }, 10)).toMatchObject({ valid: true, missing: [], total: 3 });
   });
 });
 

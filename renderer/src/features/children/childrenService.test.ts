@@ -13,6 +13,8 @@ describe('children', () => {
     const f = emptyChildForm(today);
     expect(validateChildForm(f, today)).toMatchObject({ fullName: 'nameRequired', birthMonth: 'birthMonth' });
     expect(validateChildForm({ ...f, fullName: '张小明', birthMonth: '2030-01' }, today).birthMonth).toBe('birthFuture');
+    // What the schemas refuse, the form refuses first: a 201-character name, a day that does not exist.
+    expect(validateChildForm({ ...f, fullName: '名'.repeat(201), birthMonth: '2016-05', enrolledOn: '2026-02-30', situationFrom: '2026-13-45', school: '校'.repeat(201) }, today)).toEqual({ fullName: 'nameTooLong', enrolledOn: 'date', situationFrom: 'date', school: 'textTooLong' });
     expect(validateChildForm({ ...f, fullName: '张小明', birthMonth: '2016-05', guardians: [{ name: '', relation: 'father', phone: '', isLegalGuardian: true, worksAway: true }] }, today).guardians).toBe('guardianName');
   });
 

@@ -5,12 +5,12 @@
  * names, guardians, photo and picture code, which never leaves the center.
  */
 import type { ChildDoc, ChildPrivateDoc, ConsentDoc, Guardian } from '@sync/schema/documents';
-import { SCHEMA_VERSION } from '@sync/schema/documents';
+import { SCHEMA_VERSION, childDoc, childPrivateDoc } from '@sync/schema/documents';
 import { ids, newUlid } from '@sync/schema/ids';
 import type { AvatarAnimal, Caregiver, ChildGroup, ConsentMethod, ConsentScope, Gender, Picture, Relation } from '@sync/schema/vocab';
 import { AVATAR_ANIMALS, PICTURES } from '@sync/schema/vocab';
 import { periodOn, withPeriod } from '@/domain/child';
-import { localDate } from '@/domain/dates';
+import { isCalendarDate, localDate } from '@/domain/dates';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
@@ -68,41 +68,51 @@ export function formFromEntry(entry: RosterEntry, today: string): ChildForm {
   };
 }
 
-/** i18n keys under children.errors, by field. */
+/** The longest text the documents hold in a name, school, city or address (sync/schema: shortText). */
+export const MAX_TEXT = 200;
+
+/**
+ * The one check of a child's form, for the edit page and the roster import
+ * alike: whatever passes here is accepted by the document schemas.
+ * @returns i18n keys under children.errors, by field (empty when valid).
+ */
 export function validateChildForm(f: ChildForm, today: string): ChildFormErrors {
   const e: ChildFormErrors = {};
   if (!f.fullName.trim()) e.fullName = 'nameRequired';
+  else if (f.fullName.trim().length > MAX_TEXT) e.fullName = 'nameTooLong';
   if (f.displayName.trim().length > 20) e.displayName = 'displayTooLong';
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(f.birthMonth)) e.birthMonth = 'birthMonth';
   else if (f.birthMonth > today.slice(0, 7)) e.birthMonth = 'birthFuture';
   if (!Number.isInteger(f.grade) || f.grade < 0 || f.grade > 12) e.grade = 'grade';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.enrolledOn)) e.enrolledOn = 'date';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(f.situationFrom)) e.situationFrom = 'date';
+  if (f.school.trim().length > MAX_TEXT) e.school = 'textTooLong';
+  if (f.parentsWorkIn.trim().length > MAX_TEXT) e.parentsWorkIn = 'textTooLong';
+  if (f.address.trim().length > MAX_TEXT) e.address = 'textTooLong';
+  if (!isCalendarDate(f.enrolledOn)) e.enrolledOn = 'date';
+  if (!isCalendarDate(f.situationFrom)) e.situationFrom = 'date';
   if (f.pictureCode.length < 2 || f.pictureCode.length > 6) e.pictureCode = 'pictureCode';
   if (f.guardians.some((g) => !g.name.trim())) e.guardians = 'guardianName';
+  else if (f.guardians.some((g) => g.name.trim().length > MAX_TEXT)) e.guardians = 'textTooLong';
   else if (f.guardians.some((g) => g.phone.trim() && !/^[\d+\-\s()]{5,20}$/.test(g.phone.trim()))) e.guardians = 'guardianPhone';
   if (f.photo !== null && (!f.photo.startsWith('data:image/') || f.photo.length > 200_000)) e.photo = 'photo';
   return e;
 }
 
-interface Ports {
+export interface Ports {
   readonly docs: DocStore;
   readonly deviceId: string;
   readonly now: () => Date;
 }
 
 /**
- * Creates a child (entry null) or updates one. A change of group or caregiver
- * becomes a new period in the history from `situationFrom`; earlier events
- * keep the situation they were recorded with.
- * @throws Error when the form is invalid.
+ * The two documents of a child (profile and private record) as a form
+ * describes them, checked by validateChildForm and then by the schemas.
+ * @throws Error when the form is invalid (keys of the failed fields).
  */
-export async function saveChild(p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null): Promise<string> {
+export function childDocs(p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null, childId = entry?.childId ?? newUlid()): { childId: string; child: ChildDoc; priv: ChildPrivateDoc } {
   const at = p.now().toISOString();
   const today = localDate(p.now());
   const problems = validateChildForm(form, today);
   if (Object.keys(problems).length > 0) throw new Error(`invalid child: ${Object.keys(problems).join(', ')}`);
-  const childId = entry?.childId ?? newUlid();
   const meta = (existing: { createdAt: string; _rev?: string | undefined } | null) => ({
     centerId, schemaVersion: SCHEMA_VERSION, deviceId: p.deviceId, createdAt: existing?.createdAt ?? at, updatedAt: at,
     ...(existing?._rev ? { _rev: existing._rev } : {}),
@@ -125,6 +135,31 @@ export async function saveChild(p: Ports, centerId: string, form: ChildForm, ent
     guardians: form.guardians.map((g) => ({ ...g, name: g.name.trim(), phone: g.phone.trim() })), address: form.address.trim(),
     photo: form.photo, pictureCode: form.pictureCode,
   };
+  return { childId, child, priv };
+}
+
+/**
+ * Fields of the documents the schemas refuse although validateChildForm passed
+ * (empty when none): a safety net, so a gap between the two checks is found
+ * before anything is written rather than halfway through.
+ */
+export function schemaProblems(docs: { child: ChildDoc; priv: ChildPrivateDoc }): string[] {
+  const out: string[] = [];
+  for (const [schema, doc] of [[childDoc, docs.child], [childPrivateDoc, docs.priv]] as const) {
+    const r = schema.safeParse(doc);
+    if (!r.success) out.push(...r.error.issues.map((i) => i.path.join('.') || doc.type));
+  }
+  return out;
+}
+
+/**
+ * Creates a child (entry null) or updates one. A change of group or caregiver
+ * becomes a new period in the history from `situationFrom`; earlier events
+ * keep the situation they were recorded with.
+ * @throws Error when the form is invalid.
+ */
+export async function saveChild(p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null): Promise<string> {
+  const { childId, child, priv } = childDocs(p, centerId, form, entry);
   await p.docs.put(child);
   await p.docs.put(priv);
   return childId;
