@@ -237,4 +237,11 @@ export default {
     'left-behind-father-away': 'Left-behind (father away)', 'left-behind-mother-away': 'Left-behind (mother away)', 'left-behind-both-away': 'Left-behind (both parents away)',
     migrant: 'Migrant', local: 'Local', other: 'Other',
   },
+  syncField: {
+    waiting: 'Waiting for the server…',
+    pending: '{n} waiting to go up', pendingMore: 'more than {n} waiting to go up',
+    locked: 'The server has temporarily locked the sync account after repeated wrong passwords (a computer may still use an old one); retrying at {time}',
+    deniedRetry: 'trying again at {time}',
+    verdictLocked: 'The server has temporarily locked this sync account after repeated wrong passwords; it unlocks by itself in about 5 minutes, so try again then. If it keeps happening, check the sync password saved on each of the center’s computers.',
+  },
 };
