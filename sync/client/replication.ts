@@ -418,7 +418,8 @@ export class ReplicationController {
     for (const d of docs) {
       try {
         const res = await resolveConflicts(this.o.local, d._id);
-        if (res) this.o.onConflict?.(res);
+        // Settled without loss (bookkeeping only, or different fields merged): nothing for an admin to review.
+        if (res && !res.silent) this.o.onConflict?.(res);
       } catch {
         // A newer revision arrived meanwhile; the next change will settle it.
       }
