@@ -26,6 +26,7 @@
  */
 import { resolveConflicts, type ConflictResolution } from './conflicts';
 import { initialPull } from './initialPull';
+import { initialPush } from './initialPush';
 import { rememberPushId, unsentIds } from './acknowledged';
 
 export const RETRY_BASE_MS = 5_000;
@@ -96,6 +97,8 @@ export interface ReplicationOptions {
   readonly batchSize?: number;
   /** Documents per page of a fresh kiosk's first pull (initialPull.ts). */
   readonly firstPullPageSize?: number;
+  /** A kiosk that never pushed to this server first pushes in large pages (initialPush.ts); false leaves it to the live sync (the bench's comparison). */
+  readonly firstPush?: boolean;
   /** Waits before retrying after a lockout and after a refusal (tests shorten them). */
   readonly lockoutRetryMs?: number;
   readonly deniedRetryMs?: number;
@@ -321,7 +324,11 @@ export class ReplicationController {
     this.o.onStatus?.(this.status);
   }
 
-  /** A fresh kiosk first pulls the center in large pages (initialPull.ts), then syncs live. */
+  /**
+   * A fresh kiosk first pulls the center in large pages (initialPull.ts); a
+   * kiosk that never pushed to this server pushes in large pages
+   * (initialPush.ts); then it syncs live.
+   */
   private run(): void {
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       // Nothing can get through: wait for the `online` event (or the restart timer).
@@ -332,7 +339,16 @@ export class ReplicationController {
     this.update({ state: 'connecting', retryAt: null });
     const pulling = new AbortController();
     this.pulling = pulling;
-    initialPull({ local: this.o.local, remote: this.remote, pageSize: this.o.firstPullPageSize, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) }).then(
+    initialPull({ local: this.o.local, remote: this.remote, pageSize: this.o.firstPullPageSize, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) })
+      .then(async () => {
+        if (pulling.signal.aborted || this.o.firstPush === false) return;
+        this.update({ firstPullDocs: null });
+        const pushed = await initialPush({ local: this.o.local, remote: this.remote, signal: pulling.signal, onProgress: () => this.update({ state: 'active' }) });
+        const known = new Set(this.status.rejected.map((r) => r.id));
+        const fresh = pushed.rejected.filter((r) => !known.has(r.id));
+        if (fresh.length > 0) this.update({ rejected: [...this.status.rejected, ...fresh] });
+      })
+      .then(
       () => {
         if (pulling.signal.aborted) return;
         this.pulling = null;

@@ -21,6 +21,8 @@ export interface Gate {
   mode: GateMode;
   /** Requests that arrived, per mode they met. */
   readonly seen: Record<GateMode, number>;
+  /** Every request that arrived, as "METHOD /path" (without the query). */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startGate(target: string): Promise<Gate> {
     base: '',
     mode: 'pass',
     seen: { pass: 0, lockout: 0, error: 0, drop: 0 },
+    requests: [],
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -45,6 +48,7 @@ export async function startGate(target: string): Promise<Gate> {
   const server: Server = createServer((req, res) => {
     const mode = gate.mode;
     gate.seen[mode]++;
+    gate.requests.push(`${req.method} ${(req.url ?? '').split('?')[0]}`);
     if (mode === 'drop') return req.socket.destroy();
     // The lock is on the account: requests without credentials (the welcome at `/`) pass as usual.
     if (mode === 'lockout' && (req.headers.authorization || req.url?.startsWith('/_session'))) return void req.resume().on('end', () => answer(res, 403, LOCKOUT_BODY));
