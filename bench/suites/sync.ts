@@ -111,9 +111,17 @@ export const syncSuite: Suite = {
       const inc = await call('incrementalSync', { day });
       log(`incremental: ${inc.docs} docs up in ${inc.ms.toFixed(0)} ms`);
       const pushOne = async (centerId: string, fast: boolean) => {
-        const pushed = await inFreshProfile((c) =>
-          c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast }),
-        );
+        // A fresh profile (as on a kiosk), served from an origin of its own: the county allows it too (provisioning again changes only that).
+        const fresh = await openBenchBrowser();
+        let pushed: { docs: number; ms: number };
+        try {
+          const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: centerId, name: centerId }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
+          if (again.errors.length) throw new Error(again.errors.join('; '));
+          const c = await fixturePage(fresh, log);
+          pushed = await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast });
+        } finally {
+          await fresh.close();
+        }
         const held = Number((await couch(server.admin, 'GET', `center_${centerId}`)).json.doc_count) - 1; // less the design document
         if (held !== pushed.docs) throw new Error(`the server holds ${held} of ${pushed.docs} pushed documents`);
         log(`first push${fast ? '' : ' (plain live replication)'}: ${pushed.docs} docs in ${(pushed.ms / 1000).toFixed(1)} s`);
