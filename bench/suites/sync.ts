@@ -13,6 +13,10 @@
  *                           adapter, no network: the ceiling of any replication into it
  *   first_sync_vs_pouch_local  how close the sync comes to that ceiling
  *   incremental_sync_ms     a day of kiosk activity recorded offline (≈ 600 documents), then online until caught up
+ *   first_push_docs_per_s   a kiosk holding a term (135 days) of the same center's records pushes them
+ *                           to an empty center database until the server holds everything
+ *   first_push_vs_first_pull  its ratio to first_sync_docs_per_s (target ≥ 0.5)
+ *   first_push_plain_docs_per_s  (BENCH_PUSH_PLAIN=1) the same push left to PouchDB's live replication
  *
  * Each write is measured in a fresh Chromium profile, as on a fresh kiosk:
  * Chromium keeps all of an origin's IndexedDB databases in one LevelDB, so a
@@ -34,6 +38,8 @@ import { addDays } from '../../renderer/src/domain/dates';
 // The issue's center; smaller for a quick look: BENCH_SYNC_CHILDREN=50 BENCH_SYNC_YEARS=1 npm run bench -- sync
 const CHILDREN = Number(process.env.BENCH_SYNC_CHILDREN ?? 300);
 const YEARS = Number(process.env.BENCH_SYNC_YEARS ?? 3);
+/** A term of records recorded offline, for the first push. */
+const TERM_DAYS = 135;
 
 type Call = (fn: string, arg: unknown) => Promise<{ docs: number; ms: number }>;
 
@@ -64,9 +70,10 @@ export const syncSuite: Suite = {
     const server = await startCountyServer();
     try {
       const origin = new URL(browser.origin).origin;
-      const report = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }], kioskOrigins: [origin] })));
+      const report = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }, { id: 'bench-push', name: 'push' }, { id: 'bench-push-plain', name: 'push, plain' }], kioskOrigins: [origin] })));
       if (report.errors.length) throw new Error(report.errors.join('; '));
-      const password = report.credentials[0]!.password;
+      const passwordOf = (user: string) => report.credentials.find((c) => c.user === user)!.password;
+      const password = passwordOf('sync-bench-center');
       const today = new Date().toISOString().slice(0, 10);
       const options = { centerId: 'bench-center', children: CHILDREN, years: YEARS, today };
       const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
@@ -103,6 +110,26 @@ export const syncSuite: Suite = {
       if (day.length === 0) throw new Error(`no documents generated for ${next}`);
       const inc = await call('incrementalSync', { day });
       log(`incremental: ${inc.docs} docs up in ${inc.ms.toFixed(0)} ms`);
+      const pushOne = async (centerId: string, fast: boolean) => {
+        // A fresh profile (as on a kiosk), served from an origin of its own: the county allows it too (provisioning again changes only that).
+        const fresh = await openBenchBrowser();
+        let pushed: { docs: number; ms: number };
+        try {
+          const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: centerId, name: centerId }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
+          if (again.errors.length) throw new Error(again.errors.join('; '));
+          const c = await fixturePage(fresh, log);
+          pushed = await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast });
+        } finally {
+          await fresh.close();
+        }
+        const held = Number((await couch(server.admin, 'GET', `center_${centerId}`)).json.doc_count) - 1; // less the design document
+        if (held !== pushed.docs) throw new Error(`the server holds ${held} of ${pushed.docs} pushed documents`);
+        log(`first push${fast ? '' : ' (plain live replication)'}: ${pushed.docs} docs in ${(pushed.ms / 1000).toFixed(1)} s`);
+        return pushed;
+      };
+      const push = await pushOne('bench-push', true);
+      const plain = process.env.BENCH_PUSH_PLAIN ? await pushOne('bench-push-plain', false) : null;
+      const pushRate = push.docs / (push.ms / 1000);
       const firstRate = first.docs / (first.ms / 1000);
       const rawRate = raw.docs / (raw.ms / 1000);
       const pouchRate = pouch.docs / (pouch.ms / 1000);
@@ -113,6 +140,9 @@ export const syncSuite: Suite = {
         { name: 'pouch_local_docs_per_s', value: Math.round(pouchRate), unit: 'docs/s', note: 'same documents, PouchDB bulkDocs, no network' },
         { name: 'first_sync_vs_pouch_local', value: Number((firstRate / pouchRate).toFixed(3)), unit: 'ratio' },
         { name: 'incremental_sync_ms', value: Math.round(inc.ms), unit: 'ms', note: `${inc.docs} documents` },
+        { name: 'first_push_docs_per_s', value: Math.round(pushRate), unit: 'docs/s', note: `${push.docs} docs, a term recorded offline, to an empty center database` },
+        { name: 'first_push_vs_first_pull', value: Number((pushRate / firstRate).toFixed(3)), unit: 'ratio' },
+        ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(plain.docs / (plain.ms / 1000)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
       ] satisfies Figure[];
     } finally {
       await browser.close();

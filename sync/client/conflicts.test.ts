@@ -78,7 +78,7 @@ describe('two kiosks, one center, offline', () => {
     expect(da).toMatchObject({ checkInAt: '2026-11-30T16:33:00+08:00' });
   });
 
-  it('let the latest edit of a child win and hand back the other for the conflict log', async () => {
+  it('keep edits of a child to different fields from both kiosks, silently (three-way merge from the common ancestor)', async () => {
     const { a, b } = await twoKiosks();
     const onA = await a.get(child._id);
     const onB = await b.get(child._id);
@@ -86,10 +86,65 @@ describe('two kiosks, one center, offline', () => {
     await b.put({ ...onB, school: '镇中心小学', updatedAt: '2026-11-30T10:00:00+08:00', deviceId: 'kiosk-b' });
     await sync(a, b);
     const res = await resolveConflicts(b, child._id);
-    expect(res?.rule).toBe('latest-wins');
+    expect(res?.silent).toBe(true);
+    expect(res?.conflictingFields).toEqual([]);
     expect(res?.replaced.map((r) => (r as ChildDoc).grade).sort()).toEqual([4, 5]);
     await sync(a, b);
-    expect(await a.get(child._id)).toMatchObject({ school: '镇中心小学', deviceId: 'kiosk-b' });
-    expect(await conflictedIds(a)).toEqual([]);
+    for (const db of [a, b]) {
+      expect(await db.get(child._id)).toMatchObject({ grade: 5, school: '镇中心小学', updatedAt: '2026-11-30T10:00:00+08:00', deviceId: 'kiosk-b' });
+      expect(await conflictedIds(db)).toEqual([]);
+    }
+  });
+
+  it('settle the same field changed on both kiosks by the latest edit, keep the other fields, and ask for review', async () => {
+    const { a, b } = await twoKiosks();
+    await a.put({ ...(await a.get(child._id)), grade: 5, school: '甲小学', updatedAt: '2026-11-30T11:00:00+08:00', deviceId: 'kiosk-a' });
+    await b.put({ ...(await b.get(child._id)), school: '乙小学', birthMonth: '2016-04', updatedAt: '2026-11-30T10:00:00+08:00', deviceId: 'kiosk-b' });
+    await sync(a, b);
+    const res = await resolveConflicts(a, child._id);
+    expect(res?.silent).toBe(false);
+    expect(res?.rule).toBe('latest-wins');
+    expect(res?.conflictingFields).toEqual(['school']);
+    expect(res?.result).toMatchObject({ grade: 5, school: '甲小学', birthMonth: '2016-04' });
+  });
+
+  it('settle revisions that differ only in who saved them and when, silently', async () => {
+    const { a, b } = await twoKiosks();
+    await a.put({ ...(await a.get(child._id)), grade: 5, updatedAt: '2026-11-30T09:00:00+08:00', deviceId: 'kiosk-a' });
+    await b.put({ ...(await b.get(child._id)), grade: 5, updatedAt: '2026-11-30T09:05:00+08:00', deviceId: 'kiosk-b' });
+    await sync(a, b);
+    const res = await resolveConflicts(a, child._id);
+    expect(res?.silent).toBe(true);
+    expect(res?.result).toMatchObject({ grade: 5, updatedAt: '2026-11-30T09:05:00+08:00', deviceId: 'kiosk-b' });
+  });
+
+  it('unite the actions both kiosks added to a follow-up', async () => {
+    const { a, b } = await twoKiosks();
+    const f = {
+      _id: `followup:01JCDEFGHJKMNPQRSTVWXYZ020`, type: 'followup', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-11-30T08:00:00+08:00', updatedAt: '2026-11-30T08:00:00+08:00', deviceId: 'k1',
+      childId, reason: 'staff-concern', urgent: false, sourceId: null, openedAt: '2026-11-30T08:00:00+08:00', dueOn: '2026-12-03', status: 'open', ownerStaffId: null, acknowledgedAt: null,
+      actions: [{ at: '2026-11-30T08:00:00+08:00', staffId: '01JCDEFGHJKMNPQRSTVWXYZ099', kind: 'note', note: '开了' }], closedAt: null, closeReason: '', snapshot: null,
+    };
+    await a.put(f);
+    await a.replicate.to(b);
+    const add = (d: typeof f, at: string, note: string, deviceId: string) => ({ ...d, actions: [...d.actions, { at, staffId: '01JCDEFGHJKMNPQRSTVWXYZ099', kind: 'note', note }], updatedAt: at, deviceId });
+    await a.put(add((await a.get(f._id)) as unknown as typeof f, '2026-11-30T10:00:00+08:00', '甲记录', 'kiosk-a'));
+    await b.put({ ...add((await b.get(f._id)) as unknown as typeof f, '2026-11-30T09:00:00+08:00', '乙记录', 'kiosk-b'), dueOn: '2026-12-05' });
+    await sync(a, b);
+    const res = await resolveConflicts(b, f._id);
+    expect(res?.silent).toBe(true);
+    expect((res?.result as unknown as typeof f).actions.map((x) => x.note)).toEqual(['开了', '乙记录', '甲记录']);
+    expect(res?.result).toMatchObject({ dueOn: '2026-12-05' });
+  });
+
+  it('fall back to the latest edit when the common ancestor was compacted away, and ask for review', async () => {
+    const { a, b } = await twoKiosks();
+    await a.put({ ...(await a.get(child._id)), grade: 5, updatedAt: '2026-11-30T09:00:00+08:00', deviceId: 'kiosk-a' });
+    await b.put({ ...(await b.get(child._id)), school: '镇中心小学', updatedAt: '2026-11-30T10:00:00+08:00', deviceId: 'kiosk-b' });
+    await sync(a, b);
+    await a.compact();
+    const res = await resolveConflicts(a, child._id);
+    expect(res?.silent).toBe(false);
+    expect(res?.result).toMatchObject({ grade: 4, school: '镇中心小学' });
   });
 });

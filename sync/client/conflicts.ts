@@ -7,18 +7,33 @@
  *
  *   attendance  merged (domain/attendance.ts): earliest check-in, latest
  *               check-out, notes united — both kiosks' facts survive.
+ *   records people edit field by field (child, private record, consent,
+ *               follow-up): merged field by field against the two revisions'
+ *               common ancestor (a three-way merge): a field changed on one
+ *               side only takes that change, a follow-up's actions are united,
+ *               and only a field changed differently on both sides is settled
+ *               by the latest edit — that, and only that, needs review.
+ *               PouchDB keeps old revision bodies only until compaction: when
+ *               the ancestor's body is gone the rule below applies (and says so).
  *   everything else: the revision with the latest `updatedAt` wins (ties go
  *               to the higher revision id, so every replica picks the same);
  *               the losing revisions are returned so they can be kept in the
  *               conflict log for an admin to review.
  *
- * The rules are commutative, so two kiosks resolving the same conflict at the
- * same time produce equal content and the next pass settles it.
+ * Revisions that differ only in bookkeeping (`updatedAt`, `deviceId`) are
+ * settled silently: nothing is lost, so nothing needs review. The rules are
+ * commutative, so two kiosks resolving the same conflict at the same time
+ * produce equal content and the next pass settles it.
  */
 import { mergeAttendance } from '@/domain/attendance';
 import type { AnyDoc, AttendanceDoc } from '../schema/documents';
 
 type Stored = AnyDoc & { _id: string; _rev: string };
+
+/** Types merged field by field from the common ancestor. */
+export const FIELD_MERGED_TYPES: ReadonlySet<string> = new Set(['child', 'childPrivate', 'consent', 'followup']);
+/** Fields that say who wrote a revision and when, not what it holds. */
+const BOOKKEEPING: ReadonlySet<string> = new Set(['_id', '_rev', '_revisions', '_conflicts', 'updatedAt', 'deviceId']);
 
 export interface ConflictResolution {
   readonly id: string;
@@ -27,6 +42,85 @@ export interface ConflictResolution {
   /** The revisions that were replaced, as they were (for the conflict log). */
   readonly replaced: readonly Stored[];
   readonly result: AnyDoc;
+  /** Nothing was lost (bookkeeping only, or edits to different fields merged): no review needed, not logged. */
+  readonly silent: boolean;
+  /** Fields changed differently on both sides (settled by the latest edit). */
+  readonly conflictingFields: readonly string[];
+}
+
+/** JSON with sorted keys: equal content gives equal text. */
+function canon(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  ) ?? 'undefined';
+}
+const same = (a: unknown, b: unknown) => canon(a) === canon(b);
+const substance = (d: object) => Object.fromEntries(Object.entries(d).filter(([k]) => !BOOKKEEPING.has(k)));
+
+/** True when two revisions differ only in bookkeeping. */
+export function sameContent(a: object, b: object): boolean {
+  return same(substance(a), substance(b));
+}
+
+type Action = { readonly at: string };
+/** A follow-up's actions from both sides: the ancestor's, plus what either side added, in time order. */
+function uniteActions(ancestor: readonly Action[], mine: readonly Action[], theirs: readonly Action[]): Action[] {
+  const seen = new Set<string>();
+  const out: Action[] = [];
+  for (const a of [...ancestor, ...mine, ...theirs]) {
+    const key = canon(a);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(a);
+  }
+  const removed = (side: readonly Action[]) => ancestor.filter((a) => !side.some((x) => same(x, a))).map(canon);
+  const gone = new Set([...removed(mine), ...removed(theirs)]);
+  return out.filter((a) => !gone.has(canon(a))).sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+}
+
+/**
+ * A three-way merge of two revisions against their common ancestor. A field
+ * changed on one side takes that side's value; changed differently on both,
+ * the latest edit's value (and the field is named in `conflicting`).
+ */
+export function mergeFields(ancestor: object, mine: Stored, theirs: Stored): { doc: AnyDoc; conflicting: string[] } {
+  const newer = latest(mine, theirs);
+  const a = ancestor as Record<string, unknown>;
+  const m = mine as unknown as Record<string, unknown>;
+  const t = theirs as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const conflicting: string[] = [];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(m), ...Object.keys(t)])].filter((k) => !BOOKKEEPING.has(k) && k !== '_deleted').sort();
+  for (const k of keys) {
+    let v: unknown;
+    if (same(m[k], t[k]) || same(t[k], a[k])) v = m[k];
+    else if (same(m[k], a[k])) v = t[k];
+    else if (k === 'actions' && mine.type === 'followup' && Array.isArray(m[k]) && Array.isArray(t[k]))
+      v = uniteActions((Array.isArray(a[k]) ? a[k] : []) as Action[], m[k] as Action[], t[k] as Action[]);
+    else {
+      v = (newer as unknown as Record<string, unknown>)[k];
+      conflicting.push(k);
+    }
+    if (v !== undefined) out[k] = v;
+  }
+  return { doc: { ...out, _id: mine._id, updatedAt: newer.updatedAt, deviceId: newer.deviceId } as unknown as AnyDoc, conflicting };
+}
+
+/** The revision ids of one revision's history, newest first. */
+async function history(db: PouchDB.Database, id: string, rev: string): Promise<string[]> {
+  const doc = (await db.get(id, { rev, revs: true })) as { _revisions?: { start: number; ids: string[] } };
+  const r = doc._revisions;
+  return r ? r.ids.map((h, i) => `${r.start - i}-${h}`) : [rev];
+}
+
+/** The body of the newest revision both `a` and `b` descend from; null when there is none or its body was compacted away. */
+export async function commonAncestor(db: PouchDB.Database, id: string, a: string, b: string): Promise<{ rev: string; doc: object | null } | null> {
+  const [ha, hb] = await Promise.all([history(db, id, a), history(db, id, b)]);
+  const inB = new Set(hb);
+  const rev = ha.find((r) => inB.has(r));
+  if (!rev) return null;
+  const doc = await db.get(id, { rev }).catch(() => null);
+  return { rev, doc };
 }
 
 function latest(a: Stored, b: Stored): Stored {
@@ -43,16 +137,36 @@ export function settle(a: Stored, b: Stored): { doc: AnyDoc; rule: ConflictResol
 /** Settles the conflicts of one document. Returns null when it had no conflicts. */
 export async function resolveConflicts(db: PouchDB.Database, id: string): Promise<ConflictResolution | null> {
   const winner = (await db.get(id, { conflicts: true })) as unknown as Stored & { _conflicts?: string[] };
-  const conflicts = winner._conflicts ?? [];
+  const conflicts = [...(winner._conflicts ?? [])].sort();
   if (conflicts.length === 0) return null;
   const losers = (await Promise.all(conflicts.map((rev) => db.get(id, { rev })))) as unknown as Stored[];
   const { _conflicts: _ignored, ...base } = winner;
   let result: AnyDoc = base;
   let rule: ConflictResolution['rule'] = 'latest-wins';
+  let silent = true;
+  const conflictingFields = new Set<string>();
   for (const other of losers) {
-    const s = settle(result as Stored, other);
+    const current = { ...result, _rev: winner._rev } as Stored;
+    if (sameContent(current, other)) {
+      // Bookkeeping only: keep the latest's stamps, nothing to review.
+      result = latest(current, other);
+      continue;
+    }
+    if (FIELD_MERGED_TYPES.has(winner.type) && other.type === winner.type) {
+      const ancestor = await commonAncestor(db, id, winner._rev, other._rev);
+      if (ancestor?.doc) {
+        const merged = mergeFields(ancestor.doc, current, other);
+        result = merged.doc;
+        for (const f of merged.conflicting) conflictingFields.add(f);
+        if (merged.conflicting.length > 0) silent = false;
+        continue;
+      }
+      console.warn(`conflicts: ${id}: the common ancestor ${ancestor ? `${ancestor.rev} was compacted away` : 'is unknown'}; the latest edit wins whole`);
+    }
+    const s = settle(current, other);
     result = s.doc;
     rule = s.rule;
+    silent = false;
   }
   const { _rev: _r, ...content } = result as Stored;
   await db.bulkDocs([
@@ -60,7 +174,7 @@ export async function resolveConflicts(db: PouchDB.Database, id: string): Promis
     // Losing branches are deleted keeping type and centerId, as every deletion must (validate_doc_update).
     ...losers.map((l) => ({ _id: id, _rev: l._rev, _deleted: true, type: l.type, centerId: l.centerId })),
   ] as PouchDB.Core.PutDocument<object>[]);
-  return { id, type: winner.type, rule, replaced: [base as Stored, ...losers], result: content as AnyDoc };
+  return { id, type: winner.type, rule, replaced: [base as Stored, ...losers], result: content as AnyDoc, silent, conflictingFields: [...conflictingFields].sort() };
 }
 
 /** Ids of documents that currently have conflicts (a full scan; fine for a kiosk-sized database). */

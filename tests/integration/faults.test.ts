@@ -55,7 +55,7 @@ describe('faults', () => {
     expect(Object.keys(server).length).toBe(Object.keys(mine).length);
   }, 240_000);
 
-  it('two kiosks edit the same child and the same attendance offline, then sync through the server: both converge, nothing is lost, each conflict is logged', async () => {
+  it('two kiosks edit the same child, private record and attendance offline, then sync through the server: both converge, edits to different fields are all kept, only a real same-field conflict is logged', async () => {
     const remote = adminDb();
     const a = open('kiosk-a');
     const b = open('kiosk-b');
@@ -69,10 +69,15 @@ describe('faults', () => {
     for (const k of [a, b]) await k.replicate.from(remote);
     const child = (await a.allDocs({ startkey: 'child:', endkey: 'child:\ufff0', include_docs: true, limit: 1 })).rows[0]!.doc as unknown as Record<string, unknown> & { _id: string };
     const att = (await a.allDocs({ startkey: 'att:', endkey: 'att:\ufff0', include_docs: true, limit: 1 })).rows[0]!.doc as unknown as Record<string, unknown> & { _id: string };
+    const priv = (await a.get(`private:${child._id}`)) as unknown as Record<string, unknown> & { _id: string; guardians: { phone: string }[] };
 
     // Offline edits: A changes the school earlier, B the grade later; A notes a late pick-up, B a check-out time.
     await a.put({ ...child, school: '镇中心小学', updatedAt: '2026-11-29T09:00:00+08:00', deviceId: 'kiosk-a' });
     await b.put({ ...((await b.get(child._id)) as object), grade: 5, updatedAt: '2026-11-29T10:00:00+08:00', deviceId: 'kiosk-b' });
+    // The private record: A the address, B a guardian's phone and the same address differently (a real conflict, B later).
+    await a.put({ ...priv, address: '青山村三组', updatedAt: '2026-11-29T09:30:00+08:00', deviceId: 'kiosk-a' });
+    const privB = (await b.get(priv._id)) as unknown as typeof priv;
+    await b.put({ ...privB, address: '青山村四组', guardians: privB.guardians.map((g, i) => (i === 0 ? { ...g, phone: '13800000000' } : g)), updatedAt: '2026-11-29T10:30:00+08:00', deviceId: 'kiosk-b' });
     await a.put({ ...att, notes: ['奶奶来晚了'], checkOutAt: '2026-11-29T18:30:00+08:00', updatedAt: '2026-11-29T18:30:00+08:00' });
     await b.put({ ...((await b.get(att._id)) as object), checkOutAt: '2026-11-29T18:10:00+08:00', updatedAt: '2026-11-29T18:10:00+08:00', notes: ['妈妈打电话说会晚到'] });
 
@@ -89,15 +94,28 @@ describe('faults', () => {
         const [x, y, z] = (await Promise.all([a, b, remote].map((db) => db.get(id, { conflicts: true })))) as (PouchDB.Core.Document<object> & PouchDB.Core.GetMeta)[];
         return x!._rev === y!._rev && y!._rev === z!._rev && !z!._conflicts;
       };
-      return (await settled(child._id)) && (await settled(att._id));
+      return (await settled(child._id)) && (await settled(att._id)) && (await settled(priv._id));
     }, 60_000);
     await sa.stop();
     await sb.stop();
     const settledChild = (await remote.get(child._id)) as unknown as { grade: number; school: string };
-    // Latest edit wins for a child record: B's (10:00) — and A's replaced version is in a conflict log.
-    expect(settledChild.grade).toBe(5);
-    const replaced = [...logA, ...logB].filter((c) => c.id === child._id).flatMap((c) => c.replaced as unknown as { school: string }[]);
-    expect(replaced.some((r) => r.school === '镇中心小学')).toBe(true);
+    // Different fields of the child: both edits kept, and nothing for the administrator to review.
+    expect(settledChild).toMatchObject({ grade: 5, school: '镇中心小学' });
+    expect([...logA, ...logB].filter((c) => c.id === child._id)).toEqual([]);
+    // The private record: the phone kept, the address B's (the later edit), and that one conflict logged once.
+    const settledPriv = (await remote.get(priv._id)) as unknown as typeof priv;
+    expect(settledPriv.address).toBe('青山村四组');
+    expect(settledPriv.guardians[0]!.phone).toBe('13800000000');
+    // (Each kiosk keeps its own log, and both may settle the conflict at once: at most one entry on each.)
+    const privA = logA.filter((c) => c.id === priv._id);
+    const privB2 = logB.filter((c) => c.id === priv._id);
+    expect(privA.length).toBeLessThanOrEqual(1);
+    expect(privB2.length).toBeLessThanOrEqual(1);
+    const privLog = [...privA, ...privB2];
+    expect(privLog.length).toBeGreaterThan(0);
+    for (const entry of privLog) expect(entry.conflictingFields).toEqual(['address']);
+    // Nothing logged but the private record's address and the attendance merge.
+    expect([...logA, ...logB].every((c) => c.id === priv._id || c.id === att._id)).toBe(true);
     // Attendance merges: the later check-out, both notes.
     const settledAtt = (await remote.get(att._id)) as unknown as { checkOutAt: string; notes: string[] };
     expect(settledAtt.checkOutAt).toBe('2026-11-29T18:30:00+08:00');

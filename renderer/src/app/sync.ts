@@ -114,7 +114,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
         const res = await resolveConflicts(local, id);
         if (res) {
           n++;
-          await logConflict(res);
+          if (!res.silent) await logConflict(res);
         }
       }
       return n;

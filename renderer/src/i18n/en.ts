@@ -325,4 +325,11 @@ export default {
       duplicateInstrument: 'Instrument {id} is in the pack twice.',
     },
   },
+  syncField: {
+    waiting: 'Waiting for the server…',
+    pending: '{n} waiting to go up', pendingMore: 'more than {n} waiting to go up',
+    locked: 'The server has temporarily locked the sync account after repeated wrong passwords (a computer may still use an old one); retrying at {time}',
+    deniedRetry: 'trying again at {time}',
+    verdictLocked: 'The server has temporarily locked this sync account after repeated wrong passwords; it unlocks by itself in about 5 minutes, so try again then. If it keeps happening, check the sync password saved on each of the center’s computers.',
+  },
 };

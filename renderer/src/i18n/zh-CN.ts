@@ -324,4 +324,11 @@ export default {
       duplicateInstrument: '问卷包里问卷 {id} 出现了两次。',
     },
   },
+  syncField: {
+    waiting: '等待服务器…',
+    pending: '{n} 条待上传', pendingMore: '超过 {n} 条待上传',
+    locked: '同步账号因多次密码错误被服务器暂时锁定（可能有电脑还在用旧密码），{time} 自动重试',
+    deniedRetry: '{time} 会再试一次',
+    verdictLocked: '这个同步账号因多次密码错误被服务器暂时锁定，约 5 分钟后自动解锁，请稍后再试。如果反复出现，请检查本站每台电脑保存的同步密码。',
+  },
 };

@@ -5,10 +5,17 @@
  * center and an active administrator, then bind this device to the center and
  * keep the sync account so live sync carries on. Staff sign in with the PINs
  * they already have.
+ *
+ * A join that fails part-way leaves the kiosk as it was (undoJoin): the
+ * documents it pulled are purged — not deleted, so no deletion of another
+ * center's records is ever sent anywhere — with the first pull's progress and
+ * the replication checkpoints, and the device forgets the center and the sync
+ * account. A retry, or a different center, starts clean.
  */
 import { CENTER_ID_RE, ids } from '@sync/schema/ids';
 import { centerDbUrl, openRemote, testConnection, type ConnectionVerdict } from '@sync/client/replication';
-import { initialPull } from '@sync/client/initialPull';
+import { initialPull, INITIAL_PULL_STATE_ID, pullReplicationId, pushReplicationId } from '@sync/client/initialPull';
+import { SYNC_IDS_DOC } from '@sync/client/acknowledged';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { SyncState } from '../../app/sync';
 import { PouchDB } from '../../storage/pouch/createPouch';
@@ -39,7 +46,14 @@ interface Ports {
   readonly sync: SyncState;
 }
 
-/** @throws JoinError with what is wrong, in a form the page says in words; records pulled so far stay (a retry resumes). */
+/** What a join wrote, to take back if it fails: local changes after `since`, and these local documents. */
+interface JoinTrace {
+  readonly since: number | string;
+  readonly centerId: string;
+  readonly localIds: readonly string[];
+}
+
+/** @throws JoinError with what is wrong, in a form the page says in words; on any failure the kiosk is left as it was (undoJoin). */
 export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: number) => void): Promise<void> {
   const url = input.url.trim().replace(/\/+$/, '');
   const centerId = input.centerId.trim().toLowerCase();
@@ -47,11 +61,51 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   const verdict = await testConnection(url, centerId, input.username.trim(), input.password);
   if (verdict.verdict !== 'ok') throw new JoinError(verdict.verdict, verdict.detail);
   const remote = openRemote(PouchDB, centerDbUrl(url, centerId), input.username.trim(), input.password);
-  await initialPull({ local: p.centerDb, remote, onProgress });
-  const center = await p.docs.get('center', ids.center(centerId));
-  if (!center) throw new JoinError('no-center');
-  const staff = await p.docs.list('staff', 'staff:');
-  if (!staff.some((s) => s.active && s.role === 'admin')) throw new JoinError('no-admin');
-  await p.device.saveSettings({ centerId, locale: center.defaultLocale });
-  await p.sync.saveCredentials(centerId, url, input.username, input.password);
+  // The checkpoint ids depend on the server's uuid: read them now, while the server answers.
+  const trace: JoinTrace = {
+    since: (await p.centerDb.info()).update_seq,
+    centerId,
+    localIds: [INITIAL_PULL_STATE_ID, SYNC_IDS_DOC, await pullReplicationId(p.centerDb, remote), await pushReplicationId(p.centerDb, remote)],
+  };
+  try {
+    await initialPull({ local: p.centerDb, remote, onProgress });
+    const center = await p.docs.get('center', ids.center(centerId));
+    if (!center) throw new JoinError('no-center');
+    const staff = await p.docs.list('staff', 'staff:');
+    if (!staff.some((s) => s.active && s.role === 'admin')) throw new JoinError('no-admin');
+    await p.device.saveSettings({ centerId, locale: center.defaultLocale });
+    await p.sync.saveCredentials(centerId, url, input.username, input.password);
+  } catch (e) {
+    try {
+      await undoJoin(p, trace);
+    } catch (undoError) {
+      console.error('joinCenter: could not take back a failed join', undoError);
+    }
+    throw e;
+  }
+}
+
+/** Every leaf revision of a document purged: gone from this kiosk as if never written, nothing to replicate. */
+async function purgeDoc(db: PouchDB.Database, id: string): Promise<void> {
+  const leaves = (await db.get(id, { open_revs: 'all' })) as { ok?: { _rev: string } }[];
+  const purge = (db as unknown as { purge(id: string, rev: string): Promise<unknown> }).purge.bind(db);
+  for (const leaf of leaves) if (leaf.ok) await purge(id, leaf.ok._rev);
+}
+
+/** Takes back what a failed join wrote (see the module comment). */
+async function undoJoin(p: Ports, trace: JoinTrace): Promise<void> {
+  let since = trace.since;
+  for (;;) {
+    const page = await p.centerDb.changes({ since, limit: 500 });
+    if (page.results.length === 0) break;
+    for (const c of page.results) await purgeDoc(p.centerDb, c.id);
+    since = page.last_seq;
+  }
+  for (const id of trace.localIds) {
+    const doc = await p.centerDb.get(id).catch(() => null);
+    if (doc) await p.centerDb.remove(doc);
+  }
+  const settings = await p.device.getSettings();
+  if (settings.centerId === trace.centerId) await p.device.saveSettings({ centerId: null });
+  if (settings.syncUrl || settings.syncUser) await p.sync.forget(trace.centerId);
 }
