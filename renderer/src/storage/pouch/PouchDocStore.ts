@@ -4,10 +4,15 @@
  * rate of the older `idb` adapter on this hardware — see bench/). Every read
  * is parsed with the sync schemas; a document that fails is reported through
  * `onInvalid` and skipped, so one bad replicated document cannot break a screen.
+ *
+ * Every write of an attendance, mood check-in or screening also keeps its county copy
+ * (sync/schema/county.ts) in step: written, changed or deleted with it. The copy is
+ * what the county database receives; the working document stays in the center.
  */
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
+import { COPIED_TYPES, countyCopyId, countyCopyOf } from '@sync/schema/county';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 
@@ -25,6 +30,15 @@ function asPouchError(e: unknown): PouchError {
 
 function isQuotaError(e: PouchError): boolean {
   return e.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '');
+}
+
+/** Equal documents, revisions aside (key order does not matter: the copies are built field by field). */
+function sameContent(a: object, b: object): boolean {
+  const strip = (d: object) => {
+    const { _rev: _r, ...rest } = d as { _rev?: string };
+    return JSON.stringify(Object.keys(rest).sort().map((k) => [k, (rest as Record<string, unknown>)[k]]));
+  };
+  return strip(a) === strip(b);
 }
 
 export class PouchDocStore implements DocStore {
@@ -75,14 +89,46 @@ export class PouchDocStore implements DocStore {
 
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
+    let saved: DocOf<K>;
     try {
       const res = await this.db.put(valid as PouchDB.Core.PutDocument<AnyDoc>);
-      return { ...valid, _rev: res.rev };
+      saved = { ...valid, _rev: res.rev };
     } catch (e) {
       const err = asPouchError(e);
       if (err.status === 409) throw new ConflictError(valid._id);
       if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
       throw e;
+    }
+    if (COPIED_TYPES.includes(valid.type)) await this.keepCountyCopy(valid._id, countyCopyOf(valid));
+    return saved;
+  }
+
+  /**
+   * Makes the county copy of `sourceId` equal to `copy`, or deletes it when `copy` is
+   * null (no consent, nothing the county counts, or the source was deleted).
+   */
+  private async keepCountyCopy(sourceId: string, copy: AnyDoc | null): Promise<void> {
+    const id = countyCopyId(sourceId);
+    for (let attempt = 0; ; attempt++) {
+      let current: (AnyDoc & { _rev: string }) | null = null;
+      try {
+        current = (await this.db.get(id)) as unknown as AnyDoc & { _rev: string };
+      } catch (e) {
+        if (asPouchError(e).status !== 404) throw e;
+      }
+      if (!copy && !current) return;
+      if (copy && current && sameContent(copy, current)) return;
+      const next = copy
+        ? { ...copy, ...(current ? { _rev: current._rev } : {}) }
+        : { _id: id, _rev: current!._rev, _deleted: true, type: current!.type, centerId: current!.centerId };
+      try {
+        await this.db.put(next as PouchDB.Core.PutDocument<object>);
+        return;
+      } catch (e) {
+        const err = asPouchError(e);
+        if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
+        if (err.status !== 409 || attempt >= UPDATE_RETRIES) throw e;
+      }
     }
   }
 
@@ -109,6 +155,7 @@ export class PouchDocStore implements DocStore {
       if (!current) return;
       try {
         await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
+        if (COPIED_TYPES.includes(type)) await this.keepCountyCopy(id, null);
         return;
       } catch (e) {
         if (asPouchError(e).status !== 409 || attempt >= UPDATE_RETRIES) throw e;
@@ -127,17 +174,31 @@ export class PouchDocStore implements DocStore {
       }
     }
     if (problems.length > 0) throw new InvalidDocumentError('(bulk)', problems);
+    // The county copies go in the same batch; a copy that is already there (written by
+    // another kiosk) is brought in step afterwards. The result counts the documents asked for.
+    const given = new Set(docs.map((d) => d._id));
+    const copies = docs.flatMap((d) => {
+      const copy = countyCopyOf(d);
+      return copy && !given.has(copy._id) ? [copy] : [];
+    });
     let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
-      res = await this.db.bulkDocs(docs as AnyDoc[]);
+      res = await this.db.bulkDocs([...docs, ...copies] as AnyDoc[]);
     } catch (e) {
       if (isQuotaError(asPouchError(e))) throw new StorageFullError('the device storage is full: nothing was saved');
       throw e;
     }
+    const isError = (r: PouchDB.Core.Response | PouchDB.Core.Error): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error);
     const failed = res
-      .filter((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error))
+      .slice(0, docs.length)
+      .filter(isError)
       .map((r) => ({ id: r.id ?? '(unknown)', reason: r.message ?? r.name ?? 'error' }));
-    return { written: res.length - failed.length, failed };
+    const failedIds = new Set(failed.map((f) => f.id));
+    for (const [i, r] of res.slice(docs.length).entries()) {
+      const copy = copies[i]!;
+      if (isError(r) && !failedIds.has(copy._id.slice('county:'.length))) await this.keepCountyCopy(copy._id.slice('county:'.length), copy);
+    }
+    return { written: docs.length - failed.length, failed };
   }
 
   onChange(listener: (ids: readonly string[]) => void): () => void {

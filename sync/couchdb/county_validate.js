@@ -1,0 +1,34 @@
+/*
+ * validate_doc_update of the county database (ES5). Only county administrators write
+ * here (the server-side replication of each center runs as one), and even they write
+ * only the county copy's closed table (sync/schema/county.ts): a type the table lists,
+ * under that type's id prefix, with exactly the fields its schema allows, and an event
+ * about a child only with the guardian's county-statistics consent. A deletion keeps
+ * `_id`, `_rev`, `_deleted`, `type` and `centerId`, nothing else. Anything else a center
+ * database lets through by mistake is refused here, and the replication reports it.
+ */
+function (newDoc, oldDoc, userCtx, secObj) {
+  var RULES = /*RULES*/ null;
+  var TOMBSTONE = /*TOMBSTONE*/ null;
+  var check = /*CHECK*/ null;
+
+  function forbid(message) {
+    throw { forbidden: message };
+  }
+  var admin = userCtx.roles.indexOf('_admin') !== -1 || userCtx.roles.indexOf('county-admin') !== -1;
+  if (!admin) forbid('only county administrators write to the county database');
+  if (newDoc._id.indexOf('_design/') === 0) return;
+
+  var rule = Object.prototype.hasOwnProperty.call(RULES, newDoc.type) ? RULES[newDoc.type] : null;
+  if (!rule) forbid('the county database holds no ' + newDoc.type + ' documents');
+  if (newDoc._id.indexOf(rule.idPrefix) !== 0) forbid('a ' + newDoc.type + ' document in the county database has an id starting ' + rule.idPrefix);
+  var errors;
+  if (newDoc._deleted) {
+    errors = check(TOMBSTONE, newDoc, 'deletion');
+    if (errors.length > 0) forbid('a deletion keeps only type and centerId: ' + errors.slice(0, 5).join('; '));
+    return;
+  }
+  errors = check(rule.schema, newDoc, newDoc.type);
+  if (errors.length > 0) forbid('the county database does not hold this ' + newDoc.type + ' document: ' + errors.slice(0, 5).join('; '));
+  if (rule.consented && !(newDoc.snapshot && newDoc.snapshot.countyOk === true)) forbid('no county-statistics consent for this ' + newDoc.type + ' document');
+}
