@@ -237,4 +237,10 @@ export default {
     'left-behind-father-away': 'Left-behind (father away)', 'left-behind-mother-away': 'Left-behind (mother away)', 'left-behind-both-away': 'Left-behind (both parents away)',
     migrant: 'Migrant', local: 'Local', other: 'Other',
   },
+  transferProvenance: {
+    conflict: 'This transfer request has conflicting versions on the county server, so nobody can tell which one the sending center wrote. It is not shown or acted on: ask the county coordinator to check it.',
+    'not-from-sender': 'This transfer request does not come from the center it names. It is not shown or acted on: ask the county coordinator to check it.',
+    malformed: 'This transfer request is damaged. It is not shown or acted on: ask the county coordinator to check it.',
+    hidden: '{n} transfer request(s) for this center could not be verified and are not shown. Ask the county coordinator to check them.',
+  },
 };

@@ -237,4 +237,10 @@ export default {
     'left-behind-father-away': '留守（父亲外出）', 'left-behind-mother-away': '留守（母亲外出）', 'left-behind-both-away': '留守（父母都外出）',
     migrant: '流动儿童', local: '本地儿童', other: '其他',
   },
+  transferProvenance: {
+    conflict: '这个转站请求在县里的服务器上有相互冲突的版本，无法确认哪一个是转出站点写的。不予显示、不能处理：请联系县级协调员核查。',
+    'not-from-sender': '这个转站请求并非来自它所写的站点。不予显示、不能处理：请联系县级协调员核查。',
+    malformed: '这个转站请求已损坏。不予显示、不能处理：请联系县级协调员核查。',
+    hidden: '有 {n} 个发给本站的转站请求无法核实来源，未予显示。请联系县级协调员核查。',
+  },
 };
