@@ -12,7 +12,8 @@
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
-import { COPIED_TYPES, countyCopyId, countyCopyOf } from '@sync/schema/county';
+import { countyCopyId, countyCopyOf } from '@sync/schema/county';
+import { keepCountyCopy } from '@sync/client/countyCopy';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 
@@ -30,15 +31,6 @@ function asPouchError(e: unknown): PouchError {
 
 function isQuotaError(e: PouchError): boolean {
   return e.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '');
-}
-
-/** Equal documents, revisions aside (key order does not matter: the copies are built field by field). */
-function sameContent(a: object, b: object): boolean {
-  const strip = (d: object) => {
-    const { _rev: _r, ...rest } = d as { _rev?: string };
-    return JSON.stringify(Object.keys(rest).sort().map((k) => [k, (rest as Record<string, unknown>)[k]]));
-  };
-  return strip(a) === strip(b);
 }
 
 export class PouchDocStore implements DocStore {
@@ -99,36 +91,16 @@ export class PouchDocStore implements DocStore {
       if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
       throw e;
     }
-    if (COPIED_TYPES.includes(valid.type)) await this.keepCountyCopy(valid._id, countyCopyOf(valid));
+    await this.countyCopy(valid._id, valid.type, valid);
     return saved;
   }
 
-  /**
-   * Makes the county copy of `sourceId` equal to `copy`, or deletes it when `copy` is
-   * null (no consent, nothing the county counts, or the source was deleted).
-   */
-  private async keepCountyCopy(sourceId: string, copy: AnyDoc | null): Promise<void> {
-    const id = countyCopyId(sourceId);
-    for (let attempt = 0; ; attempt++) {
-      let current: (AnyDoc & { _rev: string }) | null = null;
-      try {
-        current = (await this.db.get(id)) as unknown as AnyDoc & { _rev: string };
-      } catch (e) {
-        if (asPouchError(e).status !== 404) throw e;
-      }
-      if (!copy && !current) return;
-      if (copy && current && sameContent(copy, current)) return;
-      const next = copy
-        ? { ...copy, ...(current ? { _rev: current._rev } : {}) }
-        : { _id: id, _rev: current!._rev, _deleted: true, type: current!.type, centerId: current!.centerId };
-      try {
-        await this.db.put(next as PouchDB.Core.PutDocument<object>);
-        return;
-      } catch (e) {
-        const err = asPouchError(e);
-        if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
-        if (err.status !== 409 || attempt >= UPDATE_RETRIES) throw e;
-      }
+  private async countyCopy(sourceId: string, type: DocType, source: AnyDoc | null): Promise<void> {
+    try {
+      await keepCountyCopy(this.db, sourceId, type, source);
+    } catch (e) {
+      if (isQuotaError(asPouchError(e))) throw new StorageFullError('the device storage is full: the county copy was not saved');
+      throw e;
     }
   }
 
@@ -155,7 +127,7 @@ export class PouchDocStore implements DocStore {
       if (!current) return;
       try {
         await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
-        if (COPIED_TYPES.includes(type)) await this.keepCountyCopy(id, null);
+        await this.countyCopy(id, type, null);
         return;
       } catch (e) {
         if (asPouchError(e).status !== 409 || attempt >= UPDATE_RETRIES) throw e;
@@ -196,7 +168,8 @@ export class PouchDocStore implements DocStore {
     const failedIds = new Set(failed.map((f) => f.id));
     for (const [i, r] of res.slice(docs.length).entries()) {
       const copy = copies[i]!;
-      if (isError(r) && !failedIds.has(copy._id.slice('county:'.length))) await this.keepCountyCopy(copy._id.slice('county:'.length), copy);
+      const source = docs.find((d) => countyCopyId(d._id) === copy._id)!;
+      if (isError(r) && !failedIds.has(source._id)) await this.countyCopy(source._id, source.type, source);
     }
     return { written: docs.length - failed.length, failed };
   }
