@@ -14,6 +14,26 @@ interface PouchError {
   status?: number;
 }
 
+type StoredCopy = AnyDoc & { _rev: string };
+
+/** Whether documents of `type` have a county copy. */
+export function hasCountyCopy(type: string): boolean {
+  return (COPIED_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * The stored county copy of `sourceId`, or null. The DocStore starts this read beside the
+ * write of the document itself, so a check-in costs one more write, not a read and a write.
+ */
+export async function readCountyCopy(db: PouchDB.Database, sourceId: string): Promise<StoredCopy | null> {
+  try {
+    return (await db.get(countyCopyId(sourceId))) as unknown as StoredCopy;
+  } catch (e) {
+    if ((e as PouchError).status !== 404) throw e;
+    return null;
+  }
+}
+
 /** Equal documents, revisions aside. */
 function sameContent(a: object, b: object): boolean {
   const strip = (d: object) => {
@@ -28,17 +48,12 @@ function sameContent(a: object, b: object): boolean {
  * Does nothing for a type that has no county copy.
  * @throws the database's error (a 409 is retried)
  */
-export async function keepCountyCopy(db: PouchDB.Database, sourceId: string, type: string, source: AnyDoc | null): Promise<void> {
-  if (!(COPIED_TYPES as readonly string[]).includes(type)) return;
+export async function keepCountyCopy(db: PouchDB.Database, sourceId: string, type: string, source: AnyDoc | null, read: Promise<StoredCopy | null> | null = null): Promise<void> {
+  if (!hasCountyCopy(type)) return;
   const copy = source ? countyCopyOf(source) : null;
   const id = countyCopyId(sourceId);
   for (let attempt = 0; ; attempt++) {
-    let current: (AnyDoc & { _rev: string }) | null = null;
-    try {
-      current = (await db.get(id)) as unknown as AnyDoc & { _rev: string };
-    } catch (e) {
-      if ((e as PouchError).status !== 404) throw e;
-    }
+    const current = attempt === 0 && read ? await read : await readCountyCopy(db, sourceId);
     if (!copy && !current) return;
     if (copy && current && sameContent(copy, current)) return;
     const next = copy

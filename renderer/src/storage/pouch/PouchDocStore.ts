@@ -13,7 +13,7 @@ import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
 import { countyCopyId, countyCopyOf } from '@sync/schema/county';
-import { keepCountyCopy } from '@sync/client/countyCopy';
+import { hasCountyCopy, keepCountyCopy, readCountyCopy } from '@sync/client/countyCopy';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 
@@ -81,6 +81,9 @@ export class PouchDocStore implements DocStore {
 
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
+    // The county copy's current revision is read while the document is written.
+    const copyRead = hasCountyCopy(valid.type) ? readCountyCopy(this.db, valid._id) : null;
+    copyRead?.catch(() => {});
     let saved: DocOf<K>;
     try {
       const res = await this.db.put(valid as PouchDB.Core.PutDocument<AnyDoc>);
@@ -91,13 +94,13 @@ export class PouchDocStore implements DocStore {
       if (isQuotaError(err)) throw new StorageFullError('the device storage is full: nothing was saved');
       throw e;
     }
-    await this.countyCopy(valid._id, valid.type, valid);
+    await this.countyCopy(valid._id, valid.type, valid, copyRead);
     return saved;
   }
 
-  private async countyCopy(sourceId: string, type: DocType, source: AnyDoc | null): Promise<void> {
+  private async countyCopy(sourceId: string, type: DocType, source: AnyDoc | null, read: ReturnType<typeof readCountyCopy> | null = null): Promise<void> {
     try {
-      await keepCountyCopy(this.db, sourceId, type, source);
+      await keepCountyCopy(this.db, sourceId, type, source, read);
     } catch (e) {
       if (isQuotaError(asPouchError(e))) throw new StorageFullError('the device storage is full: the county copy was not saved');
       throw e;
