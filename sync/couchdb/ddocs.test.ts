@@ -220,6 +220,15 @@ describe('county database', () => {
     expect(countyCopyOf({ ...screening, valid: false })).toBeNull();
   });
 
+  it('reads an attendance written by an older kiosk with notes, and keeps the notes out of the county', () => {
+    const older = { ...demo.attendance.find((a) => a.snapshot.countyOk)!, notes: ['奶奶说孩子这几天不舒服'] };
+    expect(verdicts(older)).toEqual([true, true]);
+    const copy = countyCopyOf(older)!;
+    expect(JSON.stringify(copy)).not.toMatch(/notes|奶奶/);
+    expect(refusal(() => countyValidate(copy, null, replicator, {}))).toBeNull();
+    expect(refusal(() => countyValidate(older, null, replicator, {}))).toMatch(/holds no attendance/);
+  });
+
   it('has views that count consenting children by the county keys, and never names', () => {
     const ddoc = countyDesignDoc();
     const rows: [unknown, unknown][] = [];
