@@ -24,9 +24,15 @@
  * settled silently: nothing is lost, so nothing needs review. The rules are
  * commutative, so two kiosks resolving the same conflict at the same time
  * produce equal content and the next pass settles it.
+ *
+ * County copies (sync/schema/county.ts) are not settled on their own: a copy is
+ * derived again from its document as that document now stands, and a settled
+ * document brings its copy in step.
  */
 import { mergeAttendance } from '@/domain/attendance';
 import type { AnyDoc, AttendanceDoc } from '../schema/documents';
+import { COUNTY_COPY_PREFIX } from '../schema/county';
+import { keepCountyCopy } from './countyCopy';
 
 type Stored = AnyDoc & { _id: string; _rev: string };
 
@@ -103,7 +109,8 @@ export function mergeFields(ancestor: object, mine: Stored, theirs: Stored): { d
     }
     if (v !== undefined) out[k] = v;
   }
-  return { doc: { ...out, _id: mine._id, updatedAt: newer.updatedAt, deviceId: newer.deviceId } as unknown as AnyDoc, conflicting };
+  // Only the field-merged types (child, private record, consent, follow-up) come here; all carry deviceId.
+  return { doc: { ...out, _id: mine._id, updatedAt: newer.updatedAt, deviceId: (newer as { deviceId?: string }).deviceId } as unknown as AnyDoc, conflicting };
 }
 
 /** The revision ids of one revision's history, newest first. */
@@ -174,6 +181,12 @@ export async function resolveConflicts(db: PouchDB.Database, id: string): Promis
     // Losing branches are deleted keeping type and centerId, as every deletion must (validate_doc_update).
     ...losers.map((l) => ({ _id: id, _rev: l._rev, _deleted: true, type: l.type, centerId: l.centerId })),
   ] as PouchDB.Core.PutDocument<object>[]);
+  if (id.startsWith(COUNTY_COPY_PREFIX)) {
+    // A copy is derived, not settled: once its branches are one, it is made again from its document as that stands.
+    const sourceId = id.slice(COUNTY_COPY_PREFIX.length);
+    const source = (await db.get(sourceId).catch(() => null)) as AnyDoc | null;
+    if (source) await keepCountyCopy(db, sourceId, source.type, source);
+  } else await keepCountyCopy(db, id, content.type, content as AnyDoc);
   return { id, type: winner.type, rule, replaced: [base as Stored, ...losers], result: content as AnyDoc, silent, conflictingFields: [...conflictingFields].sort() };
 }
 

@@ -1,15 +1,29 @@
 // The design documents run here in node:vm, as CouchDB would run them, without a server.
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
+import fc from 'fast-check';
 import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filterSource } from './ddocs';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents';
+import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
 
 const demo = generateDemoCenter({
   centerId: 'qingshan', seed: 3, children: 12, from: '2026-10-01', to: '2026-10-31', deviceId: 'k',
   pinHash: { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' },
 });
-const docs = demoDocuments(demo) as unknown as Record<string, unknown>[];
+const childId = demo.attendance[0]!.childId;
+/** A screening as the app writes it (the demo has none): scores, safety flag and staff stay in the center. */
+const screening: ScreeningDoc = {
+  _id: 'screening:01M3SGPM00SCREEN0000000000A', type: 'screening', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-10-09T16:00:00+08:00',
+  updatedAt: '2026-10-09T16:00:00+08:00', deviceId: 'k', childId, instrumentId: 'phq9', instrumentVersion: '1', date: '2026-10-09', respondent: 'child',
+  administeredByStaffId: demo.staff[0]!._id.slice('staff:'.length), valid: true, level: 'prompt', safety: true, total: 17, percent: null, subscales: {}, band: 3,
+  reasons: ['item9'], snapshot: { ...demo.attendance[0]!.snapshot, countyOk: true },
+};
+/** A day without a session (the demo's calendar has none). */
+const dayOff = { _id: 'day:2026-10-02', type: 'day', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-10-02T08:00:00+08:00', updatedAt: '2026-10-02T08:00:00+08:00', deviceId: 'k', date: '2026-10-02', held: false, reason: '暴雨' } as const;
+const working = [...demoDocuments(demo), screening, ...(demo.days.length ? [] : [dayOff])];
+const docs = withCountyCopies(working) as unknown as Record<string, unknown>[];
 
 type Validate = (newDoc: object, oldDoc: object | null, userCtx: { name: string | null; roles: string[] }, secObj: object) => void;
 function compile<T>(src: string, globals: object = {}): T {
@@ -20,6 +34,7 @@ const countyValidate = compile<Validate>(countyDesignDoc().validate_doc_update);
 const kiosk = { name: 'sync-qingshan', roles: ['center:qingshan'] };
 const other = { name: 'sync-shiqiao', roles: ['center:shiqiao'] };
 const admin = { name: 'admin', roles: ['_admin'] };
+const replicator = { name: 'admin', roles: ['_admin'] };
 
 function refusal(fn: () => void): string | null {
   try {
@@ -29,38 +44,189 @@ function refusal(fn: () => void): string | null {
     return (e as { forbidden?: string }).forbidden ?? `unexpected: ${String(e)}`;
   }
 }
+const one = (type: string) => docs.find((d) => d.type === type)!;
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+const validators: Record<string, Validate> = { qingshan: centerValidate };
+/** The two verdicts on one document: the kiosk's (zod) and the center database's (validate_doc_update). */
+function verdicts(doc: unknown): [boolean, boolean] {
+  let zod = true;
+  try {
+    parseStored(doc);
+  } catch {
+    zod = false;
+  }
+  // Structure only: the document goes to the database of the center it names (authority is tested above).
+  const named = (doc as { centerId?: unknown }).centerId;
+  const center = typeof named === 'string' && /^[a-z][a-z0-9-]{1,39}$/.test(named) ? named : 'qingshan';
+  const validate = (validators[center] ??= compile<Validate>(centerDesignDoc(center).validate_doc_update));
+  return [zod, refusal(() => validate(doc as object, null, { name: `sync-${center}`, roles: [`center:${center}`] }, {})) === null];
+}
 
 describe('validate_doc_update (center database)', () => {
-  it('accepts every document the app writes', () => {
+  it('accepts every document the app writes, and their county copies', () => {
     for (const d of docs) expect(refusal(() => centerValidate(d, null, kiosk, {})), String(d._id)).toBeNull();
+    expect(docs.some((d) => d.type === 'countyAttendance')).toBe(true);
   });
   it('refuses structure the schemas refuse, in words', () => {
-    const day = docs.find((d) => d.type === 'day') ?? { ...docs.find((d) => d.type === 'attendance')! };
-    const att = docs.find((d) => d.type === 'attendance')!;
+    const att = one('attendance');
     expect(refusal(() => centerValidate({ ...att, status: 'maybe' }, null, kiosk, {}))).toMatch(/invalid attendance document: attendance.status: not one of/);
     expect(refusal(() => centerValidate({ ...att, date: '2026-13-01' }, null, kiosk, {}))).toMatch(/attendance.date: wrong format/);
     const { snapshot: _s, ...noSnapshot } = att;
     expect(refusal(() => centerValidate(noSnapshot, null, kiosk, {}))).toMatch(/snapshot: required/);
-    expect(refusal(() => centerValidate({ ...day, type: 'gossip' }, null, kiosk, {}))).toMatch(/unknown document type: gossip/);
+    expect(refusal(() => centerValidate({ ...one('day'), type: 'gossip' }, null, kiosk, {}))).toMatch(/unknown document type: gossip/);
+  });
+  it('refuses a field no schema names, at the top and inside, on the server and on the kiosk', () => {
+    const att = one('attendance');
+    for (const bad of [{ ...att, childName: '王小明' }, { ...att, guardianPhone: '13800000000' }, { ...att, snapshot: { ...(att.snapshot as object), name: '王小明' } }, { ...one('countyMood'), wantsTalk: true }]) {
+      expect(refusal(() => centerValidate(bad, null, kiosk, {}))).toMatch(/not a field of this document/);
+      expect(() => parseStored(bad)).toThrow(/[Uu]nrecognized key/);
+    }
+  });
+  it('refuses whitespace-only and padded text on both sides alike', () => {
+    const priv = one('childPrivate');
+    const child = one('child');
+    for (const bad of [{ ...priv, fullName: '   ' }, { ...priv, fullName: '\u3000' }, { ...child, school: ' 青山小学 ' }, { ...child, school: `${'校'.repeat(200)} ` }])
+      expect(verdicts(bad)).toEqual([false, false]);
+    expect(verdicts({ ...priv, fullName: '王 小明' })).toEqual([true, true]);
+    expect(verdicts({ ...child, school: '' })).toEqual([true, true]);
   });
   it('lets a center write only its own centerId, and nobody but admins write design documents', () => {
-    const att = docs.find((d) => d.type === 'attendance')!;
+    const att = one('attendance');
     expect(refusal(() => centerValidate(att, null, other, {}))).toMatch(/may not write to center qingshan/);
     expect(refusal(() => centerValidate({ ...att, centerId: 'shiqiao' }, null, kiosk, {}))).toMatch(/does not belong in the database of center qingshan/);
     expect(refusal(() => centerValidate({ _id: '_design/evil', views: {} }, null, kiosk, {}))).toMatch(/only county administrators/);
     expect(refusal(() => centerValidate({ _id: '_design/tongxin' }, null, admin, {}))).toBeNull();
   });
-  it('accepts deletions that keep type and centerId, and refuses bare ones', () => {
-    expect(refusal(() => centerValidate({ _id: 'att:x', _deleted: true, type: 'attendance', centerId: 'qingshan' }, {}, kiosk, {}))).toBeNull();
-    expect(refusal(() => centerValidate({ _id: 'att:x', _deleted: true }, {}, kiosk, {}))).toMatch(/centerId|keep type/);
+  it('accepts deletions that keep only type and centerId, and refuses bare ones and ones with a body', () => {
+    const tomb = { _id: 'private:child:x', _rev: '2-a', _revisions: { start: 2, ids: ['a', 'b'] }, _deleted: true, type: 'childPrivate', centerId: 'qingshan' };
+    expect(refusal(() => centerValidate(tomb, {}, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ _id: 'att:x', _deleted: true }, {}, kiosk, {}))).toMatch(/deletion.type: required/);
+    expect(refusal(() => centerValidate({ ...tomb, fullName: '王小明' }, {}, kiosk, {}))).toMatch(/deletion.fullName: not a field/);
+    expect(refusal(() => centerValidate({ ...one('attendance'), _deleted: true }, {}, kiosk, {}))).toMatch(/a deletion keeps only type and centerId/);
+    expect(refusal(() => centerValidate({ ...tomb, type: 'gossip' }, {}, kiosk, {}))).toMatch(/deletion.type: not one of/);
+    expect(refusal(() => centerValidate({ ...tomb, centerId: 'shiqiao' }, {}, kiosk, {}))).toMatch(/does not belong/);
+    expect(() => parseStored({ ...tomb, fullName: '王小明' })).toThrow(/fullName/);
+    expect(parseStored(tomb)).toMatchObject({ _deleted: true, type: 'childPrivate' });
+  });
+});
+
+describe('the kiosk (zod) and the server (validate_doc_update) reach one verdict', () => {
+  const mutations: [string, (d: Record<string, unknown>) => Record<string, unknown>][] = [
+    ['as written', (d) => d],
+    ['unknown field', (d) => ({ ...d, extra: 1 })],
+    ['no type', ({ type: _t, ...d }) => d],
+    ['padded string', (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'string' && !k.startsWith('_') && k !== 'type' ? ` ${v}` : v]))],
+    ['blank string', (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'string' && !k.startsWith('_') && k !== 'type' ? '  ' : v]))],
+    ['numbers as strings', (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]))],
+    ['nulls', (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, k.startsWith('_') || k === 'type' ? v : null]))],
+    ['deleted with its body', (d) => ({ ...d, _deleted: true })],
+    ['deleted, minimal', (d) => ({ _id: d._id, _deleted: true, type: d.type, centerId: d.centerId })],
+  ];
+  const samples = [...new Set(docs.map((d) => String(d.type)))].map(one);
+
+  it('on every document type under hand-written changes', () => {
+    for (const d of samples)
+      for (const [what, change] of mutations) {
+        const [zod, couch] = verdicts(change(clone(d)));
+        expect(couch, `${String(d.type)}: ${what}`).toBe(zod);
+      }
+  });
+
+  /** A JSON value a field might be set to: text with spaces of every kind, numbers, nesting. */
+  const value = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', '青', ' ', '\u3000', '\t', '\n', '0', '-', ':') , maxLength: 8 }),
+    fc.integer({ min: -3, max: 300 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 10 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constantFrom('2026-10-01', '2026-02-30', ' 2026-10-01', '2026-10-01T08:00:00+08:00', '01M3SGPM001D4PRKZZZJWYTAMY', 'present', 'qingshan', 'left-behind-both-away'),
+    fc.array(fc.constantFrom('a', 1, null), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('group', 'countyOk', 'x'), fc.constantFrom('local', true, 1), { maxKeys: 2 }),
+  );
+
+  it('on generated documents (fast-check): any field set, removed or added, at any depth', () => {
+    const paths = (v: unknown, prefix: string[] = []): string[][] =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => [[...prefix, k], ...paths(x, [...prefix, k])]) : [];
+    fc.assert(
+      fc.property(fc.nat(samples.length - 1), fc.nat(), fc.constantFrom('set', 'remove', 'add'), value, fc.constantFrom('extra', 'notes', 'fullName', '_deleted', 'wantsTalk'), (i, j, op, v, key) => {
+        const d = clone(samples[i]!);
+        const all = paths(d).filter((p) => p[0] !== '_id');
+        const path = all[j % all.length]!;
+        const parent = path.slice(0, -1).reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, d);
+        const last = path[path.length - 1]!;
+        if (op === 'set') parent[last] = v;
+        else if (op === 'remove') delete parent[last];
+        else parent[key] = v;
+        const [zod, couch] = verdicts(d);
+        return zod === couch;
+      }),
+      { numRuns: 1500, seed: 12 },
+    );
   });
 });
 
 describe('county database', () => {
   it('is written only by county administrators (the replicator)', () => {
-    const att = docs.find((d) => d.type === 'attendance')!;
-    expect(refusal(() => countyValidate(att, null, kiosk, {}))).toMatch(/only county administrators/);
-    expect(refusal(() => countyValidate(att, null, { name: 'x', roles: ['county-admin'] }, {}))).toBeNull();
+    const copy = one('countyAttendance');
+    expect(refusal(() => countyValidate(copy, null, kiosk, {}))).toMatch(/only county administrators/);
+    expect(refusal(() => countyValidate(copy, null, { name: 'x', roles: ['county-admin'] }, {}))).toBeNull();
+  });
+
+  it('holds these fields and no others', () => {
+    const envelope = ['_id', '_rev', '_revisions'];
+    const counted = [...envelope, 'centerId', 'childId', 'date', 'schemaVersion', 'snapshot', 'type', 'updatedAt'];
+    const meta = [...envelope, 'centerId', 'createdAt', 'deviceId', 'schemaVersion', 'type', 'updatedAt'];
+    const sorted = (a: string[]) => [...a].sort();
+    expect(countyFields()).toEqual({
+      center: sorted([...meta, 'name', 'county', 'township', 'village', 'defaultLocale', 'settings']),
+      day: sorted([...meta, 'date', 'held', 'reason']),
+      serviceTally: sorted([...meta, 'activityId', 'date', 'serviceType', 'providerKind', 'durationMin', 'participants']),
+      countyAttendance: sorted([...counted, 'status']),
+      countyMood: sorted([...counted, 'face']),
+      countyScreening: sorted([...counted, 'instrumentId', 'level']),
+    });
+    // And the county database enforces exactly that list: one more field on any of them is refused.
+    for (const type of COUNTY_TYPES) {
+      const d = docs.find((x) => x.type === type)!;
+      expect(refusal(() => countyValidate(d, null, replicator, {})), type).toBeNull();
+      for (const f of ['wantsTalk', 'total', 'safety', 'administeredByStaffId', 'notes', 'checkInAt', 'pickedUpBy', 'fullName'])
+        expect(refusal(() => countyValidate({ ...d, [f]: 1 }, null, replicator, {})), `${type}.${f}`).toMatch(/not a field of this document/);
+    }
+  });
+
+  it('refuses every working or private type, a county type under another id, and events without consent', () => {
+    for (const d of docs.filter((x) => !(COUNTY_TYPES as string[]).includes(String(x.type))))
+      expect(refusal(() => countyValidate(d, null, replicator, {})), String(d._id)).toMatch(/holds no/);
+    const copy = one('countyAttendance');
+    expect(refusal(() => countyValidate({ ...copy, _id: 'private:child:x' }, null, replicator, {}))).toMatch(/id starting county:att:/);
+    expect(refusal(() => countyValidate({ ...copy, snapshot: { ...(copy.snapshot as object), countyOk: false } }, null, replicator, {}))).toMatch(/countyOk: must be true/);
+    expect(refusal(() => countyValidate({ _id: copy._id, _deleted: true, type: copy.type, centerId: 'qingshan', childId }, null, replicator, {}))).toMatch(/deletion.childId: not a field/);
+    expect(refusal(() => countyValidate({ _id: copy._id, _deleted: true, type: copy.type, centerId: 'qingshan' }, null, replicator, {}))).toBeNull();
+  });
+
+  it('gets copies that hold no scores, safety flag, staff, wantsTalk, notes, times or who picked a child up', () => {
+    const copies = working.map((d) => countyCopyOf(d as AnyDoc)).filter((c) => c !== null);
+    expect(new Set(copies.map((c) => c.type))).toEqual(new Set(['countyAttendance', 'countyMood', 'countyScreening']));
+    expect(JSON.stringify(copies)).not.toMatch(/wantsTalk|total|percent|safety|subscales|administeredBy|notes|checkInAt|checkOutAt|pickedUpBy|reasons|deviceId/);
+    expect(countyCopyOf(screening)).toEqual({
+      _id: `county:${screening._id}`, type: 'countyScreening', centerId: 'qingshan', schemaVersion: 1, updatedAt: screening.updatedAt, childId, date: '2026-10-09',
+      instrumentId: 'phq9', level: 'prompt', snapshot: screening.snapshot,
+    });
+    // No copy without consent, for a skipped mood question, or for an invalid screening.
+    const att = demo.attendance[0]!;
+    expect(countyCopyOf({ ...att, snapshot: { ...att.snapshot, countyOk: false } })).toBeNull();
+    expect(countyCopyOf({ ...demo.moods[0]!, face: null })).toBeNull();
+    expect(countyCopyOf({ ...screening, valid: false })).toBeNull();
+  });
+
+  it('reads an attendance written by an older kiosk with notes, and keeps the notes out of the county', () => {
+    const older = { ...demo.attendance.find((a) => a.snapshot.countyOk)!, notes: ['奶奶说孩子这几天不舒服'] };
+    expect(verdicts(older)).toEqual([true, true]);
+    const copy = countyCopyOf(older)!;
+    expect(JSON.stringify(copy)).not.toMatch(/notes|奶奶/);
+    expect(refusal(() => countyValidate(copy, null, replicator, {}))).toBeNull();
+    expect(refusal(() => countyValidate(older, null, replicator, {}))).toMatch(/holds no attendance/);
   });
   it("lets the county copy's replication account write only its own center's documents", () => {
     const att = docs.find((d) => d.type === 'attendance')!;
@@ -76,9 +242,10 @@ describe('county database', () => {
   it('has views that count consenting children by the county keys, and never names', () => {
     const ddoc = countyDesignDoc();
     const rows: [unknown, unknown][] = [];
+    const countyDocs = docs.filter((d) => refusal(() => countyValidate(d, null, replicator, {})) === null);
     for (const [name, view] of Object.entries(ddoc.views!)) {
       const map = compile<(doc: object) => void>(view.map, { emit: (k: unknown, v: unknown) => rows.push([[name, k], v]) });
-      for (const d of docs) map(d);
+      for (const d of countyDocs) map(d);
     }
     const services = rows.filter(([k]) => (k as [string])[0] === 'services');
     const expected = demo.activities.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length;
@@ -86,34 +253,56 @@ describe('county database', () => {
     expect(services[0]![0]).toEqual(['services', ['qingshan', expect.stringMatching(/^2026-10$/), expect.any(String), expect.any(String), expect.any(String)]]);
     const present = demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length;
     expect(rows.filter(([k]) => (k as [string])[0] === 'attendance')).toHaveLength(present);
+    expect(rows.filter(([k]) => (k as [string])[0] === 'moods')).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
+    expect(rows.filter(([k]) => (k as [string])[0] === 'screenings').map(([k]) => k)).toEqual([['screenings', ['qingshan', '2026-10', 'phq9', 'prompt', screening.snapshot.group]]]);
     expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
   });
 });
 
-describe('the county copy rule', () => {
+describe('the county copy rule: one selector, evaluated by CouchDB 3 and by the trial server’s filter', () => {
   const filter = compile<(doc: Record<string, unknown>, req: object) => boolean>(filterSource());
   /** What CouchDB's selector passes, by PouchDB's implementation of Mango selectors. */
   const selector = (doc: Record<string, unknown>) => matchesSelector(doc, massageSelector(COUNTY_SELECTOR));
+  const countyOk = (d: Record<string, unknown>) => refusal(() => countyValidate(d, null, replicator, {})) === null;
 
-  it('passes no private document, staff, consent or follow-up — by filter and by selector alike', () => {
+  it('passes exactly the county types, no private document, staff, consent, follow-up or working event', () => {
     const passed = docs.filter((d) => filter(d, {}));
-    expect(passed.map((d) => d.type).filter((t, i, a) => a.indexOf(t) === i).sort()).toEqual([...COUNTY_TYPES].filter((t) => docs.some((d) => d.type === t)).sort());
-    expect(passed.some((d) => String(d._id).startsWith('private:'))).toBe(false);
-    expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"/);
-    for (const d of [...docs, { _id: 'private:answers:x', type: 'screeningAnswers' }, { _id: 'followup:x', type: 'followup' }, { _id: 'att:x', _deleted: true, type: 'attendance', centerId: 'qingshan' }])
-      expect(filter(d, {}), String(d._id)).toBe(selector(d));
+    expect(new Set(passed.map((d) => d.type))).toEqual(new Set(COUNTY_TYPES));
+    expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"|wantsTalk|"total"/);
+    for (const d of docs) expect(filter(d, {}), String(d._id)).toBe(selector(d));
+    // Whatever the rule passes, the county database accepts.
+    for (const d of passed) expect(countyOk(d), String(d._id)).toBe(true);
   });
 
-  it("leaves out a child's attendance, moods and screenings without county-statistics consent, but passes their deletions", () => {
-    const events = docs.filter((d) => ['attendance', 'mood', 'screening'].includes(String(d.type)));
-    // The same events for a child whose guardian did not consent to county statistics.
-    const screening = { _id: 'screening:x', type: 'screening', centerId: 'qingshan', snapshot: { ...(events[0]!.snapshot as object) } };
-    const withheld: Record<string, unknown>[] = [...['attendance', 'mood'].map((type) => events.find((e) => e.type === type)!), screening].map((d) => ({
-      ...d, _id: `${String(d._id)}-x`, snapshot: { ...(d.snapshot as object), countyOk: false },
-    }));
-    for (const d of withheld) expect([filter(d, {}), selector(d)], String(d._id)).toEqual([false, false]);
-    for (const d of events.filter((e) => !withheld.includes(e))) expect([filter(d, {}), selector(d)], String(d._id)).toEqual([true, true]);
-    const tombstone = { _id: String(withheld[0]!._id), _deleted: true, type: withheld[0]!.type, centerId: 'qingshan' };
+  it('refuses a county type under a private: id, by filter and by selector alike', () => {
+    const copy = one('countyAttendance');
+    for (const d of [{ ...copy, _id: 'private:child:x' }, { ...one('center'), _id: 'private:center' }, { ...one('serviceTally'), _id: 'private:tally:x' }, { _id: 'private:x', _deleted: true, type: 'countyMood', centerId: 'qingshan' }])
+      expect([filter(d, {}), selector(d)], String(d._id)).toEqual([false, false]);
+  });
+
+  it('leaves out events without county-statistics consent, but passes their deletions', () => {
+    const copy = one('countyMood');
+    const withheld = { ...copy, snapshot: { ...(copy.snapshot as object), countyOk: false } };
+    expect([filter(withheld, {}), selector(withheld)]).toEqual([false, false]);
+    const tombstone = { _id: copy._id, _deleted: true, type: copy.type, centerId: 'qingshan' };
     expect([filter(tombstone, {}), selector(tombstone)]).toEqual([true, true]);
+    expect(countyOk(tombstone)).toBe(true);
+  });
+
+  it('agrees with CouchDB’s Mango semantics on generated documents (fast-check)', () => {
+    const doc = fc.record(
+      {
+        _id: fc.constantFrom('private:', 'county:att:', 'county:mood:', 'county:screening:', 'att:', 'center:', 'day:', 'tally:', '_design/', 'x').chain((p) => fc.constantFrom(`${p}a`, `${p}01M3SGPM001D4PRKZZZJWYTAMY`, p)),
+        type: fc.constantFrom(...COUNTY_TYPES, 'attendance', 'mood', 'screening', 'childPrivate', 'staff', 'followup'),
+        _deleted: fc.constantFrom(true, false),
+        snapshot: fc.oneof(fc.constant(null), fc.record({ countyOk: fc.constantFrom(true, false, 'true', 1) }, { requiredKeys: [] })),
+        centerId: fc.constant('qingshan'),
+      },
+      { requiredKeys: ['_id'] },
+    );
+    fc.assert(
+      fc.property(doc, (d) => filter(d as Record<string, unknown>, {}) === selector(d as Record<string, unknown>)),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 });

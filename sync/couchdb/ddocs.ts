@@ -4,41 +4,30 @@
  * node:vm and installed unchanged by the provisioning CLI.
  *
  *   center_<id>  _design/tongxin   validate_doc_update (structure + authority), filter `deidentified`
- *   county       _design/county    validate_doc_update (county admins only), views for dashboards
+ *   county       _design/county    validate_doc_update (the county copy's table only), views for dashboards
  *
  * The structure rules are the zod schemas of sync/schema turned into JSON
- * Schema: the kiosk and the server enforce one rule set.
+ * Schema: the kiosk and the server enforce one rule set. What the county database
+ * holds, and the replication rule that feeds it, come from one table
+ * (sync/schema/county.ts).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { schemasByType } from '../schema/documents';
+import { schemasByType, tombstoneDoc } from '../schema/documents';
+import { COUNTY_COPY, COUNTY_TYPES, countySelector } from '../schema/county';
+
+export { COUNTY_TYPES };
 
 /**
- * Document types copied into the county database: de-identified events and the center
- * itself. Activities stay in the center (they list participants and free text); the
- * county gets their serviceTally instead.
+ * The CouchDB 3 replication selector for the county copy, from the one table of
+ * sync/schema/county.ts. The trial server's filter evaluates this same object.
  */
-export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'serviceTally', 'screening'] as const;
-/** Events about one child: copied only when the guardian had consented to county statistics at the time (snapshot.countyOk). */
-export const CONSENTED_TYPES = ['attendance', 'mood', 'screening'] as const;
-
-/**
- * The CouchDB 3 replication selector for the county copy: center-level documents,
- * one child's events only with county-statistics consent, and deletions of any of
- * them (a tombstone keeps type and centerId). Private types are never listed.
- */
-export const COUNTY_SELECTOR = {
-  $or: [
-    { type: { $in: COUNTY_TYPES.filter((t) => !(CONSENTED_TYPES as readonly string[]).includes(t)) } },
-    { type: { $in: [...CONSENTED_TYPES] }, 'snapshot.countyOk': true },
-    { type: { $in: [...COUNTY_TYPES] }, _deleted: true },
-  ],
-} as const;
+export const COUNTY_SELECTOR = countySelector();
 
 export const COUNTY_VIEWS = ['services', 'sessions', 'attendance', 'screenings', 'moods'] as const;
 
 /** Bumped when a design document changes, so provisioning knows to update it. */
-export const DDOC_VERSION = 1;
+export const DDOC_VERSION = 2;
 
 function source(relative: string): string {
   const text = readFileSync(new URL(relative, import.meta.url), 'utf8');
@@ -46,24 +35,52 @@ function source(relative: string): string {
   return text.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '').trim();
 }
 
-/** JSON Schema per document type, from the zod schemas (input shape: what a writer must send). */
-export function schemasAsJson(): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(schemasByType).map(([type, schema]) => {
-      const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
-      return [type, json];
-    }),
-  );
+/** A zod schema as JSON Schema (input shape: what a writer must send). */
+function asJson(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return json;
 }
 
-export function validateSource(centerId: string | null): string {
-  return source('./validate_doc_update.js')
-    .replace('/*SCHEMAS*/ null', JSON.stringify(schemasAsJson()))
-    .replace('/*CENTER*/ null', JSON.stringify(centerId));
+/** JSON Schema per document type, from the zod schemas. */
+export function schemasAsJson(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schemasByType).map(([type, schema]) => [type, asJson(schema)]));
+}
+
+/** Pastes `value` as JSON over a placeholder. A function replacer, so `$&` and `$'` in the JSON stay as they are. */
+function fill(src: string, placeholder: string, value: string): string {
+  if (!src.includes(placeholder)) throw new Error(`design document source has no ${placeholder}`);
+  return src.replace(placeholder, () => value);
+}
+
+/** The shared structure check (schema_check.js), as an expression. */
+export function checkSource(): string {
+  return source('./schema_check.js');
+}
+
+export function validateSource(centerId: string): string {
+  let src = source('./validate_doc_update.js');
+  src = fill(src, '/*SCHEMAS*/ null', JSON.stringify(schemasAsJson()));
+  src = fill(src, '/*TOMBSTONE*/ null', JSON.stringify(asJson(tombstoneDoc)));
+  src = fill(src, '/*CENTER*/ null', JSON.stringify(centerId));
+  return fill(src, '/*CHECK*/ null', checkSource());
+}
+
+/** The county database's rules, from the county copy's table. */
+export function countyValidateSource(): string {
+  const rules = Object.fromEntries(
+    COUNTY_TYPES.map((t) => {
+      const r = COUNTY_COPY[t] as { schema: z.ZodType; idPrefix: string; consented: boolean };
+      return [t, { schema: asJson(r.schema), idPrefix: r.idPrefix, consented: r.consented }];
+    }),
+  );
+  let src = source('./county_validate.js');
+  src = fill(src, '/*RULES*/ null', JSON.stringify(rules));
+  src = fill(src, '/*TOMBSTONE*/ null', JSON.stringify(asJson(tombstoneDoc)));
+  return fill(src, '/*CHECK*/ null', checkSource());
 }
 
 export function filterSource(): string {
-  return source('./deidentified_filter.js').replace('/*TYPES*/ null', JSON.stringify(COUNTY_TYPES)).replace('/*CONSENTED*/ null', JSON.stringify(CONSENTED_TYPES));
+  return fill(source('./deidentified_filter.js'), '/*SELECTOR*/ null', JSON.stringify(COUNTY_SELECTOR));
 }
 
 export function viewSource(view: (typeof COUNTY_VIEWS)[number]): string {
@@ -96,7 +113,7 @@ export function countyDesignDoc(): DesignDoc {
     _id: '_design/county',
     language: 'javascript',
     tongxinVersion: DDOC_VERSION,
-    validate_doc_update: validateSource(null),
+    validate_doc_update: countyValidateSource(),
     views: Object.fromEntries(COUNTY_VIEWS.map((v) => [v, { map: viewSource(v), reduce: '_count' }])),
   };
 }

@@ -34,12 +34,34 @@ export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected yy
 export const isoDateTime = z.iso.datetime({ offset: true });
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 const ulidString = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
-const shortText = z.string().trim().max(200);
+/**
+ * Text carries no leading or trailing whitespace (JavaScript's \s: ASCII spaces, U+3000
+ * ideographic space, line breaks…), and required text has a visible character. These are
+ * checks, never transforms: a transform would make the kiosk accept what the server
+ * refuses, or the reverse (zod and validate_doc_update must reach one verdict on one
+ * document). Forms trim what people type before they save.
+ */
+const UNPADDED = /^(?:\S(?:[\s\S]*\S)?)?$/;
+const UNPADDED_NONEMPTY = /^\S(?:[\s\S]*\S)?$/;
+export const text = (max: number) => z.string().max(max).regex(UNPADDED, 'no leading or trailing spaces');
+export const requiredText = (max: number) => z.string().min(1).max(max).regex(UNPADDED_NONEMPTY, 'required, without leading or trailing spaces');
+const shortText = text(200);
 const longText = z.string().max(4000);
 
-const base = {
+/**
+ * The revision history CouchDB hands validate_doc_update (and a replicated write carries):
+ * part of every stored document's envelope, never of its content.
+ */
+const revisions = z.strictObject({ start: z.number().int().min(1), ids: z.array(z.string().min(1)).min(1) });
+
+const envelope = {
   _id: z.string().min(1),
   _rev: z.string().optional(),
+  _revisions: revisions.optional(),
+};
+
+const base = {
+  ...envelope,
   centerId: z.string().regex(CENTER_ID_RE, 'expected a lowercase center id'),
   schemaVersion: z.literal(SCHEMA_VERSION),
   createdAt: isoDateTime,
@@ -48,7 +70,7 @@ const base = {
 };
 
 /** What county aggregation needs about a child at the moment of an event — never a name. */
-export const childSnapshot = z.object({
+export const childSnapshot = z.strictObject({
   group: z.enum(CHILD_GROUPS),
   ageBand: z.enum(AGE_BANDS),
   gender: z.enum(GENDERS),
@@ -57,7 +79,7 @@ export const childSnapshot = z.object({
 });
 export type ChildSnapshot = z.infer<typeof childSnapshot>;
 
-export const centerSettings = z.object({
+export const centerSettings = z.strictObject({
   /** Staff mode locks back to the kiosk after this long without a touch. */
   inactivityLockMinutes: z.number().int().min(1).max(60),
   /** Children younger than this must be recorded with who picked them up at check-out. */
@@ -80,11 +102,11 @@ export const DEFAULT_CENTER_SETTINGS: CenterSettings = {
   openWeekdays: [1, 2, 3, 4, 5],
 };
 
-export const centerDoc = z.object({
+export const centerDoc = z.strictObject({
   ...base,
   type: z.literal('center'),
-  name: shortText.min(1),
-  county: shortText.min(1),
+  name: requiredText(200),
+  county: requiredText(200),
   township: shortText,
   village: shortText,
   defaultLocale: z.enum(LOCALES),
@@ -92,7 +114,7 @@ export const centerDoc = z.object({
 });
 export type CenterDoc = z.infer<typeof centerDoc>;
 
-export const groupPeriod = z.object({
+export const groupPeriod = z.strictObject({
   /** First day this situation applied. */
   from: isoDate,
   group: z.enum(CHILD_GROUPS),
@@ -102,7 +124,7 @@ export const groupPeriod = z.object({
 });
 export type GroupPeriod = z.infer<typeof groupPeriod>;
 
-export const childDoc = z.object({
+export const childDoc = z.strictObject({
   ...base,
   type: z.literal('child'),
   birthMonth: isoMonth,
@@ -116,26 +138,26 @@ export const childDoc = z.object({
   enrolledOn: isoDate,
   leftOn: isoDate.nullable(),
   archived: z.boolean(),
-  avatar: z.object({ animal: z.enum(AVATAR_ANIMALS), color: z.string().regex(/^#[0-9a-f]{6}$/i) }),
+  avatar: z.strictObject({ animal: z.enum(AVATAR_ANIMALS), color: z.string().regex(/^#[0-9a-f]{6}$/i) }),
 });
 export type ChildDoc = z.infer<typeof childDoc>;
 
-export const guardian = z.object({
-  name: shortText.min(1),
+export const guardian = z.strictObject({
+  name: requiredText(200),
   relation: z.enum(RELATIONS),
-  phone: z.string().trim().max(40),
+  phone: text(40),
   isLegalGuardian: z.boolean(),
   worksAway: z.boolean(),
 });
 export type Guardian = z.infer<typeof guardian>;
 
-export const childPrivateDoc = z.object({
+export const childPrivateDoc = z.strictObject({
   ...base,
   type: z.literal('childPrivate'),
   childId: ulidString,
-  fullName: shortText.min(1),
+  fullName: requiredText(200),
   /** Shown under the avatar on the kiosk: a given name or nickname. */
-  displayName: shortText.min(1).max(20),
+  displayName: requiredText(20),
   guardians: z.array(guardian).max(8),
   address: shortText,
   /** A small JPEG data URL, resized on the device. */
@@ -145,7 +167,7 @@ export const childPrivateDoc = z.object({
 });
 export type ChildPrivateDoc = z.infer<typeof childPrivateDoc>;
 
-export const pinHash = z.object({
+export const pinHash = z.strictObject({
   alg: z.literal('PBKDF2-SHA256'),
   iterations: z.number().int().min(10_000),
   salt: z.string().min(16),
@@ -153,23 +175,23 @@ export const pinHash = z.object({
 });
 export type PinHash = z.infer<typeof pinHash>;
 
-export const staffDoc = z.object({
+export const staffDoc = z.strictObject({
   ...base,
   type: z.literal('staff'),
-  displayName: shortText.min(1).max(40),
+  displayName: requiredText(40),
   role: z.enum(STAFF_ROLES),
   pin: pinHash,
   active: z.boolean(),
 });
 export type StaffDoc = z.infer<typeof staffDoc>;
 
-export const consentDoc = z.object({
+export const consentDoc = z.strictObject({
   ...base,
   type: z.literal('consent'),
   childId: ulidString,
   action: z.enum(['grant', 'withdraw']),
   scopes: z.array(z.enum(CONSENT_SCOPES)).min(1),
-  givenBy: z.object({ relation: z.enum(RELATIONS), isLegalGuardian: z.boolean() }),
+  givenBy: z.strictObject({ relation: z.enum(RELATIONS), isLegalGuardian: z.boolean() }),
   method: z.enum(CONSENT_METHODS),
   /** The day the guardian gave or withdrew it (may precede the record). */
   effectiveOn: isoDate,
@@ -178,7 +200,7 @@ export const consentDoc = z.object({
 });
 export type ConsentDoc = z.infer<typeof consentDoc>;
 
-export const attendanceDoc = z.object({
+export const attendanceDoc = z.strictObject({
   ...base,
   type: z.literal('attendance'),
   childId: ulidString,
@@ -191,15 +213,16 @@ export const attendanceDoc = z.object({
   /** Who recorded it: the child at the kiosk, or staff from the register. */
   source: z.enum(['kiosk', 'register']),
   /**
-   * No screen writes these today. Attendance goes to the county copy (with consent), so
-   * free text about a child must not be added here: give it a private document instead.
+   * Kept for the kiosks already in use (their schema requires it, and their documents carry
+   * it); no screen writes it. Attendance itself stays in the center: the county gets its
+   * `countyAttendance` copy (sync/schema/county.ts), which has no notes.
    */
   notes: z.array(longText).max(50),
   snapshot: childSnapshot,
 });
 export type AttendanceDoc = z.infer<typeof attendanceDoc>;
 
-export const dayDoc = z.object({
+export const dayDoc = z.strictObject({
   ...base,
   type: z.literal('day'),
   date: isoDate,
@@ -209,7 +232,7 @@ export const dayDoc = z.object({
 });
 export type DayDoc = z.infer<typeof dayDoc>;
 
-export const moodDoc = z.object({
+export const moodDoc = z.strictObject({
   ...base,
   type: z.literal('mood'),
   childId: ulidString,
@@ -223,9 +246,9 @@ export const moodDoc = z.object({
 });
 export type MoodDoc = z.infer<typeof moodDoc>;
 
-export const participant = z.object({ childId: ulidString, snapshot: childSnapshot });
+export const participant = z.strictObject({ childId: ulidString, snapshot: childSnapshot });
 
-export const activityDoc = z.object({
+export const activityDoc = z.strictObject({
   ...base,
   type: z.literal('activity'),
   date: isoDate,
@@ -246,7 +269,7 @@ export type ActivityDoc = z.infer<typeof activityDoc>;
  * whose guardian consented to county statistics — no child ids, names, notes
  * or provider names. The county copy carries this, never the activity itself.
  */
-export const serviceTallyDoc = z.object({
+export const serviceTallyDoc = z.strictObject({
   ...base,
   type: z.literal('serviceTally'),
   activityId: ulidString,
@@ -264,7 +287,7 @@ export const LEVELS = ['none', 'attention', 'prompt'] as const;
  * A screening's result. It carries scores and the level but never the item
  * answers, which live in the private `screeningAnswers` document.
  */
-export const screeningDoc = z.object({
+export const screeningDoc = z.strictObject({
   ...base,
   type: z.literal('screening'),
   childId: ulidString,
@@ -286,7 +309,7 @@ export const screeningDoc = z.object({
 export type ScreeningDoc = z.infer<typeof screeningDoc>;
 
 /** Item-level answers of a screening: private, never leaves the center database. */
-export const screeningAnswersDoc = z.object({
+export const screeningAnswersDoc = z.strictObject({
   ...base,
   type: z.literal('screeningAnswers'),
   screeningId: ulidString,
@@ -298,7 +321,7 @@ export const screeningAnswersDoc = z.object({
 export type ScreeningAnswersDoc = z.infer<typeof screeningAnswersDoc>;
 
 /** An instrument a center imported under its own permission; validated by the instrument model on load. */
-export const instrumentPackDoc = z.object({
+export const instrumentPackDoc = z.strictObject({
   ...base,
   type: z.literal('instrumentPack'),
   instrumentId: z.string().min(1).max(40),
@@ -309,7 +332,7 @@ export const instrumentPackDoc = z.object({
 export type InstrumentPackDoc = z.infer<typeof instrumentPackDoc>;
 
 /** Evidence photos of a service session (small JPEGs resized on the device): private. */
-export const activityPhotosDoc = z.object({
+export const activityPhotosDoc = z.strictObject({
   ...base,
   type: z.literal('activityPhotos'),
   activityId: ulidString,
@@ -326,7 +349,7 @@ export const FOLLOWUP_STATUSES = ['open', 'in-progress', 'closed'] as const;
  * a staff concern or a continuity prompt. `urgent` follow-ups show the
  * same-day pathway and stay pinned until acknowledged.
  */
-export const followupDoc = z.object({
+export const followupDoc = z.strictObject({
   ...base,
   type: z.literal('followup'),
   childId: ulidString,
@@ -340,7 +363,7 @@ export const followupDoc = z.object({
   ownerStaffId: ulidString.nullable(),
   acknowledgedAt: isoDateTime.nullable(),
   actions: z
-    .array(z.object({ at: isoDateTime, staffId: ulidString, kind: shortText, note: longText }))
+    .array(z.strictObject({ at: isoDateTime, staffId: ulidString, kind: shortText, note: longText }))
     .max(200),
   closedAt: isoDateTime.nullable(),
   closeReason: shortText,
@@ -356,7 +379,7 @@ export type FollowupDoc = z.infer<typeof followupDoc>;
  * child's history encrypted under the transfer code, travels through the
  * county's transfer database or a file (sync/transfer).
  */
-export const transferDoc = z.object({
+export const transferDoc = z.strictObject({
   ...base,
   type: z.literal('transfer'),
   transferId: ulidString,
@@ -378,7 +401,56 @@ export const transferDoc = z.object({
 });
 export type TransferDoc = z.infer<typeof transferDoc>;
 
+/**
+ * The county copy of a child's events. The kiosk writes one beside each attendance, mood
+ * check-in and valid screening whose child's guardian consented to county statistics
+ * (sync/schema/county.ts: countyCopyOf); server-side replication copies these, never the
+ * events themselves, so check-in times, who picked a child up, notes, `wantsTalk`, scores,
+ * the safety flag and staff ids stay in the center. Id: `county:<the event's id>`.
+ */
+const countyBase = {
+  ...envelope,
+  centerId: base.centerId,
+  schemaVersion: base.schemaVersion,
+  /** Copied from the event: conflicts between two kiosks' copies settle by it. */
+  updatedAt: isoDateTime,
+  childId: ulidString,
+  date: isoDate,
+  /** Only consented events have a county copy. */
+  snapshot: childSnapshot.extend({ countyOk: z.literal(true) }),
+};
+
+export const countyAttendanceDoc = z.strictObject({
+  ...countyBase,
+  _id: z.string().startsWith('county:att:'),
+  type: z.literal('countyAttendance'),
+  status: z.enum(ATTENDANCE_STATUSES),
+});
+export type CountyAttendanceDoc = z.infer<typeof countyAttendanceDoc>;
+
+/** A mood check-in where the child chose a face: the face only (never wantsTalk). */
+export const countyMoodDoc = z.strictObject({
+  ...countyBase,
+  _id: z.string().startsWith('county:mood:'),
+  type: z.literal('countyMood'),
+  face: z.number().int().min(1).max(5),
+});
+export type CountyMoodDoc = z.infer<typeof countyMoodDoc>;
+
+/** A valid screening: the instrument and the level (需关注 / 需尽快跟进), never a score. */
+export const countyScreeningDoc = z.strictObject({
+  ...countyBase,
+  _id: z.string().startsWith('county:screening:'),
+  type: z.literal('countyScreening'),
+  instrumentId: z.string().min(1).max(40),
+  level: z.enum(LEVELS),
+});
+export type CountyScreeningDoc = z.infer<typeof countyScreeningDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
+  countyAttendanceDoc,
+  countyMoodDoc,
+  countyScreeningDoc,
   transferDoc,
   serviceTallyDoc,
   centerDoc,
@@ -400,6 +472,9 @@ export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
+  countyAttendance: countyAttendanceDoc,
+  countyMood: countyMoodDoc,
+  countyScreening: countyScreeningDoc,
   transfer: transferDoc,
   serviceTally: serviceTallyDoc,
   center: centerDoc,
@@ -445,6 +520,37 @@ export function parseDoc<K extends DocType>(type: K, value: unknown): DocOf<K> {
     );
   }
   return result.data;
+}
+
+export const DOC_TYPES = Object.keys(schemasByType) as DocType[];
+
+/**
+ * A deletion. It carries its id, revision, `_deleted` and what the rules and the county
+ * copy need — the type and the center — and nothing else: CouchDB keeps a tombstone's
+ * body, replicates it and serves it with `?rev=`, so a body with a name in it would leak.
+ */
+export const tombstoneDoc = z.strictObject({
+  ...envelope,
+  _deleted: z.literal(true),
+  type: z.enum(Object.keys(schemasByType) as [DocType, ...DocType[]]),
+  centerId: base.centerId,
+});
+export type TombstoneDoc = z.infer<typeof tombstoneDoc>;
+
+/**
+ * The kiosk's verdict on anything about to be stored or replicated: a tombstone when
+ * `_deleted` is set, otherwise a document of its type. The server's validate_doc_update
+ * reaches the same verdict (sync/couchdb/ddocs.test.ts holds them to one corpus).
+ * @throws InvalidDocumentError
+ */
+export function parseStored(value: unknown): AnyDoc | TombstoneDoc {
+  if (typeof value === 'object' && value !== null && '_deleted' in value && value._deleted !== undefined) {
+    const result = tombstoneDoc.safeParse(value);
+    if (!result.success)
+      throw new InvalidDocumentError(String((value as { _id?: unknown })._id ?? '(no id)'), result.error.issues.map((i) => `${i.path.join('.') || '(deletion)'}: ${i.message}`));
+    return result.data;
+  }
+  return parseAnyDoc(value);
 }
 
 /**

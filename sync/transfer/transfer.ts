@@ -43,7 +43,55 @@ export interface TransferRequest {
   readonly package: string;
 }
 
-export const requestId = (to: string, transferId: string) => `transfer:${to}:${transferId}`;
+/**
+ * A request's id names the receiver, the sender and the transfer. The server's rules
+ * (transfers_validate.js) accept a request only under the id of the center that files
+ * it, so another center cannot write on it — not even a branch of its own with
+ * `_bulk_docs` and `new_edits: false`, which CouchDB validates against that branch's
+ * parent (none), not against the request everyone sees.
+ */
+export const requestId = (to: string, from: string, transferId: string) => `transfer:${to}:${from}:${transferId}`;
+
+/** A request on the server that cannot be trusted as it stands; the UI says why in words. */
+export class TransferProvenanceError extends Error {
+  override name = 'TransferProvenanceError';
+  constructor(
+    readonly kind: 'conflict' | 'not-from-sender' | 'malformed',
+    readonly requestId: string,
+    detail: string,
+  ) {
+    super(`${kind}: ${requestId}: ${detail}`);
+  }
+}
+
+/**
+ * Checks where a request from the server comes from before the kiosk shows or acts on
+ * it: its id binds it to its receiver, sender and transfer; it has no conflicting
+ * versions (a second branch is a write nobody should have been able to make: the county
+ * must look at it); and its package says it was sealed by the sender for the receiver.
+ * The package's header is authenticated by the transfer code, so opening it with the
+ * code confirms this again.
+ * @throws TransferProvenanceError
+ */
+export function verifyRequest(doc: TransferRequest & { _conflicts?: string[] }, expected: { to?: string; from?: string } = {}): TransferRequest {
+  const id = String(doc._id);
+  if (doc.type !== 'transferRequest' || typeof doc.from !== 'string' || typeof doc.to !== 'string' || typeof doc.transferId !== 'string' || typeof doc.package !== 'string')
+    throw new TransferProvenanceError('malformed', id, 'not a transfer request');
+  if (doc._conflicts && doc._conflicts.length > 0) throw new TransferProvenanceError('conflict', id, `conflicting versions ${doc._conflicts.join(', ')}`);
+  if (id !== requestId(doc.to, doc.from, doc.transferId)) throw new TransferProvenanceError('not-from-sender', id, `the id does not name ${doc.from} → ${doc.to}`);
+  if ((expected.to && doc.to !== expected.to) || (expected.from && doc.from !== expected.from)) throw new TransferProvenanceError('not-from-sender', id, 'not the transfer asked for');
+  let header: BundleHeader;
+  try {
+    header = transferFileHeader(doc.package);
+  } catch (e) {
+    throw new TransferProvenanceError('malformed', id, e instanceof Error ? e.message : String(e));
+  }
+  const scope = header.scope as { kind: 'transfer'; to: string; transferId: string };
+  if (header.centerId !== doc.from || scope.to !== doc.to || scope.transferId !== doc.transferId)
+    throw new TransferProvenanceError('not-from-sender', id, `the package was sealed by ${header.centerId} for ${scope.to}`);
+  const { _conflicts: _c, ...request } = doc;
+  return request;
+}
 
 // Crockford base32 without I, L, O, U: easy to read out over the phone.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -91,7 +139,7 @@ export async function packTransfer(
   const docs = await collectForBundle(db, await childHistoryIds(db, o.childId));
   const header: Omit<BundleHeader, 'docCount'> = { centerId: o.from, createdAt: o.createdAt, deviceId: o.deviceId, scope: { kind: 'transfer', to: o.to, transferId: o.transferId } };
   return {
-    _id: requestId(o.to, o.transferId),
+    _id: requestId(o.to, o.from, o.transferId),
     type: 'transferRequest',
     transferId: o.transferId,
     from: o.from,
@@ -164,19 +212,43 @@ export class TransferClient {
     if (r.status >= 300) TransferClient.fail('filing the transfer', r);
   }
 
+  /**
+   * The request, checked (verifyRequest), or null when there is none.
+   * @throws TransferProvenanceError when it has conflicting versions or is not what its id says
+   */
   async get(id: string): Promise<TransferRequest | null> {
-    const r = await this.call('GET', encodeURIComponent(id));
+    const r = await this.call('GET', `${encodeURIComponent(id)}?conflicts=true`);
     if (r.status === 404) return null;
     if (r.status >= 300) TransferClient.fail('reading the transfer', r);
-    return r.json as unknown as TransferRequest;
+    return verifyRequest(r.json as unknown as TransferRequest & { _conflicts?: string[] });
   }
 
-  /** Pending requests for `centerId`, oldest first. */
-  async incoming(centerId: string): Promise<TransferRequest[]> {
-    const q = new URLSearchParams({ startkey: JSON.stringify(`transfer:${centerId}:`), endkey: JSON.stringify(`transfer:${centerId}:\ufff0`), include_docs: 'true' });
+  /**
+   * Pending requests for `centerId`, oldest first, each checked (verifyRequest). Requests
+   * that fail the check are left out and listed in `refused`, to be shown in words.
+   */
+  async incomingChecked(centerId: string): Promise<{ requests: TransferRequest[]; refused: TransferProvenanceError[] }> {
+    const q = new URLSearchParams({ startkey: JSON.stringify(`transfer:${centerId}:`), endkey: JSON.stringify(`transfer:${centerId}:\ufff0`), include_docs: 'true', conflicts: 'true' });
     const r = await this.call('GET', `_all_docs?${q}`);
     if (r.status >= 300) TransferClient.fail('listing transfers', r);
-    return ((r.json.rows ?? []) as { doc?: TransferRequest }[]).flatMap((row) => (row.doc && row.doc.status === 'pending' ? [row.doc] : []));
+    const requests: TransferRequest[] = [];
+    const refused: TransferProvenanceError[] = [];
+    for (const row of (r.json.rows ?? []) as { doc?: TransferRequest & { _conflicts?: string[] } }[]) {
+      if (!row.doc) continue;
+      try {
+        const checked = verifyRequest(row.doc, { to: centerId });
+        if (checked.status === 'pending') requests.push(checked);
+      } catch (e) {
+        if (!(e instanceof TransferProvenanceError)) throw e;
+        refused.push(e);
+      }
+    }
+    return { requests, refused };
+  }
+
+  /** Pending requests for `centerId` that pass the provenance check, oldest first. */
+  async incoming(centerId: string): Promise<TransferRequest[]> {
+    return (await this.incomingChecked(centerId)).requests;
   }
 
   /** Accept / reject (the receiver) or cancel (the sender). */

@@ -51,10 +51,11 @@ describe('sync settings', () => {
       return dbs.map((d) => d.name);
     });
     expect(local.length).toBeGreaterThan(0);
-    await expect.poll(async () => Number((await couch(server.admin, 'GET', 'center_demo-qingshan')).json.doc_count), { timeout: 120_000, interval: 1000 }).toBeGreaterThan(15_000);
-    await expect.poll(() => page.textContent('[data-testid="sync-status"]'), { timeout: 60_000 }).toContain('已同步');
+    await expect.poll(async () => Number((await couch(server.admin, 'GET', 'center_demo-qingshan')).json.doc_count), { timeout: 240_000, interval: 1000 }).toBeGreaterThan(15_000);
+    // Each consented event goes up with its county copy (sync/schema/county.ts): about twice the documents of the events alone.
+    await expect.poll(() => page.textContent('[data-testid="sync-status"]'), { timeout: 240_000 }).toContain('已同步');
     await kiosk.screenshot('settings-sync');
-  });
+  }, 540_000);
 
   it('settles a conflict from another kiosk by rule, logs it for the admin, and can put the replaced version back', async () => {
     const { page } = kiosk;

@@ -13,7 +13,8 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { BundleError } from '../../sync/bundle/bundle';
 import { basicAuth } from '../../sync/client/replication';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
-import { TransferClient, requestId } from '../../sync/transfer/transfer';
+import { TransferClient, TransferProvenanceError, requestId } from '../../sync/transfer/transfer';
+import { couch } from '../../sync/couchdb/admin';
 import {
   acceptTransfer, confirmAcceptedByFile, createTransfer, incomingFromFile, incomingFromRequest, refreshOutgoing, rejectTransfer, transferFile, TransferInputError, type TransferPorts,
 } from '../../renderer/src/features/transfers/transferService';
@@ -62,10 +63,10 @@ describe('migrant-child transfer', () => {
     expect(created.request.package).not.toContain(entry.priv!.fullName);
 
     // Another center sees the request in the shared database but cannot decide it, nor open it without the code.
-    const onServer = await client('heping').get(requestId('shiqiao', created.request.transferId));
+    const onServer = await client('heping').get(requestId('shiqiao', 'qingshan', created.request.transferId));
     expect(onServer?.status).toBe('pending');
-    await expect(client('heping').decide(requestId('shiqiao', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
-    await expect(client('qingshan').decide(requestId('shiqiao', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
+    await expect(client('heping').decide(requestId('shiqiao', 'qingshan', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
+    await expect(client('qingshan').decide(requestId('shiqiao', 'qingshan', created.request.transferId), 'accepted', '', new Date().toISOString())).rejects.toMatchObject({ status: 403 });
 
     const incoming = await client('shiqiao').incoming('shiqiao');
     expect(incoming).toHaveLength(1);
@@ -90,6 +91,36 @@ describe('migrant-child transfer', () => {
     expect(await a.docs.get('transfer', `transfer:${created.request.transferId}`)).toMatchObject({ status: 'accepted', request: null });
     expect((await a.docs.get('child', `child:${entry.childId}`))?.archived).toBe(true);
     expect(a.device.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['transfer-out', 'transfer-out-accepted']));
+  });
+
+  it('a third center cannot write a branch onto a pending request; a conflicting branch is never shown or acted on', async () => {
+    const a = await center('qingshan', 7, 2, '2026-11-06');
+    const created = await createTransfer(a, a.roster[0]!, a.staffId, { to: 'shiqiao', relation: 'mother', isLegalGuardian: true, method: 'phone', consentGiven: true }, client('qingshan'));
+    const id = created.request._id;
+    expect(id).toBe(`transfer:shiqiao:qingshan:${created.request.transferId}`);
+    const real = (await client('heping').get(id))!;
+    const heping = { base: server.base, username: 'sync-heping', password: creds.heping! };
+    const branch = (over: object) => ({ ...real, _rev: `9-${'f'.repeat(32)}`, _revisions: { start: 9, ids: ['f'.repeat(32), 'e'.repeat(32)] }, ...over });
+    // The attack of the review: a higher revision on a branch of its own, with itself as the sender — and the same keeping the sender's name.
+    for (const forged of [branch({ from: 'heping' }), branch({ package: `${real.package.slice(0, -4)}AAAA` }), branch({ status: 'cancelled' })]) {
+      const res = await couch(heping, 'POST', 'tongxin_transfers/_bulk_docs', { docs: [forged], new_edits: false });
+      expect(JSON.stringify(res.json)).toMatch(/forbidden/);
+    }
+    const after = await couch(server.admin, 'GET', `tongxin_transfers/${encodeURIComponent(id)}?conflicts=true`);
+    expect(after.json).toMatchObject({ from: 'qingshan', status: 'pending', _rev: real._rev });
+    expect(after.json._conflicts).toBeUndefined();
+    // The trial server validates such a write against the winning revision, CouchDB 3 against the
+    // branch's own parent (stand-in difference). Suppose a branch got in anyway, as it did on
+    // CouchDB 3 under the previous rules (written here by the administrator): the receiving kiosk
+    // neither lists it nor acts on it, and says why.
+    const res = await couch(server.admin, 'POST', 'tongxin_transfers/_bulk_docs', { docs: [branch({ from: 'heping' })], new_edits: false });
+    expect(JSON.stringify(res.json)).not.toMatch(/error/);
+    await expect(client('shiqiao').get(id)).rejects.toBeInstanceOf(TransferProvenanceError);
+    await expect(client('shiqiao').get(id)).rejects.toMatchObject({ kind: 'conflict' });
+    const checked = await client('shiqiao').incomingChecked('shiqiao');
+    expect(checked.requests.map((r) => r._id)).not.toContain(id);
+    expect(checked.refused.map((e) => e.requestId)).toContain(id);
+    await expect(client('shiqiao').decide(id, 'accepted', '', new Date().toISOString())).rejects.toBeInstanceOf(TransferProvenanceError);
   });
 
   it('a rejection reaches the sender with its reason and the child stays', async () => {

@@ -332,4 +332,10 @@ export default {
     deniedRetry: 'trying again at {time}',
     verdictLocked: 'The server has temporarily locked this sync account after repeated wrong passwords; it unlocks by itself in about 5 minutes, so try again then. If it keeps happening, check the sync password saved on each of the center’s computers.',
   },
+  transferProvenance: {
+    conflict: 'This transfer request has conflicting versions on the county server, so nobody can tell which one the sending center wrote. It is not shown or acted on: ask the county coordinator to check it.',
+    'not-from-sender': 'This transfer request does not come from the center it names. It is not shown or acted on: ask the county coordinator to check it.',
+    malformed: 'This transfer request is damaged. It is not shown or acted on: ask the county coordinator to check it.',
+    hidden: '{n} transfer request(s) for this center could not be verified and are not shown. Ask the county coordinator to check them.',
+  },
 };

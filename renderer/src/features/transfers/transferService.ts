@@ -103,7 +103,7 @@ export async function refreshOutgoing(p: TransferPorts, client: TransferClient, 
   let changed = 0;
   for (const r of await p.docs.list('transfer', 'transfer:')) {
     if (r.direction !== 'out' || r.status !== 'pending' || !r.posted) continue;
-    const remote = await client.get(requestId(r.otherCenterId, r.transferId)).catch(() => null);
+    const remote = await client.get(requestId(r.otherCenterId, r.centerId, r.transferId)).catch(() => null);
     if (!remote || remote.status === 'pending') continue;
     await settleOut(p, r, remote.status, remote.reason, remote.decidedAt ?? p.now().toISOString(), roster, null);
     changed++;
@@ -121,7 +121,7 @@ async function settleOut(p: TransferPorts, r: TransferDoc, status: TransferDoc['
 /** The sender cancels a pending transfer (on the server too, when it was filed). */
 export async function cancelTransfer(p: TransferPorts, r: TransferDoc, staffId: string, client: TransferClient | null): Promise<void> {
   if (r.status !== 'pending') throw new TransferInputError('notPending');
-  if (r.posted && client) await client.decide(requestId(r.otherCenterId, r.transferId), 'cancelled', '', p.now().toISOString());
+  if (r.posted && client) await client.decide(requestId(r.otherCenterId, r.centerId, r.transferId), 'cancelled', '', p.now().toISOString());
   await settleOut(p, r, 'cancelled', '', p.now().toISOString(), [], staffId);
 }
 
@@ -166,14 +166,14 @@ export async function acceptTransfer(p: TransferPorts, inc: Incoming, code: stri
   if (await p.docs.get('child', `child:${childId}`)) throw new TransferInputError('alreadyHere');
   const res = await p.docs.bulkCreate(docs as unknown as AnyDoc[]);
   if (res.failed.length) throw new Error(res.failed.map((f) => `${f.id}: ${f.reason}`).join('; '));
-  if (inc.source === 'server' && client) await client.decide(requestId(centerId, inc.transferId), 'accepted', '', now);
+  if (inc.source === 'server' && client) await client.decide(requestId(centerId, inc.from, inc.transferId), 'accepted', '', now);
   await recordIn(p, inc, centerId, childId, 'accepted', '', staffId);
   await p.device.appendAudit({ staffId, action: 'transfer-in-accepted', detail: `${childId} ← ${inc.from} (${res.written} records)` });
   return { childId, records: res.written };
 }
 
 export async function rejectTransfer(p: TransferPorts, inc: Incoming, reason: string, centerId: string, staffId: string, client: TransferClient | null): Promise<void> {
-  if (inc.source === 'server' && client) await client.decide(requestId(centerId, inc.transferId), 'rejected', reason.trim(), p.now().toISOString());
+  if (inc.source === 'server' && client) await client.decide(requestId(centerId, inc.from, inc.transferId), 'rejected', reason.trim(), p.now().toISOString());
   await recordIn(p, inc, centerId, inc.request?.childId ?? null, 'rejected', reason.trim(), staffId);
   await p.device.appendAudit({ staffId, action: 'transfer-in-rejected', detail: `${inc.from}: ${reason.trim()}` });
 }

@@ -1,11 +1,13 @@
 /**
  * In-memory DocStore for unit tests of features: the same validation and
- * conflict semantics as the PouchDB adapter (revisions, 409 on a stale _rev).
+ * conflict semantics as the PouchDB adapter (revisions, 409 on a stale _rev), and
+ * the same county copies kept beside attendance, moods and screenings.
  */
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import type { BulkResult, DocStore } from '../ports';
 import { ConflictError } from '../ports';
+import { COPIED_TYPES, countyCopyId, countyCopyOf } from '@sync/schema/county';
 
 export class MemoryDocStore implements DocStore {
   private readonly docs = new Map<string, AnyDoc>();
@@ -37,6 +39,7 @@ export class MemoryDocStore implements DocStore {
     const gen = existing?._rev ? Number(existing._rev.split('-')[0]) + 1 : 1;
     const saved = { ...valid, _rev: `${gen}-mem` } as DocOf<K>;
     this.docs.set(saved._id, saved);
+    if (COPIED_TYPES.includes(saved.type)) this.keepCountyCopy(saved._id, countyCopyOf(saved));
     this.emit([saved._id]);
     return saved;
   }
@@ -47,7 +50,19 @@ export class MemoryDocStore implements DocStore {
     return this.put({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) } as DocOf<K>);
   }
   async remove(_type: DocType, id: string): Promise<void> {
-    if (this.docs.delete(id)) this.emit([id]);
+    if (this.docs.delete(id)) {
+      this.keepCountyCopy(id, null);
+      this.emit([id]);
+    }
+  }
+  private keepCountyCopy(sourceId: string, copy: AnyDoc | null): void {
+    const id = countyCopyId(sourceId);
+    const current = this.docs.get(id);
+    if (!copy) this.docs.delete(id);
+    else {
+      const gen = current?._rev ? Number(current._rev.split('-')[0]) + 1 : 1;
+      this.docs.set(id, { ...copy, _rev: `${gen}-mem` });
+    }
   }
   async bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult> {
     const problems: string[] = [];
@@ -62,7 +77,10 @@ export class MemoryDocStore implements DocStore {
     const failed: { id: string; reason: string }[] = [];
     for (const d of docs) {
       if (this.docs.has(d._id)) failed.push({ id: d._id, reason: 'conflict' });
-      else this.docs.set(d._id, { ...d, _rev: '1-mem' });
+      else {
+        this.docs.set(d._id, { ...d, _rev: '1-mem' });
+        if (COPIED_TYPES.includes(d.type)) this.keepCountyCopy(d._id, countyCopyOf(d));
+      }
     }
     this.emit(docs.map((d) => d._id));
     return { written: docs.length - failed.length, failed };

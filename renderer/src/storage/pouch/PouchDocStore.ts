@@ -4,10 +4,16 @@
  * rate of the older `idb` adapter on this hardware — see bench/). Every read
  * is parsed with the sync schemas; a document that fails is reported through
  * `onInvalid` and skipped, so one bad replicated document cannot break a screen.
+ *
+ * Every write of an attendance, mood check-in or screening also keeps its county copy
+ * (sync/schema/county.ts) in step: written, changed or deleted with it. The copy is
+ * what the county database receives; the working document stays in the center.
  */
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
+import { countyCopyId, countyCopyOf } from '@sync/schema/county';
+import { hasCountyCopy, keepCountyCopy, readCountyCopy } from '@sync/client/countyCopy';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 
@@ -97,13 +103,28 @@ export class PouchDocStore implements DocStore {
 
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
+    // The county copy's current revision is read while the document is written.
+    const copyRead = hasCountyCopy(valid.type) ? readCountyCopy(this.db, valid._id) : null;
+    copyRead?.catch(() => {});
+    let saved: DocOf<K>;
     try {
       const res = await this.db.put(valid as PouchDB.Core.PutDocument<AnyDoc>);
-      return { ...valid, _rev: res.rev };
+      saved = { ...valid, _rev: res.rev };
     } catch (e) {
       const err = asPouchError(e);
       if (err.status === 409) throw new ConflictError(valid._id);
       throw (await this.spaceError(e)) ?? e;
+    }
+    await this.countyCopy(valid._id, valid.type, valid, copyRead);
+    return saved;
+  }
+
+  private async countyCopy(sourceId: string, type: DocType, source: AnyDoc | null, read: ReturnType<typeof readCountyCopy> | null = null): Promise<void> {
+    try {
+      await keepCountyCopy(this.db, sourceId, type, source, read);
+    } catch (e) {
+      if (isQuotaError(asPouchError(e))) throw new StorageFullError('the device storage is full: the county copy was not saved');
+      throw e;
     }
   }
 
@@ -130,6 +151,7 @@ export class PouchDocStore implements DocStore {
       if (!current) return;
       try {
         await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
+        await this.countyCopy(id, type, null);
         return;
       } catch (e) {
         if (asPouchError(e).status !== 409 || attempt >= UPDATE_RETRIES) throw e;
@@ -148,16 +170,31 @@ export class PouchDocStore implements DocStore {
       }
     }
     if (problems.length > 0) throw new InvalidDocumentError('(bulk)', problems);
+    // The county copies go in the same batch; a copy that is already there (written by
+    // another kiosk) is brought in step afterwards. The result counts the documents asked for.
+    const given = new Set(docs.map((d) => d._id));
+    const copies = docs.flatMap((d) => {
+      const copy = countyCopyOf(d);
+      return copy && !given.has(copy._id) ? [copy] : [];
+    });
     let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
-      res = await this.db.bulkDocs(docs as AnyDoc[]);
+      res = await this.db.bulkDocs([...docs, ...copies] as AnyDoc[]);
     } catch (e) {
       throw (await this.spaceError(e)) ?? e;
     }
+    const isError = (r: PouchDB.Core.Response | PouchDB.Core.Error): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error);
     const failed = res
-      .filter((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error))
+      .slice(0, docs.length)
+      .filter(isError)
       .map((r) => ({ id: r.id ?? '(unknown)', reason: r.message ?? r.name ?? 'error' }));
-    return { written: res.length - failed.length, failed };
+    const failedIds = new Set(failed.map((f) => f.id));
+    for (const [i, r] of res.slice(docs.length).entries()) {
+      const copy = copies[i]!;
+      const source = docs.find((d) => countyCopyId(d._id) === copy._id)!;
+      if (isError(r) && !failedIds.has(source._id)) await this.countyCopy(source._id, source.type, source);
+    }
+    return { written: docs.length - failed.length, failed };
   }
 
   /**

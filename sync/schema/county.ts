@@ -1,0 +1,158 @@
+/**
+ * The county copy: what leaves a center for the county database, in ONE table.
+ *
+ * Each row is a document type the county database may hold, with
+ *   schema     its zod schema; the schema's keys are the only fields the county holds of it,
+ *   idPrefix   the ids it may have (so a county type under a `private:` id is never copied),
+ *   consented  an event about one child: copied only with the guardian's county-statistics
+ *              consent at the time (snapshot.countyOk),
+ *   from       when the kiosk derives it from a working document (`derive`), that type.
+ *
+ * Everything on the server follows from this table (sync/couchdb/ddocs.ts): the
+ * CouchDB 3 `_replicator` selector, the trial server's filter (the same selector,
+ * evaluated by a small ES5 interpreter) and the county database's own
+ * validate_doc_update, which refuses any other type, id or field — so a mistake
+ * upstream is refused there too and the replication reports it.
+ *
+ * Working documents (attendance with check-in times and who picked a child up, mood
+ * check-ins with `wantsTalk`, screenings with scores, the safety flag and the staff
+ * member) stay in the center: the kiosk writes a county copy beside each one
+ * (storage/*DocStore: put, update, remove, bulkCreate), holding what a county view needs —
+ * the pseudonymous child id, the center, the date, the child's snapshot and the one
+ * fact counted (status, face, instrument and level).
+ *
+ * To add a county type (for example a monthly de-identified tally): define its strict
+ * zod schema in documents.ts, add a row here, and the selector, filter and county rules
+ * follow; the test listing every county field (sync/couchdb/ddocs.test.ts) names it.
+ */
+import type { z } from 'zod';
+import {
+  centerDoc,
+  countyAttendanceDoc,
+  countyMoodDoc,
+  countyScreeningDoc,
+  dayDoc,
+  serviceTallyDoc,
+  type AnyDoc,
+  type CountyAttendanceDoc,
+  type CountyMoodDoc,
+  type CountyScreeningDoc,
+  type DocType,
+} from './documents';
+
+export const COUNTY_COPY_PREFIX = 'county:';
+
+/** The id of the county copy of the working document `sourceId`. */
+export const countyCopyId = (sourceId: string) => `${COUNTY_COPY_PREFIX}${sourceId}`;
+
+type CountyCopy = CountyAttendanceDoc | CountyMoodDoc | CountyScreeningDoc;
+
+interface CountyRule {
+  readonly schema: z.ZodObject;
+  readonly idPrefix: string;
+  readonly consented: boolean;
+  readonly from?: DocType;
+  /** The copy of a working document of type `from`, or null when the county gets none of it. */
+  readonly derive?: (doc: AnyDoc) => CountyCopy | null;
+}
+
+function copyBase(d: Extract<AnyDoc, { type: 'attendance' | 'mood' | 'screening' }>) {
+  return {
+    _id: countyCopyId(d._id),
+    centerId: d.centerId,
+    schemaVersion: d.schemaVersion,
+    updatedAt: d.updatedAt,
+    childId: d.childId,
+    date: d.date,
+    snapshot: { group: d.snapshot.group, ageBand: d.snapshot.ageBand, gender: d.snapshot.gender, countyOk: true as const },
+  };
+}
+
+export const COUNTY_COPY = {
+  /** The center itself (no child data): the dashboard's hierarchy county → township → village → center. */
+  center: { schema: centerDoc, idPrefix: 'center:', consented: false },
+  /** Whether a session took place on a day. */
+  day: { schema: dayDoc, idPrefix: 'day:', consented: false },
+  /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
+  serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
+  countyAttendance: {
+    schema: countyAttendanceDoc,
+    idPrefix: 'county:att:',
+    consented: true,
+    from: 'attendance',
+    derive: (d) => (d.type === 'attendance' && d.snapshot.countyOk ? { ...copyBase(d), type: 'countyAttendance', status: d.status } : null),
+  },
+  countyMood: {
+    schema: countyMoodDoc,
+    idPrefix: 'county:mood:',
+    consented: true,
+    from: 'mood',
+    derive: (d) => (d.type === 'mood' && d.snapshot.countyOk && d.face !== null ? { ...copyBase(d), type: 'countyMood', face: d.face } : null),
+  },
+  countyScreening: {
+    schema: countyScreeningDoc,
+    idPrefix: 'county:screening:',
+    consented: true,
+    from: 'screening',
+    derive: (d) =>
+      d.type === 'screening' && d.snapshot.countyOk && d.valid ? { ...copyBase(d), type: 'countyScreening', instrumentId: d.instrumentId, level: d.level } : null,
+  },
+} as const satisfies { readonly [K in DocType]?: CountyRule };
+
+export type CountyType = keyof typeof COUNTY_COPY;
+export const COUNTY_TYPES = Object.keys(COUNTY_COPY) as CountyType[];
+
+const rules = COUNTY_COPY as Readonly<Record<CountyType, CountyRule>>;
+
+/** Every field the county database can hold, by type (CouchDB's own `_id`, `_rev`, `_revisions`, `_deleted` included). */
+export function countyFields(): Record<CountyType, string[]> {
+  return Object.fromEntries(COUNTY_TYPES.map((t) => [t, Object.keys(rules[t].schema.shape).sort()])) as Record<CountyType, string[]>;
+}
+
+/** Working document types that have a county copy the kiosk keeps in step. */
+export const COPIED_TYPES: readonly DocType[] = COUNTY_TYPES.flatMap((t) => (rules[t].from ? [rules[t].from] : []));
+
+/**
+ * The county copy of a working document: null when it has none (a private type, no
+ * county-statistics consent, a skipped mood question, an invalid screening). When it
+ * returns null for a type in COPIED_TYPES, any earlier copy must be deleted.
+ */
+export function countyCopyOf(doc: AnyDoc): CountyCopy | null {
+  for (const t of COUNTY_TYPES) {
+    const rule = rules[t];
+    if (rule.from === doc.type && rule.derive) return rule.derive(doc);
+  }
+  return null;
+}
+
+/** `docs` with the county copy of each working document added (for seeding a database without a DocStore). */
+export function withCountyCopies(docs: readonly AnyDoc[]): AnyDoc[] {
+  return docs.flatMap((d) => {
+    const copy = countyCopyOf(d);
+    return copy ? [d, copy] : [d];
+  });
+}
+
+/**
+ * The rule of the county copy as a CouchDB 3 Mango selector: a document of a county type,
+ * under that type's id prefix, and for an event about a child either the guardian's
+ * consent at the time or a deletion (a tombstone keeps `type` and `centerId`, so the
+ * county copy learns of it). The trial server evaluates the very same object
+ * (sync/couchdb/deidentified_filter.js).
+ */
+export function countySelector(): { $or: Record<string, unknown>[] } {
+  return {
+    $or: COUNTY_TYPES.map((t) => ({
+      type: t,
+      _id: { $regex: `^${rules[t].idPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` },
+      ...(rules[t].consented ? { $or: [{ 'snapshot.countyOk': true }, { _deleted: true }] } : {}),
+    })),
+  };
+}
+
+/** Consented county types (their documents must carry snapshot.countyOk === true). */
+export const CONSENTED_COUNTY_TYPES = COUNTY_TYPES.filter((t) => rules[t].consented);
+
+export function countyRule(type: string): CountyRule | undefined {
+  return (COUNTY_TYPES as readonly string[]).includes(type) ? rules[type as CountyType] : undefined;
+}
