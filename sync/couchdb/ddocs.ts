@@ -12,13 +12,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { schemasByType } from '../schema/documents';
+import { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /**
  * Document types copied into the county database: de-identified events and the center
  * itself. Activities stay in the center (they list participants and free text); the
  * county gets their serviceTally instead.
  */
-export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'serviceTally', 'screening'] as const;
+export const COUNTY_TYPES = ['center', 'day', 'attendance', 'mood', 'serviceTally', 'screening', 'centerTally'] as const;
 /** Events about one child: copied only when the guardian had consented to county statistics at the time (snapshot.countyOk). */
 export const CONSENTED_TYPES = ['attendance', 'mood', 'screening'] as const;
 
@@ -35,10 +36,10 @@ export const COUNTY_SELECTOR = {
   ],
 } as const;
 
-export const COUNTY_VIEWS = ['services', 'sessions', 'attendance', 'screenings', 'moods'] as const;
+export { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /** Bumped when a design document changes, so provisioning knows to update it. */
-export const DDOC_VERSION = 1;
+export const DDOC_VERSION = 2;
 
 function source(relative: string): string {
   const text = readFileSync(new URL(relative, import.meta.url), 'utf8');
@@ -66,7 +67,7 @@ export function filterSource(): string {
   return source('./deidentified_filter.js').replace('/*TYPES*/ null', JSON.stringify(COUNTY_TYPES)).replace('/*CONSENTED*/ null', JSON.stringify(CONSENTED_TYPES));
 }
 
-export function viewSource(view: (typeof COUNTY_VIEWS)[number]): string {
+export function viewSource(view: CountyView): string {
   return source(`./views/${view}/map.js`);
 }
 
@@ -97,6 +98,6 @@ export function countyDesignDoc(): DesignDoc {
     language: 'javascript',
     tongxinVersion: DDOC_VERSION,
     validate_doc_update: validateSource(null),
-    views: Object.fromEntries(COUNTY_VIEWS.map((v) => [v, { map: viewSource(v), reduce: '_count' }])),
+    views: Object.fromEntries(COUNTY_VIEWS.map((v) => [v, { map: viewSource(v), reduce: COUNTY_VIEW_REDUCERS[v] }])),
   };
 }
