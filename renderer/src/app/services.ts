@@ -10,6 +10,7 @@ import type { CenterState } from './center';
 import type { RosterState } from './roster';
 import type { SyncState } from './sync';
 import type { StaffSession } from '../features/staff/staffSession';
+import type { CountyState } from '../features/county/countyState';
 
 export interface AppServices {
   readonly docs: DocStore;
@@ -24,6 +25,8 @@ export interface AppServices {
   readonly session: StaffSession;
   readonly roster: RosterState;
   readonly sync: SyncState;
+  /** Coordinator mode (issue 9): a device with no center that reads the county's views. */
+  readonly county: CountyState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

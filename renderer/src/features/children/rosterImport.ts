@@ -6,6 +6,7 @@
  * only the rows without problems.
  */
 import Papa from 'papaparse';
+import { toXlsxBase64 as writeXlsx } from '../../ui/xlsx';
 import type { ChildGroup, Caregiver, Gender, Relation } from '@sync/schema/vocab';
 import { CHILD_GROUPS } from '@sync/schema/vocab';
 import { groupOn } from '@/domain/child';
@@ -218,13 +219,7 @@ export function exportTable(entries: readonly RosterEntry[], today: string): str
   return [header, ...rows];
 }
 
+/** The roster as a one-sheet workbook (ui/xlsx.ts). */
 export async function toXlsxBase64(table: readonly string[][]): Promise<string> {
-  const { default: ExcelJS } = await import('exceljs');
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('名单');
-  for (const row of table) sheet.addRow(row);
-  const buffer = new Uint8Array(await book.xlsx.writeBuffer());
-  let s = '';
-  for (let i = 0; i < buffer.length; i += 0x8000) s += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
-  return btoa(s);
+  return writeXlsx([{ name: '名单', rows: table }]);
 }

@@ -10,6 +10,9 @@
 import { basicAuth, type ConnectionVerdict } from '@sync/client/replication';
 import { COUNTY_VIEWS } from '@sync/schema/countyViews';
 import { periodMonths, previousMonth } from '@/domain/county/periods';
+import { GAP_MONTHS, type CountyData, type Stats, type ViewRow } from '@/domain/county/report';
+
+export type { CountyData };
 
 export type CoordinatorVerdict = ConnectionVerdict | 'center-account' | 'not-coordinator' | 'no-views';
 
@@ -60,44 +63,6 @@ export async function testCoordinator(account: CoordinatorAccount): Promise<Verd
     return fail('unreachable', e instanceof Error ? e.message : String(e));
   }
 }
-
-export interface ViewRow<V = number> {
-  readonly key: readonly (string | number)[];
-  readonly value: V;
-}
-export interface Stats {
-  readonly sum: number;
-  readonly count: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-/** What the dashboard reads for one period: view rows only. */
-export interface CountyData {
-  readonly countyId: string;
-  readonly period: string;
-  /** When the server answered (ISO). Shown as 数据截至 … */
-  readonly fetchedAt: string;
-  /** [township, village, centerId, name] */
-  readonly centers: readonly ViewRow[];
-  /** [month, center, serviceType, providerKind] → stats of minutes (count = sessions); from GAP_MONTHS before the period. */
-  readonly sessions: readonly ViewRow<Stats>[];
-  /** [month, center, group, serviceType] → attendances at services (人次) */
-  readonly services: readonly ViewRow[];
-  /** [month, center, group] → days present */
-  readonly attendance: readonly ViewRow[];
-  /** [month, center, group, face] */
-  readonly moods: readonly ViewRow[];
-  /** [month, center, group, level] */
-  readonly screenings: readonly ViewRow[];
-  /** [period, center, measure, group] */
-  readonly tallies: readonly ViewRow[];
-  /** [center] → stats of updatedAt ms (max = last document) */
-  readonly freshness: readonly ViewRow<Stats>[];
-}
-
-/** Months of service history read before a period, so "no X for N months" can be told for its first month too. */
-export const GAP_MONTHS = 3;
 
 /** A server answer the dashboard cannot use, in a form the page says in words. */
 export class CountyQueryError extends Error {
