@@ -30,6 +30,8 @@ export interface VerdictResult {
 }
 
 const TIMEOUT_MS = 15_000;
+/** A view query waits while CouchDB brings its index up to date (after a large sync that can take a while); the page shows the cached results meanwhile. */
+const VIEW_TIMEOUT_MS = 120_000;
 const normalise = (url: string) => url.trim().replace(/\/+$/, '');
 
 /** Tests a coordinator account: server, password, role, and the county views. Never throws. */
@@ -90,7 +92,7 @@ export async function fetchCountyData(account: CoordinatorAccount, countyId: str
     const qs = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(typeof v === 'string' && k !== 'startkey' && k !== 'endkey' ? v : JSON.stringify(v))}`).join('&');
     let res: Response;
     try {
-      res = await fetch(`${base}${view}?${qs}`, { headers: { Authorization: auth, Accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(`${base}${view}?${qs}`, { headers: { Authorization: auth, Accept: 'application/json' }, signal: AbortSignal.timeout(VIEW_TIMEOUT_MS) });
     } catch (e) {
       throw new CountyQueryError('unreachable', e instanceof Error ? e.message : String(e));
     }
