@@ -7,9 +7,10 @@
  */
 import { kioskSuite } from './suites/kiosk';
 import { syncSuite } from './suites/sync';
+import { countySuite } from './suites/county';
 import type { Figure, Suite } from './suites/types';
 
-const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite };
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite, county: countySuite };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

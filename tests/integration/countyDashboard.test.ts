@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couch, ensureDatabase, ensureUser } from '../../sync/couchdb/admin';
-import { COUNTY_VIEWS } from '../../sync/couchdb/ddocs';
+import { COUNTY_SELECTOR, COUNTY_VIEWS } from '../../sync/couchdb/ddocs';
+import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
@@ -26,6 +27,7 @@ let server: CountyServer;
 let coordinator: { url: string; username: string; password: string };
 let kioskA: { base: string; username: string; password: string };
 const centers: { id: string; township: string; demo: DemoCenter }[] = [];
+let expectedCopy = 0;
 
 beforeAll(async () => {
   server = await startCountyServer();
@@ -38,31 +40,22 @@ beforeAll(async () => {
   const pw = (user: string) => report.credentials.find((c) => c.user === user)!.password;
   coordinator = { url: server.base, username: 'coord-li', password: pw('coord-li') };
   for (const [i, [id, township, name]] of ([['qingshan', '石桥镇', '青山村留守儿童之家'], ['baiyun', '云岭乡', '白云村儿童之家']] as const).entries()) {
-    const demo = generateDemoCenter({ centerId: id, seed: 11 + i, children: 20, from: '2026-09-01', to: TODAY, deviceId: `k-${id}`, pinHash, name });
+    const demo = generateDemoCenter({ centerId: id, seed: 11 + i, children: 16, from: '2026-10-01', to: TODAY, deviceId: `k-${id}`, pinHash, name });
     const center = { ...demo.center, township };
     const d: DemoCenter = { ...demo, center };
     centers.push({ id, township, demo: d });
     const records = { center, children: d.children, consents: d.consents, staff: d.staff, followups: [], days: d.days, attendance: d.attendance, activities: d.activities };
-    const tallies = ['2026-09', '2026-10', '2026-autumn', '2026'].map((p) => centerTally(records, p, TODAY, `k-${id}`, `${TODAY}T18:00:00+08:00`));
+    const tallies = ['2026-10', '2026-autumn'].map((p) => centerTally(records, p, TODAY, `k-${id}`, `${TODAY}T18:00:00+08:00`));
     const kiosk = { base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) };
     if (i === 0) kioskA = kiosk;
     // Day documents are left out: their ids (day:<date>) are per center database and do not concern the dashboard.
     const docs = [...demoDocuments(d).filter((x) => x.type !== 'day'), ...tallies];
+    expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch(kiosk, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
   }
-  // Wait until the county copy has every consented attendance of both centers.
-  const expected = centers.flatMap((c) => c.demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk)).length;
-  await until(async () => {
-    const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_attendance?reduce=true');
-    const tallies = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/period_tallies?reduce=false&limit=0');
-    return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expected && Number(tallies.json.total_rows) > 0;
-  }, 120_000);
-  // Let the tallies (written last) arrive too.
-  await until(async () => {
-    const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/period_tallies?group_level=2&startkey=["2026-10"]&endkey=["2026-10",{}]');
-    return ((v.json.rows as unknown[] | undefined) ?? []).length === 2;
-  }, 60_000);
+  // Wait until the county copy holds every document the county rule passes (plus its design document), then build the views once.
+  await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 300_000);
   // Build every view's index once (the trial server builds them one at a time), as a county server's would be.
   for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_yunxi/_design/county/_view/${view}?limit=1`);
 }, 400_000);
@@ -178,7 +171,7 @@ describe('the coordinator dashboard on a county with two centers', () => {
         agrees(continuity.rows[i]!.cells[4]!, facts.filter((f) => f.contact).length, `contact ${g}`);
       } else expect(continuity.rows[i]!.cells.slice(3)).toEqual([null, null]);
     }
-    expect(all.length).toBeGreaterThan(25);
+    expect(all.length).toBeGreaterThan(20);
 
     // Mood check-ins by face.
     const moods = table(report, 'wellbeing-moods');
