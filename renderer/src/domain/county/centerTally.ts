@@ -114,8 +114,9 @@ export function centerTally(r: CenterRecords, period: string, today: string, dev
   };
 }
 
-/** Whether two tallies say the same (so an unchanged one is not written again). */
+/** Whether two tallies say the same (so an unchanged one is not written again); key order does not matter. */
 export function sameCounts(a: CenterTallyDoc, b: CenterTallyDoc): boolean {
-  const strip = ({ _rev: _r, createdAt: _c, updatedAt: _u, deviceId: _d, ...rest }: CenterTallyDoc) => rest;
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+  const fields = (d: CenterTallyDoc) =>
+    JSON.stringify([d._id, d.centerId, d.period, d.from, d.to, d.openDays, d.staffActive, d.volunteersActive, d.followupsOpen, d.followupsOverdue, d.byGroup.map((g) => [g.group, g.enrolled, g.reached, g.regular, g.longGap, g.surrogateVisit, g.parentContact])]);
+  return fields(a) === fields(b);
 }
