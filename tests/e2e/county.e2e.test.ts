@@ -45,22 +45,24 @@ beforeAll(async () => {
   coordPassword = pw('coord-li');
   syncUser = { name: 'sync-qingshan', password: pw('sync-qingshan') };
   for (const [i, [id, township, name]] of ([['qingshan', '石桥镇', '青山村留守儿童之家'], ['baiyun', '云岭乡', '白云村儿童之家']] as const).entries()) {
-    const demo = generateDemoCenter({ centerId: id, seed: 21 + i, children: 16, from: '2026-10-19', to: TO, deviceId: `k-${id}`, pinHash, name });
+    const demo = generateDemoCenter({ centerId: id, seed: 21 + i, children: 14, from: '2026-11-02', to: TO, deviceId: `k-${id}`, pinHash, name });
     const center = { ...demo.center, township };
     names.push(...demo.privates.map((p) => p.fullName));
     const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
-    const tallies = ['2026-10', PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
+    const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
     const docs = [...demoDocuments({ ...demo, center }).filter((d) => d.type !== 'day'), ...tallies];
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch({ base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) }, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
   }
   // Wait until the county copy holds every document the county rule passes (plus its design document), then build the views once.
-  await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 300_000);
+  console.error(`county e2e: ${expectedCopy} documents written, waiting for the county copy`);
+  await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 600_000);
+  console.error('county e2e: copied; building the views');
   for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_yunxi/_design/county/_view/${view}?limit=1`);
   await ensureDatabase(server.admin, 'county_bare');
   barePassword = (await ensureUser(server.admin, 'coord-bare', ['coordinator:bare'])).password!;
-}, 400_000);
+}, 900_000);
 afterAll(async () => {
   await kiosk?.close();
   await server?.stop();
