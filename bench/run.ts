@@ -7,10 +7,11 @@
  */
 import { kioskSuite } from './suites/kiosk';
 import { syncSuite } from './suites/sync';
+import { countySuite } from './suites/county';
 import type { Figure, Suite } from './suites/types';
 import { BrowserMissingError, ensureChromium } from '../electron/chromium.mjs';
 
-const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite };
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite, county: countySuite };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

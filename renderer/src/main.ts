@@ -17,6 +17,8 @@ import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
 import { DexieDeviceStore } from './storage/dexie/DexieDeviceStore';
 import { resolveBridge } from './bridge';
+import { DexieCountyStore } from './storage/dexie/DexieCountyStore';
+import { createCountyState } from './features/county/countyState';
 import type { InvalidStoredDoc } from './storage/ports';
 
 const APP_VERSION = '0.1.0';
@@ -42,6 +44,8 @@ async function boot(): Promise<void> {
   const center = createCenterState(docs, device);
   await center.reload();
   const bridge = resolveBridge(device, APP_VERSION);
+  const county = createCountyState(new DexieCountyStore(), bridge);
+  await county.load();
   const services: AppServices = {
     docs,
     centerDb: db,
@@ -54,6 +58,7 @@ async function boot(): Promise<void> {
     roster: createRosterState(docs),
     sync: createSyncState(db, docs, device, bridge),
     storage,
+    county,
     invalidDocs,
   };
   const i18n = createAppI18n(settings.locale);

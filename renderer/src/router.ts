@@ -8,6 +8,8 @@ declare module 'vue-router' {
     staff?: boolean;
     /** Needs this permission of the unlocked staff member's role. */
     permission?: Permission;
+    /** Coordinator mode (issue 9): needs the coordinator's unlocked session. */
+    coordinator?: boolean;
   }
 }
 
@@ -44,12 +46,25 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true, permission: 'children.edit' } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})/file', component: () => import('./features/children/ChildFile.vue'), meta: { staff: true, permission: 'children.view' } },
       { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
+      { path: '/county', component: () => import('./features/county/CountyDashboard.vue'), meta: { coordinator: true } },
+      { path: '/county/report', component: () => import('./features/county/CountyReport.vue'), meta: { coordinator: true } },
+      { path: '/county/settings', component: () => import('./features/county/CountySettings.vue'), meta: { coordinator: true } },
+      { path: '/county/unlock', component: () => import('./features/county/CountyUnlock.vue') },
       { path: '/staff/:section', component: () => import('./features/staff/StaffSection.vue'), meta: { staff: true } },
       { path: '/:pathMatch(.*)*', redirect: '/kiosk' },
     ],
   });
   router.beforeEach((to) => {
     const hasCenter = services.center.current.value !== null;
+    // Coordinator mode: a device without a center whose coordinator signed in; it never shows a center's pages.
+    const coordinator = !hasCenter && services.county.account.value !== null;
+    const countyPath = to.path === '/county' || to.path.startsWith('/county/');
+    if (coordinator) {
+      if (!countyPath) return '/county';
+      if (to.meta.coordinator && !services.county.unlocked.value) return { path: '/county/unlock', query: { next: to.fullPath } };
+      return true;
+    }
+    if (countyPath) return hasCenter ? '/kiosk' : '/setup';
     if (!hasCenter && to.path !== '/setup') return { path: '/setup', query: to.query };
     if (hasCenter && to.path === '/setup') return '/kiosk';
     const staff = services.session.staff.value;

@@ -307,3 +307,57 @@ describe('the county copy rule: one selector, evaluated by CouchDB 3 and by the 
     );
   });
 });
+
+describe('county dashboard views (issue 9)', () => {
+  const ddoc = countyDesignDoc();
+  const run = (name: string, input: readonly object[]) => {
+    const rows: { key: unknown[]; value: unknown }[] = [];
+    const view = ddoc.views![name]!;
+    const map = compile<(doc: object) => void>(view.map, { emit: (key: unknown[], value: unknown) => rows.push({ key, value }) });
+    for (const d of input) map(d);
+    return rows;
+  };
+
+  it('use only built-in reducers', () => {
+    for (const [name, view] of Object.entries(ddoc.views!)) expect(['_count', '_sum', '_stats'], name).toContain(view.reduce);
+  });
+
+  it('put the month first, so one key range covers every center', () => {
+    const oct = demo.activities.filter((a) => a.date.startsWith('2026-10'));
+    const sessions = run('month_sessions', docs);
+    expect(sessions).toHaveLength(oct.length);
+    expect(sessions[0]!.key).toEqual(['2026-10', 'qingshan', expect.any(String), expect.any(String)]);
+    expect(sessions.every((r) => typeof r.value === 'number' && r.value > 0)).toBe(true);
+    expect(run('month_services', docs)).toHaveLength(oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length);
+    expect(run('month_attendance', docs)).toHaveLength(demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length);
+    expect(run('month_moods', docs)).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
+    const moods = run('month_moods', docs);
+    expect(moods.every((r) => r.key.length === 4 && [1, 2, 3, 4, 5].includes(r.key[3] as number))).toBe(true);
+  });
+
+  it('give the hierarchy from center documents and the newest document per center', () => {
+    expect(run('centers', docs)).toEqual([{ key: ['石桥镇', '青山村', 'qingshan', demo.center.name], value: 1 }]);
+    const fresh = run('freshness', docs);
+    const newest = Math.max(...docs.filter((d) => d.updatedAt).map((d) => Date.parse(String(d.updatedAt))));
+    expect(Math.max(...fresh.map((r) => r.value as number))).toBe(newest);
+    expect(fresh.every((r) => r.key.length === 1 && r.key[0] === 'qingshan')).toBe(true);
+  });
+
+  it('spread a center tally into [period, center, measure, group] counts', () => {
+    const tally = {
+      _id: 'ctally:qingshan:2026-10', type: 'centerTally', centerId: 'qingshan', period: '2026-10', openDays: 17, staffActive: 3, volunteersActive: 2, followupsOpen: 4, followupsOverdue: 1,
+      byGroup: [{ group: 'migrant', enrolled: 9, reached: 8, regular: 6, longGap: 1, surrogateVisit: 0, parentContact: 0 }],
+    };
+    const rows = run('period_tallies', [tally]);
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'staffActive', ''], value: 3 });
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'reached', 'migrant'], value: 8 });
+    expect(rows).toHaveLength(5 + 6);
+  });
+
+  it('never emit a name, child id or score', () => {
+    const all = Object.keys(ddoc.views!).flatMap((v) => run(v, docs));
+    const text = JSON.stringify(all);
+    expect(text).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
+    expect(text).not.toMatch(new RegExp(demo.children.map((c) => c._id.slice(6)).join('|')));
+  });
+});

@@ -17,6 +17,7 @@ import { schemasByType, tombstoneDoc } from '../schema/documents';
 import { COUNTY_COPY, COUNTY_TYPES, countySelector } from '../schema/county';
 
 export { COUNTY_TYPES };
+import { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /**
  * The CouchDB 3 replication selector for the county copy, from the one table of
@@ -24,7 +25,7 @@ export { COUNTY_TYPES };
  */
 export const COUNTY_SELECTOR = countySelector();
 
-export const COUNTY_VIEWS = ['services', 'sessions', 'attendance', 'screenings', 'moods'] as const;
+export { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /** Bumped when a design document changes, so provisioning knows to update it. */
 export const DDOC_VERSION = 2;
@@ -83,7 +84,7 @@ export function filterSource(): string {
   return fill(source('./deidentified_filter.js'), '/*SELECTOR*/ null', JSON.stringify(COUNTY_SELECTOR));
 }
 
-export function viewSource(view: (typeof COUNTY_VIEWS)[number]): string {
+export function viewSource(view: CountyView): string {
   return source(`./views/${view}/map.js`);
 }
 
@@ -114,6 +115,6 @@ export function countyDesignDoc(): DesignDoc {
     language: 'javascript',
     tongxinVersion: DDOC_VERSION,
     validate_doc_update: countyValidateSource(),
-    views: Object.fromEntries(COUNTY_VIEWS.map((v) => [v, { map: viewSource(v), reduce: '_count' }])),
+    views: Object.fromEntries(COUNTY_VIEWS.map((v) => [v, { map: viewSource(v), reduce: COUNTY_VIEW_REDUCERS[v] }])),
   };
 }

@@ -28,6 +28,7 @@
 import type { z } from 'zod';
 import {
   centerDoc,
+  centerTallyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -75,6 +76,8 @@ export const COUNTY_COPY = {
   day: { schema: dayDoc, idPrefix: 'day:', consented: false },
   /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
+  /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
+  centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
   countyAttendance: {
     schema: countyAttendanceDoc,
     idPrefix: 'county:att:',

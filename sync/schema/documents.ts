@@ -447,6 +447,47 @@ export const countyScreeningDoc = z.strictObject({
 });
 export type CountyScreeningDoc = z.infer<typeof countyScreeningDoc>;
 
+/**
+ * Issue 9: what the county dashboard needs that no event carries, as counts a
+ * kiosk computes for one period (a month `2026-10`, a term `2026-autumn` /
+ * `2027-spring`, or a year `2026`) — distinct children, staff and follow-ups,
+ * counted only, never an id or a name (domain/centerTally.ts). Children are
+ * counted only with county-statistics consent, like the events.
+ */
+export const TALLY_PERIOD_RE = /^\d{4}(-(0[1-9]|1[0-2])|-spring|-autumn)?$/;
+const count = z.number().int().min(0).max(1_000_000);
+export const groupTally = z.strictObject({
+  group: z.enum(CHILD_GROUPS),
+  /** Enrolled at some point in the period. */
+  enrolled: count,
+  /** Attended at least once. */
+  reached: count,
+  /** Attended on at least half of the days the center was open (domain/centerTally.ts: REGULAR_SHARE). */
+  regular: count,
+  /** Had a run of absences of at least LONG_GAP_OPEN_DAYS open days while enrolled. */
+  longGap: count,
+  /** Received at least one surrogate-parent visit / parent–child contact session. */
+  surrogateVisit: count,
+  parentContact: count,
+});
+export type GroupTally = z.infer<typeof groupTally>;
+export const centerTallyDoc = z.strictObject({
+  ...base,
+  type: z.literal('centerTally'),
+  period: z.string().regex(TALLY_PERIOD_RE, 'expected yyyy, yyyy-mm, yyyy-spring or yyyy-autumn'),
+  from: isoDate,
+  to: isoDate,
+  openDays: count,
+  /** Active staff accounts by kind (volunteers apart), counted. */
+  staffActive: count,
+  volunteersActive: count,
+  /** Follow-ups open at the end of the period, and of those past their due date. */
+  followupsOpen: count,
+  followupsOverdue: count,
+  byGroup: z.array(groupTally).max(CHILD_GROUPS.length),
+});
+export type CenterTallyDoc = z.infer<typeof centerTallyDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   countyAttendanceDoc,
   countyMoodDoc,
@@ -467,6 +508,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   screeningAnswersDoc,
   instrumentPackDoc,
   activityPhotosDoc,
+  centerTallyDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -491,6 +533,7 @@ export const schemasByType = {
   screeningAnswers: screeningAnswersDoc,
   instrumentPack: instrumentPackDoc,
   activityPhotos: activityPhotosDoc,
+  centerTally: centerTallyDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

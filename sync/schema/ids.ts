@@ -17,6 +17,7 @@
  *   private:answers:<ulid>                  that screening's item answers
  *   private:pack:<instrumentId>             an instrument imported under the center's permission
  *   private:activity-photos:<ulid>          evidence photos of a service session
+ *   ctally:<centerId>:<period>              a center's counts for one month/term/year (county dashboard)
  *
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
@@ -78,6 +79,11 @@ export const ids = {
   activityPhotos: (activityId: string) => (assertUlid(activityId), `${PRIVATE_PREFIX}activity-photos:${activityId}`),
   transfer: (transferId: string) => (assertUlid(transferId), `transfer:${transferId}`),
   serviceTally: (activityId: string) => (assertUlid(activityId), `tally:${activityId}`),
+  /** Carries the center id: the county database holds every center's tallies side by side. */
+  centerTally: (centerId: string, period: string) => {
+    if (!CENTER_ID_RE.test(centerId) || !/^\d{4}(-(0[1-9]|1[0-2])|-spring|-autumn)?$/.test(period)) throw new InvalidIdError(`not a center tally: ${centerId} ${period}`);
+    return `ctally:${centerId}:${period}`;
+  },
 } as const;
 
 /** The [startkey, endkey] pair that lists every id starting with `prefix` in allDocs. */

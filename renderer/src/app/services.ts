@@ -11,6 +11,7 @@ import type { RosterState } from './roster';
 import type { SyncState } from './sync';
 import type { StorageState } from './storage';
 import type { StaffSession } from '../features/staff/staffSession';
+import type { CountyState } from '../features/county/countyState';
 
 export interface AppServices {
   readonly docs: DocStore;
@@ -27,6 +28,8 @@ export interface AppServices {
   readonly sync: SyncState;
   /** The device's storage: level, usage, whether the browser keeps the data (app/storage.ts). */
   readonly storage: StorageState;
+  /** Coordinator mode (issue 9): a device with no center that reads the county's views. */
+  readonly county: CountyState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

@@ -15,6 +15,7 @@ import { resolveConflicts, type ConflictResolution } from '@sync/client/conflict
 import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
+import { TALLY_EVERY_MS, writeCenterTallies } from './countyTallies';
 
 export interface SyncState {
   readonly status: ShallowRef<SyncStatus | null>;
@@ -57,6 +58,14 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
       // offline again or not provisioned for transfers: the next idle tries again
     }
   };
+  let talliedAt = 0;
+  /** When sync is idle: the county's monthly/term/year counts for this center (issue 9), at most every few hours. */
+  const refreshTallies = async (centerId: string, deviceId: string) => {
+    if (Date.now() - talliedAt < TALLY_EVERY_MS) return;
+    talliedAt = Date.now();
+    const center = await docs.get('center', `center:${centerId}`).catch(() => null);
+    if (center) await writeCenterTallies(docs, center, deviceId, new Date()).catch((e: unknown) => console.warn('county tallies not written', e));
+  };
   let showAll = false;
   const logConflict = async (c: ConflictResolution) => {
     await device.appendConflict({
@@ -96,6 +105,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
         onStatus: (s) => {
           status.value = s;
           if (s.state === 'idle') void checkTransfers(settings.centerId!);
+          if (s.state === 'idle') void refreshTallies(settings.centerId!, settings.deviceId);
         },
         onConflict: (c) => void logConflict(c),
       });

@@ -44,13 +44,22 @@ async function derive(pin: string, salt: Uint8Array, iterations: number): Promis
 /** @throws Error when `pin` is not 4–6 digits. */
 export async function hashPin(pin: string, iterations = PIN_ITERATIONS): Promise<PinHash> {
   if (!isValidPin(pin)) throw new Error('a PIN is 4 to 6 digits');
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  return { alg: 'PBKDF2-SHA256', iterations, salt: toBase64(salt), hash: toBase64(await derive(pin, salt, iterations)) };
+  return hashSecret(pin, iterations);
 }
 
 export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> {
   if (!isValidPin(pin)) return false;
-  const actual = await derive(pin, fromBase64(stored.salt), stored.iterations);
+  return verifySecret(pin, stored);
+}
+
+/** The same KDF for any secret (a coordinator's password, to unlock offline). */
+export async function hashSecret(secret: string, iterations = PIN_ITERATIONS): Promise<PinHash> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  return { alg: 'PBKDF2-SHA256', iterations, salt: toBase64(salt), hash: toBase64(await derive(secret, salt, iterations)) };
+}
+
+export async function verifySecret(secret: string, stored: PinHash): Promise<boolean> {
+  const actual = await derive(secret, fromBase64(stored.salt), stored.iterations);
   const expected = fromBase64(stored.hash);
   if (actual.length !== expected.length) return false;
   let diff = 0;

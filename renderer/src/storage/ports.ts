@@ -138,3 +138,29 @@ export interface DeviceStore {
   getSecret(key: string): Promise<string | null>;
   setSecret(key: string, value: string | null): Promise<void>;
 }
+
+/** Issue 9: a coordinator device's own settings (never a center's records). The password itself goes to the OS keychain through the bridge. */
+export interface CoordinatorSettings {
+  readonly url: string;
+  readonly username: string;
+  readonly countyId: string;
+  /** PBKDF2 of the coordinator's password, to unlock the dashboard offline after the inactivity lock. */
+  readonly unlockHash: PinHashLike;
+}
+export interface PinHashLike {
+  readonly alg: 'PBKDF2-SHA256';
+  readonly iterations: number;
+  readonly salt: string;
+  readonly hash: string;
+}
+
+/** What a coordinator device keeps: its account settings and the last dashboard results (view rows only), for offline viewing. */
+export interface CountyStore {
+  getCoordinator(): Promise<CoordinatorSettings | null>;
+  saveCoordinator(settings: CoordinatorSettings | null): Promise<void>;
+  /** @returns the cached value, or null. */
+  getCached<T>(key: string): Promise<T | null>;
+  setCached(key: string, value: unknown): Promise<void>;
+  /** Everything cached (for the "no names stored" check and for forgetting). */
+  clearCache(): Promise<void>;
+}

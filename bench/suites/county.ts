@@ -1,0 +1,122 @@
+/**
+ * The county dashboard at three county sizes: a synthetic county from the
+ * seeded generator (BENCH_COUNTY_SIZES centers, default 5,20,50, of
+ * BENCH_COUNTY_CHILDREN children, default 60, with BENCH_COUNTY_MONTHS months of
+ * history, default one term's 5) loaded into the county database of the trial
+ * server (pouchdb-server, started here on loopback) as the server-side copy
+ * would leave it: the de-identified documents and each center's tallies.
+ * Figures, per size N:
+ *   view_build_docs_per_s_<N>c  county documents indexed per second, all county views built from cold
+ *   dashboard_cold_ms_<N>c      the dashboard opened on a period in Chromium, views warm, nothing cached
+ *                               on the device: from navigation until every table of the section is drawn
+ *   dashboard_warm_ms_<N>c      a filter changed (township), everything of the section drawn again
+ * and the growth from the smallest to the largest size (cold_growth, warm_growth), beside the
+ * growth in centers: the cost should grow no faster than the number of centers.
+ * Timings come from playwright-core driving the page, so they include its round trips (a few ms).
+ */
+import { openBenchBrowser } from '../browser';
+import type { Figure, Suite } from './types';
+import { round1 } from './types';
+import { couch } from '../../sync/couchdb/admin';
+import { COUNTY_SELECTOR, COUNTY_VIEWS } from '../../sync/couchdb/ddocs';
+import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+import { startCountyServer } from '../../tests/integration/countyServer';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
+
+const SIZES = (process.env.BENCH_COUNTY_SIZES ?? '5,20,50').split(',').map(Number);
+const CHILDREN = Number(process.env.BENCH_COUNTY_CHILDREN ?? 60);
+const MONTHS = Number(process.env.BENCH_COUNTY_MONTHS ?? 5);
+const TO = '2026-11-30';
+const PERIOD = '2026-11';
+const TOWNSHIPS = ['石桥镇', '云岭乡', '河口镇', '白沙乡', '青龙镇'];
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+
+function fromDate(): string {
+  const d = new Date(`${TO}T12:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - MONTHS + 1, 1);
+  return d.toISOString().slice(0, 10);
+}
+
+async function measureSize(n: number, log: (m: string) => void): Promise<{ build: number; cold: number; warm: number }> {
+  const server = await startCountyServer();
+  const browser = await openBenchBrowser();
+  try {
+    const origin = new URL(browser.origin).origin;
+    const countyId = `bench${n}`;
+    const report = await provision(server.admin, parseCountyFile(JSON.stringify({
+      county: { id: countyId, name: '基准县' }, server: server.base, kioskOrigins: [origin],
+      centers: [{ id: 'c0', name: 'c0' }], coordinators: [{ name: 'coord-bench' }],
+    })));
+    if (report.errors.length) throw new Error(report.errors.join('; '));
+    const password = report.credentials.find((c) => c.user === 'coord-bench')!.password;
+    // Straight into the county database, as the server-side copy leaves it (only what the county rule passes).
+    const rule = massageSelector(COUNTY_SELECTOR);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const id = `c${i}`;
+      const demo = generateDemoCenter({ centerId: id, seed: 100 + i, children: CHILDREN, from: fromDate(), to: TO, deviceId: `k-${id}`, pinHash, name: `第${i + 1}站` });
+      const center = { ...demo.center, township: TOWNSHIPS[i % TOWNSHIPS.length]!, village: `${i + 1}村` };
+      const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
+      const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
+      const docs = [...demoDocuments({ ...demo, center }), ...tallies].filter((d) => d.type !== 'day' && matchesSelector(d, rule));
+      for (let at = 0; at < docs.length; at += 5000) await couch(server.admin, 'POST', `county_${countyId}/_bulk_docs`, { docs: docs.slice(at, at + 5000) });
+      total += docs.length;
+    }
+    log(`${n} centers: ${total} county documents loaded`);
+    const t0 = performance.now();
+    for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_${countyId}/_design/county/_view/${view}?limit=1`);
+    const build = total / ((performance.now() - t0) / 1000);
+
+    const page = await browser.context.newPage();
+    await page.goto(`${browser.origin}renderer/index.html#/setup`);
+    await page.fill('input[name="countyUrl"]', server.base);
+    await page.fill('input[name="countyUser"]', 'coord-bench');
+    await page.fill('input[name="countyPassword"]', password);
+    await page.click('[data-testid="county-connect-go"]');
+    await page.waitForSelector('[data-testid="county-dashboard"]');
+    // Cold: a period this device has never cached (the views are warm on the server).
+    await page.click('[data-testid="county-tab-reach"]');
+    const c0 = performance.now();
+    await page.selectOption('select[name="period"]', PERIOD);
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|||all|reach"]`, { timeout: 120_000 });
+    const cold = performance.now() - c0;
+    const warms: number[] = [];
+    for (const tw of [TOWNSHIPS[1]!, '', TOWNSHIPS[0]!, '']) {
+      const w0 = performance.now();
+      await page.selectOption('select[name="township"]', tw);
+      await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|${tw}||all|reach"]`);
+      warms.push(performance.now() - w0);
+    }
+    return { build, cold, warm: warms.sort((a, b) => a - b)[Math.floor(warms.length / 2)]! };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+export const countySuite: Suite = {
+  description: `county dashboard at ${SIZES.join(', ')} centers of ${CHILDREN} children, ${MONTHS} months`,
+  async run(log) {
+    const figures: Figure[] = [];
+    const results: { n: number; cold: number; warm: number }[] = [];
+    for (const n of SIZES) {
+      const r = await measureSize(n, log);
+      results.push({ n, ...r });
+      figures.push(
+        { name: `view_build_docs_per_s_${n}c`, value: Math.round(r.build), unit: 'docs/s' },
+        { name: `dashboard_cold_ms_${n}c`, value: round1(r.cold), unit: 'ms' },
+        { name: `dashboard_warm_ms_${n}c`, value: round1(r.warm), unit: 'ms' },
+      );
+    }
+    const first = results[0]!;
+    const last = results.at(-1)!;
+    figures.push(
+      { name: 'centers_growth', value: round1(last.n / first.n), unit: 'x' },
+      { name: 'cold_growth', value: round1(last.cold / first.cold), unit: 'x', note: `${first.n} → ${last.n} centers` },
+      { name: 'warm_growth', value: round1(last.warm / first.warm), unit: 'x', note: `${first.n} → ${last.n} centers` },
+    );
+    return figures;
+  },
+};

@@ -1,0 +1,355 @@
+/**
+ * The county dashboard's tables, built from view rows only (never documents)
+ * and the coordinator's filters. Pure: the Vue pages draw these tables and
+ * their charts, exports write them, the printed report lays them out, and the
+ * integration test checks their numbers against counts it makes itself.
+ *
+ * Labels are references into the i18n files (or literal text such as a center's
+ * name), so this module stays language-free. Counts of children pass through
+ * small-cell suppression (suppression.ts) before anyone sees them.
+ */
+import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@sync/schema/vocab';
+import { LEVELS } from '@sync/schema/documents';
+import { SUPPRESSED, suppressTable, type ShownCount } from './suppression';
+import { periodMonths, previousMonth } from './periods';
+
+export interface ViewRow<V = number> {
+  readonly key: readonly (string | number)[];
+  readonly value: V;
+}
+export interface Stats {
+  readonly sum: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What the dashboard reads for one period: view rows only (see features/county/countyClient.ts for the queries). */
+export interface CountyData {
+  readonly countyId: string;
+  readonly period: string;
+  /** When the server answered (ISO). Shown as 数据截至 … */
+  readonly fetchedAt: string;
+  /** [township, village, centerId, name] */
+  readonly centers: readonly ViewRow[];
+  /** [month, center, serviceType, providerKind] → stats of minutes (count = sessions); from GAP_MONTHS - 1 months before the period. */
+  readonly sessions: readonly ViewRow<Stats>[];
+  /** [month, center, group, serviceType] → attendances at services (人次) */
+  readonly services: readonly ViewRow[];
+  /** [month, center, group] → days present */
+  readonly attendance: readonly ViewRow[];
+  /** [month, center, group, face] */
+  readonly moods: readonly ViewRow[];
+  /** [month, center, group, level] */
+  readonly screenings: readonly ViewRow[];
+  /** [period, center, measure, group] */
+  readonly tallies: readonly ViewRow[];
+  /** [center] → stats of updatedAt ms (max = the newest document) */
+  readonly freshness: readonly ViewRow<Stats>[];
+}
+
+/** Months without a service type before a center counts as a gap in it. */
+export const GAP_MONTHS = 3;
+/** A center that sent nothing for this many days is flagged. */
+export const SILENT_DAYS = 7;
+export const PROFESSIONAL_SERVICES = ['counselling-individual', 'counselling-group', 'social-work-casework', 'social-work-groupwork'] as const;
+
+export type GroupFilter = 'all' | 'left-behind' | ChildGroup;
+export interface Filters {
+  readonly township: string | null;
+  readonly centerId: string | null;
+  readonly group: GroupFilter;
+}
+export const NO_FILTERS: Filters = { township: null, centerId: null, group: 'all' };
+
+/** A label: an i18n key (with parameters) or literal text such as a center's name. */
+export type Label = { readonly k: string; readonly p?: Readonly<Record<string, string | number>> } | { readonly text: string };
+/** A shown cell: a number, "<5", text, or null for "not applicable" (—). */
+export type Cell = ShownCount | string | null;
+
+export interface ReportTable {
+  readonly id: string;
+  readonly title: Label;
+  readonly rowHeader: Label;
+  readonly columns: readonly Label[];
+  readonly rows: readonly { readonly label: Label; readonly cells: readonly Cell[] }[];
+  /** The bottom row of column totals, when the table has one. */
+  readonly totals: readonly Cell[] | null;
+  /** A note under the table (a definition). */
+  readonly note?: Label;
+  /** How the chart draws it: bars (grouped or stacked) or lines of the columns, one series per column; or no chart. */
+  readonly chart: 'bar' | 'stacked' | 'line' | 'none';
+  /** The columns the chart draws (default: all but a Total column). */
+  readonly chartColumns?: readonly number[];
+}
+
+export interface ReportSection {
+  readonly id: 'activity' | 'reach' | 'mix' | 'resources' | 'coordination' | 'continuity' | 'wellbeing' | 'freshness';
+  readonly tables: readonly ReportTable[];
+}
+
+export interface CenterInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly township: string;
+  readonly village: string;
+}
+
+/** The hierarchy county → township → village → center, from the `centers` view. */
+export function centersOf(data: Pick<CountyData, 'centers'>): CenterInfo[] {
+  return data.centers
+    .map((r) => ({ township: String(r.key[0] ?? ''), village: String(r.key[1] ?? ''), id: String(r.key[2]), name: String(r.key[3] ?? r.key[2]) }))
+    .sort((a, b) => a.township.localeCompare(b.township, 'zh') || a.village.localeCompare(b.village, 'zh') || a.name.localeCompare(b.name, 'zh'));
+}
+
+export function townshipsOf(data: Pick<CountyData, 'centers'>): string[] {
+  return [...new Set(centersOf(data).map((c) => c.township))];
+}
+
+function groupMatches(filter: GroupFilter, group: string): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'left-behind') return group.startsWith('left-behind');
+  return filter === group;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+const typeLabel = (t: string): Label => ({ k: `services.type.${t}` });
+const groupLabel = (g: string): Label => ({ k: `group.${g}` });
+
+/** Suppresses each column of a table of child counts on its own, with a total row (columns are different measures). */
+function suppressColumns(values: readonly (readonly number[])[], childColumns: readonly boolean[]): { cells: Cell[][]; totals: Cell[] } {
+  const cols = childColumns.length;
+  const cells: Cell[][] = values.map(() => []);
+  const totals: Cell[] = [];
+  for (let c = 0; c < cols; c++) {
+    const column = values.map((row) => [row[c] ?? 0]);
+    if (childColumns[c]) {
+      const s = suppressTable(column);
+      s.cells.forEach((cell, r) => cells[r]!.push(cell[0]!));
+      totals.push(s.total);
+    } else {
+      column.forEach((v, r) => cells[r]!.push(v[0]!));
+      totals.push(sum(column.map((v) => v[0]!)));
+    }
+  }
+  return { cells, totals };
+}
+
+function crossTable(
+  id: string,
+  title: Label,
+  rowHeader: Label,
+  rowKeys: readonly { key: string; label: Label }[],
+  colKeys: readonly { key: string; label: Label }[],
+  value: (row: string, col: string) => number,
+  children: boolean,
+  chart: ReportTable['chart'],
+  note?: Label,
+): ReportTable {
+  const values = rowKeys.map((r) => colKeys.map((c) => value(r.key, c.key)));
+  if (children) {
+    const s = suppressTable(values);
+    return {
+      id, title, rowHeader, chart, note,
+      columns: [...colKeys.map((c) => c.label), { k: 'county.total' }],
+      rows: rowKeys.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
+      totals: [...s.colTotals, s.total],
+    };
+  }
+  return {
+    id, title, rowHeader, chart, note,
+    columns: [...colKeys.map((c) => c.label), { k: 'county.total' }],
+    rows: rowKeys.map((r, i) => ({ label: r.label, cells: [...values[i]!, sum(values[i]!)] })),
+    totals: [...colKeys.map((_, c) => sum(values.map((v) => v[c]!))), sum(values.flat())],
+  };
+}
+
+/** Divides, or null (—) when either side is hidden or the divisor is 0; one decimal. */
+function ratio(a: Cell, b: Cell, times = 1): Cell {
+  if (typeof a !== 'number' || typeof b !== 'number' || b === 0) return null;
+  return Math.round((a / b) * times * 10) / 10;
+}
+
+/** The dashboard's sections for `data` under `filters`, as of `today` (yyyy-mm-dd). */
+export function buildReport(data: CountyData, filters: Filters, today: string): ReportSection[] {
+  const allCenters = centersOf(data);
+  const centers = allCenters.filter((c) => (!filters.township || c.township === filters.township) && (!filters.centerId || c.id === filters.centerId));
+  const inScope = new Set(centers.map((c) => c.id));
+  const months = periodMonths(data.period);
+  const inPeriod = (m: unknown) => months.includes(String(m));
+  const centerRows = centers.map((c) => ({ key: c.id, label: { text: c.name } as Label }));
+  const groups = CHILD_GROUPS.filter((g) => groupMatches(filters.group, g));
+  const groupRows = groups.map((g) => ({ key: g, label: groupLabel(g) }));
+
+  // Index the rows once: key tuples joined.
+  const sessions = data.sessions.filter((r) => inScope.has(String(r.key[1])));
+  const services = data.services.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
+  const tally = new Map<string, number>();
+  for (const r of data.tallies) if (r.key[0] === data.period && inScope.has(String(r.key[1]))) tally.set(`${r.key[1]}|${r.key[2]}|${r.key[3]}`, r.value);
+  const tallyOf = (center: string, measure: string, group: string | null) =>
+    group === null ? (tally.get(`${center}|${measure}|`) ?? 0) : sum(groups.filter((g) => group === '*' || g === group).map((g) => tally.get(`${center}|${measure}|${g}`) ?? 0));
+
+  // Activity.
+  const sessionsIn = sessions.filter((r) => inPeriod(r.key[0]));
+  const usedTypes = SERVICE_TYPES.filter((t) => sessionsIn.some((r) => r.key[2] === t) || services.some((r) => r.key[3] === t)).map((t) => ({ key: t, label: typeLabel(t) }));
+  const usedProviders = PROVIDER_KINDS.filter((p) => sessionsIn.some((r) => r.key[3] === p)).map((p) => ({ key: p, label: { k: `services.providerKind.${p}` } as Label }));
+  const activity: ReportSection = {
+    id: 'activity',
+    tables: [
+      crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sum(sessionsIn.filter((r) => r.key[1] === c && r.key[2] === t).map((r) => r.value.count)), false, 'stacked'),
+      crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, (c, p) => sum(sessionsIn.filter((r) => r.key[1] === c && r.key[3] === p).map((r) => r.value.count)), false, 'stacked'),
+      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sum(services.filter((r) => r.key[1] === c && r.key[3] === t).map((r) => r.value)), true, 'stacked'),
+    ],
+  };
+
+  // Reach.
+  const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, centerRows, groupRows, (c, g) => tallyOf(c, 'reached', g), true, 'stacked');
+  const regularValues = groups.map((g) => [sum(centers.map((c) => tallyOf(c.id, 'enrolled', g))), sum(centers.map((c) => tallyOf(c.id, 'reached', g))), sum(centers.map((c) => tallyOf(c.id, 'regular', g)))]);
+  const reg = suppressColumns(regularValues, [true, true, true]);
+  const regularTable: ReportTable = {
+    id: 'reach-regular', title: { k: 'county.t.regular' }, rowHeader: { k: 'county.group' }, chart: 'bar',
+    columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.reached' }, { k: 'county.m.regular' }, { k: 'county.m.regularShare' }],
+    rows: groupRows.map((g, i) => ({ label: g.label, cells: [...reg.cells[i]!, ratio(reg.cells[i]![2]!, reg.cells[i]![1]!, 100)] })),
+    totals: [...reg.totals, ratio(reg.totals[2]!, reg.totals[1]!, 100)],
+    note: { k: 'county.regularDefinition' },
+    chartColumns: [0, 1, 2],
+  };
+
+  // Service mix by group: the service types each group receives (人次).
+  const mix: ReportSection = {
+    id: 'mix',
+    tables: [
+      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, usedTypes, groupRows, (t, g) => sum(services.filter((r) => r.key[3] === t && r.key[2] === g).map((r) => r.value)), true, 'stacked'),
+      crossTable(
+        'mix-townships', { k: 'county.t.mixTownship' }, { k: 'county.township' },
+        [...new Set(centers.map((c) => c.township))].map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
+        groupRows,
+        (tw, g) => sum(services.filter((r) => r.key[2] === g && centers.some((c) => c.id === r.key[1] && c.township === tw)).map((r) => r.value)),
+        true, 'stacked',
+      ),
+    ],
+  };
+
+  // Resources: adults and professional services per child.
+  const resValues = centers.map((c) => [tallyOf(c.id, 'enrolled', '*'), tallyOf(c.id, 'staffActive', null), tallyOf(c.id, 'volunteersActive', null)]);
+  const res = suppressColumns(resValues, [true, false, false]);
+  const professional = (c: string) => sum(services.filter((r) => r.key[1] === c && (PROFESSIONAL_SERVICES as readonly string[]).includes(String(r.key[3]))).map((r) => r.value));
+  const resources: ReportSection = {
+    id: 'resources',
+    tables: [
+      {
+        id: 'resources-centers', title: { k: 'county.t.resources' }, rowHeader: { k: 'county.center' }, chart: 'bar',
+        columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.staff' }, { k: 'county.m.volunteers' }, { k: 'county.m.childrenPerAdult' }, { k: 'county.m.professionalPer100' }],
+        rows: centerRows.map((c, i) => {
+          const [enrolled, staff, volunteers] = res.cells[i]! as [Cell, number, number];
+          return { label: c.label, cells: [enrolled, staff, volunteers, ratio(enrolled, staff + volunteers), ratio(professional(c.key), enrolled, 100)] };
+        }),
+        totals: [res.totals[0]!, res.totals[1]!, res.totals[2]!, ratio(res.totals[0]!, (res.totals[1] as number) + (res.totals[2] as number)), ratio(sum(centers.map((c) => professional(c.id))), res.totals[0]!, 100)],
+        note: { k: 'county.professionalDefinition' },
+        chartColumns: [3, 4],
+      },
+    ],
+  };
+
+  // Coordination: one type from several provider kinds in one center-month (possible duplication), and gaps.
+  const dup = new Map<string, { providers: Set<string>; sessions: number }>();
+  for (const r of sessionsIn) {
+    const k = `${r.key[1]}|${r.key[0]}|${r.key[2]}`;
+    const d = dup.get(k) ?? { providers: new Set(), sessions: 0 };
+    d.providers.add(String(r.key[3]));
+    d.sessions += r.value.count;
+    dup.set(k, d);
+  }
+  const nameOf = new Map(allCenters.map((c) => [c.id, c.name]));
+  const dupRows = [...dup.entries()].filter(([, d]) => d.providers.size > 1).sort(([a], [b]) => a.localeCompare(b));
+  const lastMonth = months.at(-1)!;
+  const gapWindow = [lastMonth];
+  while (gapWindow.length < GAP_MONTHS) gapWindow.push(previousMonth(gapWindow.at(-1)!));
+  const coordination: ReportSection = {
+    id: 'coordination',
+    tables: [
+      {
+        id: 'coordination-duplication', title: { k: 'county.t.duplication' }, rowHeader: { k: 'county.centerMonthType' }, chart: 'none',
+        columns: [{ k: 'county.m.providerKinds' }, { k: 'county.m.sessions' }],
+        rows: dupRows.map(([k, d]) => {
+          const [center, month, type] = k.split('|') as [string, string, string];
+          return { label: { k: 'county.dupRow', p: { center: nameOf.get(center) ?? center, month, type: `services.type.${type}` } }, cells: [d.providers.size, d.sessions] };
+        }),
+        totals: null,
+      },
+      crossTable(
+        'coordination-gaps', { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, { k: 'county.serviceType' },
+        SERVICE_TYPES.map((t) => ({ key: t, label: typeLabel(t) })),
+        [{ key: 'centers', label: { k: 'county.m.centersWithout' } }],
+        (t) => centers.filter((c) => !sessions.some((r) => r.key[1] === c.id && r.key[2] === t && gapWindow.includes(String(r.key[0])))).length,
+        false, 'bar', { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
+      ),
+    ],
+  };
+
+  // Continuity.
+  const contValues = groups.map((g) => ['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact'].map((m) => sum(centers.map((c) => tallyOf(c.id, m, g)))));
+  const cont = suppressColumns(contValues, [true, true, true, true, true]);
+  const continuity: ReportSection = {
+    id: 'continuity',
+    tables: [
+      {
+        id: 'continuity-groups', title: { k: 'county.t.continuity' }, rowHeader: { k: 'county.group' }, chart: 'bar',
+        columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.regular' }, { k: 'county.m.longGap' }, { k: 'county.m.surrogateVisit' }, { k: 'county.m.parentContact' }],
+        rows: groupRows.map((g, i) => ({ label: g.label, cells: cont.cells[i]!.map((cell, c) => (c >= 3 && !g.key.startsWith('left-behind') ? null : cell)) })),
+        totals: cont.totals,
+        note: { k: 'county.continuityDefinition' },
+      },
+    ],
+  };
+
+  // Wellbeing: mood check-ins by month (faces), screening levels by group, follow-ups per center.
+  const moods = data.moods.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
+  const screenings = data.screenings.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
+  const moodTable = crossTable(
+    'wellbeing-moods', { k: 'county.t.moods' }, { k: 'county.month' },
+    months.map((m) => ({ key: m, label: { text: m } })),
+    [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } })),
+    (m, f) => sum(moods.filter((r) => r.key[0] === m && String(r.key[3]) === f).map((r) => r.value)),
+    true, 'line',
+  );
+  const followValues = centers.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
+  const follow = suppressColumns(followValues, [true, true]);
+  const wellbeing: ReportSection = {
+    id: 'wellbeing',
+    tables: [
+      moodTable,
+      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } })), (g, l) => sum(screenings.filter((r) => r.key[2] === g && r.key[3] === l).map((r) => r.value)), true, 'stacked', { k: 'county.levelsOnly' }),
+      { id: 'wellbeing-followups', title: { k: 'county.t.followups' }, rowHeader: { k: 'county.center' }, chart: 'bar', columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: centerRows.map((c, i) => ({ label: c.label, cells: follow.cells[i]! })), totals: follow.totals },
+    ],
+  };
+
+  // Data freshness.
+  const last = new Map(data.freshness.map((r) => [String(r.key[0]), r.value.max]));
+  const todayMs = Date.parse(`${today}T00:00:00Z`);
+  const freshness: ReportSection = {
+    id: 'freshness',
+    tables: [
+      {
+        id: 'freshness-centers', title: { k: 'county.t.freshness' }, rowHeader: { k: 'county.center' }, chart: 'none',
+        columns: [{ k: 'county.m.lastData' }, { k: 'county.m.daysSilent' }, { k: 'county.m.status' }],
+        rows: centerRows.map((c) => {
+          const ms = last.get(c.key);
+          if (ms === undefined) return { label: c.label, cells: [null, null, 'county.status.never'] };
+          const days = Math.max(0, Math.floor((todayMs - Date.parse(`${new Date(ms).toISOString().slice(0, 10)}T00:00:00Z`)) / 86_400_000));
+          return { label: c.label, cells: [new Date(ms).toISOString().slice(0, 10), days, days > SILENT_DAYS ? 'county.status.silent' : 'county.status.ok'] };
+        }),
+        totals: null,
+        note: { k: 'county.freshnessDefinition', p: { n: SILENT_DAYS } },
+      },
+    ],
+  };
+  return [activity, { id: 'reach', tables: [reachTable, regularTable] }, mix, resources, coordination, continuity, wellbeing, freshness];
+}
+
+/** True for a cell that is a status word key (freshness), so views translate it. */
+export function isLabelCell(cell: Cell): cell is string {
+  return typeof cell === 'string' && cell.startsWith('county.');
+}
+
+export { SUPPRESSED };

@@ -1,0 +1,116 @@
+/**
+ * The coordinator's connection to the county server. Everything it reads is a
+ * view of the county database with a built-in reducer (sync/couchdb/ddocs.ts):
+ * eight small queries per reporting period, whose size grows with the number of
+ * centers and months, never with children or documents. No document is read.
+ *
+ * The coordinator account carries the role `coordinator:<countyId>` (provisioned
+ * by sync/couchdb/provision.ts), which names the county database it may read.
+ */
+import { basicAuth, type ConnectionVerdict } from '@sync/client/replication';
+import { COUNTY_VIEWS } from '@sync/schema/countyViews';
+import { periodMonths, previousMonth } from '@/domain/county/periods';
+import { GAP_MONTHS, type CountyData, type Stats, type ViewRow } from '@/domain/county/report';
+
+export type { CountyData };
+
+export type CoordinatorVerdict = ConnectionVerdict | 'center-account' | 'not-coordinator' | 'no-views';
+
+export interface CoordinatorAccount {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface VerdictResult {
+  readonly verdict: CoordinatorVerdict;
+  readonly detail: string;
+  /** The county the account coordinates (from its role), when the verdict is ok. */
+  readonly countyId: string | null;
+}
+
+const TIMEOUT_MS = 15_000;
+/** A view query waits while CouchDB brings its index up to date (after a large sync that can take a while); the page shows the cached results meanwhile. */
+const VIEW_TIMEOUT_MS = 120_000;
+const normalise = (url: string) => url.trim().replace(/\/+$/, '');
+
+/** Tests a coordinator account: server, password, role, and the county views. Never throws. */
+export async function testCoordinator(account: CoordinatorAccount): Promise<VerdictResult> {
+  const base = normalise(account.url);
+  const fail = (verdict: CoordinatorVerdict, detail = ''): VerdictResult => ({ verdict, detail, countyId: null });
+  if (!/^https?:\/\/[^\s/]+/.test(base)) return fail('unreachable', base || '—');
+  const auth = basicAuth(account.username.trim(), account.password);
+  try {
+    const root = await fetch(`${base}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const welcome = (await root.json().catch(() => ({}))) as { couchdb?: string; version?: string; 'express-pouchdb'?: string };
+    if (!welcome['express-pouchdb'] && (!welcome.couchdb || Number((welcome.version ?? '0').split('.')[0]) < 3))
+      return fail('server-too-old', `${welcome.couchdb ?? 'unknown server'} ${welcome.version ?? ''}`.trim());
+    const session = await fetch(`${base}/_session`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const who = (await session.json().catch(() => ({}))) as { userCtx?: { name?: string | null; roles?: string[] } };
+    // CouchDB 3.4 answers 403 for an account locked after failed logins, even with the right password.
+    if (session.status === 401 || session.status === 403 || !who.userCtx?.name) return fail('wrong-password', `HTTP ${session.status}`);
+    const roles = who.userCtx.roles ?? [];
+    const countyRole = roles.find((r) => r.startsWith('coordinator:'));
+    if (!countyRole) return fail(roles.some((r) => r.startsWith('center:')) ? 'center-account' : 'not-coordinator', roles.join(', ') || '—');
+    const countyId = countyRole.slice('coordinator:'.length);
+    const ddoc = await fetch(`${base}/county_${encodeURIComponent(countyId)}/_design/county`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (ddoc.status === 401 || ddoc.status === 403) return fail('not-coordinator', `HTTP ${ddoc.status}`);
+    if (ddoc.status === 404) return fail('no-views', `county_${countyId}`);
+    if (!ddoc.ok) return fail('unreachable', `HTTP ${ddoc.status}`);
+    const views = ((await ddoc.json()) as { views?: Record<string, unknown> }).views ?? {};
+    const missing = COUNTY_VIEWS.filter((v) => !(v in views));
+    if (missing.length > 0) return fail('no-views', missing.join(', '));
+    return { verdict: 'ok', detail: `county_${countyId}`, countyId };
+  } catch (e) {
+    return fail('unreachable', e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** A server answer the dashboard cannot use, in a form the page says in words. */
+export class CountyQueryError extends Error {
+  override name = 'CountyQueryError';
+  constructor(
+    readonly problem: 'unreachable' | 'wrong-password' | 'no-views' | 'server',
+    detail: string,
+  ) {
+    super(`${problem}: ${detail}`);
+  }
+}
+
+/**
+ * Reads one period's view rows (eight queries in parallel).
+ * @throws CountyQueryError when the server cannot be reached or refuses.
+ */
+export async function fetchCountyData(account: CoordinatorAccount, countyId: string, period: string, now: Date = new Date()): Promise<CountyData> {
+  const base = `${normalise(account.url)}/county_${encodeURIComponent(countyId)}/_design/county/_view/`;
+  const auth = basicAuth(account.username.trim(), account.password);
+  const months = periodMonths(period);
+  let firstMonth = months[0]!;
+  for (let i = 1; i < GAP_MONTHS; i++) firstMonth = previousMonth(firstMonth);
+  const lastMonth = months.at(-1)!;
+  const query = async <V>(view: string, params: Record<string, unknown>): Promise<ViewRow<V>[]> => {
+    const qs = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(typeof v === 'string' && k !== 'startkey' && k !== 'endkey' ? v : JSON.stringify(v))}`).join('&');
+    let res: Response;
+    try {
+      res = await fetch(`${base}${view}?${qs}`, { headers: { Authorization: auth, Accept: 'application/json' }, signal: AbortSignal.timeout(VIEW_TIMEOUT_MS) });
+    } catch (e) {
+      throw new CountyQueryError('unreachable', e instanceof Error ? e.message : String(e));
+    }
+    if (res.status === 401 || res.status === 403) throw new CountyQueryError('wrong-password', `HTTP ${res.status}`);
+    if (res.status === 404) throw new CountyQueryError('no-views', view);
+    if (!res.ok) throw new CountyQueryError('server', `HTTP ${res.status}`);
+    return ((await res.json()) as { rows: ViewRow<V>[] }).rows;
+  };
+  const byMonth = (from: string, level: number) => ({ startkey: [from], endkey: [lastMonth, {}], group_level: level });
+  const [centers, sessions, services, attendance, moods, screenings, tallies, freshness] = await Promise.all([
+    query<number>('centers', { group_level: 4 }),
+    query<Stats>('month_sessions', byMonth(firstMonth, 4)),
+    query<number>('month_services', byMonth(months[0]!, 4)),
+    query<number>('month_attendance', byMonth(months[0]!, 3)),
+    query<number>('month_moods', byMonth(months[0]!, 4)),
+    query<number>('month_screenings', byMonth(months[0]!, 4)),
+    query<number>('period_tallies', { startkey: [period], endkey: [period, {}], group_level: 4 }),
+    query<Stats>('freshness', { group_level: 1 }),
+  ]);
+  return { countyId, period, fetchedAt: now.toISOString(), centers, sessions, services, attendance, moods, screenings, tallies, freshness };
+}

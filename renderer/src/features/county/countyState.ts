@@ -1,0 +1,124 @@
+/**
+ * Coordinator mode as app state. A coordinator device holds an account (server,
+ * user, the county from the account's role) and the last dashboard results —
+ * view rows, counts only — and nothing of any center. The password is kept the
+ * way the kiosk keeps its sync account: the OS keychain through the bridge
+ * (Electron safeStorage), or this browser profile where there is none (the page
+ * says which). Like staff mode, the dashboard locks after inactivity; unlocking
+ * takes the coordinator's password, checked against a PBKDF2 hash on the device
+ * so it works offline.
+ */
+import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import type { TongxinBridge } from '../../../../electron/contract';
+import { hashSecret, verifySecret } from '@/domain/pin';
+import { shouldLock } from '@/domain/lock';
+import type { CountyData } from '@/domain/county/report';
+import type { CoordinatorSettings, CountyStore } from '../../storage/ports';
+import { CountyQueryError, fetchCountyData, testCoordinator, type VerdictResult } from './countyClient';
+
+/** Minutes without a touch before the dashboard locks (a county office PC, not a shared kiosk). */
+export const COORDINATOR_LOCK_MINUTES = 10;
+export const COORDINATOR_CREDENTIAL = 'county-coordinator';
+
+export interface CountyState {
+  readonly account: ShallowRef<CoordinatorSettings | null>;
+  readonly unlocked: Ref<boolean>;
+  /** The results on screen, from the server or the device cache. */
+  readonly data: ShallowRef<CountyData | null>;
+  /** Why the last refresh failed (the cached results are shown), or null. */
+  readonly problem: Ref<CountyQueryError['problem'] | null>;
+  readonly fromCache: Ref<boolean>;
+  /** Loads the saved account (at start). */
+  load(): Promise<void>;
+  /** Tests the account; saves it and unlocks when the verdict is ok. */
+  connect(url: string, username: string, password: string): Promise<VerdictResult & { secure: boolean }>;
+  unlock(password: string): Promise<boolean>;
+  lock(): void;
+  touch(): void;
+  /** Locks if the timeout passed; returns true when it locked. */
+  checkInactivity(): boolean;
+  /** Shows the period from the cache at once, then asks the server; keeps the cache when offline. */
+  open(period: string): Promise<void>;
+  /** Signs this device out of coordinator mode: account, password and cache gone. */
+  forget(): Promise<void>;
+}
+
+export function createCountyState(store: CountyStore, bridge: TongxinBridge, now: () => Date = () => new Date()): CountyState {
+  const account = shallowRef<CoordinatorSettings | null>(null);
+  const unlocked = ref(false);
+  const data = shallowRef<CountyData | null>(null);
+  const problem = ref<CountyQueryError['problem'] | null>(null);
+  const fromCache = ref(false);
+  let lastActivity = now().getTime();
+  const cacheKey = (countyId: string, period: string) => `${countyId}|${period}`;
+
+  const state: CountyState = {
+    account, unlocked, data, problem, fromCache,
+    async load() {
+      account.value = await store.getCoordinator();
+    },
+    async connect(url, username, password) {
+      const verdict = await testCoordinator({ url, username, password });
+      if (verdict.verdict !== 'ok' || !verdict.countyId) return { ...verdict, secure: false };
+      const { secure } = await bridge.storeCredential(COORDINATOR_CREDENTIAL, password);
+      const settings: CoordinatorSettings = { url: url.trim().replace(/\/+$/, ''), username: username.trim(), countyId: verdict.countyId, unlockHash: await hashSecret(password) };
+      if (account.value && account.value.countyId !== settings.countyId) await store.clearCache();
+      await store.saveCoordinator(settings);
+      account.value = settings;
+      unlocked.value = true;
+      lastActivity = now().getTime();
+      return { ...verdict, secure };
+    },
+    async unlock(password) {
+      if (!account.value || !(await verifySecret(password, account.value.unlockHash))) return false;
+      unlocked.value = true;
+      lastActivity = now().getTime();
+      return true;
+    },
+    lock() {
+      unlocked.value = false;
+    },
+    touch() {
+      lastActivity = now().getTime();
+    },
+    checkInactivity() {
+      if (!unlocked.value || !shouldLock(lastActivity, now().getTime(), COORDINATOR_LOCK_MINUTES)) return false;
+      unlocked.value = false;
+      return true;
+    },
+    async open(period) {
+      const a = account.value;
+      if (!a) return;
+      const cached = await store.getCached<CountyData>(cacheKey(a.countyId, period));
+      if (cached) {
+        data.value = cached;
+        fromCache.value = true;
+      }
+      const password = await bridge.loadCredential(COORDINATOR_CREDENTIAL);
+      if (!password) {
+        problem.value = 'wrong-password';
+        return;
+      }
+      try {
+        const fresh = await fetchCountyData({ url: a.url, username: a.username, password }, a.countyId, period, now());
+        await store.setCached(cacheKey(a.countyId, period), fresh);
+        data.value = fresh;
+        fromCache.value = false;
+        problem.value = null;
+      } catch (e) {
+        if (!(e instanceof CountyQueryError)) throw e;
+        problem.value = e.problem;
+        if (!cached) data.value = null;
+      }
+    },
+    async forget() {
+      await bridge.storeCredential(COORDINATOR_CREDENTIAL, null);
+      await store.saveCoordinator(null);
+      await store.clearCache();
+      account.value = null;
+      data.value = null;
+      unlocked.value = false;
+    },
+  };
+  return state;
+}

@@ -1,0 +1,25 @@
+/**
+ * The county design document's views and their built-in reducers: the contract
+ * between the county server (sync/couchdb/ddocs.ts installs them) and the
+ * coordinator's dashboard (renderer/src/features/county reads them). Built-in
+ * reducers only: they run inside CouchDB, unchanged on a cluster. The `month_` /
+ * `period_` views put the period first, so one key range answers any period for
+ * every center at once.
+ */
+export const COUNTY_VIEW_REDUCERS = {
+  services: '_count',
+  sessions: '_count',
+  attendance: '_count',
+  screenings: '_count',
+  moods: '_count',
+  month_sessions: '_stats',
+  month_services: '_count',
+  month_attendance: '_count',
+  month_moods: '_count',
+  month_screenings: '_count',
+  period_tallies: '_sum',
+  centers: '_count',
+  freshness: '_stats',
+} as const;
+export type CountyView = keyof typeof COUNTY_VIEW_REDUCERS;
+export const COUNTY_VIEWS = Object.keys(COUNTY_VIEW_REDUCERS) as CountyView[];

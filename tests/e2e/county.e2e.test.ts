@@ -1,0 +1,246 @@
+/**
+ * Coordinator mode in Chromium against the county's trial server (pouchdb-server
+ * on a free loopback port, provisioned with CORS for this page's origin): two
+ * centers' generated records and tallies written to their center databases,
+ * copied into the county database; a coordinator signs in from the first-run
+ * screen (bad accounts refused in words), goes through every section and the
+ * filters, exports CSV and XLSX (opened and checked), prints the monthly report
+ * to PDF (every row checked with pdftotext, every page rendered to PNG), locks
+ * and unlocks, and reads the cached results offline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { openKiosk, SCREENSHOTS, type Kiosk } from './harness';
+import { startCountyServer, until, type CountyServer } from '../integration/countyServer';
+import { couch, ensureDatabase, ensureUser } from '../../sync/couchdb/admin';
+import { COUNTY_SELECTOR, COUNTY_VIEWS } from '../../sync/couchdb/ddocs';
+import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
+import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { centerTally } from '../../renderer/src/domain/county/centerTally';
+
+const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+const PERIOD = '2026-11';
+const TO = '2026-11-30';
+let kiosk: Kiosk;
+let server: CountyServer;
+let coordPassword: string;
+let barePassword: string;
+let syncUser: { name: string; password: string };
+const names: string[] = [];
+let expectedCopy = 0;
+
+beforeAll(async () => {
+  kiosk = await openKiosk();
+  server = await startCountyServer();
+  const origin = new URL(kiosk.url).origin;
+  const report = await provision(server.admin, parseCountyFile(JSON.stringify({
+    county: { id: 'yunxi', name: '云溪县' }, server: server.base, kioskOrigins: [origin],
+    centers: [{ id: 'qingshan', name: '青山' }, { id: 'baiyun', name: '白云' }], coordinators: [{ name: 'coord-li' }],
+  })));
+  expect(report.errors).toEqual([]);
+  const pw = (u: string) => report.credentials.find((c) => c.user === u)!.password;
+  coordPassword = pw('coord-li');
+  syncUser = { name: 'sync-qingshan', password: pw('sync-qingshan') };
+  for (const [i, [id, township, name]] of ([['qingshan', '石桥镇', '青山村留守儿童之家'], ['baiyun', '云岭乡', '白云村儿童之家']] as const).entries()) {
+    const demo = generateDemoCenter({ centerId: id, seed: 21 + i, children: 14, from: '2026-11-02', to: TO, deviceId: `k-${id}`, pinHash, name });
+    const center = { ...demo.center, township };
+    names.push(...demo.privates.map((p) => p.fullName));
+    const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
+    const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
+    const docs = [...demoDocuments({ ...demo, center }).filter((d) => d.type !== 'day'), ...tallies];
+    expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
+    const res = await couch({ base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) }, 'POST', `center_${id}/_bulk_docs`, { docs });
+    expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+  }
+  // Wait until the county copy holds every document the county rule passes (plus its design document), then build the views once.
+  console.error(`county e2e: ${expectedCopy} documents written, waiting for the county copy`);
+  await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 600_000);
+  console.error('county e2e: copied; building the views');
+  for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_yunxi/_design/county/_view/${view}?limit=1`);
+  await ensureDatabase(server.admin, 'county_bare');
+  barePassword = (await ensureUser(server.admin, 'coord-bare', ['coordinator:bare'])).password!;
+}, 900_000);
+afterAll(async () => {
+  await kiosk?.close();
+  await server?.stop();
+});
+
+const arrayBuffer = (b: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+async function connectAs(username: string, password: string) {
+  const { page } = kiosk;
+  await page.fill('input[name="countyUrl"]', server.base);
+  await page.fill('input[name="countyUser"]', username);
+  await page.fill('input[name="countyPassword"]', password);
+  await page.click('[data-testid="county-connect-go"]');
+}
+
+describe('coordinator mode', () => {
+  it('refuses a wrong password, a center account and a server without the county views, in words', async () => {
+    const { page } = kiosk;
+    await page.goto(`${kiosk.url}#/setup`);
+    await page.waitForSelector('[data-testid="setup-coordinator"]');
+    await connectAs('coord-li', 'not-the-password');
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('账号或密码不对');
+    await connectAs(syncUser.name, syncUser.password);
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('这是站点的同步账号');
+    await connectAs('coord-bare', barePassword);
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('还没有县级统计视图');
+    await page.locator('[data-testid="setup-coordinator"]').scrollIntoViewIfNeeded();
+    await kiosk.screenshot('county-setup-refused');
+    // Nothing changed: still the first-run screen, no coordinator kept.
+    expect(page.url()).toContain('#/setup');
+  });
+
+  it('signs in and shows every section for a month, with "数据截至" and "<5" for small counts', async () => {
+    const { page } = kiosk;
+    await connectAs('coord-li', coordPassword);
+    await page.waitForSelector('[data-testid="county-dashboard"]', { timeout: 30_000 });
+    await page.selectOption('select[name="period"]', PERIOD);
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn^="${PERIOD}|"]`, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="county-as-of"]')).toMatch(/数据截至 \d{4}/);
+    for (const s of ['activity', 'reach', 'mix', 'resources', 'coordination', 'continuity', 'wellbeing', 'freshness']) {
+      await page.click(`[data-testid="county-tab-${s}"]`);
+      await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn$="|${s}"]`);
+      const tables = page.locator('.county-table');
+      expect(await tables.count(), s).toBeGreaterThan(0);
+      await kiosk.screenshot(`county-${s}-1366`);
+    }
+    await page.click('[data-testid="county-tab-activity"]');
+    const sessions = page.locator('[data-testid="county-table-activity-sessions"] tbody tr');
+    expect(await sessions.count()).toBe(2);
+    // Small counts never appear as 1–4 in a table of children.
+    const reach = await page.locator('[data-testid="county-table-activity-attendances"] td').allTextContents();
+    expect(reach.every((c) => !/^[1-4]$/.test(c.trim()))).toBe(true);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await kiosk.screenshot('county-activity-1920');
+    await page.click('[data-testid="county-tab-reach"]');
+    await kiosk.screenshot('county-reach-1920');
+    await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('filters by township, center and group', async () => {
+    const { page } = kiosk;
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.selectOption('select[name="township"]', '云岭乡');
+    await expect.poll(() => page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(1);
+    expect(await page.textContent('[data-testid="county-table-activity-sessions"] tbody')).toContain('白云村儿童之家');
+    await page.selectOption('select[name="township"]', '');
+    await page.selectOption('select[name="center"]', 'qingshan');
+    await expect.poll(() => page.textContent('[data-testid="county-table-activity-sessions"] tbody')).toContain('青山村留守儿童之家');
+    expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(1);
+    await page.selectOption('select[name="center"]', '');
+    await page.click('[data-testid="county-tab-reach"]');
+    await page.selectOption('select[name="group"]', 'migrant');
+    await expect.poll(() => page.locator('[data-testid="county-table-reach-regular"] tbody tr').count()).toBe(1);
+    expect(await page.textContent('[data-testid="county-table-reach-regular"] tbody')).toContain('流动儿童');
+    await kiosk.screenshot('county-filter-migrant');
+    await page.selectOption('select[name="group"]', 'all');
+    // A term reads the term's own tallies.
+    await page.selectOption('select[name="periodKind"]', 'term');
+    await page.waitForSelector('[data-testid="county-dashboard"][data-drawn^="2026-autumn|"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="county-table-reach-regular"] tbody tr').count()).toBe(6);
+    await page.selectOption('select[name="periodKind"]', 'month');
+    await page.selectOption('select[name="period"]', PERIOD);
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn^="${PERIOD}|"]`, { timeout: 60_000 });
+  });
+
+  it('exports CSV and XLSX with Chinese headers and numbers as numbers', async () => {
+    const { page } = kiosk;
+    await page.click('[data-testid="county-tab-activity"]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv-activity-sessions"]')]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const text = await readFile((await csv.path())!, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^站点,/);
+    expect(lines[0]).toContain('合计');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^合计,(\d+,)*\d+$/);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-xlsx-activity-sessions"]')]);
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(arrayBuffer(await readFile((await xlsx.path())!)));
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('站点');
+    expect(typeof sheet.getRow(2).getCell(2).value).toBe('number');
+    expect(String(sheet.getRow(4).getCell(1).value)).toBe('合计');
+    // The whole report as one workbook: a sheet per table.
+    const [all] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="county-export-all"]')]);
+    const whole = new ExcelJS.Workbook();
+    await whole.xlsx.load(arrayBuffer(await readFile((await all.path())!)));
+    expect(whole.worksheets.length).toBeGreaterThanOrEqual(14);
+    const bytes = await readFile((await all.path())!);
+    for (const n of names.slice(0, 10)) expect(bytes.includes(Buffer.from(n))).toBe(false);
+  });
+
+  it('prints the monthly report: every row on A4 pages, headers repeated, page numbers', async () => {
+    const { page } = kiosk;
+    await page.click('[data-testid="county-print"]');
+    await page.waitForSelector('[data-testid="county-report"][data-ready="true"]', { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const rows = await page.$$eval('.county-report tbody th', (ths) => ths.map((th) => th.textContent!.trim()));
+    expect(rows.length).toBeGreaterThan(30);
+    const out = path.join(SCREENSHOTS, '..', 'county-report');
+    await mkdir(out, { recursive: true });
+    const pdf = path.join(out, 'county-report.pdf');
+    await page.emulateMedia({ media: 'print' });
+    await writeFile(pdf, new Uint8Array(await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })));
+    await page.emulateMedia({ media: 'screen' });
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThan(1);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const r of rows) expect(text, r).toContain(r.replace(/\s+/g, ' '));
+    expect(text).toContain('2026-11');
+    // Page numbers in the bottom margin of every page: 1/8 … 8/8.
+    for (let n = 1; n <= pages; n++) expect(text).toMatch(new RegExp(`(^|\\s)${n}\\s*/\\s*${pages}(\\s|$)`));
+    // The table header repeats on a page a long table continues on.
+    expect(text.split('站点 · 月份 · 服务').length + text.split('服务类型').length).toBeGreaterThan(3);
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SCREENSHOTS, 'county-report-page')]);
+    await page.click('[data-testid="report-back"]');
+    await page.waitForSelector('[data-testid="county-dashboard"]');
+  });
+
+  it('locks, refuses a wrong password, unlocks; and shows the cached results offline', async () => {
+    const { page } = kiosk;
+    await page.click('[data-testid="county-lock"]');
+    await page.waitForSelector('[data-testid="county-unlock"]');
+    await page.fill('input[name="unlockPassword"]', 'wrong');
+    await page.click('[data-testid="county-unlock-go"]');
+    await page.waitForSelector('[data-testid="county-unlock-wrong"]');
+    await page.fill('input[name="unlockPassword"]', coordPassword);
+    await page.click('[data-testid="county-unlock-go"]');
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn^="${PERIOD}|"]`, { timeout: 60_000 });
+    // The server goes away: the last results stay, with their date and an offline notice.
+    await server.kill();
+    await page.reload();
+    await page.waitForSelector('[data-testid="county-unlock"]');
+    await page.fill('input[name="unlockPassword"]', coordPassword);
+    await page.click('[data-testid="county-unlock-go"]');
+    await page.waitForSelector('[data-testid="county-offline"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="county-as-of"]')).toContain('数据截至');
+    expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(2);
+    await kiosk.screenshot('county-offline');
+    // What the device keeps names nobody.
+    const stored = await page.evaluate(async () => {
+      const open = (name: string) => new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      const out: unknown[] = [];
+      for (const info of await indexedDB.databases()) {
+        const db = await open(info.name!);
+        for (const store of Array.from(db.objectStoreNames)) {
+          const all = await new Promise<unknown[]>((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result as unknown[]); });
+          out.push({ db: info.name, store, all });
+        }
+        db.close();
+      }
+      return JSON.stringify(out);
+    });
+    expect(stored).toContain('month_sessions'.length > 0 ? '2026-11' : '');
+    for (const n of names) expect(stored.includes(n), n).toBe(false);
+    expect(stored).not.toMatch(/"fullName"|"birthMonth"|"phone"/);
+    await server.start();
+  });
+});
