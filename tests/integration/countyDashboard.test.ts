@@ -14,6 +14,7 @@ import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { withCountyCopies } from '../../sync/schema/county';
 import { buildReport, NO_FILTERS, type Cell, type ReportSection, type ReportTable } from '../../renderer/src/domain/county/report';
 import { fetchCountyData, testCoordinator } from '../../renderer/src/features/county/countyClient';
 import type { ChildGroup } from '../../sync/schema/vocab';
@@ -49,7 +50,8 @@ beforeAll(async () => {
     const kiosk = { base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) };
     if (i === 0) kioskA = kiosk;
     // Day documents are left out: their ids (day:<date>) are per center database and do not concern the dashboard.
-    const docs = [...demoDocuments(d).filter((x) => x.type !== 'day'), ...tallies];
+    // As the kiosk's DocStore writes them: each consented event with its county copy (sync/schema/county.ts).
+    const docs = [...withCountyCopies(demoDocuments(d).filter((x) => x.type !== 'day')), ...tallies];
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch(kiosk, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
