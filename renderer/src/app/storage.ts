@@ -65,7 +65,14 @@ function idbTrialWrite(): Promise<boolean> {
     req.onsuccess = () => {
       const db = req.result;
       const tx = db.transaction('probe', 'readwrite');
-      tx.objectStore('probe').put(new Uint8Array(64 * 1024).fill(7), 'p');
+      try {
+        tx.objectStore('probe').put(new Uint8Array(64 * 1024).fill(7), 'p');
+      } catch {
+        // A store that refuses at once (QuotaExceededError thrown, not reported) is no room either.
+        db.close();
+        resolve(false);
+        return;
+      }
       tx.oncomplete = () => {
         const clean = db.transaction('probe', 'readwrite');
         clean.objectStore('probe').delete('p');
