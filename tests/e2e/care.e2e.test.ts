@@ -181,7 +181,7 @@ describe('screenings and the safety pathway', () => {
     await page.setInputFiles('[data-testid="pack-file"]', { name: 'pack.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"tongxin-instrument-pack","formatVersion":1,"permission":"x","instruments":[{"id":"bad"}]}') });
     await expect.poll(() => page.textContent('[data-testid="pack-message"]')).toContain('问卷包被拒绝');
     await page.setInputFiles('[data-testid="pack-file"]', { name: 'pack.json', mimeType: 'application/json', buffer: Buffer.from('not json at all') });
-    await expect.poll(() => page.textContent('[data-testid="pack-message"]')).toContain('not valid JSON');
+    await expect.poll(() => page.textContent('[data-testid="pack-message"]')).toContain('文件不是 JSON 格式');
     await page.fill('[data-testid="screening-search"]', teen.fullName);
     await page.click(`.kids button[data-child="${teen.fullName}"]`);
     await page.waitForSelector('[data-instrument]');
