@@ -55,22 +55,31 @@ interface Page {
   readonly lastSeq: string | number;
   readonly docs: object[];
   readonly changes: number;
+  /** The server lacked every revision of the page (asked or assumed). */
+  readonly serverHadNone: boolean;
 }
 
-/** One page of local changes, reduced to the revisions the server lacks, with their bodies and histories. */
-async function readPage(local: PouchDB.Database, remote: PouchDB.Database, since: string | number, limit: number, signal?: AbortSignal): Promise<Page | null> {
+/**
+ * One page of local changes, reduced to the revisions the server lacks, with
+ * their bodies and histories. With `ask` false the server is not asked and
+ * every revision is sent: writes with `new_edits: false` are idempotent (a
+ * revision the server already holds is skipped), so this costs only bytes
+ * when the guess is wrong, and saves a round trip and the server's work.
+ */
+async function readPage(local: PouchDB.Database, remote: PouchDB.Database, since: string | number, limit: number, ask: boolean, signal?: AbortSignal): Promise<Page | null> {
   const changes = await local.changes({ since, limit, style: 'all_docs' } as PouchDB.Core.ChangesOptions);
   if (changes.results.length === 0) return null;
-  const ask: Record<string, string[]> = {};
-  for (const c of changes.results) if (!c.id.startsWith('_design/')) ask[c.id] = c.changes.map((x) => x.rev);
-  const missing = (await post(remote, '_revs_diff', ask, signal)) as Record<string, { missing: string[] }>;
+  const leaves: Record<string, string[]> = {};
+  for (const c of changes.results) if (!c.id.startsWith('_design/')) leaves[c.id] = c.changes.map((x) => x.rev);
+  const asked = Object.values(leaves).reduce((n, revs) => n + revs.length, 0);
+  const missing = ask ? ((await post(remote, '_revs_diff', leaves, signal)) as Record<string, { missing: string[] }>) : Object.fromEntries(Object.entries(leaves).map(([id, revs]) => [id, { missing: revs }]));
   const wanted = Object.entries(missing).flatMap(([id, m]) => m.missing.map((rev) => ({ id, rev })));
   const docs: object[] = [];
   if (wanted.length > 0) {
     const got = await local.bulkGet({ docs: wanted, revs: true, attachments: true } as PouchDB.Core.BulkGetOptions);
     for (const r of got.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok);
   }
-  return { lastSeq: changes.last_seq, docs, changes: changes.results.length };
+  return { lastSeq: changes.last_seq, docs, changes: changes.results.length, serverHadNone: wanted.length === asked };
 }
 
 /**
@@ -88,12 +97,14 @@ export async function initialPush(o: InitialPushOptions): Promise<InitialPushRes
   const rejected: { id: string; reason: string }[] = [];
   let sent = 0;
   let since: string | number = 0;
-  let next = readPage(local, remote, since, pageSize, o.signal);
+  let next = readPage(local, remote, since, pageSize, true, o.signal);
   for (;;) {
     const page = await next;
     if (!page) break;
-    // Read the next page while the server stores this one.
-    next = readPage(local, remote, page.lastSeq, pageSize, o.signal);
+    // Read the next page while the server stores this one. While the server
+    // has held none of what was asked (the usual first push: an empty center
+    // database), stop asking; after a page it partly held, ask again.
+    next = readPage(local, remote, page.lastSeq, pageSize, !page.serverHadNone, o.signal);
     next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
     if (page.docs.length > 0) {
       let results: { id?: string; error?: string; reason?: string }[];
@@ -103,7 +114,7 @@ export async function initialPush(o: InitialPushOptions): Promise<InitialPushRes
         if ((e as { status?: number }).status === 413 && pageSize > 100) {
           // Too large for the server: the same page again, in halves from here on.
           pageSize = Math.floor(pageSize / 2);
-          next = readPage(local, remote, since, pageSize, o.signal);
+          next = readPage(local, remote, since, pageSize, true, o.signal);
           continue;
         }
         throw e;

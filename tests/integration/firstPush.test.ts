@@ -46,6 +46,9 @@ describe('first push', () => {
     const bulk = gate.requests.filter((r) => r === 'POST /center_qingshan/_bulk_docs').length;
     // Pages of 2,000 instead of PouchDB's batches of 500.
     expect(bulk).toBeLessThanOrEqual(Math.ceil((docs.length + 1) / 2_000));
+    expect(bulk).toBeGreaterThan(1);
+    // The server held none of the first page, so it is not asked again about the next ones.
+    expect(gate.requests.filter((r) => r === 'POST /center_qingshan/_revs_diff').length).toBe(1);
     expect(c.current.rejected.map((r) => r.id)).toEqual(['day:2026-08-31']);
     const onServer = (await couch(server.admin, 'GET', '/center_qingshan/_all_docs')).json as { rows: { id: string; value: { rev: string } }[] };
     const revs = new Map(onServer.rows.map((r) => [r.id, r.value.rev]));
@@ -62,5 +65,30 @@ describe('first push', () => {
     await c2.stop();
     expect((await couch(server.admin, 'GET', '/center_qingshan/day:2026-11-28')).status).toBe(200);
     expect(gate.requests.slice(before).filter((r) => r.endsWith('/_bulk_docs')).length).toBe(1);
+  }, 180_000);
+
+  it('asks the server page by page while it already holds part of the records (another kiosk pushed them), and everything arrives once', async () => {
+    const p = (await provisionCenter(server.admin, 'baishui')).syncPassword!;
+    const local = new PouchDB(`kiosk-push-partial-${Date.now()}`, { adapter: 'memory' });
+    const docs = demoDocuments(generateDemoCenter({ centerId: 'baishui', seed: 22, children: 30, from: '2026-09-01', to: '2026-11-27', deviceId: 'kiosk-q', pinHash }));
+    await local.bulkDocs(docs);
+    // The server already has every third record, at the kiosk's revisions.
+    const held = await local.allDocs({ include_docs: true });
+    const some = held.rows.filter((_, i) => i % 3 === 0).map((r) => ({ ...r.doc!, _revisions: { start: 1, ids: [r.value.rev.slice(2)] } }));
+    expect((await couch(server.admin, 'POST', '/center_baishui/_bulk_docs', { docs: some, new_edits: false })).status).toBe(201);
+    const before = gate.requests.length;
+    const c = new ReplicationController({ local, PouchDB, url: centerDbUrl(gate.base, 'baishui'), username: 'sync-baishui', password: p });
+    c.start();
+    await until(async () => c.current.state === 'idle' && (await c.countPending()) === 0, 120_000);
+    await c.stop();
+    expect(c.current.rejected).toEqual([]);
+    const pages = gate.requests.slice(before).filter((r) => r === 'POST /center_baishui/_bulk_docs').length;
+    expect(gate.requests.slice(before).filter((r) => r === 'POST /center_baishui/_revs_diff').length).toBeGreaterThanOrEqual(pages);
+    const onServer = (await couch(server.admin, 'GET', '/center_baishui/_all_docs')).json as { rows: { id: string; value: { rev: string } }[] };
+    const revs = new Map(onServer.rows.map((r) => [r.id, r.value.rev]));
+    for (const r of held.rows) expect(revs.get(r.id), r.id).toBe(r.value.rev);
+    // One revision each: nothing was written twice as a conflict.
+    const conflicted = (await couch(server.admin, 'GET', `/center_baishui/_all_docs?include_docs=true&conflicts=true`)).json as { rows: { doc: { _conflicts?: string[] } }[] };
+    expect(conflicted.rows.filter((r) => r.doc._conflicts?.length)).toEqual([]);
   }, 180_000);
 });
