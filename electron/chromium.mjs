@@ -115,3 +115,28 @@ export function ensureChromium({ why, env = process.env, log = (m) => console.er
   if (!installed) throw new BrowserMissingError();
   return installed;
 }
+
+/** Whether `bin` is an executable on PATH. */
+function onPath(bin, env = process.env) {
+  return (env.PATH ?? '').split(path.delimiter).some((dir) => dir && isExecutable(path.join(dir, bin)));
+}
+
+/**
+ * Command-line tools the tests need beside the browser (e.g. pdftotext from poppler-utils
+ * to read printed PDFs): installs the missing ones' Debian packages the way ensureChromium
+ * does, saying so in one line; throws with the install command where it cannot.
+ * @param {{ bin: string, pkg: string }[]} tools
+ */
+export function ensureTools(tools, { why, env = process.env, log = (m) => console.error(m) } = {}) {
+  const missing = tools.filter((t) => !onPath(t.bin, env));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map((t) => t.pkg))];
+  const route = installRoute(env);
+  if (!route) throw new Error(`${missing.map((t) => t.bin).join(', ')} not found (${why ?? 'needed'}): install with \`sudo apt-get install -y ${pkgs.join(' ')}\`.`);
+  log(`${missing.map((t) => t.bin).join(', ')} not found; ${why ?? 'needed'}: installing ${pkgs.join(' ')} with apt-get (once)…`);
+  const sudo = route === 'sudo' ? ['sudo', '-n'] : [];
+  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...pkgs]]) {
+    const [cmd, ...rest] = [...sudo, ...args];
+    execFileSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}

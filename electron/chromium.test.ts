@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { BrowserMissingError, defaultCandidates, ensureChromium, findChromium, installRoute, INSTALL_COMMAND } from './chromium.mjs';
+import { BrowserMissingError, defaultCandidates, ensureChromium, ensureTools, findChromium, installRoute, INSTALL_COMMAND } from './chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -45,6 +45,15 @@ describe('finding a browser', () => {
     expect(() => ensureChromium({ env, log: () => {} })).toThrow(BrowserMissingError);
     expect(() => ensureChromium({ env, log: () => {} })).toThrow(INSTALL_COMMAND);
     expect(() => ensureChromium({ env: { CHROMIUM_PATH: '/nonexistent/chromium' } })).toThrow(/CHROMIUM_PATH is \/nonexistent\/chromium/);
+  });
+
+  it('finds the tools the print tests need on PATH, and where one is missing and cannot be installed, names its package', () => {
+    // node itself is on PATH: nothing to install, nothing logged.
+    const logged: string[] = [];
+    ensureTools([{ bin: path.basename(process.execPath), pkg: 'nodejs' }], { env: { PATH: path.dirname(process.execPath) }, log: (m: string) => logged.push(m) });
+    expect(logged).toEqual([]);
+    const env = { PATH: path.dirname(process.execPath), TONGXIN_NO_BROWSER_INSTALL: '1' };
+    expect(() => ensureTools([{ bin: 'pdftotext-not-here', pkg: 'poppler-utils' }], { env, log: () => {} })).toThrow('sudo apt-get install -y poppler-utils');
   });
 
   it('stops the end-to-end suite at once, in one sentence, when there is no browser and no way to install one', async () => {
