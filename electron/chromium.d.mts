@@ -5,3 +5,4 @@ export declare const INSTALL_COMMAND: string;
 export declare function missingBrowserMessage(): string;
 export declare class BrowserMissingError extends Error {}
 export declare function ensureChromium(options?: { why?: string; env?: NodeJS.ProcessEnv; log?: (message: string) => void }): string;
+export declare function ensureTools(tools: readonly { bin: string; pkg: string }[], options?: { why?: string; env?: NodeJS.ProcessEnv; log?: (message: string) => void }): void;
