@@ -32,7 +32,6 @@ import {
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
-  dayDoc,
   serviceTallyDoc,
   type AnyDoc,
   type CountyAttendanceDoc,
@@ -72,8 +71,9 @@ function copyBase(d: Extract<AnyDoc, { type: 'attendance' | 'mood' | 'screening'
 export const COUNTY_COPY = {
   /** The center itself (no child data): the dashboard's hierarchy county → township → village → center. */
   center: { schema: centerDoc, idPrefix: 'center:', consented: false },
-  /** Whether a session took place on a day. */
-  day: { schema: dayDoc, idPrefix: 'day:', consented: false },
+  // `day:<date>` (whether a session took place) is not copied: its id carries no center, so two
+  // centers' days of one date collided in the county database; what the county needs of days
+  // (open days) reaches it counted in centerTally.
   /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
