@@ -21,6 +21,8 @@ const screening: ScreeningDoc = {
   reasons: ['item9'], snapshot: { ...demo.attendance[0]!.snapshot, countyOk: true },
 };
 /** A center's counts for a month (the demo writes none: kiosks write them when sync goes idle). */
+/** A coverage key as a kiosk writes it (app/coverageKeys.ts): key, center and group only. */
+const coverageSample = { _id: 'cover:qingshan:AAAAAAAAAAAAAAAAAAAAAA', type: 'coverage', centerId: 'qingshan', schemaVersion: 1, updatedAt: '2026-10-31T18:00:00+08:00', key: 'AAAAAAAAAAAAAAAAAAAAAA', group: 'migrant' } as const;
 const tallySample = {
   _id: 'ctally:qingshan:2026-10', type: 'centerTally', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-10-31T18:00:00+08:00', updatedAt: '2026-10-31T18:00:00+08:00', deviceId: 'k',
   period: '2026-10', from: '2026-10-01', to: '2026-10-31', openDays: 21, staffActive: 3, volunteersActive: 2, followupsOpen: 1, followupsOverdue: 0,
@@ -191,10 +193,11 @@ describe('county database', () => {
       countyMood: sorted([...counted, 'face']),
       countyScreening: sorted([...counted, 'instrumentId', 'level']),
       centerTally: sorted([...meta, 'period', 'from', 'to', 'openDays', 'staffActive', 'volunteersActive', 'followupsOpen', 'followupsOverdue', 'byGroup']),
+      coverage: sorted([...envelope, 'centerId', 'schemaVersion', 'type', 'updatedAt', 'key', 'group']),
     });
     // And the county database enforces exactly that list: one more field on any of them is refused.
     for (const type of COUNTY_TYPES) {
-      const d = type === 'centerTally' ? tallySample : docs.find((x) => x.type === type)!;
+      const d = type === 'centerTally' ? tallySample : type === 'coverage' ? coverageSample : docs.find((x) => x.type === type)!;
       expect(refusal(() => countyValidate(d, null, replicator, {})), type).toBeNull();
       for (const f of ['wantsTalk', 'total', 'safety', 'administeredByStaffId', 'notes', 'checkInAt', 'pickedUpBy', 'fullName'])
         expect(refusal(() => countyValidate({ ...d, [f]: 1 }, null, replicator, {})), `${type}.${f}`).toMatch(/not a field of this document/);
@@ -274,7 +277,7 @@ describe('the county copy rule: one selector, evaluated by CouchDB 3 and by the 
 
   it('passes exactly the county types, no private document, staff, consent, follow-up or working event', () => {
     // The demo writes no centerTally (kiosks write them when sync goes idle): one is added.
-    const corpus = [...docs, tallySample as unknown as (typeof docs)[number]];
+    const corpus = [...docs, tallySample as unknown as (typeof docs)[number], coverageSample as unknown as (typeof docs)[number]];
     const passed = corpus.filter((d) => filter(d, {}));
     expect(new Set(passed.map((d) => d.type))).toEqual(new Set(COUNTY_TYPES));
     expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"|wantsTalk|"total"/);

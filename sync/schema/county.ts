@@ -32,6 +32,7 @@ import {
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
+  coverageDoc,
   serviceTallyDoc,
   type AnyDoc,
   type CountyAttendanceDoc,
@@ -78,6 +79,8 @@ export const COUNTY_COPY = {
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
+  /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
+  coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
   countyAttendance: {
     schema: countyAttendanceDoc,
     idPrefix: 'county:att:',
