@@ -27,6 +27,7 @@ import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { startCountyServer } from '../../tests/integration/countyServer';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { withCountyCopies } from '../../sync/schema/county';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 
 const SIZES = (process.env.BENCH_COUNTY_SIZES ?? '5,20,50').split(',').map(Number);
@@ -74,7 +75,7 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
         const key = j % 10 === 0 ? fakeKey((i + 1) % n, j) : fakeKey(i, j);
         return [{ _id: `cover:${id}:${key}`, type: 'coverage' as const, centerId: id, schemaVersion: 1 as const, updatedAt: `${TO}T18:00:00+08:00`, key, group: c.groupHistory.at(-1)!.group }];
       });
-      const docs = [...demoDocuments({ ...demo, center }), ...tallies, ...cover].filter((d) => d.type !== 'day' && matchesSelector(d, rule));
+      const docs = [...withCountyCopies(demoDocuments({ ...demo, center })), ...tallies, ...cover].filter((d) => matchesSelector(d, rule));
       for (let at = 0; at < docs.length; at += 5000) await couch(server.admin, 'POST', `county_${countyId}/_bulk_docs`, { docs: docs.slice(at, at + 5000) });
       total += docs.length;
     }

@@ -39,7 +39,7 @@ let onlyA: { name: string; birthMonth: string };
 async function storeOf(demo: DemoCenter): Promise<MemoryDocStore> {
   const store = new MemoryDocStore();
   const r = await store.bulkCreate([demo.center, ...demo.staff, ...demo.children, ...demo.privates, ...demo.consents]);
-  expect(r.errors ?? []).toEqual([]);
+  expect(r.failed).toEqual([]);
   return store;
 }
 
