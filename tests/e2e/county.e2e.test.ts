@@ -268,6 +268,8 @@ describe('coordinator mode', () => {
     const cells = await page.locator('[data-testid="county-table-coverage"] tbody td').allTextContents();
     expect(cells).toContain('<5');
     await kiosk.screenshot('county-coverage-table');
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn$="|activity"]`);
   });
 
   it('locks, refuses a wrong password, unlocks; and shows the cached results offline', async () => {
