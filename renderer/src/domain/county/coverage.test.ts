@@ -9,9 +9,11 @@ describe('county coverage code', () => {
     expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{5}-){4}[0-9A-HJKMNP-TV-Z]{5}$/);
     expect(parseCoverageCode(code.toLowerCase().replace(/-/g, ' '))).toBe(code);
     expect(parseCoverageCode(code.replace(/0/g, 'O').replace(/1/g, 'l'))).toBe(code);
-    const i = 3;
-    const typo = code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1);
-    expect(parseCoverageCode(typo)).toBeNull();
+    // Every single mistyped character, at every position, is caught.
+    for (let i = 0; i < code.length; i++) {
+      if (code[i] === '-') continue;
+      for (const c of '0123456789ABCDEFGHJKMNPQRSTVWXYZ') if (c !== code[i]) expect(parseCoverageCode(code.slice(0, i) + c + code.slice(i + 1)), `${i} ${c}`).toBeNull();
+    }
     expect(parseCoverageCode('hello')).toBeNull();
     expect(parseCoverageCode(code.slice(0, -1))).toBeNull();
   });

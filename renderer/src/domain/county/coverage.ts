@@ -34,7 +34,8 @@ const DOMAIN = 'tongxin-coverage-v1';
 
 function checkChar(data: string): string {
   let sum = 0;
-  for (let i = 0; i < data.length; i++) sum = (sum * 7 + ALPHABET.indexOf(data[i]!) * (i + 1)) % 32;
+  // Each character weighs an odd power of 3 (invertible mod 32), so any one mistyped character changes the check.
+  for (let i = 0; i < data.length; i++) sum = (sum * 3 + ALPHABET.indexOf(data[i]!)) % 32;
   return ALPHABET[sum]!;
 }
 
