@@ -10,6 +10,10 @@
  *   dashboard_cold_ms_<N>c      the dashboard opened on a period in Chromium, views warm, nothing cached
  *                               on the device: from navigation until every table of the section is drawn
  *   dashboard_warm_ms_<N>c      a filter changed (township), everything of the section drawn again
+ *   dashboard_requests_<N>c     HTTP requests to the county server for one cold draw (warm draws: dashboard_warm_requests_<N>c)
+ *   dashboard_response_kb_<N>c  bytes of view rows those requests returned
+ *   coverage_query_ms_<N>c      the coverage view read once (group_level 3, every enrolled child's key by center), and
+ *   coverage_rows_<N>c          its rows: coverage grows with children, the one query that does
  * and the growth from the smallest to the largest size (cold_growth, warm_growth), beside the
  * growth in centers: the cost should grow no faster than the number of centers.
  * Timings come from playwright-core driving the page, so they include its round trips (a few ms).
@@ -23,6 +27,7 @@ import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { startCountyServer } from '../../tests/integration/countyServer';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { withCountyCopies } from '../../sync/schema/county';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 
 const SIZES = (process.env.BENCH_COUNTY_SIZES ?? '5,20,50').split(',').map(Number);
@@ -39,7 +44,12 @@ function fromDate(): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function measureSize(n: number, log: (m: string) => void): Promise<{ build: number; cold: number; warm: number }> {
+/** A coverage key as a kiosk would write it (random here: the bench needs its size, not its meaning). */
+const fakeKey = (i: number, j: number) => `${String(i).padStart(3, '0')}x${String(j).padStart(4, '0')}`.padEnd(22, 'A');
+
+interface SizeResult { build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number }
+
+async function measureSize(n: number, log: (m: string) => void): Promise<SizeResult> {
   const server = await startCountyServer();
   const browser = await openBenchBrowser();
   try {
@@ -60,7 +70,12 @@ async function measureSize(n: number, log: (m: string) => void): Promise<{ build
       const center = { ...demo.center, township: TOWNSHIPS[i % TOWNSHIPS.length]!, village: `${i + 1}村` };
       const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
       const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
-      const docs = [...demoDocuments({ ...demo, center }), ...tallies].filter((d) => d.type !== 'day' && matchesSelector(d, rule));
+      // One coverage key per child, and every tenth child also enrolled at the next center (duplicates to find).
+      const cover = demo.children.flatMap((c, j) => {
+        const key = j % 10 === 0 ? fakeKey((i + 1) % n, j) : fakeKey(i, j);
+        return [{ _id: `cover:${id}:${key}`, type: 'coverage' as const, centerId: id, schemaVersion: 1 as const, updatedAt: `${TO}T18:00:00+08:00`, key, group: c.groupHistory.at(-1)!.group }];
+      });
+      const docs = [...withCountyCopies(demoDocuments({ ...demo, center })), ...tallies, ...cover].filter((d) => matchesSelector(d, rule));
       for (let at = 0; at < docs.length; at += 5000) await couch(server.admin, 'POST', `county_${countyId}/_bulk_docs`, { docs: docs.slice(at, at + 5000) });
       total += docs.length;
     }
@@ -69,7 +84,21 @@ async function measureSize(n: number, log: (m: string) => void): Promise<{ build
     for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_${countyId}/_design/county/_view/${view}?limit=1`);
     const build = total / ((performance.now() - t0) / 1000);
 
+    const c1 = performance.now();
+    const coverage = await couch(server.admin, 'GET', `county_${countyId}/_design/county/_view/coverage?group_level=3`);
+    const coverageMs = performance.now() - c1;
+    const coverageRows = (coverage.json.rows as unknown[]).length;
+
     const page = await browser.context.newPage();
+    // Every request the page makes to the county server, and the bytes of the answers.
+    let requests = 0;
+    let bytes = 0;
+    page.on('request', (r) => {
+      if (r.url().startsWith(server.base)) requests++;
+    });
+    page.on('response', (r) => {
+      if (r.url().startsWith(server.base)) void r.body().then((b) => (bytes += b.length)).catch(() => undefined);
+    });
     await page.goto(`${browser.origin}renderer/index.html#/setup`);
     await page.fill('input[name="countyUrl"]', server.base);
     await page.fill('input[name="countyUser"]', 'coord-bench');
@@ -78,10 +107,16 @@ async function measureSize(n: number, log: (m: string) => void): Promise<{ build
     await page.waitForSelector('[data-testid="county-dashboard"]');
     // Cold: a period this device has never cached (the views are warm on the server).
     await page.click('[data-testid="county-tab-reach"]');
+    requests = 0;
+    bytes = 0;
     const c0 = performance.now();
     await page.selectOption('select[name="period"]', PERIOD);
     await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|||all|reach"]`, { timeout: 120_000 });
     const cold = performance.now() - c0;
+    await page.waitForTimeout(300);
+    const coldRequests = requests;
+    const responseKb = bytes / 1024;
+    requests = 0;
     const warms: number[] = [];
     for (const tw of [TOWNSHIPS[1]!, '', TOWNSHIPS[0]!, '']) {
       const w0 = performance.now();
@@ -89,7 +124,9 @@ async function measureSize(n: number, log: (m: string) => void): Promise<{ build
       await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|${tw}||all|reach"]`);
       warms.push(performance.now() - w0);
     }
-    return { build, cold, warm: warms.sort((a, b) => a - b)[Math.floor(warms.length / 2)]! };
+    const warmRequests = requests / warms.length;
+    log(`${n} centers: ${coldRequests} requests (${responseKb.toFixed(1)} kB) per cold draw, ${warmRequests} per warm draw; coverage view ${coverageRows} rows`);
+    return { build, cold, warm: warms.sort((a, b) => a - b)[Math.floor(warms.length / 2)]!, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows };
   } finally {
     await browser.close();
     await server.stop();
@@ -100,7 +137,7 @@ export const countySuite: Suite = {
   description: `county dashboard at ${SIZES.join(', ')} centers of ${CHILDREN} children, ${MONTHS} months`,
   async run(log) {
     const figures: Figure[] = [];
-    const results: { n: number; cold: number; warm: number }[] = [];
+    const results: ({ n: number } & SizeResult)[] = [];
     for (const n of SIZES) {
       const r = await measureSize(n, log);
       results.push({ n, ...r });
@@ -108,6 +145,11 @@ export const countySuite: Suite = {
         { name: `view_build_docs_per_s_${n}c`, value: Math.round(r.build), unit: 'docs/s' },
         { name: `dashboard_cold_ms_${n}c`, value: round1(r.cold), unit: 'ms' },
         { name: `dashboard_warm_ms_${n}c`, value: round1(r.warm), unit: 'ms' },
+        { name: `dashboard_requests_${n}c`, value: r.requests, unit: 'requests', note: 'one cold draw of a period' },
+        { name: `dashboard_warm_requests_${n}c`, value: round1(r.warmRequests), unit: 'requests', note: 'per filter change' },
+        { name: `dashboard_response_kb_${n}c`, value: round1(r.responseKb), unit: 'kB' },
+        { name: `coverage_query_ms_${n}c`, value: round1(r.coverageMs), unit: 'ms' },
+        { name: `coverage_rows_${n}c`, value: r.coverageRows, unit: 'rows' },
       );
     }
     const first = results[0]!;

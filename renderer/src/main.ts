@@ -9,6 +9,7 @@ import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
+import { COVERAGE_CREDENTIAL, watchCoverage } from './app/coverageKeys';
 import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
 import { createStorageState } from './app/storage';
@@ -71,6 +72,8 @@ async function boot(): Promise<void> {
   app.mount('#app');
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
   void storage.refresh();
+  // Coverage keys follow the roster (issue 9): enrolment, edits, imports, consents.
+  watchCoverage(docs, () => bridge.loadCredential(COVERAGE_CREDENTIAL), () => center.current.value?.centerId ?? null);
   // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
   void services.sync.restart();
 }

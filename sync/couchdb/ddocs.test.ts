@@ -21,6 +21,8 @@ const screening: ScreeningDoc = {
   reasons: ['item9'], snapshot: { ...demo.attendance[0]!.snapshot, countyOk: true },
 };
 /** A center's counts for a month (the demo writes none: kiosks write them when sync goes idle). */
+/** A coverage key as a kiosk writes it (app/coverageKeys.ts): key, center and group only. */
+const coverageSample = { _id: 'cover:qingshan:AAAAAAAAAAAAAAAAAAAAAA', type: 'coverage', centerId: 'qingshan', schemaVersion: 1, updatedAt: '2026-10-31T18:00:00+08:00', key: 'AAAAAAAAAAAAAAAAAAAAAA', group: 'migrant' } as const;
 const tallySample = {
   _id: 'ctally:qingshan:2026-10', type: 'centerTally', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-10-31T18:00:00+08:00', updatedAt: '2026-10-31T18:00:00+08:00', deviceId: 'k',
   period: '2026-10', from: '2026-10-01', to: '2026-10-31', openDays: 21, staffActive: 3, volunteersActive: 2, followupsOpen: 1, followupsOverdue: 0,
@@ -186,16 +188,16 @@ describe('county database', () => {
     const sorted = (a: string[]) => [...a].sort();
     expect(countyFields()).toEqual({
       center: sorted([...meta, 'name', 'county', 'township', 'village', 'defaultLocale', 'settings']),
-      day: sorted([...meta, 'date', 'held', 'reason']),
       serviceTally: sorted([...meta, 'activityId', 'date', 'serviceType', 'providerKind', 'durationMin', 'participants']),
       countyAttendance: sorted([...counted, 'status']),
       countyMood: sorted([...counted, 'face']),
       countyScreening: sorted([...counted, 'instrumentId', 'level']),
       centerTally: sorted([...meta, 'period', 'from', 'to', 'openDays', 'staffActive', 'volunteersActive', 'followupsOpen', 'followupsOverdue', 'byGroup']),
+      coverage: sorted([...envelope, 'centerId', 'schemaVersion', 'type', 'updatedAt', 'key', 'group']),
     });
     // And the county database enforces exactly that list: one more field on any of them is refused.
     for (const type of COUNTY_TYPES) {
-      const d = type === 'centerTally' ? tallySample : docs.find((x) => x.type === type)!;
+      const d = type === 'centerTally' ? tallySample : type === 'coverage' ? coverageSample : docs.find((x) => x.type === type)!;
       expect(refusal(() => countyValidate(d, null, replicator, {})), type).toBeNull();
       for (const f of ['wantsTalk', 'total', 'safety', 'administeredByStaffId', 'notes', 'checkInAt', 'pickedUpBy', 'fullName'])
         expect(refusal(() => countyValidate({ ...d, [f]: 1 }, null, replicator, {})), `${type}.${f}`).toMatch(/not a field of this document/);
@@ -275,13 +277,22 @@ describe('the county copy rule: one selector, evaluated by CouchDB 3 and by the 
 
   it('passes exactly the county types, no private document, staff, consent, follow-up or working event', () => {
     // The demo writes no centerTally (kiosks write them when sync goes idle): one is added.
-    const corpus = [...docs, tallySample as unknown as (typeof docs)[number]];
+    const corpus = [...docs, tallySample as unknown as (typeof docs)[number], coverageSample as unknown as (typeof docs)[number]];
     const passed = corpus.filter((d) => filter(d, {}));
     expect(new Set(passed.map((d) => d.type))).toEqual(new Set(COUNTY_TYPES));
     expect(JSON.stringify(passed)).not.toMatch(/fullName|guardians|pictureCode|"pin"|wantsTalk|"total"/);
     for (const d of corpus) expect(filter(d, {}), String(d._id)).toBe(selector(d));
     // Whatever the rule passes, the county database accepts.
     for (const d of passed) expect(countyOk(d), String(d._id)).toBe(true);
+  });
+
+  it('copies no day: document — its id has no center, so two centers’ days of one date would collide in the county', () => {
+    const a = { ...dayOff, centerId: 'qingshan' };
+    const b = { ...dayOff, centerId: 'shiqiao' };
+    for (const d of [a, b]) {
+      expect([filter(d, {}), selector(d)], d.centerId).toEqual([false, false]);
+      expect(countyOk(d), d.centerId).toBe(false);
+    }
   });
 
   it('refuses a county type under a private: id, by filter and by selector alike', () => {

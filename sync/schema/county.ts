@@ -32,7 +32,7 @@ import {
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
-  dayDoc,
+  coverageDoc,
   serviceTallyDoc,
   type AnyDoc,
   type CountyAttendanceDoc,
@@ -72,12 +72,15 @@ function copyBase(d: Extract<AnyDoc, { type: 'attendance' | 'mood' | 'screening'
 export const COUNTY_COPY = {
   /** The center itself (no child data): the dashboard's hierarchy county → township → village → center. */
   center: { schema: centerDoc, idPrefix: 'center:', consented: false },
-  /** Whether a session took place on a day. */
-  day: { schema: dayDoc, idPrefix: 'day:', consented: false },
+  // `day:<date>` (whether a session took place) is not copied: its id carries no center, so two
+  // centers' days of one date collided in the county database; what the county needs of days
+  // (open days) reaches it counted in centerTally.
   /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
+  /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
+  coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
   countyAttendance: {
     schema: countyAttendanceDoc,
     idPrefix: 'county:att:',

@@ -20,6 +20,7 @@ export const COUNTY_VIEW_REDUCERS = {
   period_tallies: '_sum',
   centers: '_count',
   freshness: '_stats',
+  coverage: '_count',
 } as const;
 export type CountyView = keyof typeof COUNTY_VIEW_REDUCERS;
 export const COUNTY_VIEWS = Object.keys(COUNTY_VIEW_REDUCERS) as CountyView[];

@@ -488,6 +488,27 @@ export const centerTallyDoc = z.strictObject({
 });
 export type CenterTallyDoc = z.infer<typeof centerTallyDoc>;
 
+/**
+ * Coverage across providers (issue 9): a keyed hash of one enrolled child under the county
+ * coverage code (domain/county/coverage.ts), with the center and the child's group — no id,
+ * name or birth month. Its id is `cover:<center>:<key>`, so the county holds one per child
+ * per center and nothing links it to the child's other county documents. Written by the
+ * kiosk (app/coverageKeys.ts) for children enrolled now with county-statistics consent;
+ * deleted when the child leaves or the consent is withdrawn.
+ */
+export const COVERAGE_KEY_RE = /^[A-Za-z0-9_-]{22}$/;
+export const coverageDoc = z.strictObject({
+  ...envelope,
+  _id: z.string().regex(/^cover:[a-z0-9-]+:[A-Za-z0-9_-]{22}$/, 'expected cover:<center>:<key>'),
+  type: z.literal('coverage'),
+  centerId: base.centerId,
+  schemaVersion: base.schemaVersion,
+  updatedAt: isoDateTime,
+  key: z.string().regex(COVERAGE_KEY_RE, 'expected a coverage key'),
+  group: z.enum(CHILD_GROUPS),
+});
+export type CoverageDoc = z.infer<typeof coverageDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   countyAttendanceDoc,
   countyMoodDoc,
@@ -509,6 +530,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   instrumentPackDoc,
   activityPhotosDoc,
   centerTallyDoc,
+  coverageDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -534,6 +556,7 @@ export const schemasByType = {
   instrumentPack: instrumentPackDoc,
   activityPhotos: activityPhotosDoc,
   centerTally: centerTallyDoc,
+  coverage: coverageDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

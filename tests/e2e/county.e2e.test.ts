@@ -20,6 +20,7 @@ import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { encodeGbk } from '../gbk';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 const PERIOD = '2026-11';
@@ -67,6 +68,17 @@ afterAll(async () => {
   await kiosk?.close();
   await server?.stop();
 });
+
+/** A register file's rows (name, birth date, ID number, township, village, group): six valid, one with an impossible date. */
+const REGISTER = [
+  ['赵一鸣', '2016-02-03', '', '石桥镇', '青山村', '流动儿童'],
+  ['钱二丫', '', '11010519491231002X', '石桥镇', '青山村', '父母都外出'],
+  ['孙三宝', '2015/7/9', '', '石桥镇', '青山村', '父亲外出'],
+  ['李四妹', '2017-01-20', '', '石桥镇', '青山村', '母亲外出'],
+  ['周五福', '2014-12-01', '', '石桥镇', '青山村', '其他'],
+  ['郑七星', '2015-05-05', '', '云岭乡', '白云村', '流动'],
+  ['吴六顺', '2014-13-01', '', '云岭乡', '白云村', '其他'],
+];
 
 const arrayBuffer = (b: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
@@ -204,6 +216,62 @@ describe('coordinator mode', () => {
     await page.waitForSelector('[data-testid="county-dashboard"]');
   });
 
+  it('fits every view on a 1024×600 screen: nothing cut off at the right, every button reachable', async () => {
+    const { page } = kiosk;
+    await page.setViewportSize({ width: 1024, height: 600 });
+    for (const s of ['activity', 'reach', 'mix', 'resources', 'coordination', 'continuity', 'wellbeing', 'freshness', 'coverage']) {
+      await page.locator(`[data-testid="county-tab-${s}"]`).scrollIntoViewIfNeeded();
+      await page.click(`[data-testid="county-tab-${s}"]`);
+      if (s !== 'coverage') await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn$="|${s}"]`);
+      else await page.waitForSelector('[data-testid="county-coverage"]');
+      // The page never scrolls sideways, and no control of the top bar or the filters lies beyond the right edge.
+      const overflow = await page.evaluate(() => {
+        const wide = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+        const outside = [...document.querySelectorAll('.topbar button, .filters select, .county-table .exports button')]
+          .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.height < 47.5); })
+          .map((e) => e.textContent?.trim());
+        return { wide, outside };
+      });
+      expect(overflow, s).toEqual({ wide: 0, outside: [] });
+      await kiosk.screenshot(`county-${s}-1024x600`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('coverage: creates the county code, imports a GBK register (a malformed one refused in words), and shows who is enrolled nowhere', async () => {
+    const { page } = kiosk;
+    await page.click('[data-testid="county-tab-coverage"]');
+    await page.waitForSelector('[data-testid="coverage-code"]');
+    // A mistyped code is refused in words.
+    await page.fill('input[name="coverageCode"]', 'ABCDE-12345');
+    await page.click('[data-testid="coverage-code-save"]');
+    expect(await page.textContent('[data-testid="coverage-code-problem"]')).toContain('不是有效的县覆盖码');
+    await page.click('[data-testid="coverage-code-create"]');
+    const code = (await page.textContent('[data-testid="coverage-code-created"]'))!.trim();
+    expect(code).toMatch(/^([0-9A-Z]{5}-){4}[0-9A-Z]{5}$/);
+    await kiosk.screenshot('county-coverage-code');
+    await page.click('[data-testid="coverage-code-keep"]');
+    await page.waitForSelector('[data-testid="coverage-register"]');
+    // A file without a name column: refused in words, nothing kept.
+    await page.setInputFiles('[data-testid="coverage-register-file"]', { name: '名册.csv', mimeType: 'text/csv', buffer: Buffer.from('编号,出生日期,村\r\n1,2015-01-01,青山村\r\n') });
+    expect(await page.textContent('[data-testid="coverage-register-problem"]')).toContain('找不到“姓名”列');
+    expect(await page.textContent('[data-testid="coverage-register-size"]')).toContain('0 名');
+    const rows = ['姓名,出生日期,身份证号,乡镇,村,类别', ...REGISTER.map((r) => r.join(','))];
+    await page.setInputFiles('[data-testid="coverage-register-file"]', { name: '名册.csv', mimeType: 'text/csv', buffer: Buffer.from(encodeGbk(rows.join('\r\n'))) });
+    await expect.poll(() => page.textContent('[data-testid="coverage-register-preview"]')).toContain('6 行可以导入，1 行有问题');
+    await kiosk.screenshot('county-coverage-preview');
+    await page.click('[data-testid="coverage-register-add"]');
+    await expect.poll(() => page.textContent('[data-testid="coverage-register-size"]')).toContain('6 名');
+    await page.waitForSelector('[data-testid="county-table-coverage"]');
+    // No kiosk of this county has written keys: all six are enrolled nowhere, five in 青山村 (shown), one in 白云村 (<5).
+    expect(await page.textContent('[data-testid="coverage-totals"]')).toContain('未在任何站点登记 6 名');
+    const cells = await page.locator('[data-testid="county-table-coverage"] tbody td').allTextContents();
+    expect(cells).toContain('<5');
+    await kiosk.screenshot('county-coverage-table');
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn$="|activity"]`);
+  });
+
   it('locks, refuses a wrong password, unlocks; and shows the cached results offline', async () => {
     const { page } = kiosk;
     await page.click('[data-testid="county-lock"]');
@@ -239,7 +307,10 @@ describe('coordinator mode', () => {
       return JSON.stringify(out);
     });
     expect(stored).toContain('month_sessions'.length > 0 ? '2026-11' : '');
-    for (const n of names) expect(stored.includes(n), n).toBe(false);
+    for (const n of [...names, ...REGISTER.map((r) => r[0]!)]) expect(stored.includes(n), n).toBe(false);
+    // The register's birth dates and ID number are not kept either: only keys, townships, villages and groups.
+    for (const r of REGISTER) for (const v of [r[1], r[2]].filter(Boolean)) expect(stored.includes(v!), v).toBe(false);
+    expect(stored).toContain('青山村');
     expect(stored).not.toMatch(/"fullName"|"birthMonth"|"phone"/);
     await server.start();
   });

@@ -18,6 +18,7 @@ import { replicationFacts } from '../../sync/couchdb/replicationStatus';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { countyFields, withCountyCopies } from '../../sync/schema/county';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
+import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
 
 const run = promisify(execFile);
@@ -129,11 +130,16 @@ describe('a provisioned county', () => {
     // A center-level type stored under a private: id is accepted by the center, and never copied.
     const hidden = { ...demo.center, _id: 'private:center-copy' };
     expect((await couch(server.admin, 'PUT', `center_qingshan/${encodeURIComponent(hidden._id)}`, hidden)).status).toBe(201);
-    const marker = { ...demo.center, _id: 'day:2026-11-30', type: 'day', date: '2026-11-30', held: false, reason: '标记' } as Record<string, unknown>;
-    for (const k of ['name', 'county', 'township', 'village', 'defaultLocale', 'settings']) delete marker[k];
-    expect((await couch(server.admin, 'PUT', `center_qingshan/${encodeURIComponent(String(marker._id))}`, marker)).status).toBe(201);
-    await until(async () => (await couch(server.admin, 'GET', 'county_yunxi/day:2026-11-30')).status === 200, 60_000);
+    // A day document stays in the center (its id has no center: days of two centers would collide in the county).
+    const day = { ...demo.center, _id: 'day:2026-11-30', type: 'day', date: '2026-11-30', held: false, reason: '标记' } as Record<string, unknown>;
+    for (const k of ['name', 'county', 'township', 'village', 'defaultLocale', 'settings']) delete day[k];
+    expect((await couch(server.admin, 'PUT', `center_qingshan/${encodeURIComponent(String(day._id))}`, day)).status).toBe(201);
+    // Written after both: a center tally, which the county copy carries. Once it has arrived, the two before it were seen.
+    const marker = centerTally({ center: demo.center, children: [], consents: [], staff: [], followups: [], days: [], attendance: [], activities: [] }, '2026-11', '2026-11-30', 'k', '2026-11-30T18:00:00+08:00');
+    expect((await couch(server.admin, 'PUT', `center_qingshan/${encodeURIComponent(marker._id)}`, marker)).status).toBe(201);
+    await until(async () => (await couch(server.admin, 'GET', `county_yunxi/${encodeURIComponent(marker._id)}`)).status === 200, 60_000);
     expect((await couch(server.admin, 'GET', 'county_yunxi/private:center-copy')).status).toBe(404);
+    expect((await couch(server.admin, 'GET', 'county_yunxi/day:2026-11-30')).status).toBe(404);
     // The county database refuses, on its own, whatever is not in the county copy's table — even from an administrator.
     const copy = withCountyCopies([att]).find((d) => d.type === 'countyAttendance')!;
     const direct = async (d: object) => couch(server.admin, 'POST', 'county_yunxi', d);

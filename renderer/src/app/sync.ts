@@ -16,6 +16,7 @@ import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
 import { TALLY_EVERY_MS, writeCenterTallies } from './countyTallies';
+import { COVERAGE_CREDENTIAL, writeCoverageKeys } from './coverageKeys';
 
 export interface SyncState {
   readonly status: ShallowRef<SyncStatus | null>;
@@ -65,6 +66,9 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
     talliedAt = Date.now();
     const center = await docs.get('center', `center:${centerId}`).catch(() => null);
     if (center) await writeCenterTallies(docs, center, deviceId, new Date()).catch((e: unknown) => console.warn('county tallies not written', e));
+    // Coverage keys of existing children (the code entered in settings; none when no code is kept on this device).
+    const code = await bridge.loadCredential(COVERAGE_CREDENTIAL).catch(() => null);
+    if (code) await writeCoverageKeys(docs, centerId, code, new Date()).catch((e: unknown) => console.warn('coverage keys not written', e));
   };
   let showAll = false;
   const logConflict = async (c: ConflictResolution) => {

@@ -376,4 +376,41 @@ export default {
     settingsTitle: 'Coordinator settings', forget: 'Leave coordinator mode and clear this device', forgetConfirm: 'Remove the coordinator account, password and saved results from this computer?', back: 'Back to the dashboard', current: 'Connected as {user} · {url} · county database {county}',
     report: { title: '{county}: monthly report on services for children', period: 'Period: {period}', generated: 'Generated: {time}', page: 'Page {n}', back: 'Back to the dashboard', print: 'Print / save as PDF' },
   },
+  countyCoverage: {
+    tab: 'Coverage and duplication',
+    code: {
+      title: 'County coverage code', label: 'County coverage code (25 characters, dashes optional)', save: 'Save the code', change: 'Change the code', set: 'A county coverage code is kept on this device (ends {tail}).',
+      help: 'The county coverage code turns a child’s name and birth month into a coverage key that cannot be turned back. The county server receives only keys: without the code it can neither compute nor guess who they are. Hand the code out on paper to center admins and coordinators only — never through the server, WeChat or e-mail.',
+      newHelp: 'When the county has no code yet, one coordinator creates it here once, writes it on paper and gives it to each center to type in Settings → Sync.',
+      create: 'Create a new code for the county', createdHelp: 'Write these characters on paper now: they are not shown again and the server does not have them. Every center and every coordinator types the same code.', keep: 'Written down — keep it on this device',
+      invalid: 'This is not a county coverage code: it has 25 letters or digits (dashes optional). Check it against the paper and type it again.',
+    },
+    kiosk: {
+      help: 'With the county coverage code from the county coordinator, this device computes a coverage key for each enrolled child whose guardian agreed to anonymous county statistics, and sends it with the sync, so the county can find register children no center serves and children enrolled at several centers. Names and birth months never leave the center.',
+      saved: 'Saved. Coverage keys computed for {n} children.', removed: 'The county coverage code was removed from this device; existing keys stay until the children leave.', remove: 'Remove the code',
+    },
+    register: {
+      title: 'County register of children', help: 'Import the register sent by the village child directors (.xlsx or CSV, GBK or UTF-8; it needs a name column, a birth date or ID number column and a village column, and may have township and category). This device keeps only each child’s coverage key, township, village and category — no name, birth date or ID number. At most 3000 rows per file: import township by township if needed.',
+      size: 'Register on this device: {n} children (keys only).', choose: 'Choose a register file', clear: 'Empty the register',
+      preview: '{good} rows can be imported, {bad} rows have problems (those are not imported).', line: 'Row', village: 'Village', check: 'Check', ok: 'OK',
+      add: 'Add to the register ({n})', replace: 'Replace the whole register ({n})', saved: 'Keys of {n} children saved; the register has {total}. The file itself was not kept.',
+    },
+    problems: {
+      noRows: 'The file has no register data: the first row should name the columns, then one child per row.', noNameColumn: 'No name column (姓名). Check that the first row names the columns.',
+      noBirthColumn: 'No birth date or ID number column: the child cannot be told apart.', noVillageColumn: 'No village column (村). Add one.',
+      noName: 'No name', badBirth: 'Birth date not understood: “{value}”', badIdNumber: 'ID number is wrong (18 characters, check digit fails)', birthIdDiffer: 'Birth date and the ID number’s birth month differ',
+      noBirth: 'No birth date or ID number', noVillage: 'No village', badGroup: 'Category not understood: “{value}”', sameChild: 'Same child as row {line}',
+    },
+    group: {
+      'left-behind-father-away': 'Left-behind (father away)', 'left-behind-mother-away': 'Left-behind (mother away)', 'left-behind-both-away': 'Left-behind (both away)', 'left-behind': 'Left-behind (not said)',
+      migrant: 'Migrant', local: 'Local', other: 'Other',
+    },
+    table: {
+      title: 'Register children reached (by township and village)', place: 'Township · village', register: 'Register children', notEnrolled: 'Enrolled at no center (total)', multi: 'Enrolled at two or more centers',
+      note: '“Enrolled at no center” follows the register’s village and category; “enrolled at two or more centers” follows the villages of the centers, so a child at centers in two villages is in both rows and once in the total. Only enrolled children whose guardian agreed to anonymous county statistics are counted, so other children show as not enrolled. Two children with the same name and birth month count as one.',
+    },
+    totals: 'Register: {register}; enrolled at no center: {none}; enrolled at two or more centers: {multi} (county-wide, each child once; counts under 5 read “<5” in the table).',
+    empty: 'Once the register is imported and centers have typed the same county coverage code, coverage shows here.',
+    protects: 'Protects: the county server and its data hold only keys; without the code, guessed names and birth months cannot be tested against them. Does not protect: anyone with the code (a coordinator, a center admin, or someone who can read a center’s device) can test guessed names, so keep the code like a password; if it leaks, create a new one and import the register again.',
+  },
 };

@@ -98,6 +98,16 @@ const AMBIGUOUS_GROUP_WORDS = new Set(['留守', '留守儿童', 'left-behind', 
 const CN_GRADE = '一二三四五六七八九';
 
 /**
+ * A group as a register or roster writes it (Chinese or English, simplified or traditional):
+ * a group, 'left-behind' when it says only 留守 (which parent is away not said), or null.
+ * Used by the county register import (features/county/registerImport.ts).
+ */
+export function groupFromWord(v: string): ChildGroup | 'left-behind' | null {
+  if (AMBIGUOUS_GROUP_WORDS.has(norm(v))) return 'left-behind';
+  return lookup(GROUP_WORDS, norm(v)) ?? lookup(GROUP_WORDS, v.trim()) ?? null;
+}
+
+/**
  * Traditional forms of the characters in the column names and words above, so a
  * Big5 roster from Taiwan or Hong Kong (性別, 年級, 類別, 流動兒童 …) is
  * understood. Only for matching: the cells themselves (names) are kept as written.

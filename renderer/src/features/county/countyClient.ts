@@ -114,3 +114,36 @@ export async function fetchCountyData(account: CoordinatorAccount, countyId: str
   ]);
   return { countyId, period, fetchedAt: now.toISOString(), centers, sessions, services, attendance, moods, screenings, tallies, freshness };
 }
+
+/** The coverage view's rows ([key, center, group]: hashes, no ids) and the centers, with when they were read. */
+export interface CoverageData {
+  readonly countyId: string;
+  readonly fetchedAt: string;
+  readonly rows: ViewRow<number>[];
+  readonly centers: ViewRow<number>[];
+}
+
+/**
+ * Reads the enrolled children's coverage keys by center (two queries). Its rows grow with
+ * the children enrolled in the county: each is a key, a center and a group, nothing else —
+ * matching against the register needs every key, and that happens on this device.
+ * @throws CountyQueryError
+ */
+export async function fetchCoverage(account: CoordinatorAccount, countyId: string, now: Date = new Date()): Promise<CoverageData> {
+  const base = `${normalise(account.url)}/county_${encodeURIComponent(countyId)}/_design/county/_view/`;
+  const auth = basicAuth(account.username.trim(), account.password);
+  const query = async (view: string, level: number): Promise<ViewRow<number>[]> => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${view}?group_level=${level}`, { headers: { Authorization: auth, Accept: 'application/json' }, signal: AbortSignal.timeout(VIEW_TIMEOUT_MS) });
+    } catch (e) {
+      throw new CountyQueryError('unreachable', e instanceof Error ? e.message : String(e));
+    }
+    if (res.status === 401 || res.status === 403) throw new CountyQueryError('wrong-password', `HTTP ${res.status}`);
+    if (res.status === 404) throw new CountyQueryError('no-views', view);
+    if (!res.ok) throw new CountyQueryError('server', `HTTP ${res.status}`);
+    return ((await res.json()) as { rows: ViewRow<number>[] }).rows;
+  };
+  const [rows, centers] = await Promise.all([query('coverage', 3), query('centers', 4)]);
+  return { countyId, fetchedAt: now.toISOString(), rows, centers };
+}

@@ -14,11 +14,15 @@ import { hashSecret, verifySecret } from '@/domain/pin';
 import { shouldLock } from '@/domain/lock';
 import type { CountyData } from '@/domain/county/report';
 import type { CoordinatorSettings, CountyStore } from '../../storage/ports';
-import { CountyQueryError, fetchCountyData, testCoordinator, type VerdictResult } from './countyClient';
+import type { RegisterEntry } from '@/domain/county/coverage';
+import { parseCoverageCode } from '@/domain/county/coverage';
+import { CountyQueryError, fetchCountyData, fetchCoverage, testCoordinator, type CoverageData, type VerdictResult } from './countyClient';
 
 /** Minutes without a touch before the dashboard locks (a county office PC, not a shared kiosk). */
 export const COORDINATOR_LOCK_MINUTES = 10;
 export const COORDINATOR_CREDENTIAL = 'county-coordinator';
+/** The county coverage code on a coordinator device (the kiosk keeps it under the same name, app/coverageKeys.ts). */
+export const COVERAGE_CODE_CREDENTIAL = 'county-coverage-code';
 
 export interface CountyState {
   readonly account: ShallowRef<CoordinatorSettings | null>;
@@ -41,6 +45,17 @@ export interface CountyState {
   open(period: string): Promise<void>;
   /** Signs this device out of coordinator mode: account, password and cache gone. */
   forget(): Promise<void>;
+  /** The county coverage code kept on this device (canonical form), or null. */
+  readonly coverageCode: Ref<string | null>;
+  /** Keeps `code` (already checked) as the county coverage code; a different code drops the register (its keys no longer match). */
+  setCoverageCode(code: string): Promise<void>;
+  /** The register children's keys, townships, villages and groups (never names). */
+  readonly register: ShallowRef<readonly RegisterEntry[]>;
+  /** Adds `entries` to the register kept on the device; `replace` empties it first. */
+  saveRegister(entries: readonly RegisterEntry[], replace: boolean): Promise<void>;
+  readonly coverage: ShallowRef<CoverageData | null>;
+  /** Shows the cached coverage rows at once, then reads them from the server. */
+  openCoverage(): Promise<void>;
 }
 
 export function createCountyState(store: CountyStore, bridge: TongxinBridge, now: () => Date = () => new Date()): CountyState {
@@ -49,13 +64,58 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
   const data = shallowRef<CountyData | null>(null);
   const problem = ref<CountyQueryError['problem'] | null>(null);
   const fromCache = ref(false);
+  const coverageCode = ref<string | null>(null);
+  const register = shallowRef<readonly RegisterEntry[]>([]);
+  const coverage = shallowRef<CoverageData | null>(null);
+  const registerKey = (countyId: string) => `register|${countyId}`;
+  const coverageKey = (countyId: string) => `coverage|${countyId}`;
   let lastActivity = now().getTime();
   const cacheKey = (countyId: string, period: string) => `${countyId}|${period}`;
 
   const state: CountyState = {
     account, unlocked, data, problem, fromCache,
+    coverageCode, register, coverage,
     async load() {
       account.value = await store.getCoordinator();
+      coverageCode.value = parseCoverageCode((await bridge.loadCredential(COVERAGE_CODE_CREDENTIAL).catch(() => null)) ?? '');
+      register.value = account.value ? ((await store.getCached<RegisterEntry[]>(registerKey(account.value.countyId))) ?? []) : [];
+    },
+    async setCoverageCode(code) {
+      const canonical = parseCoverageCode(code);
+      if (!canonical) throw new RangeError('not a coverage code');
+      if (coverageCode.value !== canonical && account.value) {
+        await store.setCached(registerKey(account.value.countyId), []);
+        register.value = [];
+      }
+      await bridge.storeCredential(COVERAGE_CODE_CREDENTIAL, canonical);
+      coverageCode.value = canonical;
+    },
+    async saveRegister(entries, replace) {
+      const a = account.value;
+      if (!a) return;
+      const next = [...(replace ? [] : register.value), ...entries];
+      await store.setCached(registerKey(a.countyId), next);
+      register.value = next;
+    },
+    async openCoverage() {
+      const a = account.value;
+      if (!a) return;
+      const cached = await store.getCached<CoverageData>(coverageKey(a.countyId));
+      if (cached) coverage.value = cached;
+      const password = await bridge.loadCredential(COORDINATOR_CREDENTIAL);
+      if (!password) {
+        problem.value = 'wrong-password';
+        return;
+      }
+      try {
+        const fresh = await fetchCoverage({ url: a.url, username: a.username, password }, a.countyId, now());
+        await store.setCached(coverageKey(a.countyId), fresh);
+        coverage.value = fresh;
+        problem.value = null;
+      } catch (e) {
+        if (!(e instanceof CountyQueryError)) throw e;
+        problem.value = e.problem;
+      }
     },
     async connect(url, username, password) {
       const verdict = await testCoordinator({ url, username, password });
@@ -65,6 +125,7 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
       if (account.value && account.value.countyId !== settings.countyId) await store.clearCache();
       await store.saveCoordinator(settings);
       account.value = settings;
+      register.value = (await store.getCached<RegisterEntry[]>(registerKey(settings.countyId))) ?? [];
       unlocked.value = true;
       lastActivity = now().getTime();
       return { ...verdict, secure };
@@ -113,6 +174,10 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
     },
     async forget() {
       await bridge.storeCredential(COORDINATOR_CREDENTIAL, null);
+      await bridge.storeCredential(COVERAGE_CODE_CREDENTIAL, null);
+      coverageCode.value = null;
+      register.value = [];
+      coverage.value = null;
       await store.saveCoordinator(null);
       await store.clearCache();
       account.value = null;
