@@ -29,16 +29,11 @@
  */
 import { BundleError, importBundle, openBundle, planImport, sealBundle, type BundleDoc, type BundlePlan } from '../bundle/bundle';
 import { SCHEMA_VERSION } from '../schema/documents';
+import { backupFileName, type BackupReason } from './names';
 
 export const BACKUP_FORMAT = 'tongxin-backup';
 export const BACKUP_VERSION = 1;
-export const BACKUP_EXTENSION = '.tongxin-backup';
-/** How many automatic backups each place keeps (the oldest go first). */
-export const BACKUPS_KEPT = 7;
-/** One automatic backup a day: made when the newest is older than this. */
-export const BACKUP_INTERVAL_MS = 24 * 60 * 60 * 1000;
-
-export type BackupReason = 'daily' | 'upgrade' | 'manual';
+export { BACKUP_EXTENSION, BACKUPS_KEPT, BACKUP_INTERVAL_MS, BACKUP_NAME_RE, backupFileName, backupsToPrune, dailyBackupDue, sortNewestFirst, backupTime, type BackupReason } from './names';
 
 export interface BackupManifest {
   readonly centerId: string;
@@ -167,13 +162,6 @@ export interface MakeBackupInput {
   readonly iterations?: number;
 }
 
-/** A backup file name sorts by time: tongxin-<center>-<yyyymmddhhmmss>-<reason>.tongxin-backup */
-export function backupFileName(centerId: string, createdAt: string, reason: BackupReason): string {
-  return `tongxin-${centerId}-${createdAt.slice(0, 19).replace(/[-:T]/g, '')}-${reason}${BACKUP_EXTENSION}`;
-}
-
-export const BACKUP_NAME_RE = /^tongxin-[a-z][a-z0-9-]{1,39}-\d{14}-(daily|upgrade|manual)\.tongxin-backup$/;
-
 /** Seals the whole center database into a backup file's text. */
 export async function makeBackup(db: PouchDB.Database, o: MakeBackupInput): Promise<{ fileName: string; text: string; manifest: BackupManifest }> {
   const docs = await collectAll(db);
@@ -255,18 +243,4 @@ export async function previewBackup(db: PouchDB.Database, text: string, typedCod
 /** Writes a previewed backup's documents as replication would: nothing already here is overwritten. */
 export async function restoreBackup(db: PouchDB.Database, preview: BackupPreview): Promise<{ written: string[] }> {
   return importBundle(db, preview.docs);
-}
-
-/** Automatic backups to drop: all but the newest `keep` (names sort by time). */
-export function backupsToPrune(names: readonly string[], keep = BACKUPS_KEPT): string[] {
-  return [...names].filter((n) => BACKUP_NAME_RE.test(n)).sort().reverse().slice(keep);
-}
-
-/** Whether the newest backup (by name) is old enough for the daily one. */
-export function dailyBackupDue(names: readonly string[], now: Date): boolean {
-  const newest = [...names].filter((n) => BACKUP_NAME_RE.test(n)).sort().at(-1);
-  if (!newest) return true;
-  const s = newest.match(/-(\d{14})-/)![1]!;
-  const at = Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(8, 10), +s.slice(10, 12), +s.slice(12, 14));
-  return now.getTime() - at >= BACKUP_INTERVAL_MS;
 }
