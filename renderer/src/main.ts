@@ -12,6 +12,7 @@ import { createCenterState } from './app/center';
 import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
 import { createStorageState } from './app/storage';
+import { createBackupService } from './app/backups';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -58,6 +59,7 @@ async function boot(): Promise<void> {
     roster: createRosterState(docs),
     sync: createSyncState(db, docs, device, bridge),
     storage,
+    backups: createBackupService({ centerDb: db, bridge, center, deviceId: settings.deviceId, now: () => new Date() }),
     county,
     invalidDocs,
   };
@@ -71,6 +73,7 @@ async function boot(): Promise<void> {
   app.mount('#app');
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
   void storage.refresh();
+  services.backups.start();
   // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
   void services.sync.restart();
 }
