@@ -60,6 +60,13 @@ export interface WriteBackupRequest {
   readonly keep: number;
 }
 
+/** A Tongxin file the operating system opened the app with (file association). */
+export interface OpenedFile {
+  readonly kind: 'bundle' | 'backup';
+  readonly name: string;
+  readonly content: string;
+}
+
 export interface TongxinBridge {
   appInfo(): Promise<AppInfo>;
   setKioskFullscreen(on: boolean): Promise<void>;
@@ -77,6 +84,8 @@ export interface TongxinBridge {
   readBackup(place: BackupPlace, name: string): Promise<string>;
   /** Lets the admin choose the second place (a USB stick); cancelling keeps the current choice. */
   chooseBackupFolder(): Promise<BackupPlaces>;
+  /** The file the app was opened with (double-clicked .tongxin or .tongxin-backup), once; null when none is waiting. */
+  takeOpenedFile(): Promise<OpenedFile | null>;
 }
 
 /** Channel name per action; main and preload are both built from this table. */
@@ -92,6 +101,7 @@ export const IPC_CHANNELS = {
   listBackups: 'tongxin:list-backups',
   readBackup: 'tongxin:read-backup',
   chooseBackupFolder: 'tongxin:choose-backup-folder',
+  takeOpenedFile: 'tongxin:take-opened-file',
 } as const satisfies Record<keyof TongxinBridge, string>;
 
 export type BridgeAction = keyof TongxinBridge;

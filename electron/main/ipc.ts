@@ -16,6 +16,7 @@ import {
   type BackupPlaces,
   type TongxinBridge,
 } from '../contract';
+import { MAX_OPENED_FILE_BYTES, openedFileKind } from './openedFile';
 import { BACKUP_DIR_NAME, isFolder, listBackupFiles, readChosenFolder, saveChosenFolder, writeBackupFile } from './backups';
 import { isAppUrl } from './security';
 
@@ -52,6 +53,12 @@ async function backupDir(place: BackupPlace): Promise<string> {
   const { folder, folderPresent } = await backupPlaces();
   if (!folder || !folderPresent) throw new Error('the backup folder is not there');
   return folder;
+}
+
+/** The newest file the OS opened us with (command line, second instance, macOS open-file), until the page takes it. */
+let openedFilePath: string | null = null;
+export function setOpenedFile(file: string | null): void {
+  if (file) openedFilePath = file;
 }
 
 function windowOf(event: Electron.IpcMainInvokeEvent): BrowserWindow | null {
@@ -134,6 +141,15 @@ const handlers: Handlers = {
     const folder = choice.filePaths[0];
     if (!choice.canceled && folder) await saveChosenFolder(app.getPath('userData'), folder);
     return backupPlaces();
+  },
+  async takeOpenedFile() {
+    const file = openedFilePath;
+    openedFilePath = null;
+    const kind = file ? openedFileKind(file) : null;
+    if (!file || !kind) return null;
+    const st = await fs.stat(file).catch(() => null);
+    if (!st?.isFile() || st.size > MAX_OPENED_FILE_BYTES) return null;
+    return { kind, name: path.basename(file), content: await fs.readFile(file, 'utf8') };
   },
 };
 

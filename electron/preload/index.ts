@@ -18,6 +18,7 @@ const bridge = {
   listBackups: () => ipcRenderer.invoke(IPC_CHANNELS.listBackups),
   readBackup: (place, name) => ipcRenderer.invoke(IPC_CHANNELS.readBackup, place, name),
   chooseBackupFolder: () => ipcRenderer.invoke(IPC_CHANNELS.chooseBackupFolder),
+  takeOpenedFile: () => ipcRenderer.invoke(IPC_CHANNELS.takeOpenedFile),
 } satisfies TongxinBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

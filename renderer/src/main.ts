@@ -13,6 +13,7 @@ import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
 import { createStorageState } from './app/storage';
 import { createBackupService } from './app/backups';
+import { checkOpenedFile } from './app/openedFile';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -74,6 +75,9 @@ async function boot(): Promise<void> {
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
   void storage.refresh();
   services.backups.start();
+  const opened = () => void checkOpenedFile(bridge, router, center.current.value !== null);
+  opened();
+  window.addEventListener('focus', opened);
   // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
   void services.sync.restart();
 }

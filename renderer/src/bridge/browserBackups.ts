@@ -28,7 +28,7 @@ async function names(dir: IterableDir): Promise<string[]> {
   return out;
 }
 
-export const browserBackups: Pick<TongxinBridge, 'writeBackup' | 'listBackups' | 'readBackup' | 'chooseBackupFolder'> = {
+export const browserBackups: Pick<TongxinBridge, 'writeBackup' | 'listBackups' | 'readBackup' | 'chooseBackupFolder' | 'takeOpenedFile'> = {
   async writeBackup({ name, content, keep }) {
     const dir = await backupDir();
     // createWritable writes to a swap file and replaces the file only on close: never half a backup.
@@ -50,5 +50,9 @@ export const browserBackups: Pick<TongxinBridge, 'writeBackup' | 'listBackups' |
   },
   async chooseBackupFolder() {
     return PLACES;
+  },
+  /** A browser window is never opened with a file: staff choose it on the page. */
+  async takeOpenedFile() {
+    return null;
   },
 };
