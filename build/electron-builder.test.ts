@@ -39,13 +39,13 @@ describe('installer configuration', () => {
     expect(validate({ ...(await loadConfig()), nsis: { oneClik: false } })).toBe(false);
   });
 
-  it('builds Windows (NSIS, portable) and Linux (AppImage, deb) for the machines centers have, with an icon and the bundle file type', async () => {
+  it('builds Windows (NSIS, portable) and Linux (AppImage, deb) for the machines centers have, with an icon and the bundle and backup file types', async () => {
     const config = await loadConfig();
     const targets = (platform: string) => (config[platform] as { target: { target: string; arch: string[] }[] }).target.map((t) => `${t.target}:${t.arch.join('+')}`);
     expect(targets('win')).toEqual(['nsis:x64', 'portable:x64']);
     expect(targets('linux')).toEqual(['AppImage:x64+arm64', 'deb:x64+arm64']);
     expect(existsSync(path.join(ROOT, 'build', 'icon.png'))).toBe(true);
-    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'tongxin' })]);
+    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'tongxin' }), expect.objectContaining({ ext: 'tongxin-backup' })]);
     expect((config.nsis as { deleteAppDataOnUninstall: boolean }).deleteAppDataOnUninstall).toBe(false);
   });
 });

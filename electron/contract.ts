@@ -7,6 +7,8 @@
  * browser implementation of each (renderer/src/bridge) when Electron is absent.
  */
 
+import { BACKUP_NAME_RE } from '../sync/backup/names';
+
 export interface AppInfo {
   readonly version: string;
   readonly shell: 'electron' | 'browser';
@@ -31,6 +33,40 @@ export interface CredentialResult {
   readonly secure: boolean;
 }
 
+export type BackupPlace = 'data' | 'folder';
+
+export interface BackupEntry {
+  readonly name: string;
+  readonly place: BackupPlace;
+  readonly size: number;
+}
+
+export interface BackupPlaces {
+  /** Where the app keeps its own copies: <user data>/backups in Electron; null in a browser (the origin's own storage). */
+  readonly dataDir: string | null;
+  /** The chosen second place (a USB stick), or null. */
+  readonly folder: string | null;
+  /** Whether that folder is there now (the stick plugged in). */
+  readonly folderPresent: boolean;
+  /** false in a browser: it cannot write to a folder by itself; a copy is downloaded instead. */
+  readonly folderSupported: boolean;
+}
+
+export interface WriteBackupRequest {
+  /** A name matching BACKUP_NAME_RE (sync/backup/names.ts). */
+  readonly name: string;
+  readonly content: string;
+  /** How many backups to keep in each place after this one is written. */
+  readonly keep: number;
+}
+
+/** A Tongxin file the operating system opened the app with (file association). */
+export interface OpenedFile {
+  readonly kind: 'bundle' | 'backup';
+  readonly name: string;
+  readonly content: string;
+}
+
 export interface TongxinBridge {
   appInfo(): Promise<AppInfo>;
   setKioskFullscreen(on: boolean): Promise<void>;
@@ -40,6 +76,16 @@ export interface TongxinBridge {
   printPage(): Promise<void>;
   /** Start Tongxin (in kiosk mode) when the computer's user logs in. `supported: false` where the shell cannot (a browser). */
   setStartAtLogin(on: boolean): Promise<{ readonly supported: boolean }>;
+  /** Writes a backup to the app's data folder and, when present, the chosen folder; then keeps the newest `keep` in each. */
+  writeBackup(request: WriteBackupRequest): Promise<{ readonly written: readonly BackupPlace[] }>;
+  /** The backups in both places, newest first. */
+  listBackups(): Promise<{ readonly places: BackupPlaces; readonly entries: readonly BackupEntry[] }>;
+  /** @throws when there is no such backup. */
+  readBackup(place: BackupPlace, name: string): Promise<string>;
+  /** Lets the admin choose the second place (a USB stick); cancelling keeps the current choice. */
+  chooseBackupFolder(): Promise<BackupPlaces>;
+  /** The file the app was opened with (double-clicked .tongxin or .tongxin-backup), once; null when none is waiting. */
+  takeOpenedFile(): Promise<OpenedFile | null>;
 }
 
 /** Channel name per action; main and preload are both built from this table. */
@@ -51,6 +97,11 @@ export const IPC_CHANNELS = {
   loadCredential: 'tongxin:load-credential',
   printPage: 'tongxin:print-page',
   setStartAtLogin: 'tongxin:start-at-login',
+  writeBackup: 'tongxin:write-backup',
+  listBackups: 'tongxin:list-backups',
+  readBackup: 'tongxin:read-backup',
+  chooseBackupFolder: 'tongxin:choose-backup-folder',
+  takeOpenedFile: 'tongxin:take-opened-file',
 } as const satisfies Record<keyof TongxinBridge, string>;
 
 export type BridgeAction = keyof TongxinBridge;
@@ -80,4 +131,19 @@ export function assertSaveFileRequest(req: unknown): asserts req is SaveFileRequ
   if (typeof r.content !== 'string' || r.content.length > MAX_FILE_CHARS) throw new InvalidArgumentError('saveFile content must be text under 64 MiB');
   if (typeof r.mimeType !== 'string' || r.mimeType.length > 100) throw new InvalidArgumentError('saveFile needs a MIME type');
   if (r.encoding !== undefined && r.encoding !== 'utf8' && r.encoding !== 'base64') throw new InvalidArgumentError("saveFile encoding is 'utf8' or 'base64'");
+}
+
+/** @throws InvalidArgumentError */
+export function assertBackupRef(place: unknown, name: unknown): asserts name is string {
+  if (place !== 'data' && place !== 'folder') throw new InvalidArgumentError("a backup's place is 'data' or 'folder'");
+  if (typeof name !== 'string' || !BACKUP_NAME_RE.test(name)) throw new InvalidArgumentError('not a backup file name');
+}
+
+/** @throws InvalidArgumentError */
+export function assertWriteBackupRequest(req: unknown): asserts req is WriteBackupRequest {
+  if (typeof req !== 'object' || req === null) throw new InvalidArgumentError('writeBackup needs a request object');
+  const r = req as Record<string, unknown>;
+  assertBackupRef('data', r.name);
+  if (typeof r.content !== 'string' || r.content.length > MAX_FILE_CHARS || !r.content.startsWith('{"format":"tongxin-backup"')) throw new InvalidArgumentError('writeBackup content must be a Tongxin backup under 64 MiB');
+  if (typeof r.keep !== 'number' || !Number.isInteger(r.keep) || r.keep < 1 || r.keep > 100) throw new InvalidArgumentError('writeBackup keeps 1–100 backups');
 }

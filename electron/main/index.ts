@@ -7,7 +7,8 @@ import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registerIpcHandlers } from './ipc';
+import { registerIpcHandlers, setOpenedFile } from './ipc';
+import { openedFileFromArgv } from './openedFile';
 import { DATA_VERSION_FILE, dataVersionDecision, isKioskEscapeKey, parseDataVersion, rendererGoneAction, userDataDir } from './lifecycle';
 import {
   APP_ENTRY,
@@ -125,7 +126,16 @@ async function checkDataVersion(): Promise<boolean> {
   return true;
 }
 
-app.on('second-instance', () => {
+// A double-clicked .tongxin / .tongxin-backup: the page takes it (takeOpenedFile) when it starts or regains focus.
+setOpenedFile(openedFileFromArgv(process.argv));
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  setOpenedFile(file);
+  mainWindow?.focus();
+});
+
+app.on('second-instance', (_event, argv) => {
+  setOpenedFile(openedFileFromArgv(argv));
   if (!mainWindow) return;
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.focus();

@@ -6,12 +6,18 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import {
+  assertBackupRef,
   assertCredentialKey,
+  assertWriteBackupRequest,
   assertSaveFileRequest,
   InvalidArgumentError,
   IPC_CHANNELS,
+  type BackupPlace,
+  type BackupPlaces,
   type TongxinBridge,
 } from '../contract';
+import { MAX_OPENED_FILE_BYTES, openedFileKind } from './openedFile';
+import { BACKUP_DIR_NAME, isFolder, listBackupFiles, readChosenFolder, saveChosenFolder, writeBackupFile } from './backups';
 import { isAppUrl } from './security';
 
 type Handlers = { [K in keyof TongxinBridge]: (event: Electron.IpcMainInvokeEvent, ...args: Parameters<TongxinBridge[K]>) => ReturnType<TongxinBridge[K]> };
@@ -33,6 +39,26 @@ async function writeFileAtomic(file: string, content: Parameters<typeof fs.write
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, content, { mode: 0o600 });
   await fs.rename(tmp, file);
+}
+
+const backupDataDir = () => path.join(app.getPath('userData'), BACKUP_DIR_NAME);
+
+async function backupPlaces(): Promise<BackupPlaces> {
+  const folder = await readChosenFolder(app.getPath('userData'));
+  return { dataDir: backupDataDir(), folder, folderPresent: await isFolder(folder), folderSupported: true };
+}
+
+async function backupDir(place: BackupPlace): Promise<string> {
+  if (place === 'data') return backupDataDir();
+  const { folder, folderPresent } = await backupPlaces();
+  if (!folder || !folderPresent) throw new Error('the backup folder is not there');
+  return folder;
+}
+
+/** The newest file the OS opened us with (command line, second instance, macOS open-file), until the page takes it. */
+let openedFilePath: string | null = null;
+export function setOpenedFile(file: string | null): void {
+  if (file) openedFilePath = file;
 }
 
 function windowOf(event: Electron.IpcMainInvokeEvent): BrowserWindow | null {
@@ -83,6 +109,47 @@ const handlers: Handlers = {
     if (process.platform !== 'win32' && process.platform !== 'darwin') return { supported: false };
     app.setLoginItemSettings({ openAtLogin: on, args: ['--kiosk'] });
     return { supported: true };
+  },
+  async writeBackup(_event, request) {
+    assertWriteBackupRequest(request);
+    const written: BackupPlace[] = [];
+    await writeBackupFile(backupDataDir(), request.name, request.content, request.keep);
+    written.push('data');
+    // The stick may be pulled out at any moment: the app's own copy is already safe.
+    const places = await backupPlaces();
+    if (places.folder && places.folderPresent) {
+      await writeBackupFile(places.folder, request.name, request.content, request.keep).then(
+        () => written.push('folder'),
+        () => undefined,
+      );
+    }
+    return { written };
+  },
+  async listBackups() {
+    const places = await backupPlaces();
+    const entries = [...(await listBackupFiles(backupDataDir(), 'data')), ...(places.folder && places.folderPresent ? await listBackupFiles(places.folder, 'folder') : [])];
+    return { places, entries };
+  },
+  async readBackup(_event, place, name) {
+    assertBackupRef(place, name);
+    return fs.readFile(path.join(await backupDir(place), name), 'utf8');
+  },
+  async chooseBackupFolder(event) {
+    const win = windowOf(event);
+    const options = { title: '备份位置 / Backup folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+    const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    const folder = choice.filePaths[0];
+    if (!choice.canceled && folder) await saveChosenFolder(app.getPath('userData'), folder);
+    return backupPlaces();
+  },
+  async takeOpenedFile() {
+    const file = openedFilePath;
+    openedFilePath = null;
+    const kind = file ? openedFileKind(file) : null;
+    if (!file || !kind) return null;
+    const st = await fs.stat(file).catch(() => null);
+    if (!st?.isFile() || st.size > MAX_OPENED_FILE_BYTES) return null;
+    return { kind, name: path.basename(file), content: await fs.readFile(file, 'utf8') };
   },
 };
 

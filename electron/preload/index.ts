@@ -14,6 +14,11 @@ const bridge = {
   loadCredential: (key) => ipcRenderer.invoke(IPC_CHANNELS.loadCredential, key),
   printPage: () => ipcRenderer.invoke(IPC_CHANNELS.printPage),
   setStartAtLogin: (on) => ipcRenderer.invoke(IPC_CHANNELS.setStartAtLogin, on),
+  writeBackup: (request) => ipcRenderer.invoke(IPC_CHANNELS.writeBackup, request),
+  listBackups: () => ipcRenderer.invoke(IPC_CHANNELS.listBackups),
+  readBackup: (place, name) => ipcRenderer.invoke(IPC_CHANNELS.readBackup, place, name),
+  chooseBackupFolder: () => ipcRenderer.invoke(IPC_CHANNELS.chooseBackupFolder),
+  takeOpenedFile: () => ipcRenderer.invoke(IPC_CHANNELS.takeOpenedFile),
 } satisfies TongxinBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

@@ -13,6 +13,8 @@ import { COVERAGE_CREDENTIAL, watchCoverage } from './app/coverageKeys';
 import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
 import { createStorageState } from './app/storage';
+import { createBackupService } from './app/backups';
+import { checkOpenedFile } from './app/openedFile';
 import { createStaffSession } from './features/staff/staffSession';
 import { openCenterDb } from './storage/pouch/createPouch';
 import { PouchDocStore } from './storage/pouch/PouchDocStore';
@@ -59,6 +61,7 @@ async function boot(): Promise<void> {
     roster: createRosterState(docs),
     sync: createSyncState(db, docs, device, bridge),
     storage,
+    backups: createBackupService({ centerDb: db, bridge, center, deviceId: settings.deviceId, now: () => new Date() }),
     county,
     invalidDocs,
   };
@@ -74,6 +77,10 @@ async function boot(): Promise<void> {
   void storage.refresh();
   // Coverage keys follow the roster (issue 9): enrolment, edits, imports, consents.
   watchCoverage(docs, () => bridge.loadCredential(COVERAGE_CREDENTIAL), () => center.current.value?.centerId ?? null);
+  services.backups.start();
+  const opened = () => void checkOpenedFile(bridge, router, center.current.value !== null);
+  opened();
+  window.addEventListener('focus', opened);
   // Sync starts after the first screen is up: a slow or absent network never delays the kiosk.
   void services.sync.restart();
 }

@@ -61,7 +61,9 @@ export interface BundleHeader {
     | { readonly kind: 'all' }
     | { readonly kind: 'range'; readonly from: string; readonly to: string }
     /** One child's history for another center (sync/transfer), sealed with the transfer code. */
-    | { readonly kind: 'transfer'; readonly to: string; readonly transferId: string };
+    | { readonly kind: 'transfer'; readonly to: string; readonly transferId: string }
+    /** A whole-center backup (sync/backup), sealed with the recovery code; binds the readable manifest by its hash. */
+    | { readonly kind: 'backup'; readonly manifestSha256: string };
   readonly docCount: number;
 }
 

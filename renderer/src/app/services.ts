@@ -10,6 +10,7 @@ import type { CenterState } from './center';
 import type { RosterState } from './roster';
 import type { SyncState } from './sync';
 import type { StorageState } from './storage';
+import type { BackupService } from './backups';
 import type { StaffSession } from '../features/staff/staffSession';
 import type { CountyState } from '../features/county/countyState';
 
@@ -28,6 +29,8 @@ export interface AppServices {
   readonly sync: SyncState;
   /** The device's storage: level, usage, whether the browser keeps the data (app/storage.ts). */
   readonly storage: StorageState;
+  /** Automatic encrypted backups and restore (app/backups.ts, issue 13). */
+  readonly backups: BackupService;
   /** Coordinator mode (issue 9): a device with no center that reads the county's views. */
   readonly county: CountyState;
   /** Documents that failed their schema when read (listed for the admin). */

@@ -5,6 +5,7 @@
  */
 import { BRIDGE_GLOBAL, type TongxinBridge } from '../../../electron/contract';
 import type { DeviceStore } from '../storage/ports';
+import { browserBackups } from './browserBackups';
 
 function hasElectronBridge(w: Window): w is Window & { [BRIDGE_GLOBAL]: TongxinBridge } {
   return BRIDGE_GLOBAL in w && typeof (w as unknown as Record<string, unknown>)[BRIDGE_GLOBAL] === 'object';
@@ -43,6 +44,7 @@ export function browserBridge(device: DeviceStore, version: string): TongxinBrid
     async setStartAtLogin() {
       return { supported: false };
     },
+    ...browserBackups,
   };
 }
 

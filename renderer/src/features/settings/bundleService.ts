@@ -8,7 +8,7 @@
 import { BUNDLE_EXTENSION, collectForBundle, importBundle, openBundle, planImport, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader, type BundlePlan } from '@sync/bundle/bundle';
 import { unsentIds } from '@sync/client/acknowledged';
 
-export type ExportScope = Exclude<BundleHeader['scope'], { kind: 'transfer' }>;
+export type ExportScope = Exclude<BundleHeader['scope'], { kind: 'transfer' } | { kind: 'backup' }>;
 
 async function idsFor(db: PouchDB.Database, scope: ExportScope): Promise<string[]> {
   if (scope.kind === 'unsent') return unsentIds(db);
