@@ -8,15 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKiosk, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW } from './demoFixture';
+import { tapOwnTile } from './kioskFind';
 
 const kids = demoChildren();
 const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.displayName).length === 1);
 const withMood = unique.filter((k) => k.consents.some((c) => c.action === 'grant' && c.scopes.includes('mood')));
 const [alice, bob, carol, dave, erin] = withMood as [typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0]];
 
-async function startCheckin(page: Page, kid: { childId: string }, tile = 'kiosk-checkin') {
+async function startCheckin(page: Page, kid: { childId: string; fullName: string; grade: number }, tile = 'kiosk-checkin') {
   await page.click(`[data-testid="${tile}"]`);
-  await page.click(`[data-child-id="${kid.childId}"]`);
+  await tapOwnTile(page, kid);
 }
 async function enterCode(page: Page, code: readonly string[]) {
   for (const p of code) await page.click(`[data-picture="${p}"]`);
@@ -55,9 +56,10 @@ describe('child self check-in', () => {
     const { page } = kiosk;
     expect(await presentCount(page)).toBe(0);
     await page.click('[data-testid="kiosk-checkin"]');
-    await page.waitForSelector('[data-testid="child-grid"] .child');
-    await kiosk.screenshot('checkin-grid');
-    await page.click(`[data-child-id="${alice.childId}"]`);
+    // 120 children: the first step is the family name, then the child's tile is on screen.
+    await page.waitForSelector('[data-testid="kiosk-initials"]');
+    await kiosk.screenshot('checkin-initials');
+    expect(await tapOwnTile(page, alice)).toBe(2);
     await enterCode(page, wrong(alice.code));
     expect(await page.textContent('[data-testid="code-message"]')).toContain('不对哦');
     await kiosk.screenshot('checkin-code-wrong');
@@ -178,6 +180,7 @@ describe('staff: register, archive, consent, accounts', () => {
     await expect.poll(() => page.textContent('[data-testid="child-archive"]')).toContain('恢复在站');
     await lock(page);
     await page.click('[data-testid="kiosk-checkin"]');
+    await page.click('[data-testid="kiosk-all"]');
     await page.waitForSelector('[data-testid="child-grid"] .child');
     expect(await page.locator(`[data-child-id="${dave.childId}"]`).count()).toBe(0);
     expect(await page.locator(`[data-child-id="${bob.childId}"]`).count()).toBe(1);

@@ -376,4 +376,13 @@ export default {
     settingsTitle: 'Coordinator settings', forget: 'Leave coordinator mode and clear this device', forgetConfirm: 'Remove the coordinator account, password and saved results from this computer?', back: 'Back to the dashboard', current: 'Connected as {user} · {url} · county database {county}',
     report: { title: '{county}: monthly report on services for children', period: 'Period: {period}', generated: 'Generated: {time}', page: 'Page {n}', back: 'Back to the dashboard', print: 'Print / save as PDF' },
   },
+  /** Issue 11, the kiosk in everyday use. */
+  everyday: {
+    register: {
+      undo: 'Undo', undone: 'Undone.', notHeldDone: 'Recorded: no session today.', heldDone: 'The session is recorded as held again.',
+      closedWithPresent: '{n} children are already marked present today, so the day cannot be recorded as "no session". Correct their attendance first (or undo "all present").',
+      presentOnClosed: 'This day is recorded as "no session", so no child can be marked present. If the session did take place, tap "session held" first.',
+    },
+    kiosk: { initialTitle: 'What is your family name? Tap it', all: 'Show everyone', otherInitial: 'Another family name', byInitial: 'By family name', part: 'group {n}' },
+  },
 };

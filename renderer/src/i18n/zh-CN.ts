@@ -375,4 +375,13 @@ export default {
     settingsTitle: '协调员设置', forget: '退出协调员模式并清除本机数据', forgetConfirm: '清除这台电脑上的协调员账号、密码和保存的统计结果？', back: '返回看板', current: '当前连接：{user} · {url} · 县数据库 {county}',
     report: { title: '{county} 儿童关爱服务月报', period: '统计时段：{period}', generated: '生成时间：{time}', page: '第 {n} 页', back: '返回看板', print: '打印 / 保存为 PDF' },
   },
+  /** Issue 11, the kiosk in everyday use. */
+  everyday: {
+    register: {
+      undo: '撤销', undone: '已撤销。', notHeldDone: '已登记今天没开课。', heldDone: '已恢复开课。',
+      closedWithPresent: '今天已有 {n} 名孩子登记为“到”，不能再登记为没开课。请先改正这些孩子的出勤（或撤销“全部到”）。',
+      presentOnClosed: '这一天登记为没开课，不能标记孩子“到”。如果其实开了课，请先点“恢复开课”。',
+    },
+    kiosk: { initialTitle: '你姓什么？点一下你的姓', all: '看全部', otherInitial: '换一个姓', byInitial: '按姓找', part: '第 {n} 组' },
+  },
 };
