@@ -146,7 +146,13 @@ describe('staff: register, archive, consent, accounts', () => {
     await unlock(page, '刘老师');
     await page.click('[data-testid="tile-register"]');
     await page.waitForSelector('[data-testid="register-rows"] li');
-    expect(await page.textContent('[data-testid="register-counts"]')).toContain('到 2');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('到 2');
+    const before = (await page.textContent('[data-testid="register-counts"]'))!;
+    await page.click('[data-testid="register-mark-all"]');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('未点名 0');
+    // One tap marked everyone: the undo bar takes it back (and keeps the kiosk's own check-ins).
+    await page.click('[data-testid="register-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]'), { timeout: 15_000 }).toBe(before);
     await page.click('[data-testid="register-mark-all"]');
     await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('未点名 0');
     // The kiosk check-in of Alice was kept, not overwritten.
@@ -163,10 +169,23 @@ describe('staff: register, archive, consent, accounts', () => {
     await youngRow.locator('[data-action="confirm-out"]').click();
     await expect.poll(() => youngRow.textContent()).toContain('奶奶 / 外婆');
     await kiosk.screenshot('register');
+    // Children are present: "no session today" would contradict the register, and is refused in words.
+    await page.click('[data-testid="register-held"]');
+    await expect.poll(() => page.textContent('[data-testid="register-warn"]')).toContain('不能再登记为没开课');
+    expect(await page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    // Tomorrow nobody is marked: "no session" is recorded, undone from the bar, recorded again and resumed.
+    await page.fill('[data-testid="register-date"]', '2026-12-01');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('到 0');
     await page.click('[data-testid="register-held"]');
     await page.waitForSelector('[data-testid="register-not-held"]');
+    await page.click('[data-testid="register-undo"]');
+    await expect.poll(() => page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    await page.click('[data-testid="register-held"]');
+    await page.waitForSelector('[data-testid="register-not-held"]');
+    expect(await page.isDisabled('[data-testid="register-mark-all"]')).toBe(true);
     await page.click('[data-testid="register-held"]');
     await expect.poll(() => page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    await page.fill('[data-testid="register-date"]', '2026-11-30');
   });
 
   it('hides an archived child from the kiosk', async () => {

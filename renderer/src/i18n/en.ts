@@ -378,6 +378,10 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    screening: {
+      empty: 'The form is empty and was not saved. Choose an answer for every question.', incomplete: '{n} questions are not answered (number {items}); nothing was saved. Fill them in, then save.',
+      saveFailed: 'Could not save. Try again; if it still fails, tell the administrator.',
+    },
     register: {
       undo: 'Undo', undone: 'Undone.', notHeldDone: 'Recorded: no session today.', heldDone: 'The session is recorded as held again.',
       closedWithPresent: '{n} children are already marked present today, so the day cannot be recorded as "no session". Correct their attendance first (or undo "all present").',

@@ -377,6 +377,10 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    screening: {
+      empty: '表格还是空的，没有保存。请为每一题选一个答案。', incomplete: '还有 {n} 题没填（第 {items} 题），没有保存。请填完再保存。',
+      saveFailed: '没能保存，请再试一次；如果还是不行，请告诉管理员。',
+    },
     register: {
       undo: '撤销', undone: '已撤销。', notHeldDone: '已登记今天没开课。', heldDone: '已恢复开课。',
       closedWithPresent: '今天已有 {n} 名孩子登记为“到”，不能再登记为没开课。请先改正这些孩子的出勤（或撤销“全部到”）。',

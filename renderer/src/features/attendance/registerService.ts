@@ -83,15 +83,11 @@ export async function markAllPresent(p: Ports, entries: readonly RosterEntry[], 
  * (a child who checked out at the kiosk meanwhile keeps the record). @returns how many were removed.
  */
 export async function undoMarkAll(p: Ports, created: readonly AttendanceDoc[]): Promise<number> {
-  let removed = 0;
-  for (const doc of created) {
-    const current = await p.docs.get('attendance', doc._id);
-    if (current && current.updatedAt === doc.updatedAt && current.deviceId === doc.deviceId) {
-      await p.docs.remove('attendance', doc._id);
-      removed++;
-    }
-  }
-  return removed;
+  const written = new Map(created.map((d) => [d._id, d]));
+  const current = await p.docs.getMany('attendance', [...written.keys()]);
+  const untouched = current.filter((c) => c.updatedAt === written.get(c._id)?.updatedAt && c.deviceId === written.get(c._id)?.deviceId);
+  await Promise.all(untouched.map((c) => p.docs.remove('attendance', c._id)));
+  return untouched.length;
 }
 
 /** @throws DayContradictionError when marking present on a day recorded as no session. */

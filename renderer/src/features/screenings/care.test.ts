@@ -112,3 +112,15 @@ describe('services', () => {
     ]);
   });
 });
+
+describe('a teacher form with blanks (issue 11)', () => {
+  it('is not saved empty or half filled, and says which questions are blank', async () => {
+    const { docs, p, entry } = await center();
+    await expect(saveScreening(p, entry, PSC17, {}, staff)).rejects.toMatchObject({ name: 'IncompleteFormError', missing: PSC17.items.map((_, i) => i + 1) });
+    const most = Object.fromEntries(PSC17.items.slice(0, 15).map((i) => [i.id, 0]));
+    await expect(saveScreening(p, entry, PSC17, most, staff)).rejects.toMatchObject({ missing: [16, 17] });
+    expect(await docs.list('screening', 'screening:')).toEqual([]);
+    const full = Object.fromEntries(PSC17.items.map((i) => [i.id, 0]));
+    expect((await saveScreening(p, entry, PSC17, full, staff)).screening.valid).toBe(true);
+  });
+});
