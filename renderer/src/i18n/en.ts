@@ -378,6 +378,10 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    services: {
+      open: 'Open / correct', editTitle: 'Correct a service record', delete: 'Delete this record', deleteConfirm: 'Delete this service record?', deleteYes: 'Delete',
+      missing: 'This service record no longer exists (it may have been deleted).', saveFailed: 'Could not save the service record. Try again.', deleteFailed: 'Could not delete. Try again.',
+    },
     screening: {
       empty: 'The form is empty and was not saved. Choose an answer for every question.', incomplete: '{n} questions are not answered (number {items}); nothing was saved. Fill them in, then save.',
       saveFailed: 'Could not save. Try again; if it still fails, tell the administrator.',

@@ -377,6 +377,10 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    services: {
+      open: '查看 / 修改', editTitle: '修改服务记录', delete: '删除这条记录', deleteConfirm: '确定删除这条服务记录吗？', deleteYes: '确定删除',
+      missing: '这条服务记录已经不存在（可能已被删除）。', saveFailed: '没能保存服务记录，请再试一次。', deleteFailed: '没能删除，请再试一次。',
+    },
     screening: {
       empty: '表格还是空的，没有保存。请为每一题选一个答案。', incomplete: '还有 {n} 题没填（第 {items} 题），没有保存。请填完再保存。',
       saveFailed: '没能保存，请再试一次；如果还是不行，请告诉管理员。',
