@@ -378,6 +378,17 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    audit: {
+      someone: 'a staff member', aChild: 'a child', unlock: 'Unlocked with a PIN ({role})', lock: 'Locked staff mode', lockIdle: 'Staff mode locked itself after a while without use',
+      pinRefused: 'Wrong PIN ({n} in a row)', staffAdd: 'Added staff member {name} ({role})', staffRole: "Changed {name}'s role to {role}", pinReset: "Reset {name}'s PIN",
+      staffActivate: 'Re-activated {name}', staffDeactivate: 'Deactivated {name}', centerSettings: 'Changed the center settings',
+      viewChild: "Opened {child}'s record", viewChildFile: "Opened {child}'s file", viewFollowup: "Opened {child}'s follow-up", viewScreening: "Opened {child}'s screening result",
+      serviceEdit: 'Corrected a service record', serviceDelete: 'Deleted a service record', bundleExport: 'Exported a USB transfer file ({n} records)', bundleImport: 'Imported a USB transfer file',
+      conflictReviewed: 'Reviewed a sync conflict', conflictRestored: 'Restored a version replaced in a sync conflict',
+      codeFailed: '{child} got the picture code wrong three times at the kiosk', checkinBlocked: "{child}'s kiosk check-in was refused (no attendance consent)",
+      transferOut: 'Started a transfer out for {child}', transferOutDone: "{child}'s transfer out was settled", transferIn: 'Accepted {child} transferred in', transferInDone: "Settled {child}'s transfer in",
+      other: 'Another operation', kiosk: 'the kiosk (a child)',
+    },
     services: {
       open: 'Open / correct', editTitle: 'Correct a service record', delete: 'Delete this record', deleteConfirm: 'Delete this service record?', deleteYes: 'Delete',
       missing: 'This service record no longer exists (it may have been deleted).', saveFailed: 'Could not save the service record. Try again.', deleteFailed: 'Could not delete. Try again.',

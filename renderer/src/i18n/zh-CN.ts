@@ -377,6 +377,17 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    audit: {
+      someone: '某位员工', aChild: '一名儿童', unlock: '用 PIN 解锁（{role}）', lock: '锁定了工作台', lockIdle: '长时间没有操作，工作台自动锁定',
+      pinRefused: 'PIN 输错了（连续第 {n} 次）', staffAdd: '添加了员工 {name}（{role}）', staffRole: '把 {name} 的角色改为 {role}', pinReset: '重设了 {name} 的 PIN',
+      staffActivate: '重新启用了 {name}', staffDeactivate: '停用了 {name}', centerSettings: '修改了本站设置',
+      viewChild: '查看了 {child} 的资料', viewChildFile: '查看了 {child} 的一人一档', viewFollowup: '查看了 {child} 的跟进事项', viewScreening: '查看了 {child} 的筛查结果',
+      serviceEdit: '修改了一条服务记录', serviceDelete: '删除了一条服务记录', bundleExport: '导出了 U 盘传输文件（{n} 条记录）', bundleImport: '导入了 U 盘传输文件',
+      conflictReviewed: '确认了一条同步冲突', conflictRestored: '恢复了同步冲突中被替换的版本',
+      codeFailed: '{child} 在自助机上连续三次图画密码错误', checkinBlocked: '{child} 在自助机上签到被拒（没有考勤同意）',
+      transferOut: '为 {child} 发起转出', transferOutDone: '{child} 的转出已处理', transferIn: '接收了转入的 {child}', transferInDone: '处理了 {child} 的转入',
+      other: '其他操作', kiosk: '自助机（孩子）',
+    },
     services: {
       open: '查看 / 修改', editTitle: '修改服务记录', delete: '删除这条记录', deleteConfirm: '确定删除这条服务记录吗？', deleteYes: '确定删除',
       missing: '这条服务记录已经不存在（可能已被删除）。', saveFailed: '没能保存服务记录，请再试一次。', deleteFailed: '没能删除，请再试一次。',
