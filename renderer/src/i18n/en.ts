@@ -378,6 +378,11 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    sync: {
+      unreachable: 'Cannot reach the server: no network, or the address is wrong.', tooOld: 'What answers at this address is not the county sync server (CouchDB 3 needed). Check the address.',
+      savedOk: 'Connected, saved; syncing now.', savedLater: 'Saved. The server cannot be reached now; the kiosk will sync when it can.', saveFailed: 'Could not save the sync settings. Try again.',
+      address: { empty: 'Enter the server address.', 'no-scheme': 'The address starts with http:// or https://, for example https://county.example:6984', 'not-an-address': 'This is not a server address. Enter the address the county gave you, for example https://county.example:6984' },
+    },
     audit: {
       someone: 'a staff member', aChild: 'a child', unlock: 'Unlocked with a PIN ({role})', lock: 'Locked staff mode', lockIdle: 'Staff mode locked itself after a while without use',
       pinRefused: 'Wrong PIN ({n} in a row)', staffAdd: 'Added staff member {name} ({role})', staffRole: "Changed {name}'s role to {role}", pinReset: "Reset {name}'s PIN",

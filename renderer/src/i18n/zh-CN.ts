@@ -377,6 +377,11 @@ export default {
   },
   /** Issue 11, the kiosk in everyday use. */
   everyday: {
+    sync: {
+      unreachable: '连不上服务器：网络不通，或者地址不对。', tooOld: '这个地址上的不是县里的同步服务器（需要 CouchDB 3）。请核对地址。',
+      savedOk: '连接成功，已保存，开始同步。', savedLater: '已保存。现在连不上服务器，能连上时会自动同步。', saveFailed: '没能保存同步设置，请再试一次。',
+      address: { empty: '请填写服务器地址。', 'no-scheme': '地址要以 http:// 或 https:// 开头，例如 https://county.example:6984', 'not-an-address': '这不是服务器地址。请填写县里给的地址，例如 https://county.example:6984' },
+    },
     audit: {
       someone: '某位员工', aChild: '一名儿童', unlock: '用 PIN 解锁（{role}）', lock: '锁定了工作台', lockIdle: '长时间没有操作，工作台自动锁定',
       pinRefused: 'PIN 输错了（连续第 {n} 次）', staffAdd: '添加了员工 {name}（{role}）', staffRole: '把 {name} 的角色改为 {role}', pinReset: '重设了 {name} 的 PIN',
