@@ -32,6 +32,7 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/staff/settings', component: () => import('./features/settings/SettingsPage.vue'), meta: { staff: true, permission: 'settings.manage' } },
       { path: '/staff/services', component: () => import('./features/services/ServicesPage.vue'), meta: { staff: true, permission: 'services.record' } },
       { path: '/staff/services/new', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
+      { path: '/staff/services/:activityId([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
       { path: '/staff/screenings', component: () => import('./features/screenings/ScreeningsPage.vue'), meta: { staff: true, permission: 'screenings.run' } },
       { path: '/staff/screenings/run/:childId/:instrumentId', component: () => import('./features/screenings/ScreeningRun.vue'), meta: { staff: true, permission: 'screenings.run' } },
       { path: '/staff/followups', component: () => import('./features/followups/FollowupsPage.vue'), meta: { staff: true, permission: 'followups.view' } },

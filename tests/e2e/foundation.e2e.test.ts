@@ -103,10 +103,19 @@ describe('first run, staff PIN and persistence', () => {
     await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 15_000 });
   });
 
-  it('switches to English and keeps the choice', async () => {
+  it('switches to English in staff mode only, and the kiosk follows', async () => {
     const { page } = kiosk;
     await page.goto(`${kiosk.url}#/kiosk`);
+    await page.waitForSelector('[data-testid="kiosk-home"]');
+    // A child's tap must not switch the shared kiosk for everyone: no language switch there.
+    expect(await page.locator('.locale-toggle').count()).toBe(0);
+    await page.click('[data-testid="staff-entry"]');
+    await page.click('[data-testid="staff-陈老师"]');
+    await typePin(page, '2580');
+    await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
     await page.click('.locale-toggle button:has-text("English")');
+    await page.click('[data-testid="staff-lock"]');
+    await page.waitForSelector('[data-testid="kiosk-home"]');
     await expect.poll(() => page.textContent('[data-testid="kiosk-checkin"]')).toContain("I'm here");
   });
 
@@ -131,7 +140,7 @@ describe('first run, staff PIN and persistence', () => {
       db.close();
       return rows.map((r) => r.action);
     });
-    expect(audit).toEqual(['pin-refused', 'pin-refused', 'pin-refused', 'unlock', 'lock', 'unlock', 'lock', 'unlock']);
+    expect(audit).toEqual(['pin-refused', 'pin-refused', 'pin-refused', 'unlock', 'lock', 'unlock', 'lock', 'unlock', 'lock', 'unlock']);
   });
 });
 

@@ -8,15 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKiosk, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW } from './demoFixture';
+import { tapOwnTile } from './kioskFind';
 
 const kids = demoChildren();
 const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.displayName).length === 1);
 const withMood = unique.filter((k) => k.consents.some((c) => c.action === 'grant' && c.scopes.includes('mood')));
 const [alice, bob, carol, dave, erin] = withMood as [typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0], typeof kids[0]];
 
-async function startCheckin(page: Page, kid: { childId: string }, tile = 'kiosk-checkin') {
+async function startCheckin(page: Page, kid: { childId: string; fullName: string; grade: number }, tile = 'kiosk-checkin') {
   await page.click(`[data-testid="${tile}"]`);
-  await page.click(`[data-child-id="${kid.childId}"]`);
+  await tapOwnTile(page, kid);
 }
 async function enterCode(page: Page, code: readonly string[]) {
   for (const p of code) await page.click(`[data-picture="${p}"]`);
@@ -55,9 +56,10 @@ describe('child self check-in', () => {
     const { page } = kiosk;
     expect(await presentCount(page)).toBe(0);
     await page.click('[data-testid="kiosk-checkin"]');
-    await page.waitForSelector('[data-testid="child-grid"] .child');
-    await kiosk.screenshot('checkin-grid');
-    await page.click(`[data-child-id="${alice.childId}"]`);
+    // 120 children: the first step is the family name, then the child's tile is on screen.
+    await page.waitForSelector('[data-testid="kiosk-initials"]');
+    await kiosk.screenshot('checkin-initials');
+    expect(await tapOwnTile(page, alice)).toBe(2);
     await enterCode(page, wrong(alice.code));
     expect(await page.textContent('[data-testid="code-message"]')).toContain('不对哦');
     await kiosk.screenshot('checkin-code-wrong');
@@ -144,7 +146,13 @@ describe('staff: register, archive, consent, accounts', () => {
     await unlock(page, '刘老师');
     await page.click('[data-testid="tile-register"]');
     await page.waitForSelector('[data-testid="register-rows"] li');
-    expect(await page.textContent('[data-testid="register-counts"]')).toContain('到 2');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('到 2');
+    const before = (await page.textContent('[data-testid="register-counts"]'))!;
+    await page.click('[data-testid="register-mark-all"]');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('未点名 0');
+    // One tap marked everyone: the undo bar takes it back (and keeps the kiosk's own check-ins).
+    await page.click('[data-testid="register-undo"]');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]'), { timeout: 15_000 }).toBe(before);
     await page.click('[data-testid="register-mark-all"]');
     await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('未点名 0');
     // The kiosk check-in of Alice was kept, not overwritten.
@@ -161,10 +169,23 @@ describe('staff: register, archive, consent, accounts', () => {
     await youngRow.locator('[data-action="confirm-out"]').click();
     await expect.poll(() => youngRow.textContent()).toContain('奶奶 / 外婆');
     await kiosk.screenshot('register');
+    // Children are present: "no session today" would contradict the register, and is refused in words.
+    await page.click('[data-testid="register-held"]');
+    await expect.poll(() => page.textContent('[data-testid="register-warn"]')).toContain('不能再登记为没开课');
+    expect(await page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    // Tomorrow nobody is marked: "no session" is recorded, undone from the bar, recorded again and resumed.
+    await page.fill('[data-testid="register-date"]', '2026-12-01');
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('到 0');
     await page.click('[data-testid="register-held"]');
     await page.waitForSelector('[data-testid="register-not-held"]');
+    await page.click('[data-testid="register-undo"]');
+    await expect.poll(() => page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    await page.click('[data-testid="register-held"]');
+    await page.waitForSelector('[data-testid="register-not-held"]');
+    expect(await page.isDisabled('[data-testid="register-mark-all"]')).toBe(true);
     await page.click('[data-testid="register-held"]');
     await expect.poll(() => page.locator('[data-testid="register-not-held"]').count()).toBe(0);
+    await page.fill('[data-testid="register-date"]', '2026-11-30');
   });
 
   it('hides an archived child from the kiosk', async () => {
@@ -178,6 +199,7 @@ describe('staff: register, archive, consent, accounts', () => {
     await expect.poll(() => page.textContent('[data-testid="child-archive"]')).toContain('恢复在站');
     await lock(page);
     await page.click('[data-testid="kiosk-checkin"]');
+    await page.click('[data-testid="kiosk-all"]');
     await page.waitForSelector('[data-testid="child-grid"] .child');
     expect(await page.locator(`[data-child-id="${dave.childId}"]`).count()).toBe(0);
     expect(await page.locator(`[data-child-id="${bob.childId}"]`).count()).toBe(1);

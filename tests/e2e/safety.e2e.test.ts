@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKiosk, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW, TODAY } from './demoFixture';
+import { tapOwnTile } from './kioskFind';
 import { ageOn } from '../../renderer/src/domain/child';
 
 const kids = demoChildren();
@@ -192,20 +193,20 @@ describe('talk requests and failed sign-ins', () => {
     expect(await page.locator('[data-testid="kiosk-waiting-signal"]').count()).toBe(0);
     // With the code.
     await page.click('[data-testid="kiosk-talk"]');
-    await page.click(`[data-child-id="${asker.childId}"]`);
+    await tapOwnTile(page, asker);
     await enterCode(page, asker.code);
     await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
     await home(page);
     // Without the code: "I want to talk" is never gated by remembering it.
     await page.click('[data-testid="kiosk-talk"]');
-    await page.click(`[data-child-id="${forgetful.childId}"]`);
+    await tapOwnTile(page, forgetful);
     await bothSizes('talk-code-screen');
     await page.click('[data-testid="talk-no-code"]');
     await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
     await home(page);
     // Three wrong codes in talk mode still raise the request (and tell staff the sign-in failed).
     await page.click('[data-testid="kiosk-talk"]');
-    await page.click(`[data-child-id="${unsure.childId}"]`);
+    await tapOwnTile(page, unsure);
     for (let i = 0; i < 3; i++) await enterCode(page, wrong(unsure.code));
     await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
     await home(page);
@@ -214,7 +215,7 @@ describe('talk requests and failed sign-ins', () => {
   it('one mis-tap is taken back without costing a try; three failures at check-in are shown to staff', async () => {
     const { page } = kiosk;
     await page.click('[data-testid="kiosk-checkin"]');
-    await page.click(`[data-child-id="${mistap.childId}"]`);
+    await tapOwnTile(page, mistap);
     await page.click(`[data-picture="${wrong(mistap.code)[0]}"]`);
     expect(await page.locator('[data-testid="code-slots"] span.filled').count()).toBe(1);
     await page.click('[data-testid="code-erase"]');
@@ -226,7 +227,7 @@ describe('talk requests and failed sign-ins', () => {
     // The same child fails three times later (a check-out): the alert names the avatar for staff.
     await page.clock.setFixedTime(at(25));
     await page.click('[data-testid="kiosk-checkout"]');
-    await page.click(`[data-child-id="${mistap.childId}"]`);
+    await tapOwnTile(page, mistap);
     for (let i = 0; i < 3; i++) await enterCode(page, wrong(mistap.code));
     await expect.poll(() => page.textContent('[data-testid="checkin-help"]')).toContain('请找老师帮忙');
     await home(page);
@@ -286,7 +287,7 @@ describe('talk requests and failed sign-ins', () => {
   it('if the request cannot be saved, the child is told to go to a teacher now', async () => {
     const { page } = kiosk;
     await page.click('[data-testid="kiosk-talk"]');
-    await page.click(`[data-child-id="${unsaved.childId}"]`);
+    await tapOwnTile(page, unsaved);
     // The device refuses every write from here (a full disk, a broken profile).
     await page.evaluate(() => {
       const refuse = () => {
@@ -325,7 +326,7 @@ describe('the optional chime', () => {
     await page.waitForSelector('[data-testid="kiosk-waiting-signal"]');
     const before = await chimes();
     await page.click('[data-testid="kiosk-talk"]');
-    await page.click(`[data-child-id="${unsaved.childId}"]`);
+    await tapOwnTile(page, unsaved);
     await enterCode(page, unsaved.code);
     await expect.poll(() => page.textContent('[data-testid="checkin-thanks"]')).toContain('老师会来找你的');
     await page.click('text=回首页');
@@ -351,7 +352,7 @@ describe('nothing adult on child screens', () => {
     await expect.poll(() => page.textContent('[data-scope="attendance"]')).toContain('未同意');
     await lock(page);
     await page.click('[data-testid="kiosk-checkin"]');
-    await page.click(`[data-child-id="${withdrawn.childId}"]`);
+    await tapOwnTile(page, withdrawn);
     await enterCode(page, withdrawn.code);
     await page.waitForSelector('[data-testid="checkin-blocked"]');
     const childSees = await page.textContent('[data-testid="kiosk-checkin-page"]');

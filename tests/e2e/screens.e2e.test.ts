@@ -1,19 +1,50 @@
 /**
- * The children's home screen on the kiosk sizes a center has (1024×600 netbooks up to
- * 1920×1080): every way in — 我来了, 我要走了, 我想找老师聊聊 — fully on screen without
- * scrolling, and each at least 48 px in both directions.
+ * Every screen a child sees on the kiosk, at the sizes a center has (1024×600 netbooks up to
+ * 1920×1080): every button fully on screen without scrolling, and each at least 48 px in
+ * both directions. The home screen at four sizes; the rest of a check-in (family name, own
+ * tile, picture code with both rows and 不是我, mood, thank-you), a repeat check-in and a
+ * talk request at 1024×600 and 1280×800, on the demo center (120 children). Screenshots go to
+ * test-results/screenshots/.
  * Starts: a static server and headless Chromium (harness.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCenter, openKiosk, type Kiosk } from './harness';
+import type { Page } from 'playwright-core';
+import { openKiosk, type Kiosk } from './harness';
+import { demoChildren, NOW } from './demoFixture';
+import { tapOwnTile } from './kioskFind';
+
+const kids = demoChildren();
+const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.displayName).length === 1);
+const withMood = unique.filter((k) => k.consents.some((c) => c.action === 'grant' && c.scopes.includes('mood') && c.scopes.includes('attendance')));
 
 let kiosk: Kiosk;
 beforeAll(async () => {
   kiosk = await openKiosk();
-  await kiosk.page.goto(kiosk.url);
-  await createCenter(kiosk.page, { name: '青山村留守儿童之家', county: '云溪县', admin: '李站长', pin: '4826' });
+  await kiosk.page.clock.setFixedTime(new Date(NOW));
+  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
+  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
 });
 afterAll(async () => kiosk?.close());
+
+/** Each element matching the selector is fully inside the viewport and at least 48 px each way. */
+async function onScreen(page: Page, selector: string, what: string) {
+  const { width, height } = page.viewportSize()!;
+  const boxes = await page.locator(selector).evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height, label: (e.textContent ?? '').trim().slice(0, 12) || e.getAttribute('data-testid') || e.className };
+    }),
+  );
+  expect(boxes.length, `${what}: ${selector} is shown`).toBeGreaterThan(0);
+  for (const b of boxes) {
+    const name = `${what} ${b.label} (${width}×${height})`;
+    expect(b.y, `${name} top`).toBeGreaterThanOrEqual(0);
+    expect(b.x, `${name} left`).toBeGreaterThanOrEqual(0);
+    expect(b.y + b.h, `${name} bottom`).toBeLessThanOrEqual(height + 0.5);
+    expect(b.x + b.w, `${name} right`).toBeLessThanOrEqual(width + 0.5);
+    expect(Math.min(b.w, b.h), `${name} size`).toBeGreaterThanOrEqual(48);
+  }
+}
 
 describe('the kiosk home at every screen size', () => {
   for (const [width, height] of [[1024, 600], [1280, 800], [1366, 768], [1920, 1080]] as const) {
@@ -22,15 +53,74 @@ describe('the kiosk home at every screen size', () => {
       await page.setViewportSize({ width, height });
       await page.goto(`${kiosk.url}#/kiosk`);
       await page.locator('[data-testid="kiosk-home"]').waitFor();
-      for (const id of ['kiosk-checkin', 'kiosk-checkout', 'kiosk-talk', 'staff-entry']) {
-        const box = await page.locator(`[data-testid="${id}"]`).boundingBox();
-        expect(box, id).not.toBeNull();
-        expect(box!.y, `${id} top`).toBeGreaterThanOrEqual(0);
-        expect(box!.y + box!.height, `${id} bottom`).toBeLessThanOrEqual(height);
-        expect(box!.x + box!.width, `${id} right`).toBeLessThanOrEqual(width);
-        expect(Math.min(box!.width, box!.height), `${id} size`).toBeGreaterThanOrEqual(48);
-      }
+      for (const id of ['kiosk-checkin', 'kiosk-checkout', 'kiosk-talk', 'staff-entry']) await onScreen(page, `[data-testid="${id}"]`, 'home');
       await kiosk.screenshot(`kiosk-home-${width}x${height}`);
     });
   }
+});
+
+describe('every child-facing screen', () => {
+  const sizes = [[1024, 600], [1280, 800]] as const;
+  sizes.forEach(([width, height], i) => {
+    it(`${width}×${height}: family name, own tile, picture code, mood, thank-you, a repeat check-in and a talk request`, async () => {
+      const { page } = kiosk;
+      const kid = withMood[i]!;
+      const talker = withMood[i + sizes.length]!;
+      const size = `${width}x${height}`;
+      await page.setViewportSize({ width, height });
+      await page.goto(`${kiosk.url}#/kiosk`);
+      await page.click('[data-testid="kiosk-checkin"]');
+      await page.waitForSelector('[data-testid="kiosk-initials"]');
+      await onScreen(page, '[data-testid="kiosk-group"], [data-testid="kiosk-all"], [data-testid="checkin-home"], [data-testid="read-aloud"]', 'family names');
+      await kiosk.screenshot(`child-initials-${size}`);
+
+      await page.click(`[data-testid="kiosk-group"][data-initial="${[...kid.fullName][0]}"]`);
+      await onScreen(page, '[data-testid="child-grid"] .child, [data-testid="kiosk-initials-back"]', 'group');
+      await kiosk.screenshot(`child-group-${size}`);
+      await page.click('[data-testid="kiosk-initials-back"]');
+      await tapOwnTile(page, kid);
+
+      // Both rows of pictures, 擦掉 and 不是我, all on screen.
+      await page.waitForSelector('[data-picture]');
+      expect(await page.locator('[data-picture]').count()).toBe(12);
+      await onScreen(page, '[data-picture], [data-testid="code-erase"], [data-testid="code-not-me"]', 'picture code');
+      await kiosk.screenshot(`child-code-${size}`);
+      for (const p of kid.code) await page.click(`[data-picture="${p}"]`);
+
+      await page.waitForSelector('[data-testid="mood-faces"]');
+      await onScreen(page, '[data-face], [data-testid="mood-talk"], [data-testid="mood-skip"]', 'mood');
+      await kiosk.screenshot(`child-mood-${size}`);
+      await page.click('[data-face="4"]');
+
+      await page.waitForSelector('[data-testid="checkin-thanks"]');
+      await onScreen(page, '[data-testid="thanks-home"], [data-testid="checkin-undo"]', 'thank-you');
+      await kiosk.screenshot(`child-thanks-${size}`);
+      await page.click('[data-testid="thanks-home"]');
+
+      // The same child again within a minute: "没错，回到首页" first, undo beside it.
+      await page.click('[data-testid="kiosk-checkin"]');
+      await tapOwnTile(page, kid);
+      for (const p of kid.code) await page.click(`[data-picture="${p}"]`);
+      await page.waitForSelector('[data-testid="undo-recent"]');
+      await onScreen(page, '[data-testid="keep-recent"], [data-testid="undo-recent"]', 'repeat check-in');
+      expect(await page.textContent('.primary')).toContain('没错，回到首页');
+      expect(await page.getAttribute('[data-testid="keep-recent"]', 'class')).toContain('primary');
+      expect(await page.getAttribute('[data-testid="undo-recent"]', 'class')).not.toContain('primary');
+      await kiosk.screenshot(`child-repeat-${size}`);
+      await page.click('[data-testid="keep-recent"]');
+
+      // A talk request: the code screen with "talk without a code", then the thank-you.
+      await page.waitForSelector('[data-testid="kiosk-home"]');
+      await page.click('[data-testid="kiosk-talk"]');
+      await tapOwnTile(page, talker);
+      await page.waitForSelector('[data-testid="talk-no-code"]');
+      await onScreen(page, '[data-picture], [data-testid="code-not-me"], [data-testid="talk-no-code"]', 'talk code');
+      await kiosk.screenshot(`child-talk-code-${size}`);
+      for (const p of talker.code) await page.click(`[data-picture="${p}"]`);
+      await page.waitForSelector('[data-testid="checkin-thanks"]');
+      await onScreen(page, '[data-testid="thanks-home"]', 'talk thank-you');
+      await kiosk.screenshot(`child-talk-thanks-${size}`);
+      await page.click('[data-testid="thanks-home"]');
+    });
+  });
 });

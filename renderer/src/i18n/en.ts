@@ -441,4 +441,37 @@ export default {
       write: 'The backup did not finish: {detail}. Records and earlier backups are untouched; it will be tried again.', other: 'Could not finish: {detail}',
     },
   },
+  /** Issue 11, the kiosk in everyday use. */
+  everyday: {
+    sync: {
+      unreachable: 'Cannot reach the server: no network, or the address is wrong.', tooOld: 'What answers at this address is not the county sync server (CouchDB 3 needed). Check the address.',
+      savedOk: 'Connected, saved; syncing now.', savedLater: 'Saved. The server cannot be reached now; the kiosk will sync when it can.', saveFailed: 'Could not save the sync settings. Try again.',
+      address: { empty: 'Enter the server address.', 'no-scheme': 'The address starts with http:// or https://, for example https://county.example:6984', 'not-an-address': 'This is not a server address. Enter the address the county gave you, for example https://county.example:6984' },
+    },
+    audit: {
+      someone: 'a staff member', aChild: 'a child', unlock: 'Unlocked with a PIN ({role})', lock: 'Locked staff mode', lockIdle: 'Staff mode locked itself after a while without use',
+      pinRefused: 'Wrong PIN ({n} in a row)', staffAdd: 'Added staff member {name} ({role})', staffRole: "Changed {name}'s role to {role}", pinReset: "Reset {name}'s PIN",
+      staffActivate: 'Re-activated {name}', staffDeactivate: 'Deactivated {name}', centerSettings: 'Changed the center settings',
+      viewChild: "Opened {child}'s record", viewChildFile: "Opened {child}'s file", viewFollowup: "Opened {child}'s follow-up", viewScreening: "Opened {child}'s screening result",
+      serviceEdit: 'Corrected a service record', serviceDelete: 'Deleted a service record', bundleExport: 'Exported a USB transfer file ({n} records)', bundleImport: 'Imported a USB transfer file',
+      conflictReviewed: 'Reviewed a sync conflict', conflictRestored: 'Restored a version replaced in a sync conflict',
+      codeFailed: '{child} got the picture code wrong three times at the kiosk', checkinBlocked: "{child}'s kiosk check-in was refused (no attendance consent)",
+      transferOut: 'Started a transfer out for {child}', transferOutDone: "{child}'s transfer out was settled", transferIn: 'Accepted {child} transferred in', transferInDone: "Settled {child}'s transfer in",
+      other: 'Another operation', kiosk: 'the kiosk (a child)',
+    },
+    services: {
+      open: 'Open / correct', editTitle: 'Correct a service record', delete: 'Delete this record', deleteConfirm: 'Delete this service record?', deleteYes: 'Delete',
+      missing: 'This service record no longer exists (it may have been deleted).', saveFailed: 'Could not save the service record. Try again.', deleteFailed: 'Could not delete. Try again.',
+    },
+    screening: {
+      empty: 'The form is empty and was not saved. Choose an answer for every question.', incomplete: '{n} questions are not answered (number {items}); nothing was saved. Fill them in, then save.',
+      saveFailed: 'Could not save. Try again; if it still fails, tell the administrator.',
+    },
+    register: {
+      undo: 'Undo', undone: 'Undone.', notHeldDone: 'Recorded: no session today.', heldDone: 'The session is recorded as held again.',
+      closedWithPresent: '{n} children are already marked present today, so the day cannot be recorded as "no session". Correct their attendance first (or undo "all present").',
+      presentOnClosed: 'This day is recorded as "no session", so no child can be marked present. If the session did take place, tap "session held" first.',
+    },
+    kiosk: { initialTitle: 'What is your family name? Tap it', all: 'Show everyone', otherInitial: 'Another family name', byInitial: 'By family name', part: 'group {n}' },
+  },
 };

@@ -440,4 +440,37 @@ export default {
       write: '备份没有完成：{detail}。已有的数据和备份都没有受影响，稍后会自动再试。', other: '无法完成：{detail}',
     },
   },
+  /** Issue 11, the kiosk in everyday use. */
+  everyday: {
+    sync: {
+      unreachable: '连不上服务器：网络不通，或者地址不对。', tooOld: '这个地址上的不是县里的同步服务器（需要 CouchDB 3）。请核对地址。',
+      savedOk: '连接成功，已保存，开始同步。', savedLater: '已保存。现在连不上服务器，能连上时会自动同步。', saveFailed: '没能保存同步设置，请再试一次。',
+      address: { empty: '请填写服务器地址。', 'no-scheme': '地址要以 http:// 或 https:// 开头，例如 https://county.example:6984', 'not-an-address': '这不是服务器地址。请填写县里给的地址，例如 https://county.example:6984' },
+    },
+    audit: {
+      someone: '某位员工', aChild: '一名儿童', unlock: '用 PIN 解锁（{role}）', lock: '锁定了工作台', lockIdle: '长时间没有操作，工作台自动锁定',
+      pinRefused: 'PIN 输错了（连续第 {n} 次）', staffAdd: '添加了员工 {name}（{role}）', staffRole: '把 {name} 的角色改为 {role}', pinReset: '重设了 {name} 的 PIN',
+      staffActivate: '重新启用了 {name}', staffDeactivate: '停用了 {name}', centerSettings: '修改了本站设置',
+      viewChild: '查看了 {child} 的资料', viewChildFile: '查看了 {child} 的一人一档', viewFollowup: '查看了 {child} 的跟进事项', viewScreening: '查看了 {child} 的筛查结果',
+      serviceEdit: '修改了一条服务记录', serviceDelete: '删除了一条服务记录', bundleExport: '导出了 U 盘传输文件（{n} 条记录）', bundleImport: '导入了 U 盘传输文件',
+      conflictReviewed: '确认了一条同步冲突', conflictRestored: '恢复了同步冲突中被替换的版本',
+      codeFailed: '{child} 在自助机上连续三次图画密码错误', checkinBlocked: '{child} 在自助机上签到被拒（没有考勤同意）',
+      transferOut: '为 {child} 发起转出', transferOutDone: '{child} 的转出已处理', transferIn: '接收了转入的 {child}', transferInDone: '处理了 {child} 的转入',
+      other: '其他操作', kiosk: '自助机（孩子）',
+    },
+    services: {
+      open: '查看 / 修改', editTitle: '修改服务记录', delete: '删除这条记录', deleteConfirm: '确定删除这条服务记录吗？', deleteYes: '确定删除',
+      missing: '这条服务记录已经不存在（可能已被删除）。', saveFailed: '没能保存服务记录，请再试一次。', deleteFailed: '没能删除，请再试一次。',
+    },
+    screening: {
+      empty: '表格还是空的，没有保存。请为每一题选一个答案。', incomplete: '还有 {n} 题没填（第 {items} 题），没有保存。请填完再保存。',
+      saveFailed: '没能保存，请再试一次；如果还是不行，请告诉管理员。',
+    },
+    register: {
+      undo: '撤销', undone: '已撤销。', notHeldDone: '已登记今天没开课。', heldDone: '已恢复开课。',
+      closedWithPresent: '今天已有 {n} 名孩子登记为“到”，不能再登记为没开课。请先改正这些孩子的出勤（或撤销“全部到”）。',
+      presentOnClosed: '这一天登记为没开课，不能标记孩子“到”。如果其实开了课，请先点“恢复开课”。',
+    },
+    kiosk: { initialTitle: '你姓什么？点一下你的姓', all: '看全部', otherInitial: '换一个姓', byInitial: '按姓找', part: '第 {n} 组' },
+  },
 };

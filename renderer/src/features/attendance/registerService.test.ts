@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { loadRoster } from '../../app/roster';
 import { emptyChildForm, recordConsent, saveChild } from '../children/childrenService';
-import { clearMark, countRegister, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, setMark, setSessionHeld, signInSheetCsv } from './registerService';
+import { clearMark, countRegister, DayContradictionError, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, restoreDay, setMark, setSessionHeld, signInSheetCsv, undoMarkAll } from './registerService';
 import { checkIn } from '@/domain/events';
 
 const date = '2026-11-30';
@@ -28,7 +28,7 @@ describe('register', () => {
     let day = await loadRegisterDay(docs, date);
     expect(countRegister(roster, day)).toMatchObject({ unmarked: 2, excused: 1 });
     const res = await markAllPresent(p, roster, day);
-    expect(res).toEqual({ marked: 1, withoutConsent: 1 });
+    expect(res).toMatchObject({ marked: 1, withoutConsent: 1 });
     day = await loadRegisterDay(docs, date);
     expect(countRegister(roster, day)).toEqual({ present: 1, absent: 0, excused: 1, unmarked: 1, late: 0 });
     expect(day.attendance.get(byName('王浩然').childId)?.status).toBe('excused');
@@ -64,6 +64,33 @@ describe('register', () => {
     expect((await loadRegisterDay(docs, date)).day).toMatchObject({ held: false, reason: '暴雨' });
     await setSessionHeld(p, 'qingshan', date, true, '');
     expect((await loadRegisterDay(docs, date)).day).toMatchObject({ held: true, reason: '' });
+  });
+
+  it('takes back an "all present" but keeps a record changed since', async () => {
+    const { docs, p, roster, byName } = await setup();
+    const res = await markAllPresent(p, roster, await loadRegisterDay(docs, date));
+    expect(res.created).toHaveLength(2);
+    // 王浩然 was checked out meanwhile: that record is no longer only the bulk mark.
+    const later = { ...p, now: () => new Date('2026-11-30T18:00:00+08:00') };
+    await registerCheckOut(later, byName('王浩然'), date, 'grandmother', 0);
+    expect(await undoMarkAll(p, res.created)).toBe(1);
+    const day = await loadRegisterDay(docs, date);
+    expect(day.attendance.has(byName('张小明').childId)).toBe(false);
+    expect(day.attendance.get(byName('王浩然').childId)?.pickedUpBy).toBe('grandmother');
+  });
+
+  it('refuses a day that is both "no session" and has children present, either way round, and undoes "no session"', async () => {
+    const { docs, p, roster, byName } = await setup();
+    await setMark(p, byName('张小明'), date, 'present', false);
+    await expect(setSessionHeld(p, 'qingshan', date, false, '暴雨')).rejects.toMatchObject({ kind: 'closing-day-with-present', present: 1 });
+    await clearMark(p, byName('张小明'), date);
+    await setSessionHeld(p, 'qingshan', date, false, '暴雨');
+    await expect(setMark(p, byName('张小明'), date, 'present', false)).rejects.toBeInstanceOf(DayContradictionError);
+    await expect(markAllPresent(p, roster, await loadRegisterDay(docs, date))).rejects.toMatchObject({ kind: 'present-on-closed-day' });
+    await setMark(p, byName('张小明'), date, 'absent', false);
+    await restoreDay(p, date, null);
+    expect((await loadRegisterDay(docs, date)).day).toBeNull();
+    await setMark(p, byName('王浩然'), date, 'present', false);
   });
 
   it('exports a sign-in sheet Excel opens as UTF-8', async () => {

@@ -43,22 +43,56 @@ export interface MarkAllResult {
   readonly marked: number;
   /** Children left unmarked because no attendance consent is recorded. */
   readonly withoutConsent: number;
+  /** The records this "all present" wrote, as written: what its undo takes back. */
+  readonly created: readonly AttendanceDoc[];
+}
+
+/** Marking a child present on a day recorded as "no session", or the reverse: refused in words by the page. */
+export class DayContradictionError extends Error {
+  override name = 'DayContradictionError';
+  constructor(
+    readonly kind: 'present-on-closed-day' | 'closing-day-with-present',
+    readonly present: number,
+  ) {
+    super(kind === 'present-on-closed-day' ? 'the day is recorded as no session' : `${present} children are marked present on this day`);
+  }
+}
+
+async function refuseIfClosed(p: Ports, date: string): Promise<void> {
+  const day = await p.docs.get('day', ids.day(date));
+  if (day?.held === false) throw new DayContradictionError('present-on-closed-day', 0);
 }
 
 /** Marks every child not yet marked as present; exceptions already made are kept. */
 export async function markAllPresent(p: Ports, entries: readonly RosterEntry[], day: RegisterDay): Promise<MarkAllResult> {
+  await refuseIfClosed(p, day.date);
   const todo = registerChildren(entries, day.date).filter((e) => !day.attendance.has(e.childId));
   const allowed = todo.filter((e) => consentOn(e.consents, day.date).attendance);
   const docs = allowed.map((e) => mark(null, e, ctx(p, e.child.centerId, day.date), 'present', false));
   if (docs.length > 0) {
     const res = await p.docs.bulkCreate(docs);
     // A kiosk may have created some of these meanwhile: those keep the kiosk's record.
-    return { marked: res.written, withoutConsent: todo.length - allowed.length };
+    const failed = new Set(res.failed.map((f) => f.id));
+    return { marked: res.written, withoutConsent: todo.length - allowed.length, created: docs.filter((d) => !failed.has(d._id)) as AttendanceDoc[] };
   }
-  return { marked: 0, withoutConsent: todo.length - allowed.length };
+  return { marked: 0, withoutConsent: todo.length - allowed.length, created: [] };
 }
 
+/**
+ * Takes back an "all present": removes each record it wrote that nobody changed since
+ * (a child who checked out at the kiosk meanwhile keeps the record). @returns how many were removed.
+ */
+export async function undoMarkAll(p: Ports, created: readonly AttendanceDoc[]): Promise<number> {
+  const written = new Map(created.map((d) => [d._id, d]));
+  const current = await p.docs.getMany('attendance', [...written.keys()]);
+  const untouched = current.filter((c) => c.updatedAt === written.get(c._id)?.updatedAt && c.deviceId === written.get(c._id)?.deviceId);
+  await Promise.all(untouched.map((c) => p.docs.remove('attendance', c._id)));
+  return untouched.length;
+}
+
+/** @throws DayContradictionError when marking present on a day recorded as no session. */
 export async function setMark(p: Ports, entry: RosterEntry, date: string, status: AttendanceStatus, late: boolean): Promise<AttendanceDoc | null> {
+  if (status === 'present') await refuseIfClosed(p, date);
   return p.docs.update('attendance', ids.attendance(date, entry.childId), (current) => mark(current, entry, ctx(p, entry.child.centerId, date), status, late));
 }
 
@@ -77,12 +111,26 @@ export async function clearMark(p: Ports, entry: RosterEntry, date: string): Pro
   await p.docs.remove('attendance', ids.attendance(date, entry.childId));
 }
 
+/**
+ * Records whether the session took place. @throws DayContradictionError when recording "no session"
+ * on a day with children marked present (clear those marks first, or undo the "all present").
+ */
 export async function setSessionHeld(p: Ports, centerId: string, date: string, held: boolean, reason: string): Promise<DayDoc | null> {
+  if (!held) {
+    const present = (await p.docs.list('attendance', `att:${date}:`)).filter((a) => a.status === 'present').length;
+    if (present > 0) throw new DayContradictionError('closing-day-with-present', present);
+  }
   const at = p.now().toISOString();
   return p.docs.update('day', ids.day(date), (current) => ({
     _id: ids.day(date), type: 'day', centerId, schemaVersion: SCHEMA_VERSION, createdAt: current?.createdAt ?? at, updatedAt: at, deviceId: p.deviceId,
     date, held, reason: held ? '' : reason.trim(),
   }));
+}
+
+/** Puts the day back as it was before a "no session" / "session resumed" tap (`before` null: never recorded). */
+export async function restoreDay(p: Ports, date: string, before: DayDoc | null): Promise<void> {
+  if (before === null) await p.docs.remove('day', ids.day(date));
+  else await setSessionHeld(p, before.centerId, date, before.held, before.reason);
 }
 
 export interface RegisterCounts {

@@ -24,3 +24,76 @@ export function kioskGrid(
       (grade === null || e.child.grade === grade),
   );
 }
+
+/**
+ * A roster this small is shown as one grid at once: it fits a 1024×600 screen
+ * without scrolling, so the child finds their tile with no extra step.
+ */
+export const DIRECT_GRID_MAX = 12;
+/** The most tiles one family-name group holds: what fits a 1024×600 screen without scrolling. */
+export const GROUP_MAX = 18;
+
+/** One big button on the first step: a family name (and, for a big family name, a grade or a part). */
+export interface KioskGroup {
+  readonly key: string;
+  /** The first character of the family name, as the child knows it. */
+  readonly initial: string;
+  /** Set when a family name is too common for one screen and is split by grade. */
+  readonly grade: number | null;
+  /** 1, 2, … when one grade of one family name still does not fit one screen. */
+  readonly part: number | null;
+  readonly entries: readonly RosterEntry[];
+}
+
+/** The first character of the child's full (family-first) name; '?' when the private record is missing. */
+export function familyInitial(e: RosterEntry): string {
+  const full = e.priv?.fullName.trim() ?? '';
+  return full.length > 0 ? [...full][0]! : '?';
+}
+
+const collator = new Intl.Collator('zh-CN');
+
+/**
+ * The first step of finding yourself on a big roster: one button per family
+ * name (first character of the full name), in pinyin order. Inside a group the
+ * children expected now come first — for check-in, those not yet here today —
+ * then by name. A family name with more children than fit one screen is split
+ * by grade, and a grade still too big into numbered parts, so that after this
+ * one tap every child's tile is on screen without scrolling.
+ */
+export function kioskGroups(grid: readonly RosterEntry[], mode: 'check-in' | 'check-out' | 'talk', hereNow: ReadonlySet<string>, max = GROUP_MAX): KioskGroup[] {
+  const byInitial = new Map<string, RosterEntry[]>();
+  for (const e of grid) {
+    const k = familyInitial(e);
+    const list = byInitial.get(k);
+    if (list) list.push(e);
+    else byInitial.set(k, [e]);
+  }
+  const expectedFirst = (a: RosterEntry, b: RosterEntry) => {
+    const wait = (e: RosterEntry) => (mode === 'check-in' && hereNow.has(e.childId) ? 1 : 0);
+    return wait(a) - wait(b) || a.child.grade - b.child.grade || collator.compare(a.priv?.fullName ?? '', b.priv?.fullName ?? '');
+  };
+  const groups: KioskGroup[] = [];
+  for (const initial of [...byInitial.keys()].sort((a, b) => (a === '?' ? 1 : b === '?' ? -1 : collator.compare(a, b)))) {
+    const members = [...byInitial.get(initial)!].sort(expectedFirst);
+    if (members.length <= max) {
+      groups.push({ key: initial, initial, grade: null, part: null, entries: members });
+      continue;
+    }
+    const grades = [...new Set(members.map((e) => e.child.grade))].sort((a, b) => a - b);
+    for (const g of grades) {
+      const inGrade = members.filter((e) => e.child.grade === g);
+      const parts = Math.ceil(inGrade.length / max);
+      for (let p = 0; p < parts; p++) {
+        groups.push({
+          key: `${initial}:${g}:${p + 1}`,
+          initial,
+          grade: g,
+          part: parts > 1 ? p + 1 : null,
+          entries: inGrade.slice(p * max, (p + 1) * max),
+        });
+      }
+    }
+  }
+  return groups;
+}

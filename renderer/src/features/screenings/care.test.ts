@@ -8,7 +8,8 @@ import { PHQ9, PSC17 } from '@/domain/instruments/builtin';
 import { ConsentRequiredError } from '@/domain/consent';
 import { InvalidPackError } from '@/domain/instruments/model';
 import { continuityPrompts, closeFollowup, loadFollowups, acknowledge, addAction, isOverdue, sortFollowups } from '../followups/followupService';
-import { countByMonthAndType, saveService, validateService } from '../services/serviceService';
+import { countByMonthAndType, deleteService, saveService, serviceFormOf, updateService, validateService } from '../services/serviceService';
+import { MemoryDeviceStore } from '../../storage/memory/MemoryDeviceStore';
 import { DEFAULT_CENTER_SETTINGS, type StaffDoc } from '@sync/schema/documents';
 
 const staff = { _id: 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', displayName: '周社工', role: 'counsellor' } as StaffDoc;
@@ -110,5 +111,42 @@ describe('services', () => {
       { month: '2026-11', serviceType: 'educational-support', sessions: 2, attendances: 2 },
       { month: '2026-11', serviceType: 'parent-child-contact', sessions: 1, attendances: 1 },
     ]);
+  });
+});
+
+describe('a teacher form with blanks (issue 11)', () => {
+  it('is not saved empty or half filled, and says which questions are blank', async () => {
+    const { docs, p, entry } = await center();
+    await expect(saveScreening(p, entry, PSC17, {}, staff)).rejects.toMatchObject({ name: 'IncompleteFormError', missing: PSC17.items.map((_, i) => i + 1) });
+    const most = Object.fromEntries(PSC17.items.slice(0, 15).map((i) => [i.id, 0]));
+    await expect(saveScreening(p, entry, PSC17, most, staff)).rejects.toMatchObject({ missing: [16, 17] });
+    expect(await docs.list('screening', 'screening:')).toEqual([]);
+    const full = Object.fromEntries(PSC17.items.map((i) => [i.id, 0]));
+    expect((await saveScreening(p, entry, PSC17, full, staff)).screening.valid).toBe(true);
+  });
+});
+
+describe('a saved service (issue 11)', () => {
+  it('is opened, corrected and withdrawn with its tally and photos, and the audit log says who and when', async () => {
+    const { docs, p, entry } = await center();
+    const device = new MemoryDeviceStore();
+    const form = { date: '2026-11-30', startTime: '16:30', durationMin: 60, serviceType: 'educational-support' as const, providerKind: 'school' as const, providerName: '村小学', facilitatorStaffIds: [], childIds: [entry.childId], notes: '', photos: ['data:image/jpeg;base64,AAAA'] };
+    const a = await saveService(p, 'qingshan', [entry], form);
+    const id = a._id.slice('activity:'.length);
+    const opened = serviceFormOf(a, ['data:image/jpeg;base64,AAAA']);
+    expect(opened).toEqual(form);
+    const later = { ...p, device, now: at('2026-12-01T09:00:00+08:00') };
+    const fixed = await updateService(later, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', [entry], id, { ...opened, serviceType: 'counselling-group', durationMin: 45, photos: [] });
+    expect(fixed).toMatchObject({ serviceType: 'counselling-group', durationMin: 45, createdAt: a.createdAt, updatedAt: '2026-12-01T01:00:00.000Z', participants: a.participants });
+    expect(await docs.get('serviceTally', `tally:${id}`)).toMatchObject({ serviceType: 'counselling-group' });
+    expect(await docs.get('activityPhotos', `private:activity-photos:${id}`)).toBeNull();
+    await deleteService(later, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', id);
+    expect(await docs.get('activity', a._id)).toBeNull();
+    expect(await docs.get('serviceTally', `tally:${id}`)).toBeNull();
+    expect((await device.listAudit(10)).map((e) => [e.action, e.staffId, e.detail, e.at])).toEqual([
+      ['service-delete', 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', a._id, '2026-12-01T01:00:00.000Z'],
+      ['service-edit', 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', a._id, '2026-12-01T01:00:00.000Z'],
+    ]);
+    expect(await updateService(later, null, [entry], id, opened)).toBeNull();
   });
 });

@@ -96,7 +96,28 @@ export function partialLevel(inst: Instrument, answers: Answers, age: number): L
  * for what it already opened, unless the result is now a safety one.
  * @throws ConsentRequiredError without screening consent (nothing is written).
  */
+/** A teacher's form with questions left blank: nothing is saved. `missing` are the blank items' positions, from 1. */
+export class IncompleteFormError extends Error {
+  override name = 'IncompleteFormError';
+  constructor(readonly missing: readonly number[]) {
+    super(`questions ${missing.join(', ')} are not answered`);
+  }
+}
+
+/** Positions (from 1) of the items without an answer. */
+export function unansweredItems(inst: Instrument, answers: Answers): number[] {
+  return inst.items.flatMap((item, i) => (answers[item.id] === undefined || answers[item.id] === null ? [i + 1] : []));
+}
+
+/**
+ * @throws IncompleteFormError for a staff-answered (teacher) instrument with any item blank: a teacher
+ * fills the whole form at once, and a blank one saved would count as an invalid screening.
+ */
 export async function saveScreening(p: Ports, entry: RosterEntry, inst: Instrument, answers: Answers, staff: StaffDoc, resume: ScreeningDoc | null = null): Promise<SavedScreening> {
+  if (inst.respondent === 'staff') {
+    const missing = unansweredItems(inst, answers);
+    if (missing.length > 0) throw new IncompleteFormError(missing);
+  }
   const now = p.now();
   const date = resume?.date ?? localDate(now);
   const consent = consentOn(entry.consents, localDate(now));

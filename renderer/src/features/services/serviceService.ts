@@ -11,7 +11,7 @@ import { ids, newUlid } from '@sync/schema/ids';
 import type { ProviderKind, ServiceType } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
 import { snapshotOf } from '@/domain/child';
-import type { DocStore } from '../../storage/ports';
+import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
 interface Ports {
@@ -68,6 +68,66 @@ export async function saveService(p: Ports, centerId: string, roster: readonly R
     ...(form.photos.length ? [{ _id: ids.activityPhotos(activityId), type: 'activityPhotos' as const, ...meta, activityId, photos: form.photos }] : []),
   ]);
   return activity;
+}
+
+/** Correcting a record: the audit log on this device says who changed or removed it, and when. */
+interface EditPorts extends Ports {
+  readonly device: Pick<DeviceStore, 'appendAudit'>;
+}
+
+/** The form for a saved session, to correct it. */
+export function serviceFormOf(activity: ActivityDoc, photos: readonly string[]): ServiceForm {
+  return {
+    date: activity.date, startTime: activity.startTime, durationMin: activity.durationMin, serviceType: activity.serviceType, providerKind: activity.providerKind,
+    providerName: activity.providerName, facilitatorStaffIds: [...activity.facilitatorStaffIds], childIds: activity.participants.map((x) => x.childId), notes: activity.notes, photos: [...photos],
+  };
+}
+
+/**
+ * Saves a correction of a session: the record, its county tally and its photos change together.
+ * A child who took part keeps the snapshot taken then; a child added now gets one as of the session's date.
+ * @returns null when the session no longer exists (removed meanwhile). @throws Error when the form is invalid.
+ */
+export async function updateService(p: EditPorts, staffId: string | null, roster: readonly RosterEntry[], activityId: string, form: ServiceForm): Promise<ActivityDoc | null> {
+  const problems = validateService(form, form.date);
+  if (Object.keys(problems).length > 0) throw new Error(`invalid service: ${Object.keys(problems).join(', ')}`);
+  const current = await p.docs.get('activity', ids.activity(activityId));
+  if (!current) return null;
+  const at = p.now().toISOString();
+  const byId = new Map(roster.map((e) => [e.childId, e]));
+  const kept = new Map(current.participants.map((x) => [x.childId, x]));
+  const participants = form.childIds.flatMap((childId) => {
+    const before = kept.get(childId);
+    if (before && current.date === form.date) return [before];
+    const e = byId.get(childId);
+    return e ? [{ childId, snapshot: snapshotOf(e.child, form.date, consentOn(e.consents, form.date)['county-stats']) }] : before ? [before] : [];
+  });
+  const saved = await p.docs.update('activity', current._id, (cur) =>
+    cur && {
+      ...cur, updatedAt: at, deviceId: p.deviceId, date: form.date, startTime: form.startTime, durationMin: form.durationMin, serviceType: form.serviceType,
+      providerKind: form.providerKind, providerName: form.providerName.trim(), facilitatorStaffIds: [...form.facilitatorStaffIds], participants, notes: form.notes,
+    },
+  );
+  if (!saved) return null;
+  const tally = tallyOf(saved);
+  await p.docs.update('serviceTally', tally._id, (cur) => ({ ...tally, createdAt: cur?.createdAt ?? tally.createdAt, ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+  const photosId = ids.activityPhotos(activityId);
+  if (form.photos.length === 0) await p.docs.remove('activityPhotos', photosId);
+  else
+    await p.docs.update('activityPhotos', photosId, (cur) => ({
+      _id: photosId, type: 'activityPhotos', centerId: saved.centerId, schemaVersion: SCHEMA_VERSION, createdAt: cur?.createdAt ?? at, updatedAt: at, deviceId: p.deviceId,
+      activityId, photos: [...form.photos], ...(cur?._rev ? { _rev: cur._rev } : {}),
+    }));
+  await p.device.appendAudit({ at, staffId, action: 'service-edit', detail: saved._id });
+  return saved;
+}
+
+/** Withdraws a session recorded by mistake, with its tally and photos; the county copy learns of it through the tombstones. */
+export async function deleteService(p: EditPorts, staffId: string | null, activityId: string): Promise<void> {
+  await p.docs.remove('activity', ids.activity(activityId));
+  await p.docs.remove('serviceTally', ids.serviceTally(activityId));
+  await p.docs.remove('activityPhotos', ids.activityPhotos(activityId));
+  await p.device.appendAudit({ at: p.now().toISOString(), staffId, action: 'service-delete', detail: ids.activity(activityId) });
 }
 
 export interface MonthCount {

@@ -1,0 +1,44 @@
+// The audit log in words, in both languages (issue 11): no raw action code or id reaches the screen.
+import { describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
+import zhCN from '../../i18n/zh-CN';
+import en from '../../i18n/en';
+import { auditText } from './auditText';
+
+const STAFF = 'staff:01M8R0000000000000000000AB';
+const CHILD = '01M8R0000000000000000000CD';
+const names = { staff: (id: string) => (id === STAFF ? '陈老师' : null), child: (id: string) => (id === CHILD ? '王小明' : null) };
+const ENTRIES = [
+  { action: 'unlock', detail: 'admin' },
+  { action: 'lock', detail: 'inactivity' },
+  { action: 'pin-refused', detail: 'failure 3' },
+  { action: 'staff-add', detail: `${STAFF} teacher` },
+  { action: 'pin-reset', detail: STAFF },
+  { action: 'view-child', detail: CHILD },
+  { action: 'view-screening-result', detail: `screening:01M8R0000000000000000000EF child:${CHILD}` },
+  { action: 'kiosk-code-failed', detail: CHILD },
+  { action: 'service-edit', detail: 'activity:01M8R0000000000000000000GH' },
+  { action: 'bundle-export', detail: '15703 unacknowledged' },
+  { action: 'some-future-action', detail: 'x:y' },
+];
+
+describe('the audit log in words', () => {
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`reads as sentences in ${locale}, with names and without codes`, () => {
+      const i18n = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, en } });
+      const t = (k: string, v?: Record<string, unknown>) => i18n.global.t(k, v ?? {});
+      const texts = ENTRIES.map((e) => auditText(e, t, names));
+      for (const [i, text] of texts.entries()) {
+        expect(text, ENTRIES[i]!.action).not.toMatch(/[a-z]+-[a-z]+|staff:|child:|activity:|01M8R|everyday\.audit|\bunlock\b|\badmin\b|failure/);
+        expect(text.length).toBeGreaterThan(2);
+      }
+      expect(texts[3]).toContain('陈老师');
+      expect(texts[5]).toContain('王小明');
+      if (locale === 'zh-CN') {
+        expect(texts[0]).toBe('用 PIN 解锁（管理员）');
+        expect(texts[2]).toBe('PIN 输错了（连续第 3 次）');
+        expect(texts[9]).toContain('15703');
+      } else expect(texts[2]).toBe('Wrong PIN (3 in a row)');
+    });
+  }
+});
