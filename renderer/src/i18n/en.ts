@@ -85,7 +85,7 @@ export default {
     gender: { female: 'Girl', male: 'Boy', unspecified: 'Not given' },
     caregiver: { grandparent: 'Grandparent', parent: 'A parent', relative: 'Other relative', 'surrogate-parent': 'Surrogate parent', other: 'Other' },
     relation: { father: 'Father', mother: 'Mother', grandfather: 'Grandfather', grandmother: 'Grandmother', relative: 'Relative', 'surrogate-parent': 'Surrogate parent', teacher: 'Teacher', self: 'Went home alone', other: 'Other' },
-    scope: { attendance: 'Attendance', mood: 'Mood check-ins', screening: 'Screenings', 'county-stats': 'De-identified county statistics', transfer: 'Hand the record to a new center' },
+    scope: { attendance: 'Attendance', mood: 'Mood check-ins', screening: 'Screenings', 'county-stats': 'De-identified county statistics', transfer: 'Hand the record to a new center', 'family-messages': 'Family messages (to and from parents away)' },
     method: { paper: 'Signed paper', phone: 'Phone', message: 'Text / WeChat', 'in-person': 'In person' },
   },
   register: {
@@ -180,7 +180,7 @@ export default {
     docType: {
       center: 'Center', child: 'Child', childPrivate: 'Child (private)', staff: 'Staff', consent: 'Consent', attendance: 'Attendance',
       day: 'Open day', mood: 'Mood', activity: 'Activity', screening: 'Screening', screeningAnswers: 'Screening answers', instrumentPack: 'Instrument pack',
-      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer', serviceTally: 'County service tally',
+      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer', serviceTally: 'County service tally', familyMessage: 'Family message', familyReply: 'Parent reply', callPlan: 'Call plan', callLog: 'Call log',
     },
   },
   transfer: {

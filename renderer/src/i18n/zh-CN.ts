@@ -85,7 +85,7 @@ export default {
     gender: { female: '女', male: '男', unspecified: '不填' },
     caregiver: { grandparent: '祖父母 / 外祖父母', parent: '父亲或母亲', relative: '其他亲戚', 'surrogate-parent': '代理家长', other: '其他' },
     relation: { father: '父亲', mother: '母亲', grandfather: '爷爷 / 外公', grandmother: '奶奶 / 外婆', relative: '亲戚', 'surrogate-parent': '代理家长', teacher: '老师', self: '自己回家', other: '其他' },
-    scope: { attendance: '考勤签到', mood: '心情记录', screening: '心理筛查', 'county-stats': '县级匿名统计', transfer: '转站时转交档案' },
+    scope: { attendance: '考勤签到', mood: '心情记录', screening: '心理筛查', 'county-stats': '县级匿名统计', transfer: '转站时转交档案', 'family-messages': '亲情留言（给外出父母的留言和回信）' },
     method: { paper: '纸质签字', phone: '电话', message: '短信 / 微信', 'in-person': '当面口头' },
   },
   register: {
@@ -179,7 +179,7 @@ export default {
     docType: {
       center: '站点', child: '儿童', childPrivate: '儿童私密信息', staff: '员工', consent: '同意书', attendance: '签到',
       day: '开放日', mood: '心情', activity: '活动', screening: '筛查', screeningAnswers: '筛查答案', instrumentPack: '问卷包',
-      activityPhotos: '活动照片', followup: '跟进', transfer: '转站', serviceTally: '县级服务统计',
+      activityPhotos: '活动照片', followup: '跟进', transfer: '转站', serviceTally: '县级服务统计', familyMessage: '亲情留言', familyReply: '父母回信', callPlan: '通话计划', callLog: '通话记录',
     },
   },
   transfer: {
