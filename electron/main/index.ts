@@ -147,8 +147,13 @@ app.whenReady().then(async () => {
     return;
   }
   protocol.handle(APP_SCHEME, serveAppFile);
-  session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL())));
-  session.defaultSession.setPermissionCheckHandler((wc, permission) => isPermissionAllowed(permission, wc?.getURL() ?? ''));
+  // The page's own URL (with its hash route) decides, not the requesting frame's: the microphone is for one screen only.
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, wc.getURL(), 'mediaTypes' in details && details.mediaTypes ? details.mediaTypes : [])),
+  );
+  session.defaultSession.setPermissionCheckHandler((wc, permission, _origin, details) =>
+    isPermissionAllowed(permission, wc?.getURL() ?? '', details.mediaType && details.mediaType !== 'unknown' ? [details.mediaType] : []),
+  );
   registerIpcHandlers();
   mainWindow = createWindow();
   app.on('activate', () => {

@@ -31,6 +31,17 @@ describe('window security decisions', () => {
     expect(isPermissionAllowed('geolocation', 'app://tongxin/')).toBe(false);
     expect(isPermissionAllowed('fullscreen', 'https://example.com')).toBe(false);
   });
+  it('allows the microphone, audio only, on the family-message screen only (issue 15)', () => {
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk/family', ['audio'])).toBe(true);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk/family', ['audio', 'video'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk/family', ['video'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk/family', [])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/kiosk/family-other', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://tongxin/index.html#/staff/family', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'https://evil.example/#/kiosk/family', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('geolocation', 'app://tongxin/index.html#/kiosk/family', ['audio'])).toBe(false);
+  });
 
   it('serves files only from inside the renderer folder', () => {
     expect(resolveAppFile('app://tongxin/', root)).toBe(path.join(root, 'index.html'));

@@ -27,9 +27,27 @@ export function isNavigationAllowed(targetUrl: string): boolean {
   return isAppUrl(targetUrl);
 }
 
-/** Only full screen is ever granted (the kiosk lock); camera, location, notifications… are not. */
-export function isPermissionAllowed(permission: string, requestingUrl: string): boolean {
-  return permission === 'fullscreen' && isAppUrl(requestingUrl);
+/** The one screen that may use the microphone (issue 15: a child's voice message for parents away). */
+export const MICROPHONE_ROUTE = '#/kiosk/family';
+
+/** Whether the page at `pageUrl` is the app's own family-message screen (the hash route, exactly, or with a query). */
+export function isMicrophoneScreen(pageUrl: string): boolean {
+  if (!isAppUrl(pageUrl)) return false;
+  const hash = new URL(pageUrl).hash;
+  return hash === MICROPHONE_ROUTE || hash.startsWith(`${MICROPHONE_ROUTE}?`);
+}
+
+/**
+ * Full screen (the kiosk lock) on the app's pages; the microphone — audio only, never the
+ * camera — on the family-message screen only. Everything else (camera, location,
+ * notifications…) is refused. `mediaTypes` is what a media request asks for (Electron's
+ * `details.mediaTypes`, or `[details.mediaType]` for a permission check); a media request
+ * that does not say is refused.
+ */
+export function isPermissionAllowed(permission: string, pageUrl: string, mediaTypes: readonly string[] = []): boolean {
+  if (permission === 'fullscreen') return isAppUrl(pageUrl);
+  if (permission === 'media') return mediaTypes.length > 0 && mediaTypes.every((m) => m === 'audio') && isMicrophoneScreen(pageUrl);
+  return false;
 }
 
 /**

@@ -25,7 +25,9 @@ export function createAppRouter(services: AppServices): Router {
       { path: '/', redirect: '/kiosk' },
       { path: '/setup', component: () => import('./features/setup/SetupPage.vue') },
       { path: '/kiosk', component: () => import('./features/kiosk/KioskHome.vue') },
-      { path: '/kiosk/:mode(checkin|checkout|talk)', component: () => import('./features/kiosk/KioskCheckin.vue') },
+      { path: '/kiosk/:mode(checkin|checkout|talk|message)', component: () => import('./features/kiosk/KioskCheckin.vue') },
+      // Issue 15: opened only with a child who just confirmed their picture code (app/kioskChild.ts); the microphone is allowed on this route only (electron/main/security.ts).
+      { path: '/kiosk/family', component: () => import('./features/family/FamilyKiosk.vue') },
       { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
       { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
       { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
@@ -40,6 +42,7 @@ export function createAppRouter(services: AppServices): Router {
       // Every role: the adult in the room must see who waits, and the same-day pathway.
       { path: '/staff/waiting', component: () => import('./features/followups/WaitingPage.vue'), meta: { staff: true } },
       { path: '/staff/screenings/result/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/screenings/ScreeningResult.vue'), meta: { staff: true, permission: 'screenings.run' } },
+      { path: '/staff/family', component: () => import('./features/family/FamilyContactPage.vue'), meta: { staff: true, permission: 'family.contact' } },
       { path: '/staff/transfers', component: () => import('./features/transfers/TransfersPage.vue'), meta: { staff: true, permission: 'children.edit' } },
       { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
       { path: '/staff/children/import', component: () => import('./features/children/ChildrenImport.vue'), meta: { staff: true, permission: 'children.edit' } },

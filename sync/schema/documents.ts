@@ -90,6 +90,11 @@ export const centerSettings = z.strictObject({
   parentContactWeeksPrompt: z.number().int().min(1).max(26),
   /** Days of the week the center normally runs (0 = Sunday). */
   openWeekdays: z.array(z.number().int().min(0).max(6)).max(7),
+  /**
+   * Issue 15: family messages and replies are erased this many days after they were made
+   * (absent: FAMILY_RETENTION_DEFAULT_DAYS, one term). Optional, so centers set up before it keep validating.
+   */
+  familyRetentionDays: z.number().int().min(7).max(730).optional(),
 });
 export type CenterSettings = z.infer<typeof centerSettings>;
 
@@ -508,6 +513,95 @@ export const coverageDoc = z.strictObject({
   group: z.enum(CHILD_GROUPS),
 });
 export type CoverageDoc = z.infer<typeof coverageDoc>;
+/*
+ * Issue 15, 亲情连线: family messages, replies, call plans and call logs. All four are
+ * private (`private:` ids, never in the county copy: sync/schema/county.ts has no row for
+ * them); the county learns only that contact happened, as a count in centerTally. Voice
+ * and pictures are PouchDB attachments on the message or reply itself, so withdrawing
+ * consent or the retention period removes them with the document.
+ */
+export const FAMILY_RETENTION_DEFAULT_DAYS = 150;
+export const FAMILY_MESSAGE_KINDS = ['voice', 'drawing', 'text'] as const;
+export const FAMILY_REPLY_KINDS = ['voice', 'photo', 'text'] as const;
+export const FAMILY_DELIVERY_WAYS = ['file', 'print', 'call', 'other'] as const;
+export const CALL_OUTCOMES = ['happened', 'no-answer', 'postponed'] as const;
+/** At most this many seconds of voice per message. */
+export const FAMILY_VOICE_MAX_SEC = 60;
+
+/**
+ * An attachment as stored: a stub (content_type, digest, length, revpos, stub) when read,
+ * or `data` (base64) when written. CouchDB and PouchDB add their own bookkeeping keys.
+ */
+export type StoredAttachment =
+  | { content_type: string; digest: string; length: number; stub: true; revpos?: number }
+  | { content_type: string; data: string; digest?: string };
+// Checked loosely (a content type, whatever bookkeeping the store adds); typed as what PouchDB reads and writes.
+const attachment = z.looseObject({ content_type: z.string().min(1).max(100) }) as unknown as z.ZodType<StoredAttachment>;
+const attachments = z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]{0,39}$/), attachment).optional();
+
+/** A child's message for parents away, left at the kiosk: private. The recording or drawing is the attachment `message.webm` / `message.png`. */
+export const familyMessageDoc = z.strictObject({
+  ...base,
+  _attachments: attachments,
+  type: z.literal('familyMessage'),
+  childId: ulidString,
+  kind: z.enum(FAMILY_MESSAGE_KINDS),
+  /** The words of a text message ('' for voice and drawing). */
+  text: text(500),
+  /** Length of a voice message; null for the other kinds. */
+  durationSec: z.number().int().min(0).max(FAMILY_VOICE_MAX_SEC + 5).nullable(),
+  status: z.enum(['waiting', 'delivered']),
+  deliveredAt: isoDateTime.nullable(),
+  deliveredByStaffId: ulidString.nullable(),
+  deliveredHow: z.enum(FAMILY_DELIVERY_WAYS).nullable(),
+});
+export type FamilyMessageDoc = z.infer<typeof familyMessageDoc>;
+
+/** A parent's reply brought back by staff (a voice note, a photo, or words written down during a call): private. */
+export const familyReplyDoc = z.strictObject({
+  ...base,
+  _attachments: attachments,
+  type: z.literal('familyReply'),
+  childId: ulidString,
+  from: z.enum(RELATIONS),
+  kind: z.enum(FAMILY_REPLY_KINDS),
+  text: text(1000),
+  recordedByStaffId: ulidString,
+  /** When the child first opened it at the kiosk (null: new, "爸爸/妈妈给你回信了"). */
+  seenAt: isoDateTime.nullable(),
+});
+export type FamilyReplyDoc = z.infer<typeof familyReplyDoc>;
+
+/** A family's recurring call window (e.g. Sundays 19:00), for one child and siblings: private. */
+export const callPlanDoc = z.strictObject({
+  ...base,
+  type: z.literal('callPlan'),
+  childIds: z.array(ulidString).min(1).max(6),
+  /** 0 = Sunday. */
+  weekday: z.number().int().min(0).max(6),
+  time: clockTime,
+  /** Who usually calls (mother, father…). */
+  withRelation: z.enum(RELATIONS),
+  note: shortText,
+  active: z.boolean(),
+});
+export type CallPlanDoc = z.infer<typeof callPlanDoc>;
+
+/** One family call as it went (happened / no answer / postponed), never what was said: private. */
+export const callLogDoc = z.strictObject({
+  ...base,
+  type: z.literal('callLog'),
+  planId: ulidString.nullable(),
+  childIds: z.array(ulidString).min(1).max(6),
+  date: isoDate,
+  at: isoDateTime,
+  outcome: z.enum(CALL_OUTCOMES),
+  durationMin: z.number().int().min(0).max(240),
+  /** Who took part on the family's side. */
+  participants: z.array(z.enum(RELATIONS)).max(9),
+  staffId: ulidString,
+});
+export type CallLogDoc = z.infer<typeof callLogDoc>;
 
 export const anyDoc = z.discriminatedUnion('type', [
   countyAttendanceDoc,
@@ -531,6 +625,10 @@ export const anyDoc = z.discriminatedUnion('type', [
   activityPhotosDoc,
   centerTallyDoc,
   coverageDoc,
+  familyMessageDoc,
+  familyReplyDoc,
+  callPlanDoc,
+  callLogDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -557,6 +655,10 @@ export const schemasByType = {
   activityPhotos: activityPhotosDoc,
   centerTally: centerTallyDoc,
   coverage: coverageDoc,
+  familyMessage: familyMessageDoc,
+  familyReply: familyReplyDoc,
+  callPlan: callPlanDoc,
+  callLog: callLogDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

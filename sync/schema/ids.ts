@@ -18,6 +18,10 @@
  *   private:pack:<instrumentId>             an instrument imported under the center's permission
  *   private:activity-photos:<ulid>          evidence photos of a service session
  *   ctally:<centerId>:<period>              a center's counts for one month/term/year (county dashboard)
+ *   private:fmsg:<ulid>                     a child's message for parents away (voice/drawing as attachment)
+ *   private:freply:<ulid>                   a parent's reply brought back by staff
+ *   private:call-plan:<ulid>                a family's recurring call window
+ *   private:call-log:<ulid>                 one family call as it went
  *
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
@@ -77,6 +81,10 @@ export const ids = {
   screeningAnswers: (screeningId: string) => (assertUlid(screeningId), `${PRIVATE_PREFIX}answers:${screeningId}`),
   instrumentPack: (instrumentId: string) => `${PRIVATE_PREFIX}pack:${instrumentId}`,
   activityPhotos: (activityId: string) => (assertUlid(activityId), `${PRIVATE_PREFIX}activity-photos:${activityId}`),
+  familyMessage: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}fmsg:${id}`),
+  familyReply: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}freply:${id}`),
+  callPlan: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}call-plan:${id}`),
+  callLog: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}call-log:${id}`),
   transfer: (transferId: string) => (assertUlid(transferId), `transfer:${transferId}`),
   serviceTally: (activityId: string) => (assertUlid(activityId), `tally:${activityId}`),
   /** Carries the center id: the county database holds every center's tallies side by side. */

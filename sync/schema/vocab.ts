@@ -56,7 +56,8 @@ export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** What a guardian can consent to; each is recorded and withdrawn separately (PIPL Art. 29, 31). */
 /** transfer: the child's record may be handed to another center the child moves to (migrant children). */
-export const CONSENT_SCOPES = ['attendance', 'mood', 'screening', 'county-stats', 'transfer'] as const;
+/** family-messages (issue 15): the child may leave voice, drawing and text messages for parents away, and receive their replies at the kiosk. */
+export const CONSENT_SCOPES = ['attendance', 'mood', 'screening', 'county-stats', 'transfer', 'family-messages'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
 export const CONSENT_METHODS = ['paper', 'phone', 'message', 'in-person'] as const;

@@ -26,13 +26,13 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Headless Chromium on a profile folder, at the kiosk's size, language and time zone. */
-export function launchChromium(profileDir: string): Promise<BrowserContext> {
+export function launchChromium(profileDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(missingBrowserMessage());
   return chromium.launchPersistentContext(profileDir, {
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -50,11 +50,12 @@ export interface Kiosk {
   screenshot(name: string): Promise<string>;
 }
 
-export async function openKiosk(options: { profileDir?: string } = {}): Promise<Kiosk> {
+/** `chromiumArgs`: flags one test needs on top of CHROMIUM_ARGS (e.g. the fake microphone of the family-message test). */
+export async function openKiosk(options: { profileDir?: string; chromiumArgs?: readonly string[] } = {}): Promise<Kiosk> {
   if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
   const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
-  const launch = () => launchChromium(profileDir);
+  const launch = () => launchChromium(profileDir, options.chromiumArgs);
   const attach = (page: Page) => {
     page.on('pageerror', (e) => console.error('[page error]', e.message));
   };

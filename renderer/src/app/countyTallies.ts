@@ -11,6 +11,7 @@ import { localDate } from '@/domain/dates';
 import type { CenterDoc } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { DocStore } from '../storage/ports';
+import { loadContactEvents } from './familyContacts';
 
 export const TALLY_EVERY_MS = 6 * 60 * 60_000;
 
@@ -20,7 +21,7 @@ export async function writeCenterTallies(docs: DocStore, center: CenterDoc, devi
   const p = periodsOf(today);
   const periods = [previousMonth(p.month), p.month, p.term, p.year];
   const from = periods.map((x) => periodBounds(x).from).sort()[0]!;
-  const [children, consents, staff, followups, days, attendance, activities] = await Promise.all([
+  const [children, consents, staff, followups, days, attendance, activities, contacts] = await Promise.all([
     docs.list('child', 'child:'),
     docs.list('consent', 'consent:'),
     docs.list('staff', 'staff:'),
@@ -28,8 +29,10 @@ export async function writeCenterTallies(docs: DocStore, center: CenterDoc, devi
     docs.listRange('day', `day:${from}`, `day:${today}\ufff0`),
     docs.listRange('attendance', `att:${from}`, `att:${today}\ufff0`),
     docs.list('activity', 'activity:'),
+    // Issue 15: a delivered family message or a call that happened counts as parent–child contact (counted, never content).
+    loadContactEvents(docs, from),
   ]);
-  const records = { center, children, consents, staff, followups, days, attendance, activities: activities.filter((a) => a.date >= from) };
+  const records = { center, children, consents, staff, followups, days, attendance, activities: [...activities.filter((a) => a.date >= from), ...contacts] };
   let written = 0;
   for (const period of periods) {
     const fresh = centerTally(records, period, today, deviceId, now.toISOString());

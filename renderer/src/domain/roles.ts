@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'staff.manage',
   'settings.manage',
   'backup.run',
+  /** 亲情连线 (issue 15): deliver children's family messages, bring replies back, plan and log family calls. */
+  'family.contact',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,6 +34,7 @@ const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     'consent.record',
     'screenings.run',
     'followups.view',
+    'family.contact',
   ],
   counsellor: [
     'attendance.record',

@@ -36,7 +36,8 @@ export interface CenterRecords {
   readonly days: readonly DayDoc[];
   /** Attendance documents (any status; only `present` counts). */
   readonly attendance: readonly { readonly childId: string; readonly date: string; readonly status: string }[];
-  readonly activities: readonly Pick<ActivityDoc, 'date' | 'serviceType' | 'participants'>[];
+  /** Service sessions, and parent–child contacts from 亲情连线 (domain/familyContact.ts), which count the same. */
+  readonly activities: readonly (Pick<ActivityDoc, 'date' | 'serviceType'> & { readonly participants: readonly { readonly childId: string }[] })[];
 }
 
 /** The open days from `from` to `to` inclusive. */

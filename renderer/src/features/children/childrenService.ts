@@ -12,6 +12,7 @@ import { AVATAR_ANIMALS, PICTURES } from '@sync/schema/vocab';
 import { periodOn, withPeriod } from '@/domain/child';
 import { isCalendarDate, localDate } from '@/domain/dates';
 import type { DocStore } from '../../storage/ports';
+import { eraseUndeliveredMessages } from '../../app/familyContacts';
 import type { RosterEntry } from '../../app/roster';
 
 export interface ChildForm {
@@ -188,10 +189,13 @@ export async function recordConsent(p: Ports, entry: RosterEntry, staffId: strin
   if (input.scopes.length === 0) throw new Error('choose at least one purpose');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveOn)) throw new Error('date');
   const at = p.now().toISOString();
-  return p.docs.put({
+  const saved = await p.docs.put({
     _id: ids.consent(entry.childId, newUlid()), type: 'consent', centerId: entry.child.centerId, schemaVersion: SCHEMA_VERSION,
     createdAt: at, updatedAt: at, deviceId: p.deviceId, childId: entry.childId, action: input.action, scopes: input.scopes,
     givenBy: { relation: input.relation, isLegalGuardian: input.isLegalGuardian }, method: input.method, effectiveOn: input.effectiveOn,
     recordedByStaffId: staffId.replace(/^staff:/, ''), note: input.note.trim(),
   });
+  // Issue 15: withdrawing family messages erases the child's messages not yet delivered.
+  if (input.action === 'withdraw' && input.scopes.includes('family-messages')) await eraseUndeliveredMessages(p.docs, entry.childId);
+  return saved;
 }

@@ -98,7 +98,8 @@ export function continuityPrompts(
   today: string,
   attendance: readonly AttendanceDoc[],
   days: readonly DayDoc[],
-  activities: readonly ActivityDoc[],
+  /** Service sessions, and parent–child contacts from 亲情连线 (domain/familyContact.ts), which count the same. */
+  activities: readonly (Pick<ActivityDoc, 'date' | 'serviceType'> & { readonly participants: readonly { readonly childId: string }[] })[],
   openFollowups: readonly FollowupDoc[],
 ): ContinuityPrompt[] {
   const cancelled = new Set(days.filter((d) => !d.held).map((d) => d.date));
