@@ -473,7 +473,6 @@ export default {
       presentOnClosed: 'This day is recorded as "no session", so no child can be marked present. If the session did take place, tap "session held" first.',
     },
     kiosk: { initialTitle: 'What is your family name? Tap it', all: 'Show everyone', otherInitial: 'Another family name', byInitial: 'By family name', part: 'group {n}' },
-    },
   },
   family: {
     kiosk: {

@@ -472,7 +472,6 @@ export default {
       presentOnClosed: '这一天登记为没开课，不能标记孩子“到”。如果其实开了课，请先点“恢复开课”。',
     },
     kiosk: { initialTitle: '你姓什么？点一下你的姓', all: '看全部', otherInitial: '换一个姓', byInitial: '按姓找', part: '第 {n} 组' },
-    },
   },
   family: {
     kiosk: {

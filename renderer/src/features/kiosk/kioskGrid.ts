@@ -65,7 +65,7 @@ const collator = new Intl.Collator('zh-CN');
  * by grade, and a grade still too big into numbered parts, so that after this
  * one tap every child's tile is on screen without scrolling.
  */
-export function kioskGroups(grid: readonly RosterEntry[], mode: 'check-in' | 'check-out' | 'talk', hereNow: ReadonlySet<string>, max = GROUP_MAX): KioskGroup[] {
+export function kioskGroups(grid: readonly RosterEntry[], mode: 'check-in' | 'check-out' | 'talk' | 'message', hereNow: ReadonlySet<string>, max = GROUP_MAX): KioskGroup[] {
   const byInitial = new Map<string, RosterEntry[]>();
   for (const e of grid) {
     const k = familyInitial(e);
