@@ -488,7 +488,25 @@ export const centerTallyDoc = z.strictObject({
 });
 export type CenterTallyDoc = z.infer<typeof centerTallyDoc>;
 
+/**
+ * Issue 14: the center key wrapped under the recovery code (sync/crypto/centerKey.ts), so a
+ * joining kiosk that types the code can unwrap it. Never the key itself. `retired` once a
+ * rotation replaced it. Id: `centerkey:<keyId>`.
+ */
+export const centerKeyDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^centerkey:[0-9a-f]{16}$/),
+  type: z.literal('centerKey'),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  kdf: z.strictObject({ alg: z.literal('PBKDF2-SHA256'), iterations: z.number().int().min(100_000).max(2_000_000), salt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/, 'expected a 16-byte salt') }),
+  wrap: z.literal('AES-KW'),
+  wrapped: z.string().regex(/^[A-Za-z0-9+/]{54}==$/, 'expected a wrapped 256-bit key'),
+  retired: z.boolean(),
+});
+export type CenterKeyDoc = z.infer<typeof centerKeyDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
+  centerKeyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -514,6 +532,7 @@ export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
+  centerKey: centerKeyDoc,
   countyAttendance: countyAttendanceDoc,
   countyMood: countyMoodDoc,
   countyScreening: countyScreeningDoc,
