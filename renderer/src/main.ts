@@ -23,6 +23,7 @@ import { resolveBridge } from './bridge';
 import { DexieCountyStore } from './storage/dexie/DexieCountyStore';
 import { createCountyState } from './features/county/countyState';
 import type { InvalidStoredDoc } from './storage/ports';
+import { createKeyState } from './app/centerKey';
 
 const APP_VERSION = '0.1.0';
 
@@ -44,6 +45,14 @@ async function boot(): Promise<void> {
     db.info().catch(() => location.reload());
   });
   const settings = await device.getSettings();
+  // Issue 14: the center key is read before anything else reads a private record.
+  const keys = createKeyState(device, docs);
+  await keys.load();
+  // A record this kiosk cannot open (a key rotated on another kiosk, or never entered here): the status, and so the banner, says so.
+  let statusCheck: ReturnType<typeof setTimeout> | null = null;
+  docs.onKeyMissing = () => {
+    statusCheck ??= setTimeout(() => void keys.refreshStatus().finally(() => (statusCheck = null)), 1000);
+  };
   const center = createCenterState(docs, device);
   await center.reload();
   const bridge = resolveBridge(device, APP_VERSION);
@@ -59,7 +68,8 @@ async function boot(): Promise<void> {
     center,
     session: createStaffSession(device),
     roster: createRosterState(docs),
-    sync: createSyncState(db, docs, device, bridge),
+    sync: createSyncState(db, docs, device, bridge, docs),
+    keys,
     storage,
     backups: createBackupService({ centerDb: db, bridge, center, deviceId: settings.deviceId, now: () => new Date() }),
     county,

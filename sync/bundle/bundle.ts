@@ -37,7 +37,7 @@
  */
 
 export const BUNDLE_FORMAT = 'tongxin-bundle';
-import { anyDoc, schemasByType } from '../schema/documents';
+import { anyDoc, isSealed, schemasByType, sealedSchemasByType } from '../schema/documents';
 
 export const BUNDLE_VERSION = 2;
 export const BUNDLE_EXTENSION = '.tongxin';
@@ -216,7 +216,8 @@ export function checkBundleDocs(docs: readonly BundleDoc[]): void {
       if (extra.length > 0 || (doc.type !== undefined && !(String(doc.type) in schemasByType))) failed.push(`${d._id} (${extra.join(', ') || 'type'})`);
       continue;
     }
-    const r = anyDoc.safeParse(doc);
+    // A private document travels sealed under the center key (issue 14): its clear part is checked here.
+    const r = isSealed(doc) ? sealedSchemasByType[doc.type].safeParse(doc) : anyDoc.safeParse(doc);
     if (!r.success) failed.push(`${d._id} (${[...new Set(r.error.issues.map((i) => i.path.join('.') || 'type'))].slice(0, 3).join(', ')})`);
   }
   if (failed.length > 0) throw new BundleError('invalid-docs', `${failed.length} documents fail the schemas: ${failed.slice(0, 5).join('; ')}`, { n: String(failed.length), example: failed[0]!.slice(0, 120) });

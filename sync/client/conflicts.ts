@@ -25,6 +25,10 @@
  * commutative, so two kiosks resolving the same conflict at the same time
  * produce equal content and the next pass settles it.
  *
+ * Private documents are stored sealed under the center key (issue 14): with a `codec`, every
+ * revision — winner, losers and the common ancestor — is opened before the rules run, so
+ * they merge decrypted content, and the settled document is sealed again before it is written.
+ *
  * County copies (sync/schema/county.ts) are not settled on their own: a copy is
  * derived again from its document as that document now stands, and a settled
  * document brings its copy in step.
@@ -141,12 +145,19 @@ export function settle(a: Stored, b: Stored): { doc: AnyDoc; rule: ConflictResol
   return { doc: latest(a, b), rule: 'latest-wins' };
 }
 
+/** Opens stored revisions (decrypts sealed ones) and seals a result before it is written (PouchDocStore's open/seal). */
+export interface DocCodec {
+  open<T extends object>(raw: T): Promise<T>;
+  seal<T extends object>(doc: T): Promise<T>;
+}
+const PLAIN: DocCodec = { open: async (d) => d, seal: async (d) => d };
+
 /** Settles the conflicts of one document. Returns null when it had no conflicts. */
-export async function resolveConflicts(db: PouchDB.Database, id: string): Promise<ConflictResolution | null> {
-  const winner = (await db.get(id, { conflicts: true })) as unknown as Stored & { _conflicts?: string[] };
+export async function resolveConflicts(db: PouchDB.Database, id: string, codec: DocCodec = PLAIN): Promise<ConflictResolution | null> {
+  const winner = (await codec.open(await db.get(id, { conflicts: true }))) as unknown as Stored & { _conflicts?: string[] };
   const conflicts = [...(winner._conflicts ?? [])].sort();
   if (conflicts.length === 0) return null;
-  const losers = (await Promise.all(conflicts.map((rev) => db.get(id, { rev })))) as unknown as Stored[];
+  const losers = (await Promise.all(conflicts.map(async (rev) => codec.open(await db.get(id, { rev }))))) as unknown as Stored[];
   const { _conflicts: _ignored, ...base } = winner;
   let result: AnyDoc = base;
   let rule: ConflictResolution['rule'] = 'latest-wins';
@@ -162,7 +173,7 @@ export async function resolveConflicts(db: PouchDB.Database, id: string): Promis
     if (FIELD_MERGED_TYPES.has(winner.type) && other.type === winner.type) {
       const ancestor = await commonAncestor(db, id, winner._rev, other._rev);
       if (ancestor?.doc) {
-        const merged = mergeFields(ancestor.doc, current, other);
+        const merged = mergeFields(await codec.open(ancestor.doc), current, other);
         result = merged.doc;
         for (const f of merged.conflicting) conflictingFields.add(f);
         if (merged.conflicting.length > 0) silent = false;
@@ -177,7 +188,7 @@ export async function resolveConflicts(db: PouchDB.Database, id: string): Promis
   }
   const { _rev: _r, ...content } = result as Stored;
   await db.bulkDocs([
-    { ...content, _id: id, _rev: winner._rev },
+    await codec.seal({ ...content, _id: id, _rev: winner._rev }),
     // Losing branches are deleted keeping type and centerId, as every deletion must (validate_doc_update).
     ...losers.map((l) => ({ _id: id, _rev: l._rev, _deleted: true, type: l.type, centerId: l.centerId })),
   ] as PouchDB.Core.PutDocument<object>[]);

@@ -24,7 +24,7 @@
  * the rules in conflicts.ts. The replication id depends only on the two
  * databases and these fixed options, so the checkpoint survives restarts.
  */
-import { resolveConflicts, type ConflictResolution } from './conflicts';
+import { resolveConflicts, type ConflictResolution, type DocCodec } from './conflicts';
 import { initialPull } from './initialPull';
 import { initialPush } from './initialPush';
 import { rememberPushId, unsentIds } from './acknowledged';
@@ -93,6 +93,8 @@ export interface ReplicationOptions {
   readonly password: string;
   readonly onStatus?: (status: SyncStatus) => void;
   readonly onConflict?: (resolution: ConflictResolution) => void;
+  /** Opens sealed revisions before conflicts are settled and seals the result (issue 14: PouchDocStore). */
+  readonly codec?: DocCodec;
   readonly now?: () => number;
   readonly batchSize?: number;
   /** Documents per page of a fresh kiosk's first pull (initialPull.ts). */
@@ -433,7 +435,7 @@ export class ReplicationController {
   private async settleConflicts(docs: { _id: string }[]): Promise<void> {
     for (const d of docs) {
       try {
-        const res = await resolveConflicts(this.o.local, d._id);
+        const res = await resolveConflicts(this.o.local, d._id, this.o.codec);
         // Settled without loss (bookkeeping only, or different fields merged): nothing for an admin to review.
         if (res && !res.silent) this.o.onConflict?.(res);
       } catch {

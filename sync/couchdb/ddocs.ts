@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { schemasByType, tombstoneDoc } from '../schema/documents';
+import { schemasByType, storedSchema, tombstoneDoc, type DocType } from '../schema/documents';
 import { COUNTY_COPY, COUNTY_TYPES, countySelector } from '../schema/county';
 
 export { COUNTY_TYPES };
@@ -42,9 +42,9 @@ function asJson(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
-/** JSON Schema per document type, from the zod schemas. */
+/** JSON Schema per document type, from the zod schemas (a private type: its plain or its encrypted form, issue 14). */
 export function schemasAsJson(): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schemasByType).map(([type, schema]) => [type, asJson(schema)]));
+  return Object.fromEntries(Object.keys(schemasByType).map((type) => [type, asJson(storedSchema(type as DocType))]));
 }
 
 /** Pastes `value` as JSON over a placeholder. A function replacer, so `$&` and `$'` in the JSON stay as they are. */

@@ -603,7 +603,25 @@ export const callLogDoc = z.strictObject({
 });
 export type CallLogDoc = z.infer<typeof callLogDoc>;
 
+/**
+ * Issue 14: the center key wrapped under the recovery code (sync/crypto/centerKey.ts), so a
+ * joining kiosk that types the code can unwrap it. Never the key itself. `retired` once a
+ * rotation replaced it. Id: `centerkey:<keyId>`.
+ */
+export const centerKeyDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^centerkey:[0-9a-f]{16}$/),
+  type: z.literal('centerKey'),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  kdf: z.strictObject({ alg: z.literal('PBKDF2-SHA256'), iterations: z.number().int().min(100_000).max(2_000_000), salt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/, 'expected a 16-byte salt') }),
+  wrap: z.literal('AES-KW'),
+  wrapped: z.string().regex(/^[A-Za-z0-9+/]{54}==$/, 'expected a wrapped 256-bit key'),
+  retired: z.boolean(),
+});
+export type CenterKeyDoc = z.infer<typeof centerKeyDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
+  centerKeyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -634,6 +652,7 @@ export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
+  centerKey: centerKeyDoc,
   countyAttendance: countyAttendanceDoc,
   countyMood: countyMoodDoc,
   countyScreening: countyScreeningDoc,
@@ -662,6 +681,60 @@ export const schemasByType = {
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;
+
+/**
+ * Issue 14: the fields that name or describe a person, per type. The kiosk's DocStore
+ * encrypts exactly these under the center key before a document is stored for sync
+ * (renderer/src/storage/pouch/sealing.ts), and stores `enc` in their place; everything
+ * else — the type, centerId, ids, dates and codes the server's rules, the county copy
+ * and the views read — stays in clear. A new private type is one line here.
+ *
+ * Left in clear on purpose: staff (names of adults who sign in, needed before a joining
+ * kiosk has the key; their PIN hashes are PBKDF2), `attendance.notes` (no screen writes it,
+ * and sealing every check-in would cost the hot path), `day.reason` and the center's own name.
+ */
+export const PRIVATE_FIELDS = {
+  childPrivate: ['fullName', 'displayName', 'guardians', 'address', 'photo', 'pictureCode'],
+  child: ['school', 'groupHistory'],
+  consent: ['note'],
+  followup: ['actions', 'closeReason'],
+  screeningAnswers: ['answers', 'incompleteNote'],
+  activity: ['providerName', 'notes'],
+  activityPhotos: ['photos'],
+  transfer: ['reason'],
+} as const satisfies { readonly [K in DocType]?: readonly (Exclude<keyof DocOf<K>, keyof typeof base | 'type' | '_revisions'> & string)[] };
+
+export type PrivateType = keyof typeof PRIVATE_FIELDS;
+export const isPrivateType = (type: string): type is PrivateType => Object.prototype.hasOwnProperty.call(PRIVATE_FIELDS, type);
+
+/** The encrypted part of a stored document (sync/crypto/centerKey.ts: EncBlob). */
+export const encBlob = z.strictObject({
+  v: z.literal(1),
+  k: z.string().regex(/^[0-9a-f]{16}$/, 'expected a key id'),
+  iv: z.string().regex(/^[A-Za-z0-9+/]{16}$/, 'expected a 12-byte IV'),
+  // The largest private content (a record with a 200 kB photo and guardians; four photos) as base64.
+  ct: z.string().min(24).max(1_200_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
+});
+
+/** A private type as stored and synced: its clear fields and `enc` instead of the private ones. */
+function sealedSchema<K extends PrivateType>(type: K) {
+  const schema = schemasByType[type] as unknown as z.ZodObject;
+  const mask = Object.fromEntries(PRIVATE_FIELDS[type].map((f) => [f, true])) as Record<string, true>;
+  return schema.omit(mask).extend({ enc: encBlob });
+}
+export const sealedSchemasByType = Object.fromEntries((Object.keys(PRIVATE_FIELDS) as PrivateType[]).map((t) => [t, sealedSchema(t)])) as unknown as { [K in PrivateType]: z.ZodObject };
+
+/** A private document as stored: clear fields and `enc` (the private ones are inside it). */
+export type SealedDoc = { readonly _id: string; readonly _rev?: string; readonly type: PrivateType; readonly centerId: string; readonly enc: z.infer<typeof encBlob> } & Record<string, unknown>;
+
+export function isSealed(value: unknown): value is SealedDoc {
+  return typeof value === 'object' && value !== null && 'enc' in value && 'type' in value && typeof value.type === 'string' && isPrivateType(value.type);
+}
+
+/** What the server and a bundle accept for `type`: the plain form, or for a private type also the sealed one. */
+export function storedSchema(type: DocType): z.ZodType {
+  return isPrivateType(type) ? z.union([schemasByType[type], sealedSchemasByType[type]]) : schemasByType[type];
+}
 
 /** A document failed validation; `issues` says which fields and why, in words. */
 export class InvalidDocumentError extends Error {
@@ -711,14 +784,25 @@ export type TombstoneDoc = z.infer<typeof tombstoneDoc>;
  * reaches the same verdict (sync/couchdb/ddocs.test.ts holds them to one corpus).
  * @throws InvalidDocumentError
  */
-export function parseStored(value: unknown): AnyDoc | TombstoneDoc {
+export function parseStored(value: unknown): AnyDoc | SealedDoc | TombstoneDoc {
   if (typeof value === 'object' && value !== null && '_deleted' in value && value._deleted !== undefined) {
     const result = tombstoneDoc.safeParse(value);
     if (!result.success)
       throw new InvalidDocumentError(String((value as { _id?: unknown })._id ?? '(no id)'), result.error.issues.map((i) => `${i.path.join('.') || '(deletion)'}: ${i.message}`));
     return result.data;
   }
+  if (isSealed(value)) return parseSealed(value);
   return parseAnyDoc(value);
+}
+
+/**
+ * Parses the clear part of a sealed document (its private fields are inside `enc`).
+ * @throws InvalidDocumentError
+ */
+export function parseSealed(value: SealedDoc): SealedDoc {
+  const result = sealedSchemasByType[value.type].safeParse(value);
+  if (!result.success) throw new InvalidDocumentError(String(value._id), result.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`));
+  return result.data as SealedDoc;
 }
 
 /**

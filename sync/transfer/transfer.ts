@@ -134,9 +134,11 @@ export async function childHistoryIds(db: PouchDB.Database, childId: string): Pr
 export async function packTransfer(
   db: PouchDB.Database,
   o: { from: string; to: string; childId: string; transferId: string; code: string; createdAt: string; deviceId: string; summary: TransferSummary },
+  /** Opens sealed records (issue 14): the package carries them decrypted, under the transfer code, so the receiver seals them under its own center key. */
+  open: (doc: BundleDoc) => Promise<BundleDoc> = async (d) => d,
 ): Promise<TransferRequest> {
   if (o.from === o.to) throw new Error('a center cannot transfer a child to itself');
-  const docs = await collectForBundle(db, await childHistoryIds(db, o.childId));
+  const docs = await Promise.all((await collectForBundle(db, await childHistoryIds(db, o.childId))).map(open));
   const header: Omit<BundleHeader, 'docCount'> = { centerId: o.from, createdAt: o.createdAt, deviceId: o.deviceId, scope: { kind: 'transfer', to: o.to, transferId: o.transferId } };
   return {
     _id: requestId(o.to, o.from, o.transferId),

@@ -41,6 +41,13 @@ describe('first run, staff PIN and persistence', () => {
     const { page } = kiosk;
     await page.fill('input[name="centerCode"]', 'qingshan');
     await page.click('[data-testid="setup-create"]');
+    // Issue 14: the recovery code is shown once, to print; going on needs "I have written it down".
+    await page.waitForSelector('[data-testid="recovery-code"]');
+    expect(await page.textContent('[data-testid="recovery-code"]')).toMatch(/^\s*([0-9A-HJKMNP-TV-Z]{4}-){5}[0-9A-HJKMNP-TV-Z]{4}\s*$/);
+    expect(await page.isDisabled('[data-testid="recovery-done"]')).toBe(true);
+    await kiosk.screenshot('setup-recovery-code');
+    await page.check('[data-testid="recovery-written"]');
+    await page.click('[data-testid="recovery-done"]');
     await page.waitForSelector('[data-testid="kiosk-home"]');
     expect(await page.locator('.topbar .title').textContent()).toContain('青山村留守儿童之家');
     await kiosk.screenshot('kiosk-home-empty');

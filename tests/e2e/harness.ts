@@ -97,7 +97,8 @@ export async function typePin(page: Page, pin: string): Promise<void> {
 }
 
 /** Fills the first-run setup form for a new (non-demo) center and waits for the kiosk home. */
-export async function createCenter(page: Page, c: { name: string; county: string; admin: string; pin: string; code?: string; township?: string; village?: string }): Promise<void> {
+/** Creates a center from the setup screen; returns the recovery code it showed (issue 14), after ticking "written down". */
+export async function createCenter(page: Page, c: { name: string; county: string; admin: string; pin: string; code?: string; township?: string; village?: string }): Promise<string> {
   await page.waitForSelector('[data-testid="setup-form"]');
   await page.fill('input[name="name"]', c.name);
   await page.fill('input[name="county"]', c.county);
@@ -108,5 +109,16 @@ export async function createCenter(page: Page, c: { name: string; county: string
   await page.fill('input[name="pin"]', c.pin);
   await page.fill('input[name="pinAgain"]', c.pin);
   await page.click('[data-testid="setup-create"]');
+  const recoveryCode = await confirmRecoveryCode(page);
   await page.waitForSelector('[data-testid="kiosk-home"]');
+  return recoveryCode;
+}
+
+/** The recovery code sheet (issue 14): reads the code, ticks "I have written it down" and goes on. */
+export async function confirmRecoveryCode(page: Page): Promise<string> {
+  await page.waitForSelector('[data-testid="recovery-code"]', { timeout: 30_000 });
+  const code = (await page.textContent('[data-testid="recovery-code"]'))!.trim();
+  await page.check('[data-testid="recovery-written"]');
+  await page.click('[data-testid="recovery-done"]');
+  return code;
 }

@@ -9,6 +9,8 @@ import { openKiosk, typePin, type Kiosk } from './harness';
 import { startCountyServer, type CountyServer } from '../integration/countyServer';
 import { couch } from '../../sync/couchdb/admin';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+// The demo center's published recovery code (renderer/src/features/setup/setupCenter.ts: DEMO_RECOVERY_CODE).
+const DEMO_RECOVERY_CODE = '2580-2580-2580-2580-2580-2580';
 
 let kiosk: Kiosk;
 let server: CountyServer;
@@ -154,6 +156,11 @@ describe('sync settings', () => {
       await page.click('[data-testid="setup-join-go"]');
       await expect.poll(() => page.textContent('[data-testid="join-error"]'), { timeout: 30_000 }).toContain('同步账号或密码不对');
       await page.fill('input[name="joinPassword"]', password);
+      // Issue 14: the demo center is encrypted; a wrong recovery code is refused in words before anything is downloaded.
+      await page.fill('input[name="joinRecovery"]', 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF');
+      await page.click('[data-testid="setup-join-go"]');
+      await expect.poll(() => page.textContent('[data-testid="join-error"]'), { timeout: 30_000 }).toContain('恢复码不对');
+      await page.fill('input[name="joinRecovery"]', DEMO_RECOVERY_CODE.toLowerCase());
       await second.screenshot('setup-join');
       await page.click('[data-testid="setup-join-go"]');
       await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 180_000 });

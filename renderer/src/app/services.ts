@@ -13,6 +13,7 @@ import type { StorageState } from './storage';
 import type { BackupService } from './backups';
 import type { StaffSession } from '../features/staff/staffSession';
 import type { CountyState } from '../features/county/countyState';
+import type { KeyState } from './centerKey';
 
 export interface AppServices {
   readonly docs: DocStore;
@@ -33,6 +34,8 @@ export interface AppServices {
   readonly backups: BackupService;
   /** Coordinator mode (issue 9): a device with no center that reads the county's views. */
   readonly county: CountyState;
+  /** The center key on this kiosk (issue 14): status, recovery, migration, rotation. Optional so tests of other parts need no key. */
+  readonly keys?: KeyState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

@@ -11,7 +11,7 @@ import type { TongxinBridge } from '../../../electron/contract';
 import { basicAuth, centerDbUrl, ReplicationController, type SyncStatus } from '@sync/client/replication';
 import { TransferClient } from '@sync/transfer/transfer';
 import { flushOutbox } from '../features/transfers/transferService';
-import { resolveConflicts, type ConflictResolution } from '@sync/client/conflicts';
+import { resolveConflicts, type ConflictResolution, type DocCodec } from '@sync/client/conflicts';
 import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
@@ -40,7 +40,7 @@ export interface SyncState {
 
 const credentialKey = (centerId: string) => `sync:${centerId}`;
 
-export function createSyncState(local: PouchDB.Database, docs: DocStore, device: DeviceStore, bridge: TongxinBridge): SyncState {
+export function createSyncState(local: PouchDB.Database, docs: DocStore, device: DeviceStore, bridge: TongxinBridge, codec?: DocCodec): SyncState {
   const status = shallowRef<SyncStatus | null>(null);
   const conflicts = shallowRef<readonly ConflictLogEntry[]>([]);
   const incomingTransfers = shallowRef(0);
@@ -112,6 +112,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
           if (s.state === 'idle') void refreshTallies(settings.centerId!, settings.deviceId);
         },
         onConflict: (c) => void logConflict(c),
+        codec,
       });
       controller.start();
       // Keep "documents waiting to go up" current while offline too.
@@ -125,7 +126,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
     async settle(ids) {
       let n = 0;
       for (const id of ids) {
-        const res = await resolveConflicts(local, id);
+        const res = await resolveConflicts(local, id, codec);
         if (res) {
           n++;
           if (!res.silent) await logConflict(res);

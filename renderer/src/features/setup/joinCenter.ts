@@ -19,8 +19,12 @@ import { SYNC_IDS_DOC } from '@sync/client/acknowledged';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { SyncState } from '../../app/sync';
 import { PouchDB } from '../../storage/pouch/createPouch';
+import { CENTER_KEY_PREFIX, type KeyState } from '../../app/centerKey';
+import { WrongRecoveryCodeError } from '@sync/crypto/centerKey';
+import { parseDoc } from '@sync/schema/documents';
+import { prefixRange } from '@sync/schema/ids';
 
-export type JoinProblem = Exclude<ConnectionVerdict, 'ok'> | 'code' | 'no-center' | 'no-admin';
+export type JoinProblem = Exclude<ConnectionVerdict, 'ok'> | 'code' | 'no-center' | 'no-admin' | 'recovery-needed' | 'recovery-wrong';
 
 export class JoinError extends Error {
   constructor(
@@ -37,6 +41,8 @@ export interface JoinInput {
   readonly centerId: string;
   readonly username: string;
   readonly password: string;
+  /** The center's recovery code (issue 14): needed when the center is encrypted. */
+  readonly recoveryCode?: string;
 }
 
 interface Ports {
@@ -44,6 +50,7 @@ interface Ports {
   readonly centerDb: PouchDB.Database;
   readonly device: DeviceStore;
   readonly sync: SyncState;
+  readonly keys?: KeyState;
 }
 
 /** What a join wrote, to take back if it fails: local changes after `since`, and these local documents. */
@@ -61,6 +68,28 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   const verdict = await testConnection(url, centerId, input.username.trim(), input.password);
   if (verdict.verdict !== 'ok') throw new JoinError(verdict.verdict, verdict.detail);
   const remote = openRemote(PouchDB, centerDbUrl(url, centerId), input.username.trim(), input.password);
+  // Issue 14: an encrypted center's key is opened with the recovery code before anything is
+  // downloaded, so a wrong code is said at once and the first sync decrypts from the start.
+  if (p.keys) {
+    const rows = (await remote.allDocs({ ...prefixRange(CENTER_KEY_PREFIX), include_docs: true })).rows;
+    const wrapped = rows.flatMap((r) => {
+      try {
+        const d = parseDoc('centerKey', r.doc);
+        return d.retired ? [] : [{ keyId: d.keyId, kdf: d.kdf, wrap: d.wrap, wrapped: d.wrapped }];
+      } catch {
+        return [];
+      }
+    });
+    if (wrapped.length > 0) {
+      if (!input.recoveryCode?.trim()) throw new JoinError('recovery-needed');
+      try {
+        await p.keys.recover(input.recoveryCode, wrapped);
+      } catch (e) {
+        if (e instanceof WrongRecoveryCodeError) throw new JoinError('recovery-wrong');
+        throw e;
+      }
+    }
+  }
   // The checkpoint ids depend on the server's uuid: read them now, while the server answers.
   const trace: JoinTrace = {
     since: (await p.centerDb.info()).update_seq,
@@ -75,6 +104,7 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
     if (!staff.some((s) => s.active && s.role === 'admin')) throw new JoinError('no-admin');
     await p.device.saveSettings({ centerId, locale: center.defaultLocale });
     await p.sync.saveCredentials(centerId, url, input.username, input.password);
+    await p.keys?.refreshStatus();
   } catch (e) {
     try {
       await undoJoin(p, trace);

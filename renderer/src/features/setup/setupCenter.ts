@@ -86,6 +86,8 @@ export async function createCenter(p: Ports, input: SetupInput): Promise<CenterD
 }
 
 export const DEMO_CENTER_ID = 'demo-qingshan';
+/** The demo center's recovery code (issue 14): fictional data, a published code, like its PIN 2580, so a second kiosk can join the demo. */
+export const DEMO_RECOVERY_CODE = '2580-2580-2580-2580-2580-2580';
 export const DEMO_CHILDREN = 120;
 export const DEMO_SEED = 20261129;
 /** A term: sixteen weeks of history ending yesterday, so today starts fresh. */

@@ -54,6 +54,12 @@ export interface Created {
   readonly request: TransferRequest;
 }
 
+/** The store's decryption (PouchDocStore with a center key), so a transfer carries the records in a form the receiver can read. */
+function openerOf(docs: unknown): (<T extends object>(d: T) => Promise<T>) | undefined {
+  const open = (docs as { open?: <T extends object>(d: T) => Promise<T> }).open;
+  return typeof open === 'function' ? <T extends object>(d: T) => open.call(docs, d) as Promise<T> : undefined;
+}
+
 /** Records consent, packs the history, keeps the record; files it when `client` is given and reachable. */
 export async function createTransfer(p: TransferPorts, entry: RosterEntry, staffId: string, input: CreateInput, client: TransferClient | null): Promise<Created> {
   const to = input.to.trim().toLowerCase();
@@ -72,7 +78,7 @@ export async function createTransfer(p: TransferPorts, entry: RosterEntry, staff
   const request = await packTransfer(p.centerDb, {
     from, to, childId: entry.childId, transferId, code, createdAt: at, deviceId: p.deviceId,
     summary: { grade: entry.child.grade, gender: entry.child.gender, ageBand: ageBand(ageOn(entry.child.birthMonth, today)) },
-  });
+  }, openerOf(p.docs));
   let record: TransferDoc = await p.docs.put({
     _id: ids.transfer(transferId), type: 'transfer', centerId: from, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId: p.deviceId,
     transferId, direction: 'out', otherCenterId: to, childId: entry.childId, status: 'pending', via: 'server', consentId: consent._id,

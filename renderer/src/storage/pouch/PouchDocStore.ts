@@ -8,6 +8,13 @@
  * Every write of an attendance, mood check-in or screening also keeps its county copy
  * (sync/schema/county.ts) in step: written, changed or deleted with it. The copy is
  * what the county database receives; the working document stays in the center.
+ *
+ * Issue 14: with a keyring, the private fields of the private types (PRIVATE_FIELDS in
+ * sync/schema/documents.ts) are encrypted under the center key as a document is written
+ * and decrypted as it is read, so every feature sees plain documents while PouchDB, the
+ * server and every replica hold ciphertext. A private document is never written in clear:
+ * without the key the write is refused (CenterKeyMissingError), and a sealed document read
+ * without it is reported through `onKeyMissing` and skipped (get throws).
  */
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
@@ -16,6 +23,9 @@ import { countyCopyId, countyCopyOf } from '@sync/schema/county';
 import { hasCountyCopy, keepCountyCopy, readCountyCopy } from '@sync/client/countyCopy';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
+import { CenterKeyMissingError, type CenterKeyring } from '@sync/crypto/centerKey';
+import { openDoc, sealDoc } from '@sync/crypto/sealDoc';
+import { isSealed } from '@sync/schema/documents';
 
 const UPDATE_RETRIES = 5;
 
@@ -52,6 +62,28 @@ export class PouchDocStore implements DocStore {
   onStorageFull: () => void = () => {};
   /** Whether the device is out of space now (app/storage.ts: a trial write); asked when a write fails obscurely. */
   isOutOfSpace: () => Promise<boolean> = async () => false;
+  /** The center keys (issue 14); null: documents are stored as given (tests of other parts, and the in-memory fake). */
+  keyring: CenterKeyring | null = null;
+  /** Called when a sealed document could not be read because this kiosk lacks its key. */
+  onKeyMissing: (docId: string) => void = () => {};
+
+  /** A stored document as the app sees it: decrypted when sealed. @throws CenterKeyMissingError, TamperedCiphertextError */
+  async open<T extends object>(raw: T): Promise<T> {
+    if (!isSealed(raw)) return raw;
+    if (!this.keyring) throw new CenterKeyMissingError(raw._id);
+    try {
+      return await openDoc(raw, this.keyring);
+    } catch (e) {
+      if (e instanceof CenterKeyMissingError) this.onKeyMissing(raw._id);
+      throw e;
+    }
+  }
+
+  /** A document as it is stored: sealed under the current center key when it is private. @throws CenterKeyMissingError */
+  async seal<T extends object>(doc: T): Promise<T> {
+    if (!this.keyring) return doc;
+    return (await sealDoc(doc, this.keyring.current)) as T;
+  }
 
   /** @returns a StorageFullError when `e` is the device running out of space, else null. */
   private async spaceError(e: unknown): Promise<StorageFullError | null> {
@@ -64,7 +96,7 @@ export class PouchDocStore implements DocStore {
   async get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null> {
     try {
       const raw = await this.db.get(id);
-      return parseDoc(type, raw);
+      return parseDoc(type, await this.open(raw));
     } catch (e) {
       if (asPouchError(e).status === 404) return null;
       throw e;
@@ -75,7 +107,7 @@ export class PouchDocStore implements DocStore {
     if (ids.length === 0) return [];
     const res = await this.db.allDocs({ include_docs: true, keys: [...ids] });
     // Missing ids come back as { key, error: 'not_found' }; deleted ones with doc null.
-    return this.parseRows(type, res.rows.filter((r): r is Extract<typeof r, { id: string }> => 'id' in r));
+    return await this.parseRows(type, res.rows.filter((r): r is Extract<typeof r, { id: string }> => 'id' in r));
   }
 
   list<K extends DocType>(type: K, prefix: string): Promise<DocOf<K>[]> {
@@ -85,15 +117,28 @@ export class PouchDocStore implements DocStore {
 
   async listRange<K extends DocType>(type: K, startkey: string, endkey: string): Promise<DocOf<K>[]> {
     const res = await this.db.allDocs({ include_docs: true, startkey, endkey });
-    return this.parseRows(type, res.rows);
+    return await this.parseRows(type, res.rows);
   }
 
-  private parseRows<K extends DocType>(type: K, rows: readonly { id: string; doc?: object | null }[]): DocOf<K>[] {
+  private async parseRows<K extends DocType>(type: K, rows: readonly { id: string; doc?: object | null }[]): Promise<DocOf<K>[]> {
+    // Sealed rows are decrypted together (WebCrypto works off the main thread); plain rows cost nothing extra.
+    const opened = await Promise.all(
+      rows.map(async (row) => {
+        if (!row.doc || !isSealed(row.doc)) return row.doc;
+        try {
+          return await this.open(row.doc);
+        } catch (e) {
+          if (!(e instanceof CenterKeyMissingError)) this.onInvalid({ id: row.id, reason: e instanceof Error ? e.message : String(e) });
+          return null;
+        }
+      }),
+    );
     const out: DocOf<K>[] = [];
-    for (const row of rows) {
-      if (!row.doc) continue;
+    for (const [i, row] of rows.entries()) {
+      const doc = opened[i];
+      if (!doc) continue;
       try {
-        out.push(parseDoc(type, row.doc));
+        out.push(parseDoc(type, doc));
       } catch (e) {
         this.onInvalid({ id: row.id, reason: e instanceof Error ? e.message : String(e) });
       }
@@ -108,7 +153,7 @@ export class PouchDocStore implements DocStore {
     copyRead?.catch(() => {});
     let saved: DocOf<K>;
     try {
-      const res = await this.db.put(valid as PouchDB.Core.PutDocument<AnyDoc>);
+      const res = await this.db.put((await this.seal(valid)) as PouchDB.Core.PutDocument<AnyDoc>);
       saved = { ...valid, _rev: res.rev };
     } catch (e) {
       const err = asPouchError(e);
@@ -179,7 +224,8 @@ export class PouchDocStore implements DocStore {
     });
     let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
-      res = await this.db.bulkDocs([...docs, ...copies] as AnyDoc[]);
+      const stored = await Promise.all(docs.map((d) => this.seal(d)));
+      res = await this.db.bulkDocs([...stored, ...copies] as AnyDoc[]);
     } catch (e) {
       throw (await this.spaceError(e)) ?? e;
     }

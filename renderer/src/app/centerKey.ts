@@ -1,0 +1,206 @@
+/**
+ * The center key on this kiosk (issue 14), as app state. The keys live in the device's own
+ * store (Dexie, never synced) and in the keyring the PouchDocStore seals and opens with.
+ * The center database holds only the key wrapped under the recovery code (`centerKey`
+ * documents), so a joining or replacement kiosk gets the key by typing the code printed at
+ * setup. Staff PINs unlock the kiosk, never the key.
+ *
+ *   ok           this kiosk holds the center's current key
+ *   missing      the center has a key this kiosk does not hold: private records cannot be
+ *                read here until the recovery code is typed (Settings → 加密)
+ *   not-enabled  a center from before encryption: an administrator turns it on, which
+ *                writes the key and encrypts the records already there (migration)
+ *
+ * Migration and rotation re-write documents in pages in the background, with progress:
+ * a private document in clear (or sealed under an older key) is sealed under the current key.
+ */
+import { shallowRef, type ShallowRef } from 'vue';
+import {
+  CenterKeyring,
+  WrongRecoveryCodeError,
+  exportCenterKey,
+  generateCenterKey,
+  importCenterKey,
+  newRecoveryCode,
+  unwrapCenterKey,
+  wrapCenterKey,
+  type CenterKey,
+  type WrappedCenterKey,
+} from '@sync/crypto/centerKey';
+import { needsSealing } from '@sync/crypto/sealDoc';
+import { isSealed, SCHEMA_VERSION, type CenterKeyDoc } from '@sync/schema/documents';
+import type { DeviceStore } from '../storage/ports';
+import type { PouchDocStore } from '../storage/pouch/PouchDocStore';
+
+export type KeyStatus = 'ok' | 'missing' | 'not-enabled';
+export const CENTER_KEY_PREFIX = 'centerkey:';
+const DEVICE_SECRET = 'center-keys';
+const PAGE = 250;
+
+interface StoredKeys {
+  readonly current: string | null;
+  readonly keys: readonly string[];
+  /** The key id the last full re-encryption pass finished for (so a start does not scan again). */
+  readonly sealedFor: string | null;
+}
+
+export interface ResealProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly written: number;
+}
+
+export interface KeyState {
+  readonly keyring: CenterKeyring;
+  readonly status: ShallowRef<KeyStatus>;
+  /** A migration or rotation under way (null when none). */
+  readonly progress: ShallowRef<ResealProgress | null>;
+  /** Reads the keys kept on this device and decides the status. */
+  load(): Promise<void>;
+  refreshStatus(): Promise<void>;
+  /**
+   * A new center key, made current on this kiosk and kept on the device, with its recovery code and the
+   * `centerKey` document that carries it wrapped (written only when `centerId` is given).
+   */
+  create(centerId: string | null, deviceId: string, now?: Date): Promise<{ key: CenterKey; code: string }>;
+  /** Writes the wrapped key for a key made before the center existed (setup). */
+  publish(key: CenterKey, code: string, centerId: string, deviceId: string, now?: Date): Promise<void>;
+  /** Opens the center key with a recovery code; `wrapped` defaults to the `centerKey` documents here. @throws WrongRecoveryCodeError */
+  recover(code: string, wrapped?: readonly WrappedCenterKey[]): Promise<void>;
+  /** Seals every private document not sealed under the current key, in pages. @returns how many were written */
+  resealAll(): Promise<number>;
+  /** A new key and recovery code; the old one is marked retired and the records re-encrypted in the background. */
+  rotate(centerId: string, deviceId: string): Promise<{ code: string; done: Promise<number> }>;
+}
+
+function asWrapped(d: CenterKeyDoc): WrappedCenterKey {
+  return { keyId: d.keyId, kdf: d.kdf, wrap: d.wrap, wrapped: d.wrapped };
+}
+
+export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring = new CenterKeyring()): KeyState {
+  const status = shallowRef<KeyStatus>('not-enabled');
+  const progress = shallowRef<ResealProgress | null>(null);
+  docs.keyring = keyring;
+  let sealedFor: string | null = null;
+
+  async function save(): Promise<void> {
+    const stored: StoredKeys = { current: keyring.current?.id ?? null, keys: await Promise.all(keyring.all().map(exportCenterKey)), sealedFor };
+    await device.setSecret(DEVICE_SECRET, JSON.stringify(stored));
+  }
+
+  async function wrappedDocs(): Promise<CenterKeyDoc[]> {
+    return docs.list('centerKey', CENTER_KEY_PREFIX);
+  }
+
+  const state: KeyState = {
+    keyring,
+    status,
+    progress,
+    async load() {
+      const text = await device.getSecret(DEVICE_SECRET);
+      if (text) {
+        try {
+          const stored = JSON.parse(text) as StoredKeys;
+          for (const k of stored.keys) keyring.add(await importCenterKey(k), false);
+          if (stored.current && keyring.get(stored.current)) keyring.add(keyring.get(stored.current)!, true);
+          sealedFor = stored.sealedFor ?? null;
+        } catch (e) {
+          console.error('centerKey: the keys kept on this device could not be read', e);
+        }
+      }
+      await state.refreshStatus();
+      // A key this kiosk holds but has not yet sealed every record under (an interrupted migration or rotation).
+      if (status.value === 'ok' && keyring.current && sealedFor !== keyring.current.id) void state.resealAll().catch((e: unknown) => console.error('centerKey: re-encryption stopped', e));
+    },
+    async refreshStatus() {
+      const wrapped = await wrappedDocs();
+      const live = wrapped.filter((w) => !w.retired);
+      if (wrapped.length === 0) status.value = keyring.current ? 'ok' : 'not-enabled';
+      else if (live.some((w) => keyring.get(w.keyId))) {
+        // A rotation on another kiosk whose new key this kiosk already holds: write under it.
+        const newest = live.filter((w) => keyring.get(w.keyId)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0]!;
+        if (keyring.current?.id !== newest.keyId) keyring.add(keyring.get(newest.keyId)!, true);
+        status.value = live.every((w) => keyring.get(w.keyId)) ? 'ok' : 'missing';
+      } else status.value = 'missing';
+    },
+    async create(centerId, deviceId, now = new Date()) {
+      const key = await generateCenterKey();
+      const code = newRecoveryCode();
+      keyring.add(key, true);
+      sealedFor = null;
+      await save();
+      if (centerId) await state.publish(key, code, centerId, deviceId, now);
+      status.value = 'ok';
+      return { key, code };
+    },
+    async publish(key, code, centerId, deviceId, now = new Date()) {
+      const w = await wrapCenterKey(key, code);
+      const at = now.toISOString();
+      await docs.put({
+        _id: `${CENTER_KEY_PREFIX}${key.id}`, type: 'centerKey', centerId, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId,
+        keyId: w.keyId, kdf: w.kdf, wrap: w.wrap, wrapped: w.wrapped, retired: false,
+      });
+    },
+    async recover(code, wrapped) {
+      const candidates = wrapped ?? (await wrappedDocs()).filter((w) => !w.retired).map(asWrapped);
+      if (candidates.length === 0) throw new WrongRecoveryCodeError('this center has no key to recover');
+      let opened: CenterKey | null = null;
+      for (const w of candidates) {
+        try {
+          opened = await unwrapCenterKey(w, code);
+          break;
+        } catch (e) {
+          if (!(e instanceof WrongRecoveryCodeError)) throw e;
+        }
+      }
+      if (!opened) throw new WrongRecoveryCodeError('the recovery code does not open this center key');
+      keyring.add(opened, true);
+      await save();
+      await state.refreshStatus();
+    },
+    async resealAll() {
+      const current = keyring.current;
+      if (!current) return 0;
+      const db = docs.db;
+      const total = (await db.info()).doc_count;
+      let done = 0;
+      let written = 0;
+      let startkey: string | undefined;
+      progress.value = { done, total, written };
+      try {
+        for (;;) {
+          const page = await db.allDocs({ include_docs: true, limit: PAGE + 1, ...(startkey ? { startkey } : {}) });
+          const rows = page.rows.slice(0, PAGE);
+          const todo = rows.flatMap((r) => {
+            const d = r.doc as (object & { enc?: { k?: string } }) | undefined;
+            if (!d) return [];
+            return needsSealing(d) || (isSealed(d) && d.enc?.k !== current.id) ? [d] : [];
+          });
+          if (todo.length > 0) {
+            const sealed = await Promise.all(todo.map(async (d) => docs.seal(await docs.open(d)).catch(() => null)));
+            const res = await db.bulkDocs(sealed.filter((d): d is object => d !== null) as PouchDB.Core.PutDocument<object>[]);
+            // A document edited meanwhile (409) was written by an up-to-date kiosk, sealed already.
+            written += res.filter((r) => 'ok' in r && r.ok).length;
+          }
+          done += rows.length;
+          progress.value = { done: Math.min(done, total), total, written };
+          if (page.rows.length <= PAGE) break;
+          startkey = page.rows[PAGE]!.id;
+        }
+        sealedFor = current.id;
+        await save();
+        return written;
+      } finally {
+        progress.value = null;
+      }
+    },
+    async rotate(centerId, deviceId) {
+      const before = (await wrappedDocs()).filter((w) => !w.retired);
+      const { code } = await state.create(centerId, deviceId);
+      const at = new Date().toISOString();
+      for (const w of before) await docs.put({ ...w, retired: true, updatedAt: at, deviceId });
+      return { code, done: state.resealAll() };
+    },
+  };
+  return state;
+}
