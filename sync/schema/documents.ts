@@ -702,6 +702,11 @@ export const PRIVATE_FIELDS = {
   activity: ['providerName', 'notes'],
   activityPhotos: ['photos'],
   transfer: ['reason'],
+  // Issue 15: the words of a message or reply and a call plan's note; their recordings and
+  // pictures (attachments) are sealed too (sync/crypto/sealDoc.ts: sealAttachments).
+  familyMessage: ['text'],
+  familyReply: ['text'],
+  callPlan: ['note'],
 } as const satisfies { readonly [K in DocType]?: readonly (Exclude<keyof DocOf<K>, keyof typeof base | 'type' | '_revisions'> & string)[] };
 
 export type PrivateType = keyof typeof PRIVATE_FIELDS;

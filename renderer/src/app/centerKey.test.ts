@@ -10,7 +10,7 @@ import { watch } from 'vue';
 import { createKeyState } from './centerKey';
 import { WrongRecoveryCodeError, TamperedCiphertextError, CenterKeyMissingError, newRecoveryCode } from '@sync/crypto/centerKey';
 import { conflictedIds, resolveConflicts } from '@sync/client/conflicts';
-import type { ChildPrivateDoc, ConsentDoc } from '@sync/schema/documents';
+import type { ChildPrivateDoc, ConsentDoc, FamilyMessageDoc } from '@sync/schema/documents';
 
 const childId = '01JCDEFGHJKMNPQRSTVWXYZ012';
 const priv: ChildPrivateDoc = {
@@ -152,5 +152,41 @@ describe('the center key on the kiosk', () => {
     for (const k of [a, b]) expect(await k.docs.get('childPrivate', priv._id)).toMatchObject({ address: '青山村五组', displayName: '明明', fullName: '王小明' });
     expect(await rawText(b.db)).not.toContain('青山村五组');
   });
-});
 
+  it('seals a family message: its words and its recording are ciphertext on disk, open on this kiosk, refuse on one without the key or when changed', async () => {
+    const a = kiosk();
+    await a.keys.create('qingshan', 'k1');
+    const voice = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 251);
+    const b64 = btoa(String.fromCharCode(...voice));
+    const msgId = '01JCDEFGHJKMNPQRSTVWXYZ200';
+    const msg: FamilyMessageDoc = {
+      _id: `private:fmsg:${msgId}`, type: 'familyMessage', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08:00:00+08:00', updatedAt: '2026-09-01T08:00:00+08:00',
+      deviceId: 'k1', childId, kind: 'voice', text: '妈妈我想你', durationSec: 3, status: 'waiting', deliveredAt: null, deliveredByStaffId: null, deliveredHow: null,
+      _attachments: { 'message.webm': { content_type: 'audio/webm', data: b64 } },
+    };
+    await a.docs.put(msg);
+    const raw = (await a.db.get(msg._id)) as unknown as { _attachments: Record<string, { content_type: string }> };
+    expect(JSON.stringify(raw)).not.toContain('妈妈我想你');
+    expect(Object.keys(raw._attachments)).toEqual(['message.webm.sealed']);
+    const stored = new Uint8Array((await a.db.getAttachment(msg._id, 'message.webm.sealed')) as unknown as Uint8Array); // a Buffer on Node
+    expect(stored.length).toBe(voice.length + 8 + 12 + 16);
+    expect(Buffer.from(stored).includes(Buffer.from(voice.subarray(0, 64)))).toBe(false);
+    const read = await a.docs.get('familyMessage', msg._id);
+    expect(read?.text).toBe('妈妈我想你');
+    const opened = new Uint8Array(await (await a.docs.openAttachment(msg._id, 'message.webm.sealed')).arrayBuffer());
+    expect(opened).toEqual(voice);
+    // Marking it delivered keeps the sealed recording as it is (a stub is not sealed again).
+    await a.docs.update('familyMessage', msg._id, (m) => (m ? { ...m, status: 'delivered', deliveredAt: '2026-09-02T08:00:00+08:00', deliveredByStaffId: '01JCDEFGHJKMNPQRSTVWXYZ099', deliveredHow: 'file' } : null));
+    expect(new Uint8Array(await (await a.docs.openAttachment(msg._id, 'message.webm.sealed')).arrayBuffer())).toEqual(voice);
+
+    const b = kiosk();
+    await sync(a.db, b.db);
+    await expect(b.docs.openAttachment(msg._id, 'message.webm.sealed')).rejects.toBeInstanceOf(CenterKeyMissingError);
+
+    // One byte changed on disk: refused, never played as noise.
+    const current = await a.db.get(msg._id);
+    stored[40] = stored[40]! ^ 1;
+    await a.db.putAttachment(msg._id, 'message.webm.sealed', current._rev, Buffer.from(stored), 'audio/webm');
+    await expect(a.docs.openAttachment(msg._id, 'message.webm.sealed')).rejects.toBeInstanceOf(TamperedCiphertextError);
+  });
+});

@@ -56,6 +56,12 @@ export interface DocStore {
   remove(type: DocType, id: string): Promise<void>;
   /** Validates every document first and writes none if any is invalid; new documents only. */
   bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult>;
+  /**
+   * The content of attachment `name` of document `docId` (a family message's recording or
+   * drawing), decrypted when it was stored sealed (issue 14). @throws when there is none, or
+   * it cannot be opened on this kiosk (CenterKeyMissingError, TamperedCiphertextError)
+   */
+  openAttachment(docId: string, name: string): Promise<Blob>;
   /** Subscribes to changes of any document (local writes and replication alike). Returns an unsubscribe. */
   onChange(listener: (ids: readonly string[]) => void): () => void;
   /** Number of documents (for status screens). */

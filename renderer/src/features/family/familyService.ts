@@ -13,6 +13,7 @@
  *   delivered, and everything past the retention period, are erased.
  * Every write goes through the DocStore, so it is validated like any record.
  */
+import { SEALED_ATTACHMENT, SEALED_ATTACHMENT_OVERHEAD } from '@sync/crypto/sealDoc';
 import type { CallLogDoc, CallPlanDoc, FamilyMessageDoc, FamilyReplyDoc, StaffDoc } from '@sync/schema/documents';
 import { FAMILY_VOICE_MAX_SEC, SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids, newUlid } from '@sync/schema/ids';
@@ -121,7 +122,9 @@ export function attachmentOf(doc: Pick<FamilyMessageDoc, '_attachments'>): { nam
   const first = entries[0];
   if (!first) return null;
   const [name, a] = first;
-  return { name, contentType: a.content_type, bytes: 'length' in a ? a.length : null };
+  // A sealed recording (issue 14) is its content plus the key id, IV and tag: the size shown is the content's.
+  const stored = 'length' in a ? a.length : null;
+  return { name, contentType: a.content_type, bytes: stored !== null && name.endsWith(SEALED_ATTACHMENT) ? stored - SEALED_ATTACHMENT_OVERHEAD : stored };
 }
 
 export async function childMessages(docs: DocStore, childId: string): Promise<FamilyMessageDoc[]> {

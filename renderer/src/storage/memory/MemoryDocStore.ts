@@ -13,6 +13,13 @@ export class MemoryDocStore implements DocStore {
   private readonly docs = new Map<string, AnyDoc>();
   private readonly listeners = new Set<(ids: readonly string[]) => void>();
 
+  /** Attachments kept as given (base64 `data`); nothing is sealed in this fake. */
+  async openAttachment(docId: string, name: string): Promise<Blob> {
+    const a = (this.docs.get(docId) as { _attachments?: Record<string, { content_type: string; data?: unknown }> } | undefined)?._attachments?.[name];
+    if (!a || typeof a.data !== 'string') throw Object.assign(new Error(`no attachment ${name} on ${docId}`), { status: 404 });
+    return new Blob([Uint8Array.from(atob(a.data), (c) => c.charCodeAt(0))], { type: a.content_type });
+  }
+
   async get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null> {
     const d = this.docs.get(id);
     return d ? parseDoc(type, d) : null;

@@ -24,7 +24,7 @@ import { hasCountyCopy, keepCountyCopy, readCountyCopy } from '@sync/client/coun
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 import { CenterKeyMissingError, type CenterKeyring } from '@sync/crypto/centerKey';
-import { openDoc, sealDoc } from '@sync/crypto/sealDoc';
+import { openAttachment, openDoc, SEALED_ATTACHMENT, sealAttachments, sealDoc } from '@sync/crypto/sealDoc';
 import { isSealed } from '@sync/schema/documents';
 
 const UPDATE_RETRIES = 5;
@@ -82,7 +82,24 @@ export class PouchDocStore implements DocStore {
   /** A document as it is stored: sealed under the current center key when it is private. @throws CenterKeyMissingError */
   async seal<T extends object>(doc: T): Promise<T> {
     if (!this.keyring) return doc;
-    return (await sealDoc(doc, this.keyring.current)) as T;
+    const sealed = (await sealDoc(doc, this.keyring.current)) as T;
+    // sealDoc refused a private document without a key, so here there is one whenever it matters.
+    return this.keyring.current ? sealAttachments(sealed, this.keyring.current) : sealed;
+  }
+
+  /**
+   * The content of attachment `name` of document `docId`, decrypted when it was sealed.
+   * @throws CenterKeyMissingError, TamperedCiphertextError; PouchDB's 404 when there is none
+   */
+  async openAttachment(docId: string, name: string): Promise<Blob> {
+    // A Blob in the browser; a Buffer where PouchDB runs on Node (tests).
+    const stored = (await this.db.getAttachment(docId, name)) as Blob | Uint8Array;
+    const isBlob = typeof (stored as Blob).arrayBuffer === 'function';
+    const type = isBlob ? (stored as Blob).type : '';
+    const bytes = isBlob ? new Uint8Array(await (stored as Blob).arrayBuffer()) : new Uint8Array(stored as Uint8Array);
+    if (!this.keyring && name.endsWith(SEALED_ATTACHMENT)) throw new CenterKeyMissingError(docId);
+    const plain = this.keyring ? await openAttachment(bytes, docId, name, this.keyring) : bytes;
+    return new Blob([plain as Uint8Array<ArrayBuffer>], { type });
   }
 
   /** @returns a StorageFullError when `e` is the device running out of space, else null. */
