@@ -535,4 +535,14 @@ export default {
     join: { label: 'Center recovery code', help: 'The 24-character code printed when the center was set up. Without it this computer cannot show children’s private records.', needed: 'This center is encrypted: type the center’s recovery code.', wrong: 'Wrong recovery code: it does not open this center’s key. Check it against the paper and type it again.' },
     keyMissingError: 'This computer does not have the center key, so it cannot save or open children’s private records. An administrator types the recovery code in Settings → Encryption.',
   },
+  errorWords: {
+    storageFull: 'This computer’s storage is full, so nothing was saved. Ask the administrator to free some space, then try again; everything saved before is still there.',
+    keyMissing: 'This computer does not have the center key yet, so it cannot open or save these records. Ask the administrator to enter the recovery code in Settings → Encryption.',
+    tampered: 'The encrypted part of this record was changed or is damaged, so it was not opened. Tell the administrator.',
+    wrongCode: 'That recovery code is not right. Check it against the paper and type it again.',
+    conflict: 'Someone else changed this record just now. Go back, open it again and make your change once more.',
+    invalid: 'This record is incomplete or malformed and was not saved. Check it and try again; if it still fails, tell the administrator.',
+    network: 'Cannot reach the server. Check the network; it will try again by itself.',
+    other: 'That did not work. Try again; if it still fails, tell the administrator (the details are in the log).',
+  },
 };

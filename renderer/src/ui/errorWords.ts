@@ -1,0 +1,36 @@
+/**
+ * What a person reads when something they asked for did not work: words in their
+ * language for the failures the app knows (full disk, missing center key, a record
+ * changed or damaged, no connection), and for anything else a plain sentence —
+ * never a library's message or an error code (issue 11). The error itself goes to the
+ * console for whoever looks at the logs.
+ */
+import { StorageFullError, ConflictError } from '../storage/ports';
+import { InvalidDocumentError } from '@sync/schema/documents';
+import { CenterKeyMissingError, TamperedCiphertextError, WrongRecoveryCodeError } from '@sync/crypto/centerKey';
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+export type ErrorKind = 'storageFull' | 'keyMissing' | 'tampered' | 'wrongCode' | 'conflict' | 'invalid' | 'network' | 'other';
+
+/** The kind of a failure, for the words and for tests. */
+export function errorKind(e: unknown): ErrorKind {
+  if (e instanceof StorageFullError) return 'storageFull';
+  if (e instanceof CenterKeyMissingError) return 'keyMissing';
+  if (e instanceof TamperedCiphertextError) return 'tampered';
+  if (e instanceof WrongRecoveryCodeError) return 'wrongCode';
+  if (e instanceof ConflictError) return 'conflict';
+  if (e instanceof InvalidDocumentError) return 'invalid';
+  const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+  if (name === 'QuotaExceededError') return 'storageFull';
+  // What fetch throws when there is no answer at all (Chromium: "Failed to fetch").
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return 'network';
+  return 'other';
+}
+
+/** The sentence to show for `e`; logs `e` itself. */
+export function errorWords(e: unknown, t: Translate): string {
+  const kind = errorKind(e);
+  if (kind === 'other' || kind === 'invalid') console.error(e);
+  return t(`errorWords.${kind}`);
+}
