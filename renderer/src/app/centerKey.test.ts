@@ -189,4 +189,16 @@ describe('the center key on the kiosk', () => {
     await a.db.putAttachment(msg._id, 'message.webm.sealed', current._rev, Buffer.from(stored), 'audio/webm');
     await expect(a.docs.openAttachment(msg._id, 'message.webm.sealed')).rejects.toBeInstanceOf(TamperedCiphertextError);
   });
+
+  it('forgets every key when a join fails after its code was accepted: nothing of the other center can be opened, and a restart finds no key', async () => {
+    const a = kiosk();
+    await a.keys.create('qingshan', 'k1');
+    await a.docs.put(priv);
+    await a.keys.forget();
+    expect(a.keys.keyring.size).toBe(0);
+    await expect(a.docs.get('childPrivate', priv._id)).rejects.toBeInstanceOf(CenterKeyMissingError);
+    const again = createKeyState(a.device, new PouchDocStore(a.db));
+    await again.load();
+    expect(again.keyring.size).toBe(0);
+  });
 });

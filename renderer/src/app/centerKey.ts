@@ -69,6 +69,8 @@ export interface KeyState {
   recover(code: string, wrapped?: readonly WrappedCenterKey[]): Promise<void>;
   /** Seals every private document not sealed under the current key, in pages. @returns how many were written */
   resealAll(): Promise<number>;
+  /** Drops every key from this kiosk (a join that failed after its recovery code was accepted). */
+  forget(): Promise<void>;
   /** A new key and recovery code; the old one is marked retired and the records re-encrypted in the background. */
   rotate(centerId: string, deviceId: string): Promise<{ code: string; done: Promise<number> }>;
 }
@@ -96,6 +98,12 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
     keyring,
     status,
     progress,
+    async forget() {
+      keyring.clear();
+      sealedFor = null;
+      await save();
+      await state.refreshStatus();
+    },
     async load() {
       const text = await device.getSecret(DEVICE_SECRET);
       if (text) {

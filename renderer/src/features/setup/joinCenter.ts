@@ -70,6 +70,8 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   const remote = openRemote(PouchDB, centerDbUrl(url, centerId), input.username.trim(), input.password);
   // Issue 14: an encrypted center's key is opened with the recovery code before anything is
   // downloaded, so a wrong code is said at once and the first sync decrypts from the start.
+  // A kiosk that had no key before this join does not keep one from a join that fails.
+  const hadKeys = (p.keys?.keyring.size ?? 0) > 0;
   if (p.keys) {
     const rows = (await remote.allDocs({ ...prefixRange(CENTER_KEY_PREFIX), include_docs: true })).rows;
     const wrapped = rows.flatMap((r) => {
@@ -108,6 +110,7 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   } catch (e) {
     try {
       await undoJoin(p, trace);
+      if (p.keys && !hadKeys) await p.keys.forget();
     } catch (undoError) {
       console.error('joinCenter: could not take back a failed join', undoError);
     }
