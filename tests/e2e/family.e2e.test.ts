@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { openKiosk, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW } from './demoFixture';
+import { tapOwnTile } from './kioskFind';
 
 const kids = demoChildren();
 const unique = kids.filter((k) => kids.filter((o) => o.fullName === k.fullName || o.displayName === k.displayName).length === 1);
@@ -56,7 +57,7 @@ async function targetsAtLeast48(page: Page) {
 async function intoMessages(page: Page, child: (typeof kids)[0]) {
   await page.goto(`${kiosk.url}#/kiosk`);
   await page.click('[data-testid="kiosk-family"]');
-  await page.click(`[data-child="${child.displayName}"]`);
+  await tapOwnTile(page, child);
   await enterCode(page, child.code);
   await page.waitForSelector('[data-testid="family-kiosk"]');
 }
@@ -77,7 +78,7 @@ describe('亲情连线', () => {
     await page.waitForSelector('[data-testid="kiosk-family"]');
     await bothSizes('family-01-kiosk-home');
     await page.click('[data-testid="kiosk-checkin"]');
-    await page.click(`[data-child="${writer.displayName}"]`);
+    await tapOwnTile(page, writer);
     await enterCode(page, writer.code);
     await page.click('[data-testid="mood-skip"]');
     await page.click('[data-testid="checkin-family"]');
@@ -229,13 +230,14 @@ describe('亲情连线', () => {
     expect(await page.locator(`[data-family="${withdrawn.fullName}"]`).count()).toBe(0);
     await lock(page);
 
-    // Not in the message grid; after checking in, no button.
+    // Not in the message grid (seen whole, past the family-name step); after checking in, no button.
     await page.click('[data-testid="kiosk-family"]');
+    if (await page.locator('[data-testid="kiosk-all"]').count()) await page.click('[data-testid="kiosk-all"]');
     await page.waitForSelector('[data-testid="child-grid"]');
     expect(await page.locator(`[data-child="${withdrawn.displayName}"]`).count()).toBe(0);
     expect(await page.locator(`[data-child="${writer.displayName}"]`).count()).toBe(1);
     await page.goto(`${kiosk.url}#/kiosk/checkin`);
-    await page.click(`[data-child="${withdrawn.displayName}"]`);
+    await tapOwnTile(page, withdrawn);
     await enterCode(page, withdrawn.code);
     await page.click('[data-testid="mood-skip"]');
     await page.waitForSelector('[data-testid="checkin-thanks"]');
