@@ -173,13 +173,16 @@ describe('a safety answer reaches the adult present at once', () => {
     await page.goto(`${kiosk.url}#/staff/settings`);
     await page.click('[data-tab="audit"]');
     const audit = await page.textContent('[data-testid="audit-table"]');
-    expect(audit).toContain(`view-child-file child:${teen.childId}`);
-    expect(audit).toContain('view-screening-result');
-    expect(audit).toContain('view-followup');
+    // In words (issue 11): who, what and whose, never an action code or an id.
+    expect(audit).toContain(`查看了 ${teen.fullName} 的一人一档`);
+    expect(audit).toContain('的筛查结果');
+    expect(audit).toContain('的跟进事项');
+    expect(audit).not.toContain('view-child-file');
+    expect(audit).not.toContain(teen.childId);
     const rows = await page.locator('[data-testid="audit-table"] tr').allTextContents();
-    expect(rows.find((r) => r.includes('view-child-file'))).toContain('小杨 (志愿者)');
-    expect(rows.find((r) => r.includes('view-followup'))).toContain('周社工');
-    expect(rows.find((r) => r.includes('view-screening-result'))).toContain('刘老师');
+    expect(rows.find((r) => r.includes('的一人一档'))).toContain('小杨');
+    expect(rows.find((r) => r.includes('的跟进事项'))).toContain('周社工');
+    expect(rows.find((r) => r.includes('的筛查结果'))).toContain('刘老师');
     await kiosk.screenshot('safety-admin-audit');
     await lock(page);
   });
