@@ -249,7 +249,10 @@ describe('staff: register, archive, consent, accounts', () => {
     await expect.poll(() => page.textContent('[data-testid="settings-message"]')).toContain('已保存');
     await kiosk.screenshot('settings-staff');
     await page.click('[data-tab="audit"]');
-    expect(await page.textContent('[data-testid="audit-table"]')).toContain('pin-reset');
+    // In words, naming who did it and for whom; no action code.
+    const audit = await page.textContent('[data-testid="audit-table"]');
+    expect(audit).toContain('陈老师重设了 小王 的 PIN');
+    expect(audit).not.toContain('pin-reset');
     await lock(page);
     await page.click('[data-testid="staff-entry"]');
     await page.click('[data-testid="staff-小王"]');

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import zh from '../i18n/zh-CN';
 import en from '../i18n/en';
-import { errorKind, errorWords } from './errorWords';
+import { errorKind, errorWords, WordsError } from './errorWords';
 import { ConflictError, StorageFullError } from '../storage/ports';
 import { InvalidDocumentError } from '@sync/schema/documents';
 import { CenterKeyMissingError, TamperedCiphertextError, WrongRecoveryCodeError } from '@sync/crypto/centerKey';
@@ -36,5 +36,9 @@ describe('error words', () => {
         if (locale === 'zh-CN') expect(words).toMatch(/[\u4e00-\u9fff]/);
       }
     }
+  });
+
+  it("shows a page's own translated words as they are", () => {
+    expect(errorWords(new WordsError('请选择谁来接王小明'), (k) => k)).toBe('请选择谁来接王小明');
   });
 });

@@ -11,6 +11,11 @@ import { CenterKeyMissingError, TamperedCiphertextError, WrongRecoveryCodeError 
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
 
+/** A failure whose message is already words for the person (a page's own check, translated): shown as it is. */
+export class WordsError extends Error {
+  override name = 'WordsError';
+}
+
 export type ErrorKind = 'storageFull' | 'keyMissing' | 'tampered' | 'wrongCode' | 'conflict' | 'invalid' | 'network' | 'other';
 
 /** The kind of a failure, for the words and for tests. */
@@ -30,6 +35,7 @@ export function errorKind(e: unknown): ErrorKind {
 
 /** The sentence to show for `e`; logs `e` itself. */
 export function errorWords(e: unknown, t: Translate): string {
+  if (e instanceof WordsError) return e.message;
   const kind = errorKind(e);
   if (kind === 'other' || kind === 'invalid') console.error(e);
   return t(`errorWords.${kind}`);
