@@ -9,6 +9,8 @@ import { openKiosk, typePin, type Kiosk } from './harness';
 import { startCountyServer, type CountyServer } from '../integration/countyServer';
 import { couch } from '../../sync/couchdb/admin';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
+import { unwrapCenterKey, type WrappedCenterKey } from '../../sync/crypto/centerKey';
+import { openDoc, sealDoc } from '../../sync/crypto/sealDoc';
 // The demo center's published recovery code (renderer/src/features/setup/setupCenter.ts: DEMO_RECOVERY_CODE).
 const DEMO_RECOVERY_CODE = '2580-2580-2580-2580-2580-2580';
 
@@ -63,10 +65,19 @@ describe('sync settings', () => {
     const { page } = kiosk;
     // Another kiosk of the center changed the same child's school while this one also had it: a second branch on the server.
     const rows = (await couch(server.admin, 'GET', 'center_demo-qingshan/_all_docs?startkey=%22child%3A%22&endkey=%22child%3A%EF%BF%B0%22&include_docs=true&limit=1')).json as { rows: { doc: Record<string, unknown> & { _id: string; _rev: string; school: string } }[] };
-    const child = rows.rows[0]!.doc;
+    // The school is sealed under the center key (issue 14): the other kiosk, holding the key
+    // (opened here with the demo center's published recovery code), seals its edit the same way.
+    const keyRows = (await couch(server.admin, 'GET', 'center_demo-qingshan/_all_docs?startkey=%22centerkey%3A%22&endkey=%22centerkey%3A%EF%BF%B0%22&include_docs=true')).json as { rows: { doc: { keyId: string; kdf: WrappedCenterKey['kdf']; wrap: 'AES-KW'; wrapped: string; retired: boolean } }[] };
+    const wrapped = keyRows.rows.map((r) => r.doc).find((d) => !d.retired)!;
+    const key = await unwrapCenterKey({ keyId: wrapped.keyId, kdf: wrapped.kdf, wrap: wrapped.wrap, wrapped: wrapped.wrapped }, DEMO_RECOVERY_CODE);
+    const child = await openDoc(rows.rows[0]!.doc, { get: (id: string) => (id === key.id ? key : undefined) });
     const hash = 'f'.repeat(32);
-    const other = { ...child, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] }, school: '另一台电脑改的学校', updatedAt: '2099-01-01T00:00:00.000Z' };
-    expect((await couch(server.admin, 'POST', 'center_demo-qingshan/_bulk_docs', { new_edits: false, docs: [other] })).status).toBe(201);
+    const { _rev: _old, ...plain } = child;
+    const sealed = await sealDoc({ ...plain, school: '另一台电脑改的学校', updatedAt: '2099-01-01T00:00:00.000Z' }, key);
+    const other = { ...sealed, _rev: `1-${hash}`, _revisions: { start: 1, ids: [hash] } };
+    const written = await couch(server.admin, 'POST', 'center_demo-qingshan/_bulk_docs', { new_edits: false, docs: [other] });
+    expect(written.status).toBe(201);
+    expect(JSON.stringify(written.json)).not.toContain('error');
 
     // The kiosk pulls it, keeps the latest edit (the other kiosk's) and logs the one it replaced.
     await expect.poll(() => page.locator('[data-testid="conflict-entry"]').count(), { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
@@ -81,8 +92,9 @@ describe('sync settings', () => {
     await entry.locator('[data-testid="conflict-restore"]').click();
     await entry.locator('[data-testid="conflict-restore"]').click();
     await expect.poll(() => page.locator('[data-testid="conflict-entry"]').count(), { timeout: 15_000 }).toBe(0);
+    const keys = { get: (id: string) => (id === key.id ? key : undefined) };
     await expect
-      .poll(async () => ((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { school: string; _conflicts?: string[] }), { timeout: 60_000, interval: 1000 })
+      .poll(async () => openDoc((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { school: string; _conflicts?: string[] }, keys), { timeout: 60_000, interval: 1000 })
       .toMatchObject({ school: child.school });
     expect(((await couch(server.admin, 'GET', `center_demo-qingshan/${encodeURIComponent(child._id)}?conflicts=true`)).json as { _conflicts?: string[] })._conflicts).toBeUndefined();
   });
