@@ -5,10 +5,8 @@
  * (replicationStatus.ts). Exits 1 when a copy does not run.
  * The admin password comes from TONGXIN_ADMIN_PASSWORD or a prompt.
  */
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
-import { parseCountyFile, type CountyFile } from './provision';
-import { adminWorks, isStandIn } from './localServer';
+import { isStandIn } from './localServer';
+import { readCountyFileOrExit, signInAdminOrExit } from './cliAdmin';
 import { countyReplicationFacts, formatAge, type ReplicationState } from './replicationStatus';
 
 const args = process.argv.slice(2);
@@ -19,28 +17,11 @@ if (!file) {
   console.error('usage: npm run county-status -- <county file.json> [--via <url>]   (admin password from TONGXIN_ADMIN_PASSWORD or a prompt)');
   process.exit(2);
 }
-let county: CountyFile;
-try {
-  county = parseCountyFile(await readFile(file, 'utf8'));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-}
-const username = process.env.TONGXIN_ADMIN_USER ?? 'admin';
-const base = (via ?? county.server).replace(/\/+$/, '');
-let password = process.env.TONGXIN_ADMIN_PASSWORD ?? '';
-if (!password) {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  password = (await rl.question(`Password of ${username} on ${base}: `)).trim();
-  rl.close();
-}
-const admin = { base, username, password };
+const county = await readCountyFileOrExit(file);
+const admin = await signInAdminOrExit(county, via);
+const { base } = admin;
 let standIn: boolean;
 try {
-  if (!(await adminWorks(admin))) {
-    console.error(`Cannot sign in to ${base} as ${username}: wrong password, or not an administrator.`);
-    process.exit(1);
-  }
   standIn = await isStandIn(base);
 } catch (e) {
   console.error(`Cannot reach ${base}: ${e instanceof Error ? e.message : String(e)}`);

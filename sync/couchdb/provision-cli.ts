@@ -8,10 +8,8 @@
  * `server` (one node of a cluster, say); the replication documents do not change.
  * Prints what it created, changed, left unchanged and checked, and any error in words.
  */
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
-import { addKioskAccount, parseCountyFile, provision, resetAccount, type CountyFile, type Credential } from './provision';
-import { adminWorks } from './localServer';
+import { addKioskAccount, provision, resetAccount, type Credential } from './provision';
+import { readCountyFileOrExit, signInAdminOrExit } from './cliAdmin';
 
 const USAGE = `usage: npm run provision -- <county file.json> [--move-replication] [--via <url>]
        npm run provision -- add-kiosk <county file.json> <center id>
@@ -46,31 +44,8 @@ if (!file || (command !== 'provision' && !args[1])) {
   console.error(USAGE);
   process.exit(2);
 }
-let county: CountyFile;
-try {
-  county = parseCountyFile(await readFile(file, 'utf8'));
-} catch (e) {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exit(1);
-}
-const username = process.env.TONGXIN_ADMIN_USER ?? 'admin';
-const base = (via ?? county.server).replace(/\/+$/, '');
-let password = process.env.TONGXIN_ADMIN_PASSWORD ?? '';
-if (!password) {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  password = (await rl.question(`Password of ${username} on ${base}: `)).trim();
-  rl.close();
-}
-const admin = { base, username, password };
-try {
-  if (!(await adminWorks(admin))) {
-    console.error(`Cannot sign in to ${admin.base} as ${username}: wrong password, or not an administrator.`);
-    process.exit(1);
-  }
-} catch (e) {
-  console.error(`Cannot reach ${admin.base}: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-}
+const county = await readCountyFileOrExit(file);
+const admin = await signInAdminOrExit(county, via);
 
 const printCredentials = (list: readonly Credential[]) => {
   if (!list.length) return;
