@@ -77,6 +77,57 @@ suite('in-memory DocStore', () => {
   return { store, raw: async (id) => ((store as unknown as { docs: Map<string, Record<string, unknown>> }).docs.get(id) ?? null) };
 });
 
+describe('PouchDB DocStore: an event and its county copy in one write (issue 19)', () => {
+  function counted() {
+    const db = openCenterDb(`copies-batch-${n++}-${Math.random()}`);
+    const calls = { bulkDocs: 0, get: 0, allDocs: 0, put: 0 };
+    // Counts the calls the store makes on the real database; every call still goes through.
+    for (const m of Object.keys(calls) as (keyof typeof calls)[]) {
+      const real = (db[m] as (...a: unknown[]) => unknown).bind(db);
+      (db as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
+        calls[m]++;
+        return real(...a);
+      };
+    }
+    return { db, store: new PouchDocStore(db), calls };
+  }
+
+  it('an update reads the event and its copy together and writes both in one batch', async () => {
+    const { db, store, calls } = counted();
+    await store.put(checkIn(null, consenting, at('k1', '16:30'), 'kiosk'));
+    Object.assign(calls, { bulkDocs: 0, get: 0, allDocs: 0, put: 0 });
+    await store.update('attendance', attId, (cur) => mark(cur, consenting, at('k1', '17:00'), 'excused', false));
+    expect(calls).toEqual({ bulkDocs: 1, get: 0, allDocs: 1, put: 0 });
+    expect(await db.get(countyCopyId(attId))).toMatchObject({ status: 'excused' });
+  });
+
+  it('a copy changed by someone else since it was read is brought in step by the same update', async () => {
+    const { db, store } = counted();
+    await store.put(checkIn(null, consenting, at('k1', '16:30'), 'kiosk'));
+    const copy = await db.get(countyCopyId(attId));
+    let competing: Promise<unknown> | null = null;
+    await store.update('attendance', attId, (cur) => {
+      // Between this kiosk's read and its write, the copy changes (a replicated edit); its
+      // transaction is opened first, so the batch meets a copy newer than the one it read.
+      competing ??= db.put({ ...copy, updatedAt: '2026-11-30T16:45:00+08:00' });
+      return mark(cur, consenting, at('k1', '17:00'), 'excused', false);
+    });
+    await competing;
+    const final = (await db.get(countyCopyId(attId))) as unknown as { status: string; updatedAt: string };
+    expect(final).toMatchObject({ status: 'excused', updatedAt: '2026-11-30T17:00:00+08:00' });
+  });
+
+  it('a write refused as a conflict leaves the copy as the stored event, not as the refused one', async () => {
+    const { db, store } = counted();
+    const first = await store.put(checkIn(null, consenting, at('k1', '16:30'), 'kiosk'));
+    await store.update('attendance', attId, (cur) => mark(cur, consenting, at('k1', '17:00'), 'excused', false));
+    // A stale write: based on the first revision, marking absent.
+    await expect(store.put({ ...mark(first, consenting, at('k1', '17:10'), 'absent', false), _rev: first._rev })).rejects.toMatchObject({ name: 'ConflictError' });
+    expect(await db.get(countyCopyId(attId))).toMatchObject({ status: 'excused' });
+    expect(await db.get(attId)).toMatchObject({ status: 'excused' });
+  });
+});
+
 describe('two kiosks, one center, offline', () => {
   it('settle the copy by the event as it is settled, not by the latest copy', async () => {
     const a = openCenterDb(`copy-a-${Math.random()}`);

@@ -14,7 +14,7 @@ interface PouchError {
   status?: number;
 }
 
-type StoredCopy = AnyDoc & { _rev: string };
+export type StoredCopy = AnyDoc & { _rev: string };
 
 /** Whether documents of `type` have a county copy. */
 export function hasCountyCopy(type: string): boolean {
@@ -44,21 +44,30 @@ function sameContent(a: object, b: object): boolean {
 }
 
 /**
+ * What must be written to bring the stored county copy `current` in step with `source`
+ * (null: the document was deleted): the copy with the stored revision, a tombstone, or
+ * null when nothing needs writing. Pure: the caller writes it, alone or beside its source.
+ */
+export function nextCountyCopy(sourceId: string, source: AnyDoc | null, current: StoredCopy | null): object | null {
+  const copy = source ? countyCopyOf(source) : null;
+  if (!copy && !current) return null;
+  if (copy && current && sameContent(copy, current)) return null;
+  return copy
+    ? { ...copy, ...(current ? { _rev: current._rev } : {}) }
+    : { _id: countyCopyId(sourceId), _rev: current!._rev, _deleted: true, type: current!.type, centerId: current!.centerId };
+}
+
+/**
  * Brings the county copy of `source` in step: `source` null means the document was deleted.
  * Does nothing for a type that has no county copy.
  * @throws the database's error (a 409 is retried)
  */
 export async function keepCountyCopy(db: PouchDB.Database, sourceId: string, type: string, source: AnyDoc | null, read: Promise<StoredCopy | null> | null = null): Promise<void> {
   if (!hasCountyCopy(type)) return;
-  const copy = source ? countyCopyOf(source) : null;
-  const id = countyCopyId(sourceId);
   for (let attempt = 0; ; attempt++) {
     const current = attempt === 0 && read ? await read : await readCountyCopy(db, sourceId);
-    if (!copy && !current) return;
-    if (copy && current && sameContent(copy, current)) return;
-    const next = copy
-      ? { ...copy, ...(current ? { _rev: current._rev } : {}) }
-      : { _id: id, _rev: current!._rev, _deleted: true, type: current!.type, centerId: current!.centerId };
+    const next = nextCountyCopy(sourceId, source, current);
+    if (!next) return;
     try {
       await db.put(next as PouchDB.Core.PutDocument<object>);
       return;

@@ -26,7 +26,7 @@
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
  */
-import { decodeTime, monotonicFactory } from 'ulid';
+import { decodeTime, encodeTime, monotonicFactory } from 'ulid';
 import type { MoodMoment } from './vocab';
 
 const nextUlid = monotonicFactory();
@@ -44,6 +44,11 @@ export const PRIVATE_PREFIX = 'private:';
 
 export function isUlid(value: string): boolean {
   return ULID_RE.test(value);
+}
+
+/** The smallest ULID of instant `ms`: with it as `startkey`, a range holds the ids made at or after `ms`. */
+export function ulidFloor(ms: number): string {
+  return encodeTime(Math.max(0, ms), 10) + '0'.repeat(16);
 }
 
 /** Milliseconds encoded in a ULID; throws on a malformed one. */

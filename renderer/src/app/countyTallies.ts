@@ -12,6 +12,7 @@ import type { CenterDoc } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { DocStore } from '../storage/ports';
 import { loadContactEvents } from './familyContacts';
+import { activitiesFrom } from './activities';
 
 export const TALLY_EVERY_MS = 6 * 60 * 60_000;
 
@@ -28,11 +29,11 @@ export async function writeCenterTallies(docs: DocStore, center: CenterDoc, devi
     docs.list('followup', 'followup:'),
     docs.listRange('day', `day:${from}`, `day:${today}\ufff0`),
     docs.listRange('attendance', `att:${from}`, `att:${today}\ufff0`),
-    docs.list('activity', 'activity:'),
+    activitiesFrom(docs, from),
     // Issue 15: a delivered family message or a call that happened counts as parent–child contact (counted, never content).
     loadContactEvents(docs, from),
   ]);
-  const records = { center, children, consents, staff, followups, days, attendance, activities: [...activities.filter((a) => a.date >= from), ...contacts] };
+  const records = { center, children, consents, staff, followups, days, attendance, activities: [...activities, ...contacts] };
   let written = 0;
   for (const period of periods) {
     const fresh = centerTally(records, period, today, deviceId, now.toISOString());

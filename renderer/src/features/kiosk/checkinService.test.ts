@@ -4,8 +4,8 @@ import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { MemoryDeviceStore } from '../../storage/memory/MemoryDeviceStore';
 import { loadRoster } from '../../app/roster';
 import { loadWaiting, waitingCount } from '../../app/waiting';
-import { emptyChildForm, saveChild } from '../children/childrenService';
-import { recordKioskAlert, recordTalkRequest } from './checkinService';
+import { emptyChildForm, recordConsent, saveChild } from '../children/childrenService';
+import { recordKioskAction, recordKioskAlert, recordTalkRequest } from './checkinService';
 import { acknowledge, NotTrainedLeadError, sortFollowups } from '../followups/followupService';
 import type { StaffDoc } from '@sync/schema/documents';
 
@@ -68,5 +68,24 @@ describe('an urgent follow-up', () => {
     expect((await loadWaiting(docs, p.device)).safety).toHaveLength(1);
     await acknowledge(p, f._id, staff('admin'));
     expect((await loadWaiting(docs, p.device)).safety).toHaveLength(0);
+  });
+});
+
+describe('a kiosk check-in', () => {
+  it('offers a child back within the undo time their undo, and writes nothing; later it checks them in as usual', async () => {
+    const { docs, p, later } = await center();
+    const child = (await loadRoster(docs))[0]!;
+    await recordConsent(p, child, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', { action: 'grant', scopes: ['attendance'], relation: 'father', isLegalGuardian: true, method: 'phone', effectiveOn: '2026-09-01', note: '' });
+    const entry = (await loadRoster(docs)).find((e) => e.childId === child.childId)!;
+    const first = await recordKioskAction(p, entry, 'check-in', 60_000);
+    expect('saved' in first && first.saved).toMatchObject({ status: 'present', checkInAt: '2026-11-30T08:00:00.000Z' });
+    const stored = await docs.get('attendance', 'saved' in first ? first.saved._id : '');
+    later('2026-11-30T16:00:30+08:00');
+    const again = await recordKioskAction(p, entry, 'check-in', 60_000);
+    expect(again).toEqual({ recent: { attendanceId: stored!._id, before: null, at: '2026-11-30T08:00:00.000Z', moodId: expect.stringMatching(/^mood:/) } });
+    expect((await docs.get('attendance', stored!._id))?._rev).toBe(stored!._rev);
+    later('2026-11-30T16:05:00+08:00');
+    const afterUndoTime = await recordKioskAction(p, entry, 'check-out', 60_000);
+    expect('saved' in afterUndoTime && afterUndoTime.saved).toMatchObject({ checkOutAt: '2026-11-30T08:05:00.000Z' });
   });
 });

@@ -34,15 +34,29 @@ function context(p: KioskPorts, centerId: string): EventContext {
   return { centerId, deviceId: p.deviceId, at: now.toISOString(), date: localDate(now) };
 }
 
-/** @throws ConsentRequiredError without attendance consent (nothing is written). */
-export async function recordKioskAction(p: KioskPorts, entry: RosterEntry, action: KioskAction): Promise<{ saved: AttendanceDoc; undo: UndoToken }> {
+/**
+ * Checks a child in or out: one read of the day's record and one write (issue 19: the
+ * check-in is a tap a child must see land). With `undoWithinMs`, a child back within that
+ * time of their own kiosk action is offered its undo instead, and nothing is written.
+ * @throws ConsentRequiredError without attendance consent (nothing is written).
+ */
+export async function recordKioskAction(
+  p: KioskPorts,
+  entry: RosterEntry,
+  action: KioskAction,
+  undoWithinMs: number | null = null,
+): Promise<{ saved: AttendanceDoc; undo: UndoToken } | { recent: UndoToken }> {
   const ctx = context(p, entry.child.centerId);
   const id = ids.attendance(ctx.date, entry.childId);
   let before: AttendanceDoc | null = null;
+  let recent: UndoToken | null = null;
   const saved = await p.docs.update('attendance', id, (current) => {
     before = current;
+    recent = undoWithinMs === null ? null : recentUndoToken(current, p.now().getTime(), undoWithinMs);
+    if (recent) return null;
     return action === 'check-in' ? checkIn(current, entry, ctx, 'kiosk') : checkOut(current, entry, ctx, current?.pickedUpBy ?? null, 'kiosk');
   });
+  if (recent) return { recent };
   return { saved: saved!, undo: { attendanceId: id, before, at: ctx.at, moodId: null } };
 }
 

@@ -50,7 +50,8 @@ export async function saveService(p: Ports, centerId: string, roster: readonly R
   const problems = validateService(form, form.date);
   if (Object.keys(problems).length > 0) throw new Error(`invalid service: ${Object.keys(problems).join(', ')}`);
   const at = p.now().toISOString();
-  const activityId = newUlid();
+  // Its id carries the time it was recorded, on the clock its date defaulted from (app/activities.ts relies on it).
+  const activityId = newUlid(p.now().getTime());
   const meta = { centerId, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId: p.deviceId };
   const byId = new Map(roster.map((e) => [e.childId, e]));
   const activity: ActivityDoc = {

@@ -2,6 +2,7 @@
 import { localDate } from '@/domain/dates';
 import { groupOn, isLeftBehind } from '@/domain/child';
 import type { DocStore } from '../../storage/ports';
+import { activitiesFrom } from '../../app/activities';
 import type { StaffRole } from '@sync/schema/vocab';
 import { visibleTo } from '../followups/followupService';
 
@@ -22,7 +23,7 @@ export async function loadStaffHomeStats(docs: DocStore, now: Date, role: StaffR
   const [children, attendance, activities, followups] = await Promise.all([
     docs.list('child', 'child:'),
     docs.list('attendance', `att:${today}:`),
-    docs.list('activity', 'activity:'),
+    activitiesFrom(docs, `${month}-01`),
     docs.list('followup', 'followup:'),
   ]);
   const open = followups.filter((f) => f.status !== 'closed' && visibleTo(role, f));

@@ -20,7 +20,7 @@ import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
 import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
 import { countyCopyId, countyCopyOf } from '@sync/schema/county';
-import { hasCountyCopy, keepCountyCopy, readCountyCopy } from '@sync/client/countyCopy';
+import { hasCountyCopy, keepCountyCopy, nextCountyCopy, readCountyCopy, type StoredCopy } from '@sync/client/countyCopy';
 import type { BulkResult, DocStore, InvalidStoredDoc } from '../ports';
 import { ConflictError, StorageFullError } from '../ports';
 import { CenterKeyMissingError, type CenterKeyring } from '@sync/crypto/centerKey';
@@ -37,6 +37,10 @@ interface PouchError {
 
 function asPouchError(e: unknown): PouchError {
   return typeof e === 'object' && e !== null ? (e as PouchError) : {};
+}
+
+function isBulkError(r: PouchDB.Core.Response | PouchDB.Core.Error): r is PouchDB.Core.Error {
+  return 'error' in r && Boolean(r.error);
 }
 
 function isQuotaError(e: PouchError): boolean {
@@ -165,20 +169,52 @@ export class PouchDocStore implements DocStore {
 
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
     const valid = parseAnyDoc(doc) as DocOf<K>;
-    // The county copy's current revision is read while the document is written.
+    // The county copy's current revision is read while the document is validated and sealed.
     const copyRead = hasCountyCopy(valid.type) ? readCountyCopy(this.db, valid._id) : null;
     copyRead?.catch(() => {});
-    let saved: DocOf<K>;
+    return this.write(valid, copyRead);
+  }
+
+  /**
+   * Writes a valid document and, for a type with one, its county copy in ONE PouchDB batch:
+   * one IndexedDB transaction, so a check-in costs one commit rather than two (issue 19).
+   * `copyRead`: the stored copy as read before (null: none). A copy that changed since is
+   * brought in step afterwards; a copy written beside a document that was refused is put
+   * back in step with the document as stored.
+   */
+  private async write<K extends DocType>(valid: DocOf<K>, copyRead: Promise<StoredCopy | null> | null): Promise<DocOf<K>> {
+    const stored = await this.seal(valid);
+    const copy = copyRead ? nextCountyCopy(valid._id, valid, await copyRead) : null;
+    let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
-      const res = await this.db.put((await this.seal(valid)) as PouchDB.Core.PutDocument<AnyDoc>);
-      saved = { ...valid, _rev: res.rev };
+      res = await this.db.bulkDocs((copy ? [stored, copy] : [stored]) as PouchDB.Core.PutDocument<AnyDoc>[]);
     } catch (e) {
-      const err = asPouchError(e);
-      if (err.status === 409) throw new ConflictError(valid._id);
       throw (await this.spaceError(e)) ?? e;
     }
-    await this.countyCopy(valid._id, valid.type, valid, copyRead);
-    return saved;
+    const [own, copyRes] = res;
+    if (own && isBulkError(own)) {
+      if (copyRes && !isBulkError(copyRes)) await this.repairCopy(valid._id, valid.type);
+      if (own.status === 409) throw new ConflictError(valid._id);
+      throw (await this.spaceError(own)) ?? Object.assign(new Error(own.message ?? own.name ?? 'write refused'), { status: own.status, name: own.name });
+    }
+    if (copyRes && isBulkError(copyRes)) {
+      if (copyRes.status !== 409) throw (await this.spaceError(copyRes)) ?? Object.assign(new Error(copyRes.message ?? 'county copy refused'), { status: copyRes.status, name: copyRes.name });
+      await this.countyCopy(valid._id, valid.type, valid);
+    }
+    return { ...valid, _rev: (own as PouchDB.Core.Response).rev };
+  }
+
+  /** After a refused write whose county copy went in: the copy follows the document as it is stored. */
+  private async repairCopy(id: string, type: DocType): Promise<void> {
+    let stored: AnyDoc | null = null;
+    try {
+      stored = await this.get(type, id);
+    } catch (e) {
+      // A stored document this kiosk cannot read: its copy was made by whoever could.
+      if (e instanceof CenterKeyMissingError) return;
+      throw e;
+    }
+    await this.countyCopy(id, type, stored);
   }
 
   private async countyCopy(sourceId: string, type: DocType, source: AnyDoc | null, read: ReturnType<typeof readCountyCopy> | null = null): Promise<void> {
@@ -190,17 +226,29 @@ export class PouchDocStore implements DocStore {
     }
   }
 
+  /** A document and, for a type with one, its stored county copy: one read transaction. */
+  private async readForWrite<K extends DocType>(type: K, id: string): Promise<{ current: DocOf<K> | null; copy: Promise<StoredCopy | null> | null }> {
+    if (!hasCountyCopy(type)) return { current: await this.get(type, id), copy: null };
+    const res = await this.db.allDocs({ include_docs: true, keys: [id, countyCopyId(id)] });
+    const [own, copy] = res.rows.map((r) => ('doc' in r && r.doc ? r.doc : null));
+    return {
+      current: own ? parseDoc(type, await this.open(own as object)) : null,
+      copy: Promise.resolve((copy as StoredCopy | null) ?? null),
+    };
+  }
+
   async update<K extends DocType>(
     type: K,
     id: string,
     change: (current: DocOf<K> | null) => DocOf<K> | null,
   ): Promise<DocOf<K> | null> {
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(type, id);
+      const { current, copy } = await this.readForWrite(type, id);
       const next = change(current);
       if (next === null) return current;
       try {
-        return await this.put({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) } as DocOf<K>);
+        const valid = parseAnyDoc({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) }) as DocOf<K>;
+        return await this.write(valid, copy);
       } catch (e) {
         if (!(e instanceof ConflictError) || attempt >= UPDATE_RETRIES) throw e;
       }
