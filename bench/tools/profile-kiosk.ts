@@ -42,6 +42,28 @@ try {
   const codes = await seedPage.evaluate(() => (window as unknown as { tongxinBench: { codes(): Promise<Record<string, string[]>> } }).tongxinBench.codes());
   await seedPage.close();
 
+  // Cold starts: where the time goes before the kiosk home is ready (the app marks each boot step).
+  for (let i = 0; i < 6; i++) {
+    const cold = await browser.context.newPage();
+    const ccdp = await cold.context().newCDPSession(cold);
+    await ccdp.send('Profiler.enable');
+    await ccdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await ccdp.send('Profiler.start');
+    await cold.goto(`${browser.origin}renderer/index.html#/kiosk`);
+    await waitFor(cold, '[data-testid="kiosk-home"]');
+    const { profile } = await ccdp.send('Profiler.stop');
+    const marks = await cold.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const out: Record<string, number> = { responseEnd: nav.responseEnd, domInteractive: nav.domInteractive };
+      for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('tongxin:')) out[m.name.slice(8)] = m.startTime;
+      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) if (r.name.endsWith('.js')) out[`js ${r.name.split('/').pop()}`] = r.responseEnd;
+      return out;
+    });
+    console.error(`cold ${i}: ${Object.entries(marks).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' · ')}`);
+    await writeFile(path.join(OUT, `cold-${i}.json`), JSON.stringify({ ms: marks['kiosk-ready'] ?? -1, marks, profile }));
+    await cold.close();
+  }
+
   const page = await browser.context.newPage();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');

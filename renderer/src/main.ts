@@ -6,7 +6,7 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import './ui/theme.css';
 import { createAppI18n } from './i18n';
-import { createAppRouter } from './router';
+import { createAppRouter, preloadPage } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
 import { COVERAGE_CREDENTIAL, watchCoverage } from './app/coverageKeys';
@@ -44,20 +44,26 @@ async function boot(): Promise<void> {
   storage.onRecovered(() => {
     db.info().catch(() => location.reload());
   });
-  const settings = await device.getSettings();
-  // Issue 14: the center key is read before anything else reads a private record.
+  // Issue 14: the center key is read before anything reads a private record (the center
+  // document is not one). The first screen waits only for what it needs, read side by side
+  // (issue 19: cold start): device settings, keys, the center, the coordinator account, and
+  // the code of the first page.
   const keys = createKeyState(device, docs);
-  await keys.load();
   // A record this kiosk cannot open (a key rotated on another kiosk, or never entered here): the status, and so the banner, says so.
   let statusCheck: ReturnType<typeof setTimeout> | null = null;
   docs.onKeyMissing = () => {
     statusCheck ??= setTimeout(() => void keys.refreshStatus().finally(() => (statusCheck = null)), 1000);
   };
   const center = createCenterState(docs, device);
-  await center.reload();
   const bridge = resolveBridge(device, APP_VERSION);
   const county = createCountyState(new DexieCountyStore(), bridge);
-  await county.load();
+  const [settings] = await Promise.all([
+    device.getSettings().finally(() => performance.mark('tongxin:boot-settings')),
+    keys.load().finally(() => performance.mark('tongxin:boot-keys')),
+    center.reload().finally(() => performance.mark('tongxin:boot-center')),
+    county.load().finally(() => performance.mark('tongxin:boot-county')),
+    preloadPage(location.hash).finally(() => performance.mark('tongxin:boot-page')),
+  ]);
   const services: AppServices = {
     docs,
     centerDb: db,
@@ -82,6 +88,7 @@ async function boot(): Promise<void> {
   app.provide(SERVICES, services);
   app.use(i18n).use(router);
   await router.isReady();
+  performance.mark('tongxin:boot-route');
   app.mount('#app');
   if (settings.kioskFullscreen) void services.bridge.setKioskFullscreen(true);
   void storage.refresh();

@@ -1,4 +1,4 @@
-import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import { createMemoryHistory, createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router';
 import type { AppServices } from './app/services';
 import { can, type Permission } from '@/domain/roles';
 
@@ -18,45 +18,68 @@ declare module 'vue-router' {
  * from the test server with no rewrite rules. Guards: no center → setup;
  * a center → never setup again; staff pages → unlock first.
  */
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/kiosk' },
+  { path: '/setup', component: () => import('./features/setup/SetupPage.vue') },
+  { path: '/kiosk', component: () => import('./features/kiosk/KioskHome.vue') },
+  { path: '/kiosk/:mode(checkin|checkout|talk|message)', component: () => import('./features/kiosk/KioskCheckin.vue') },
+  // Issue 15: opened only with a child who just confirmed their picture code (app/kioskChild.ts); the microphone is allowed on this route only (electron/main/security.ts).
+  { path: '/kiosk/family', component: () => import('./features/family/FamilyKiosk.vue') },
+  { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
+  { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
+  { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
+  { path: '/staff/settings', component: () => import('./features/settings/SettingsPage.vue'), meta: { staff: true, permission: 'settings.manage' } },
+  { path: '/staff/services', component: () => import('./features/services/ServicesPage.vue'), meta: { staff: true, permission: 'services.record' } },
+  { path: '/staff/services/new', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
+  { path: '/staff/services/:activityId([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
+  { path: '/staff/screenings', component: () => import('./features/screenings/ScreeningsPage.vue'), meta: { staff: true, permission: 'screenings.run' } },
+  { path: '/staff/screenings/run/:childId/:instrumentId', component: () => import('./features/screenings/ScreeningRun.vue'), meta: { staff: true, permission: 'screenings.run' } },
+  { path: '/staff/followups', component: () => import('./features/followups/FollowupsPage.vue'), meta: { staff: true, permission: 'followups.view' } },
+  { path: '/staff/followups/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/followups/FollowupDetail.vue'), meta: { staff: true, permission: 'followups.view' } },
+  // Every role: the adult in the room must see who waits, and the same-day pathway.
+  { path: '/staff/waiting', component: () => import('./features/followups/WaitingPage.vue'), meta: { staff: true } },
+  { path: '/staff/screenings/result/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/screenings/ScreeningResult.vue'), meta: { staff: true, permission: 'screenings.run' } },
+  { path: '/staff/family', component: () => import('./features/family/FamilyContactPage.vue'), meta: { staff: true, permission: 'family.contact' } },
+  { path: '/staff/transfers', component: () => import('./features/transfers/TransfersPage.vue'), meta: { staff: true, permission: 'children.edit' } },
+  { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
+  { path: '/staff/children/import', component: () => import('./features/children/ChildrenImport.vue'), meta: { staff: true, permission: 'children.edit' } },
+  { path: '/staff/children/cards', component: () => import('./features/children/ChildrenCodeCards.vue'), meta: { staff: true, permission: 'children.viewPrivate' } },
+  { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true, permission: 'children.edit' } },
+  { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})/file', component: () => import('./features/children/ChildFile.vue'), meta: { staff: true, permission: 'children.view' } },
+  { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
+  { path: '/county', component: () => import('./features/county/CountyDashboard.vue'), meta: { coordinator: true } },
+  { path: '/county/report', component: () => import('./features/county/CountyReport.vue'), meta: { coordinator: true } },
+  { path: '/county/settings', component: () => import('./features/county/CountySettings.vue'), meta: { coordinator: true } },
+  { path: '/county/unlock', component: () => import('./features/county/CountyUnlock.vue') },
+  { path: '/staff/:section', component: () => import('./features/staff/StaffSection.vue'), meta: { staff: true } },
+  { path: '/:pathMatch(.*)*', redirect: '/kiosk' },
+];
+
+/**
+ * Starts loading the code of the page `hash` opens on (issue 19: cold start): the page's
+ * chunk then arrives while the boot reads the device and the database, not after.
+ * The guards may still send the app elsewhere (setup, unlock); then the chunk is simply cached.
+ */
+export function preloadPage(hash: string): Promise<unknown> {
+  const resolver = createRouter({ history: createMemoryHistory(), routes });
+  let path = hash.replace(/^#/, '') || '/';
+  for (let hops = 0; hops < 3; hops++) {
+    const record = resolver.resolve(path).matched.at(-1);
+    if (!record) return Promise.resolve();
+    if (typeof record.redirect === 'string') {
+      path = record.redirect;
+      continue;
+    }
+    const load = record.components?.default;
+    return typeof load === 'function' ? Promise.resolve((load as () => Promise<unknown>)()).catch(() => {}) : Promise.resolve();
+  }
+  return Promise.resolve();
+}
+
 export function createAppRouter(services: AppServices): Router {
   const router = createRouter({
     history: createWebHashHistory(),
-    routes: [
-      { path: '/', redirect: '/kiosk' },
-      { path: '/setup', component: () => import('./features/setup/SetupPage.vue') },
-      { path: '/kiosk', component: () => import('./features/kiosk/KioskHome.vue') },
-      { path: '/kiosk/:mode(checkin|checkout|talk|message)', component: () => import('./features/kiosk/KioskCheckin.vue') },
-      // Issue 15: opened only with a child who just confirmed their picture code (app/kioskChild.ts); the microphone is allowed on this route only (electron/main/security.ts).
-      { path: '/kiosk/family', component: () => import('./features/family/FamilyKiosk.vue') },
-      { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
-      { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
-      { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
-      { path: '/staff/settings', component: () => import('./features/settings/SettingsPage.vue'), meta: { staff: true, permission: 'settings.manage' } },
-      { path: '/staff/services', component: () => import('./features/services/ServicesPage.vue'), meta: { staff: true, permission: 'services.record' } },
-      { path: '/staff/services/new', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
-      { path: '/staff/services/:activityId([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
-      { path: '/staff/screenings', component: () => import('./features/screenings/ScreeningsPage.vue'), meta: { staff: true, permission: 'screenings.run' } },
-      { path: '/staff/screenings/run/:childId/:instrumentId', component: () => import('./features/screenings/ScreeningRun.vue'), meta: { staff: true, permission: 'screenings.run' } },
-      { path: '/staff/followups', component: () => import('./features/followups/FollowupsPage.vue'), meta: { staff: true, permission: 'followups.view' } },
-      { path: '/staff/followups/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/followups/FollowupDetail.vue'), meta: { staff: true, permission: 'followups.view' } },
-      // Every role: the adult in the room must see who waits, and the same-day pathway.
-      { path: '/staff/waiting', component: () => import('./features/followups/WaitingPage.vue'), meta: { staff: true } },
-      { path: '/staff/screenings/result/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/screenings/ScreeningResult.vue'), meta: { staff: true, permission: 'screenings.run' } },
-      { path: '/staff/family', component: () => import('./features/family/FamilyContactPage.vue'), meta: { staff: true, permission: 'family.contact' } },
-      { path: '/staff/transfers', component: () => import('./features/transfers/TransfersPage.vue'), meta: { staff: true, permission: 'children.edit' } },
-      { path: '/staff/children', component: () => import('./features/children/ChildrenList.vue'), meta: { staff: true } },
-      { path: '/staff/children/import', component: () => import('./features/children/ChildrenImport.vue'), meta: { staff: true, permission: 'children.edit' } },
-      { path: '/staff/children/cards', component: () => import('./features/children/ChildrenCodeCards.vue'), meta: { staff: true, permission: 'children.viewPrivate' } },
-      { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true, permission: 'children.edit' } },
-      { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})/file', component: () => import('./features/children/ChildFile.vue'), meta: { staff: true, permission: 'children.view' } },
-      { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
-      { path: '/county', component: () => import('./features/county/CountyDashboard.vue'), meta: { coordinator: true } },
-      { path: '/county/report', component: () => import('./features/county/CountyReport.vue'), meta: { coordinator: true } },
-      { path: '/county/settings', component: () => import('./features/county/CountySettings.vue'), meta: { coordinator: true } },
-      { path: '/county/unlock', component: () => import('./features/county/CountyUnlock.vue') },
-      { path: '/staff/:section', component: () => import('./features/staff/StaffSection.vue'), meta: { staff: true } },
-      { path: '/:pathMatch(.*)*', redirect: '/kiosk' },
-    ],
+    routes,
   });
   router.beforeEach((to) => {
     const hasCenter = services.center.current.value !== null;

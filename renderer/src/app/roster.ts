@@ -7,7 +7,7 @@
 import { shallowRef, type ShallowRef } from 'vue';
 import type { ChildDoc, ChildPrivateDoc, ConsentDoc } from '@sync/schema/documents';
 import { PRIVATE_PREFIX } from '@sync/schema/ids';
-import { indexEntry, type SearchEntry } from '@/domain/search';
+import type { SearchEntry } from '@/domain/search';
 import { childIdOf } from '@/domain/events';
 import type { DocStore } from '../storage/ports';
 
@@ -21,7 +21,9 @@ export interface RosterEntry {
 }
 
 export async function loadRoster(docs: DocStore): Promise<RosterEntry[]> {
-  const [children, privates, consents] = await Promise.all([
+  const [{ indexEntry }, children, privates, consents] = await Promise.all([
+    // Loaded with the first roster, not with the first screen (issue 19: cold start).
+    import('@/domain/pinyin'),
     docs.list('child', 'child:'),
     docs.list('childPrivate', `${PRIVATE_PREFIX}child:`),
     docs.list('consent', 'consent:'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexEntry, namePinyin, searchRoster } from './search';
+import { searchRoster } from './search';
+import { indexEntry, namePinyin } from './pinyin';
 
 const entries = [
   indexEntry('a', '张小明', '小明', 3),

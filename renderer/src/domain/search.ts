@@ -2,10 +2,10 @@
  * Roster search: by name (汉字), by pinyin initials ("zxm" finds 张小明), by
  * full pinyin prefix ("zhangx"), and by grade ("3" or "3年级"). The index is
  * built once per roster change so each keystroke is only string compares —
- * the budget is 16 ms per keystroke with 300 children (bench/).
+ * the budget is 16 ms per keystroke with 300 children (bench/). The index entries
+ * are made in domain/pinyin.ts, apart: its dictionary is half a megabyte of code
+ * the first screen does not need (issue 19).
  */
-import { pinyin } from 'pinyin-pro';
-
 export interface SearchEntry {
   readonly childId: string;
   readonly name: string;
@@ -15,17 +15,6 @@ export interface SearchEntry {
   readonly initials: string;
   /** Lowercase pinyin without tones or spaces, e.g. "zhangxiaoming". */
   readonly spelled: string;
-}
-
-/** Pinyin of a Chinese personal name, reading the first character as a surname (曾 zēng, 单 shàn). */
-export function namePinyin(name: string): { initials: string; spelled: string } {
-  const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'consecutive' }) as string[];
-  const clean = syllables.map((s) => s.toLowerCase().replace(/[^a-z0-9ü]/g, '').replace(/ü/g, 'v'));
-  return { initials: clean.map((s) => s.charAt(0)).join(''), spelled: clean.join('') };
-}
-
-export function indexEntry(childId: string, name: string, displayName: string, grade: number): SearchEntry {
-  return { childId, name, displayName, grade, ...namePinyin(name) };
 }
 
 const CN_DIGITS = '一二三四五六七八九';
