@@ -620,8 +620,30 @@ export const centerKeyDoc = z.strictObject({
 });
 export type CenterKeyDoc = z.infer<typeof centerKeyDoc>;
 
+/**
+ * Issue 14: a new kiosk getting the center key from another kiosk of the center
+ * (sync/crypto/pairing.ts explains the four steps). Short-lived: the new kiosk deletes it
+ * once it has the key, and nobody acts on it after `expiresAt`. Only public keys, a
+ * commitment and the key encrypted for the new kiosk's ephemeral key: nothing the server can
+ * open. Id: `keypair:<pairingId>`.
+ */
+const ecPublicKey = z.string().regex(/^[A-Za-z0-9+/]{87}=$/, 'expected a P-256 public key');
+export const keyPairingDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^keypair:[0-9a-f]{16}$/),
+  type: z.literal('keyPairing'),
+  pairingId: z.string().regex(/^[0-9a-f]{16}$/),
+  expiresAt: isoDateTime,
+  commit: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'expected a SHA-256 commitment'),
+  offerKey: ecPublicKey.nullable(),
+  requestKey: ecPublicKey.nullable(),
+  grant: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), iv: z.string().regex(/^[A-Za-z0-9+/]{16}$/), ct: z.string().regex(/^[A-Za-z0-9+/=]{40,200}$/) }).nullable(),
+});
+export type KeyPairingDoc = z.infer<typeof keyPairingDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   centerKeyDoc,
+  keyPairingDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -653,6 +675,7 @@ export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
   centerKey: centerKeyDoc,
+  keyPairing: keyPairingDoc,
   countyAttendance: countyAttendanceDoc,
   countyMood: countyMoodDoc,
   countyScreening: countyScreeningDoc,

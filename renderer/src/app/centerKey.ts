@@ -96,6 +96,12 @@ export interface KeyState {
    * @throws Error when there is no pending code (pendingMigrationCode first)
    */
   confirmMigration(centerId: string, deviceId: string): Promise<{ done: Promise<number> }>;
+  /**
+   * A key received from another kiosk of the center (app/keyPairing.ts): kept, and made current, only
+   * when it is one of the center's live keys (its id is on a `centerKey` document that is not retired).
+   * @returns false when it is not (nothing is kept)
+   */
+  adopt(key: CenterKey): Promise<boolean>;
   /** How many private records are stored here in clear or under an older key (Settings shows it; the migration test reads it). */
   countUnsealed(): Promise<number>;
 }
@@ -245,6 +251,14 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       await device.setSecret(PENDING_SECRET, null);
       await state.refreshStatus();
       return { done: state.resealAll() };
+    },
+    async adopt(key) {
+      const live = (await wrappedDocs()).filter((w) => !w.retired);
+      if (!live.some((w) => w.keyId === key.id)) return false;
+      keyring.add(key, true);
+      await save();
+      await state.refreshStatus();
+      return true;
     },
     async countUnsealed() {
       const currentId = keyring.current?.id;
