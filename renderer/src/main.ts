@@ -55,6 +55,15 @@ async function boot(): Promise<void> {
   };
   const center = createCenterState(docs, device);
   await center.reload();
+  // County escrow (issue 14): the key encrypted to the county recovery key once the county has published one.
+  const escrow = () => {
+    const centerId = center.current.value?.centerId;
+    if (centerId && keys.status.value === 'ok') void keys.ensureEscrow(centerId, settings.deviceId).catch((e: unknown) => console.error('centerKey: escrow not written', e));
+  };
+  docs.onChange((changed) => {
+    if (changed.some((id) => id.startsWith('countyrecovery:') || id.startsWith('centerkey:'))) escrow();
+  });
+  escrow();
   const bridge = resolveBridge(device, APP_VERSION);
   const county = createCountyState(new DexieCountyStore(), bridge);
   await county.load();

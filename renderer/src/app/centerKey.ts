@@ -39,6 +39,7 @@ import {
   type WrappedCenterKey,
 } from '@sync/crypto/centerKey';
 import { needsSealing } from '@sync/crypto/sealDoc';
+import { countyKeyFingerprint, escrowCenterKey } from '@sync/crypto/escrow';
 import { isSealed, SCHEMA_VERSION, type CenterKeyDoc } from '@sync/schema/documents';
 import type { DeviceStore } from '../storage/ports';
 import type { PouchDocStore } from '../storage/pouch/PouchDocStore';
@@ -102,6 +103,11 @@ export interface KeyState {
    * @returns false when it is not (nothing is kept)
    */
   adopt(key: CenterKey): Promise<boolean>;
+  /**
+   * County escrow (sync/crypto/escrow.ts): the current key encrypted to each county recovery key
+   * the center database holds, written once per key and county key. @returns how many escrows were written
+   */
+  ensureEscrow(centerId: string, deviceId: string): Promise<number>;
   /** How many private records are stored here in clear or under an older key (Settings shows it; the migration test reads it). */
   countUnsealed(): Promise<number>;
 }
@@ -259,6 +265,22 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       await save();
       await state.refreshStatus();
       return true;
+    },
+    async ensureEscrow(centerId, deviceId) {
+      const key = keyring.current;
+      if (!key) return 0;
+      let n = 0;
+      for (const county of await docs.list('countyRecoveryKey', 'countyrecovery:')) {
+        const id = `escrow:${key.id}:${county.fingerprint.replace(/-/g, '')}`;
+        if (await docs.get('centerKeyEscrow', id)) continue;
+        // The fingerprint is recomputed, never taken from the document: it is what staff compare with county IT's.
+        if ((await countyKeyFingerprint(county.publicKey)) !== county.fingerprint) continue;
+        const e = await escrowCenterKey(centerId, key, county.publicKey);
+        const at = new Date().toISOString();
+        await docs.put({ _id: id, type: 'centerKeyEscrow', centerId, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId, keyId: e.keyId, countyKeyId: e.countyKeyId, alg: e.alg, ct: e.ct });
+        n++;
+      }
+      return n;
     },
     async countUnsealed() {
       const currentId = keyring.current?.id;
