@@ -67,9 +67,7 @@ describe('the center key from another kiosk', () => {
     await page.click('[data-testid="setup-join-go"]');
     await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 120_000 });
     await signIn(b, '李老师', '2468');
-    await page.goto(`${b.url}#/staff/settings?tab=e2ee`);
-    await page.waitForTimeout(3000);
-    await b.screenshot('pair-new-kiosk-settings');
+    await page.goto(`${b.url}#/staff/settings`);
     await page.click('[data-tab="e2ee"]');
     expect(await page.getAttribute('[data-testid="e2ee-status"]', 'data-status')).toBe('missing');
   }, 240_000);
@@ -81,7 +79,8 @@ describe('the center key from another kiosk', () => {
     await b.screenshot('pair-new-kiosk-number');
 
     await signIn(a, '李老师', '2468');
-    await a.page.goto(`${a.url}#/staff/settings?tab=e2ee`);
+    await a.page.goto(`${a.url}#/staff/settings`);
+    await a.page.click('[data-tab="e2ee"]');
     const answer = `[data-testid="pair-answer-${number.replace(' ', '').toLowerCase()}"]`;
     await a.page.waitForSelector(answer, { timeout: 90_000 });
     await a.screenshot('pair-old-kiosk-request');
