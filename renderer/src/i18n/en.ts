@@ -596,4 +596,8 @@ export default {
     },
     joinOption: "No recovery code: after joining, get the key from another kiosk of this center (Settings → Encryption)",
   },
+  e2eeEscrow: {
+    escrowed: 'County escrow: the center key is escrowed, encrypted to the county recovery key (fingerprint {fingerprints}). Compare it with the fingerprint county IT printed.',
+    none: 'County escrow: the county has not published a recovery key, so the center key is not escrowed. If every kiosk and the recovery code are lost, the records cannot be recovered.',
+  },
 };
