@@ -17,6 +17,9 @@
  *                           to an empty center database until the server holds everything
  *   first_push_vs_first_pull  its ratio to first_sync_docs_per_s (target ≥ 0.5)
  *   first_push_plain_docs_per_s  (BENCH_PUSH_PLAIN=1) the same push left to PouchDB's live replication
+ *   first_sync_docs_per_s_sealed  issue 14: the same first sync from a center database whose private
+ *                           records are sealed under a center key (encryption on), in a fresh profile
+ *   first_sync_sealed_vs_plain    its ratio to first_sync_docs_per_s (BENCH_SYNC_SEALED=0 leaves both out)
  *
  * Each write is measured in a fresh Chromium profile, as on a fresh kiosk:
  * Chromium keeps all of an origin's IndexedDB databases in one LevelDB, so a
@@ -34,6 +37,8 @@ import { DEFAULT_BATCH_SIZE } from '../../sync/client/replication';
 import { startCountyServer } from '../../tests/integration/countyServer';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { addDays } from '../../renderer/src/domain/dates';
+import { generateCenterKey } from '../../sync/crypto/centerKey';
+import { sealDoc } from '../../sync/crypto/sealDoc';
 
 // The issue's center; smaller for a quick look: BENCH_SYNC_CHILDREN=50 BENCH_SYNC_YEARS=1 npm run bench -- sync
 const CHILDREN = Number(process.env.BENCH_SYNC_CHILDREN ?? 300);
@@ -129,6 +134,33 @@ export const syncSuite: Suite = {
       };
       const push = await pushOne('bench-push', true);
       const plain = process.env.BENCH_PUSH_PLAIN ? await pushOne('bench-push-plain', false) : null;
+      // Issue 14: the same history with every private record sealed, as the server holds a center with encryption on.
+      const sealedSync = async () => {
+        const key = await generateCenterKey();
+        const history = demoDocuments(generateDemoCenter({ centerId: 'bench-sealed', seed: 7, children: CHILDREN, from: addDays(today, -Math.round(365.25 * YEARS)), to: addDays(today, -1), deviceId: 'bench', pinHash, skipHolidays: true }));
+        const sealedDocs = await Promise.all(history.map((d) => sealDoc(d, key)));
+        const fresh = await openBenchBrowser();
+        try {
+          const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-sealed', name: 'sealed' }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
+          if (again.errors.length) throw new Error(again.errors.join('; '));
+          for (let i = 0; i < sealedDocs.length; i += 5_000) {
+            const chunk = { docs: sealedDocs.slice(i, i + 5_000) };
+            await couch(server.admin, 'POST', 'center_bench-sealed/_bulk_docs', chunk).catch(() => couch(server.admin, 'POST', 'center_bench-sealed/_bulk_docs', chunk));
+          }
+          for (let since: unknown = 0; ; ) {
+            const res = (await couch(server.admin, 'GET', `center_bench-sealed/_changes?include_docs=true&limit=20000&since=${encodeURIComponent(String(since))}`)).json as { results: unknown[]; last_seq: unknown };
+            if (res.results.length === 0) break;
+            since = res.last_seq;
+          }
+          const c = await fixturePage(fresh, log);
+          const r = await c('firstSync', { url: `${server.base}/center_bench-sealed`, username: 'sync-bench-sealed', password: again.credentials.find((x) => x.user === 'sync-bench-sealed')!.password, batchSize: DEFAULT_BATCH_SIZE });
+          log(`first sync, sealed: ${r.docs} docs in ${(r.ms / 1000).toFixed(1)} s`);
+          return r;
+        } finally {
+          await fresh.close();
+        }
+      };
+      const sealed = process.env.BENCH_SYNC_SEALED === '0' ? null : await sealedSync();
       const pushRate = push.docs / (push.ms / 1000);
       const firstRate = first.docs / (first.ms / 1000);
       const rawRate = raw.docs / (raw.ms / 1000);
@@ -142,6 +174,12 @@ export const syncSuite: Suite = {
         { name: 'incremental_sync_ms', value: Math.round(inc.ms), unit: 'ms', note: `${inc.docs} documents` },
         { name: 'first_push_docs_per_s', value: Math.round(pushRate), unit: 'docs/s', note: `${push.docs} docs, a term recorded offline, to an empty center database` },
         { name: 'first_push_vs_first_pull', value: Number((pushRate / firstRate).toFixed(3)), unit: 'ratio' },
+        ...(sealed
+          ? [
+              { name: 'first_sync_docs_per_s_sealed', value: Math.round(sealed.docs / (sealed.ms / 1000)), unit: 'docs/s', note: `${sealed.docs} docs, private records sealed (encryption on)` },
+              { name: 'first_sync_sealed_vs_plain', value: Number((sealed.docs / (sealed.ms / 1000) / firstRate).toFixed(3)), unit: 'ratio' },
+            ]
+          : []),
         ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(plain.docs / (plain.ms / 1000)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
       ] satisfies Figure[];
     } finally {

@@ -64,6 +64,15 @@ async function boot(): Promise<void> {
     county.load().finally(() => performance.mark('tongxin:boot-county')),
     preloadPage(location.hash).finally(() => performance.mark('tongxin:boot-page')),
   ]);
+  // County escrow (issue 14): the key encrypted to the county recovery key once the county has published one.
+  const escrow = () => {
+    const centerId = center.current.value?.centerId;
+    if (centerId && keys.status.value === 'ok') void keys.ensureEscrow(centerId, settings.deviceId).catch((e: unknown) => console.error('centerKey: escrow not written', e));
+  };
+  docs.onChange((changed) => {
+    if (changed.some((id) => id.startsWith('countyrecovery:') || id.startsWith('centerkey:'))) escrow();
+  });
+  escrow();
   const services: AppServices = {
     docs,
     centerDb: db,

@@ -28,6 +28,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/unlock', component: () => import('./features/staff/StaffUnlock.vue') },
   { path: '/staff', component: () => import('./features/staff/StaffHome.vue'), meta: { staff: true } },
   { path: '/staff/register', component: () => import('./features/attendance/AttendanceRegister.vue'), meta: { staff: true } },
+  // Issue 14: a center from before encryption; the administrator's blocking task (see the guard below).
+  { path: '/staff/encryption-upgrade', component: () => import('./features/settings/EncryptionUpgrade.vue'), meta: { staff: true, permission: 'settings.manage' } },
   { path: '/staff/settings', component: () => import('./features/settings/SettingsPage.vue'), meta: { staff: true, permission: 'settings.manage' } },
   { path: '/staff/services', component: () => import('./features/services/ServicesPage.vue'), meta: { staff: true, permission: 'services.record' } },
   { path: '/staff/services/new', component: () => import('./features/services/ServiceForm.vue'), meta: { staff: true, permission: 'services.record' } },
@@ -81,7 +83,17 @@ export function createAppRouter(services: AppServices): Router {
     history: createWebHashHistory(),
     routes,
   });
-  router.beforeEach((to) => {
+  // Whether the center still needs its encryption upgrade: a scan of the records, so a "no" is trusted for a minute.
+  let upgradeChecked: { at: number; due: boolean } | null = null;
+  async function upgradeDue(): Promise<boolean> {
+    const keys = services.keys;
+    if (!keys || keys.status.value !== 'not-enabled') return false;
+    if (!upgradeChecked || (!upgradeChecked.due && Date.now() - upgradeChecked.at > 60_000)) upgradeChecked = { at: Date.now(), due: await keys.migrationDue() };
+    return upgradeChecked.due;
+  }
+  /** Pages an administrator may open while the upgrade waits: the task itself, a waiting child's pathway, and Settings (to set up backups first). */
+  const OPEN_DURING_UPGRADE = ['/staff/encryption-upgrade', '/staff/waiting', '/staff/settings'];
+  router.beforeEach(async (to) => {
     const hasCenter = services.center.current.value !== null;
     // Coordinator mode: a device without a center whose coordinator signed in; it never shows a center's pages.
     const coordinator = !hasCenter && services.county.account.value !== null;
@@ -97,6 +109,8 @@ export function createAppRouter(services: AppServices): Router {
     const staff = services.session.staff.value;
     if (to.meta.staff && !staff) return { path: '/unlock', query: { next: to.fullPath } };
     if (to.meta.permission && staff && !can(staff.role, to.meta.permission)) return '/staff';
+    // Issue 14: the kiosk works as before until an administrator is here; then the upgrade comes first.
+    if (to.meta.staff && staff && can(staff.role, 'settings.manage') && !OPEN_DURING_UPGRADE.includes(to.path) && (await upgradeDue())) return '/staff/encryption-upgrade';
     return true;
   });
   return router;

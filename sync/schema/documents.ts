@@ -620,8 +620,60 @@ export const centerKeyDoc = z.strictObject({
 });
 export type CenterKeyDoc = z.infer<typeof centerKeyDoc>;
 
+/**
+ * Issue 14: a new kiosk getting the center key from another kiosk of the center
+ * (sync/crypto/pairing.ts explains the four steps). Short-lived: the new kiosk deletes it
+ * once it has the key, and nobody acts on it after `expiresAt`. Only public keys, a
+ * commitment and the key encrypted for the new kiosk's ephemeral key: nothing the server can
+ * open. Id: `keypair:<pairingId>`.
+ */
+const ecPublicKey = z.string().regex(/^[A-Za-z0-9+/]{87}=$/, 'expected a P-256 public key');
+export const keyPairingDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^keypair:[0-9a-f]{16}$/),
+  type: z.literal('keyPairing'),
+  pairingId: z.string().regex(/^[0-9a-f]{16}$/),
+  expiresAt: isoDateTime,
+  commit: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'expected a SHA-256 commitment'),
+  offerKey: ecPublicKey.nullable(),
+  requestKey: ecPublicKey.nullable(),
+  grant: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), iv: z.string().regex(/^[A-Za-z0-9+/]{16}$/), ct: z.string().regex(/^[A-Za-z0-9+/=]{40,200}$/) }).nullable(),
+});
+export type KeyPairingDoc = z.infer<typeof keyPairingDoc>;
+
+/**
+ * Issue 14, county escrow (sync/crypto/escrow.ts): the public half of the county recovery key,
+ * put into each center database by county IT (`npm run county-recovery -- publish`). Id:
+ * `countyrecovery:<fingerprint without dashes>`.
+ */
+const fingerprint16 = z.string().regex(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/, 'expected a key fingerprint');
+export const countyRecoveryKeyDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^countyrecovery:[0-9a-f]{16}$/),
+  type: z.literal('countyRecoveryKey'),
+  alg: z.literal('RSA-OAEP-3072-SHA256'),
+  publicKey: z.string().regex(/^[A-Za-z0-9+/]{500,700}={0,2}$/, 'expected an RSA-3072 public key'),
+  fingerprint: fingerprint16,
+});
+export type CountyRecoveryKeyDoc = z.infer<typeof countyRecoveryKeyDoc>;
+
+/** The center key encrypted to the county recovery key by a kiosk. Id: `escrow:<keyId>:<county fingerprint without dashes>`. */
+export const centerKeyEscrowDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^escrow:[0-9a-f]{16}:[0-9a-f]{16}$/),
+  type: z.literal('centerKeyEscrow'),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  countyKeyId: fingerprint16,
+  alg: z.literal('RSA-OAEP-3072-SHA256'),
+  ct: z.string().regex(/^[A-Za-z0-9+/]{512}$/, 'expected an RSA-3072 ciphertext'),
+});
+export type CenterKeyEscrowDoc = z.infer<typeof centerKeyEscrowDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   centerKeyDoc,
+  keyPairingDoc,
+  countyRecoveryKeyDoc,
+  centerKeyEscrowDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -653,6 +705,9 @@ export type DocType = AnyDoc['type'];
 
 export const schemasByType = {
   centerKey: centerKeyDoc,
+  keyPairing: keyPairingDoc,
+  countyRecoveryKey: countyRecoveryKeyDoc,
+  centerKeyEscrow: centerKeyEscrowDoc,
   countyAttendance: countyAttendanceDoc,
   countyMood: countyMoodDoc,
   countyScreening: countyScreeningDoc,

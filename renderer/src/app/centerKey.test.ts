@@ -112,6 +112,38 @@ describe('the center key on the kiosk', () => {
     expect(await a.keys.resealAll()).toBe(0);
   });
 
+  it('the upgrade at first start: due only for a center with clear records and no key; the code stays the same until confirmed; then everything is sealed', async () => {
+    const a = kiosk();
+    await a.keys.load();
+    expect(await a.keys.migrationDue()).toBe(false); // nothing here yet
+    await a.db.bulkDocs([priv, consent]);
+    expect(await a.keys.migrationDue()).toBe(true);
+    const code = await a.keys.pendingMigrationCode();
+    // The kiosk is closed while the code is on screen: the next start shows the same code, and nothing was sealed or published.
+    const restarted = createKeyState(a.device, new PouchDocStore(a.db));
+    await restarted.load();
+    expect(restarted.status.value).toBe('not-enabled');
+    expect(await restarted.pendingMigrationCode()).toBe(code);
+    expect(await rawText(a.db)).toContain('王小明');
+    expect(await restarted.countUnsealed()).toBe(2);
+    const { done } = await restarted.confirmMigration('qingshan', 'k1');
+    expect(restarted.status.value).toBe('ok');
+    expect(await done).toBe(2);
+    expect(await restarted.migrationDue()).toBe(false);
+    expect(await restarted.countUnsealed()).toBe(0);
+    const text = await rawText(a.db);
+    for (const s of SECRETS) expect(text).not.toContain(s);
+    // The code confirmed is the one that opens the published key on another kiosk.
+    const b = kiosk();
+    await a.db.replicate.to(b.db);
+    await b.keys.load();
+    expect(b.keys.status.value).toBe('missing');
+    await b.keys.recover(code);
+    expect((await b.docs.get('childPrivate', priv._id))?.fullName).toBe('王小明');
+    // Confirming twice is refused (the pending code is gone once published).
+    await expect(restarted.confirmMigration('qingshan', 'k1')).rejects.toThrow();
+  });
+
   it('rotates the key: new recovery code, records re-encrypted, a kiosk with only the old key must type the new code', async () => {
     const a = kiosk();
     const first = await a.keys.create('qingshan', 'k1');

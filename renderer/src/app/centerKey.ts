@@ -13,6 +13,17 @@
  *
  * Migration and rotation re-write documents in pages in the background, with progress:
  * a private document in clear (or sealed under an older key) is sealed under the current key.
+ *
+ * Migration at the first start of this version (a center from before encryption): the kiosk
+ * starts unattended, so it goes on working as before (private records written in clear) until
+ * an administrator unlocks staff mode, where the migration is a blocking task
+ * (features/settings/EncryptionUpgrade.vue): a backup first, then the new key's recovery code
+ * shown until the administrator confirms it is written down, then the records sealed with
+ * progress. The key and its code are kept on the device as *pending* until that confirmation,
+ * so a kiosk closed while the code is on screen shows the same code again, and nothing is
+ * sealed under a key whose code nobody has. Once confirmed, the key is current and the
+ * sealing resumes at each start until a full pass has finished (`sealedFor`); each document
+ * is written whole (clear or sealed, never half).
  */
 import { shallowRef, type ShallowRef } from 'vue';
 import {
@@ -28,6 +39,7 @@ import {
   type WrappedCenterKey,
 } from '@sync/crypto/centerKey';
 import { needsSealing } from '@sync/crypto/sealDoc';
+import { countyKeyFingerprint, escrowCenterKey } from '@sync/crypto/escrow';
 import { isSealed, SCHEMA_VERSION, type CenterKeyDoc } from '@sync/schema/documents';
 import type { DeviceStore } from '../storage/ports';
 import type { PouchDocStore } from '../storage/pouch/PouchDocStore';
@@ -35,6 +47,8 @@ import type { PouchDocStore } from '../storage/pouch/PouchDocStore';
 export type KeyStatus = 'ok' | 'missing' | 'not-enabled';
 export const CENTER_KEY_PREFIX = 'centerkey:';
 const DEVICE_SECRET = 'center-keys';
+/** A migration's key and code between "code shown" and "administrator confirmed" (never synced). */
+const PENDING_SECRET = 'center-key-pending';
 const PAGE = 250;
 
 interface StoredKeys {
@@ -73,6 +87,29 @@ export interface KeyState {
   forget(): Promise<void>;
   /** A new key and recovery code; the old one is marked retired and the records re-encrypted in the background. */
   rotate(centerId: string, deviceId: string): Promise<{ code: string; done: Promise<number> }>;
+  /** Whether this center still needs its migration: no key at all, and a private record in clear. */
+  migrationDue(): Promise<boolean>;
+  /** The migration's recovery code: the pending one kept on this device, or a new one (kept pending). Nothing is sealed yet. */
+  pendingMigrationCode(): Promise<string>;
+  /**
+   * The administrator confirmed the pending code is on paper: the key becomes current and is published
+   * wrapped under it, and the records are sealed in the background. @returns when the sealing is done, how many were written
+   * @throws Error when there is no pending code (pendingMigrationCode first)
+   */
+  confirmMigration(centerId: string, deviceId: string): Promise<{ done: Promise<number> }>;
+  /**
+   * A key received from another kiosk of the center (app/keyPairing.ts): kept, and made current, only
+   * when it is one of the center's live keys (its id is on a `centerKey` document that is not retired).
+   * @returns false when it is not (nothing is kept)
+   */
+  adopt(key: CenterKey): Promise<boolean>;
+  /**
+   * County escrow (sync/crypto/escrow.ts): the current key encrypted to each county recovery key
+   * the center database holds, written once per key and county key. @returns how many escrows were written
+   */
+  ensureEscrow(centerId: string, deviceId: string): Promise<number>;
+  /** How many private records are stored here in clear or under an older key (Settings shows it; the migration test reads it). */
+  countUnsealed(): Promise<number>;
 }
 
 function asWrapped(d: CenterKeyDoc): WrappedCenterKey {
@@ -93,6 +130,20 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
   async function wrappedDocs(): Promise<CenterKeyDoc[]> {
     return docs.list('centerKey', CENTER_KEY_PREFIX);
   }
+
+  /** Every stored document, page by page; `visit` returns true to stop early. */
+  async function scan(visit: (rows: object[]) => boolean | Promise<boolean>): Promise<void> {
+    let startkey: string | undefined;
+    for (;;) {
+      const page = await docs.db.allDocs({ include_docs: true, limit: PAGE + 1, ...(startkey ? { startkey } : {}) });
+      const rows = page.rows.slice(0, PAGE).flatMap((r) => (r.doc ? [r.doc as object] : []));
+      if (await visit(rows)) return;
+      if (page.rows.length <= PAGE) return;
+      startkey = page.rows[PAGE]!.id;
+    }
+  }
+  const stale = (d: object, currentId: string | undefined) => needsSealing(d) || (isSealed(d) && (d as { enc?: { k?: string } }).enc?.k !== currentId);
+  let resealing: Promise<number> | null = null;
 
   const state: KeyState = {
     keyring,
@@ -166,7 +217,90 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       await save();
       await state.refreshStatus();
     },
-    async resealAll() {
+    resealAll() {
+      // One pass at a time: the pass resumed at start and one started from Settings share it.
+      resealing ??= resealPass().finally(() => (resealing = null));
+      return resealing;
+    },
+    async migrationDue() {
+      if (keyring.current || (await wrappedDocs()).length > 0) return false;
+      let found = false;
+      await scan((rows) => (found = rows.some(needsSealing)));
+      return found;
+    },
+    async pendingMigrationCode() {
+      const text = await device.getSecret(PENDING_SECRET);
+      if (text) {
+        try {
+          const pending = JSON.parse(text) as { key: string; code: string };
+          await importCenterKey(pending.key);
+          return pending.code;
+        } catch (e) {
+          console.error('centerKey: the pending migration key could not be read; a new one is made', e);
+        }
+      }
+      const key = await generateCenterKey();
+      const code = newRecoveryCode();
+      await device.setSecret(PENDING_SECRET, JSON.stringify({ key: await exportCenterKey(key), code }));
+      return code;
+    },
+    async confirmMigration(centerId, deviceId) {
+      const text = await device.getSecret(PENDING_SECRET);
+      if (!text) throw new Error('no pending migration key');
+      const pending = JSON.parse(text) as { key: string; code: string };
+      const key = await importCenterKey(pending.key);
+      keyring.add(key, true);
+      sealedFor = null;
+      // The key is kept as this kiosk's own before it is published or used, so a close from here on resumes, never loses it.
+      await save();
+      await state.publish(key, pending.code, centerId, deviceId);
+      await device.setSecret(PENDING_SECRET, null);
+      await state.refreshStatus();
+      return { done: state.resealAll() };
+    },
+    async adopt(key) {
+      const live = (await wrappedDocs()).filter((w) => !w.retired);
+      if (!live.some((w) => w.keyId === key.id)) return false;
+      keyring.add(key, true);
+      await save();
+      await state.refreshStatus();
+      return true;
+    },
+    async ensureEscrow(centerId, deviceId) {
+      const key = keyring.current;
+      if (!key) return 0;
+      let n = 0;
+      for (const county of await docs.list('countyRecoveryKey', 'countyrecovery:')) {
+        const id = `escrow:${key.id}:${county.fingerprint.replace(/-/g, '')}`;
+        if (await docs.get('centerKeyEscrow', id)) continue;
+        // The fingerprint is recomputed, never taken from the document: it is what staff compare with county IT's.
+        if ((await countyKeyFingerprint(county.publicKey)) !== county.fingerprint) continue;
+        const e = await escrowCenterKey(centerId, key, county.publicKey);
+        const at = new Date().toISOString();
+        await docs.put({ _id: id, type: 'centerKeyEscrow', centerId, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId, keyId: e.keyId, countyKeyId: e.countyKeyId, alg: e.alg, ct: e.ct });
+        n++;
+      }
+      return n;
+    },
+    async countUnsealed() {
+      const currentId = keyring.current?.id;
+      let n = 0;
+      await scan((rows) => {
+        n += rows.filter((d) => stale(d, currentId)).length;
+        return false;
+      });
+      return n;
+    },
+    async rotate(centerId, deviceId) {
+      const before = (await wrappedDocs()).filter((w) => !w.retired);
+      const { code } = await state.create(centerId, deviceId);
+      const at = new Date().toISOString();
+      for (const w of before) await docs.put({ ...w, retired: true, updatedAt: at, deviceId });
+      return { code, done: state.resealAll() };
+    },
+  };
+
+  async function resealPass(): Promise<number> {
       const current = keyring.current;
       if (!current) return 0;
       const db = docs.db;
@@ -179,11 +313,7 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
         for (;;) {
           const page = await db.allDocs({ include_docs: true, limit: PAGE + 1, ...(startkey ? { startkey } : {}) });
           const rows = page.rows.slice(0, PAGE);
-          const todo = rows.flatMap((r) => {
-            const d = r.doc as (object & { enc?: { k?: string } }) | undefined;
-            if (!d) return [];
-            return needsSealing(d) || (isSealed(d) && d.enc?.k !== current.id) ? [d] : [];
-          });
+          const todo: object[] = rows.flatMap((r) => (r.doc && stale(r.doc, current.id) ? [r.doc as object] : []));
           if (todo.length > 0) {
             const sealed = await Promise.all(todo.map(async (d) => docs.seal(await docs.open(d)).catch(() => null)));
             const res = await db.bulkDocs(sealed.filter((d): d is object => d !== null) as PouchDB.Core.PutDocument<object>[]);
@@ -201,14 +331,6 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       } finally {
         progress.value = null;
       }
-    },
-    async rotate(centerId, deviceId) {
-      const before = (await wrappedDocs()).filter((w) => !w.retired);
-      const { code } = await state.create(centerId, deviceId);
-      const at = new Date().toISOString();
-      for (const w of before) await docs.put({ ...w, retired: true, updatedAt: at, deviceId });
-      return { code, done: state.resealAll() };
-    },
-  };
+  }
   return state;
 }

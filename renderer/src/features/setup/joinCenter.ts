@@ -43,6 +43,8 @@ export interface JoinInput {
   readonly password: string;
   /** The center's recovery code (issue 14): needed when the center is encrypted. */
   readonly recoveryCode?: string;
+  /** No code: the kiosk joins without the key and gets it from another kiosk of the center afterwards (app/keyPairing.ts). */
+  readonly keyFromKiosk?: boolean;
 }
 
 interface Ports {
@@ -82,7 +84,7 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
         return [];
       }
     });
-    if (wrapped.length > 0) {
+    if (wrapped.length > 0 && !(input.keyFromKiosk && !input.recoveryCode?.trim())) {
       if (!input.recoveryCode?.trim()) throw new JoinError('recovery-needed');
       try {
         await p.keys.recover(input.recoveryCode, wrapped);
