@@ -43,11 +43,11 @@ beforeAll(async () => {
   for (const c of COUNTIES) {
     // County IT lists a coordinator account for the province: it reads the county database and nothing else.
     const report = await provision(server.admin, parseCountyFile(JSON.stringify({
-      county: { id: c.county, name: c.name }, server: server.base, centers: [{ id: c.center, name: c.center }], coordinators: [{ name: `province-reader-${c.county}` }],
+      county: { id: c.county, name: c.name }, server: server.base, centers: [{ id: c.center, name: c.center }], coordinators: [{ name: `coord-province-${c.county}` }],
     })));
     expect(report.errors).toEqual([]);
     const pw = (user: string) => report.credentials.find((x) => x.user === user)!.password;
-    readers.push({ countyId: c.county, url: server.base, username: `province-reader-${c.county}`, password: pw(`province-reader-${c.county}`) });
+    readers.push({ countyId: c.county, url: server.base, username: `coord-province-${c.county}`, password: pw(`coord-province-${c.county}`) });
     const demo = generateDemoCenter({ centerId: c.center, seed: c.seed, children: 6, from: '2026-10-01', to: TODAY, deviceId: `k-${c.center}`, pinHash, name: c.name });
     demos.push(demo);
     const records = { center: demo.center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
@@ -134,7 +134,7 @@ describe('a province rolls its counties up by replication', () => {
     const writer = { username: 'rollup-hubei', password: 'p@ss' };
     expect(rollupReplicationDoc('http://prov:5984', 'hubei', reader, writer, false)).toMatchObject({
       _id: 'province-hubei-yunxi', continuous: true, selector: COUNTY_SELECTOR,
-      source: { url: `${server.base}/county_yunxi`, auth: { basic: { username: 'province-reader-yunxi' } } },
+      source: { url: `${server.base}/county_yunxi`, auth: { basic: { username: 'coord-province-yunxi' } } },
       target: { url: 'http://prov:5984/province_hubei', auth: { basic: { username: 'rollup-hubei', password: 'p@ss' } } },
     });
     const standIn = rollupReplicationDoc('http://prov:5984', 'hubei', reader, writer, true);

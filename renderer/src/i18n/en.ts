@@ -545,4 +545,12 @@ export default {
     network: 'Cannot reach the server. Check the network; it will try again by itself.',
     other: 'That did not work. Try again; if it still fails, tell the administrator (the details are in the log).',
   },
+  countyWalk: {
+    chartEmpty: 'Nothing to draw in this chart: every count is 0 or "<5" (1 to 4 children are not shown). The numbers are in the table.',
+    unreachableAsOf: 'Cannot reach the server. Below are the results read at {time} and kept on this computer; tap "Refresh" once you are online.',
+    noCache: {
+      unreachable: 'Cannot reach the server, and this computer has no saved results for this period yet. Check the network and tap "Refresh" once online.',
+      server: 'The server had an error, and this computer has no saved results for this period yet. Tap "Refresh" later; if it keeps failing, contact the county administrator.',
+    },
+  },
 };
