@@ -137,8 +137,15 @@ describe('coordinator mode', () => {
   it('filters by township, center and group', async () => {
     const { page } = kiosk;
     await page.click('[data-testid="county-tab-activity"]');
+    // Filters work on the rows already read: changing one asks the server nothing (the page is not remounted).
+    let asked = 0;
+    const count = (r: { url(): string }) => void (r.url().startsWith(server.base) && asked++);
+    page.on('request', count);
     await page.selectOption('select[name="township"]', '云岭乡');
     await expect.poll(() => page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(1);
+    await page.waitForTimeout(500);
+    page.off('request', count);
+    expect(asked).toBe(0);
     expect(await page.textContent('[data-testid="county-table-activity-sessions"] tbody')).toContain('白云村儿童之家');
     await page.selectOption('select[name="township"]', '');
     await page.selectOption('select[name="center"]', 'qingshan');
@@ -305,6 +312,8 @@ describe('coordinator mode', () => {
     await page.selectOption('select[name="periodKind"]', 'year');
     await expect.poll(() => page.textContent('[data-testid="county-problem"]'), { timeout: 60_000 }).toContain('这台电脑上也还没有这个时段保存过的结果');
     expect(await page.locator('.county-table').count()).toBe(0);
+    // …and no notice that claims saved results are shown.
+    expect(await page.locator('[data-testid="county-offline"]').count()).toBe(0);
     await kiosk.screenshot('county-offline-nothing-saved-1024x600');
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.selectOption('select[name="periodKind"]', 'month');
