@@ -73,9 +73,22 @@ const LOAD_PAGE = 5000;
  */
 async function loadPages(admin: Admin, db: string, docs: readonly Record<string, unknown>[]): Promise<void> {
   for (let at = 0; at < docs.length; at += LOAD_PAGE) {
-    const res = await couch(admin, 'POST', `${db}/_bulk_docs`, { docs: docs.slice(at, at + LOAD_PAGE) });
+    const page = docs.slice(at, at + LOAD_PAGE);
+    let res: Awaited<ReturnType<typeof couch>> | null = null;
+    let resent = false;
+    // A connection the server closed while idle (its keep-alive ran out while this process was
+    // generating a center) fails the write before anything is stored: send the page again. What an
+    // earlier attempt did store comes back as a conflict with the same document, and counts as stored.
+    for (let attempt = 1; res === null; attempt++) {
+      try {
+        res = await couch(admin, 'POST', `${db}/_bulk_docs`, { docs: page });
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+        resent = true;
+      }
+    }
     if (res.status >= 400) throw new Error(`loading the county database: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
-    const refused = (res.json as unknown as { id: string; error?: string; reason?: string }[]).filter((r) => r.error);
+    const refused = (res.json as unknown as { id: string; error?: string; reason?: string }[]).filter((r) => r.error && !(resent && r.error === 'conflict'));
     if (refused.length > 0) throw new Error(`the county database refused ${refused.length} of the bench's documents, first ${refused[0]!.id}: ${refused[0]!.error} ${refused[0]!.reason ?? ''}`);
   }
 }
