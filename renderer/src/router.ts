@@ -10,6 +10,8 @@ declare module 'vue-router' {
     permission?: Permission;
     /** Coordinator mode (issue 9): needs the coordinator's unlocked session. */
     coordinator?: boolean;
+    /** The query holds the page's own view settings (filters), not a record: the page stays when only the query changes (app/pageKey.ts). */
+    queryIsView?: boolean;
   }
 }
 
@@ -49,7 +51,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/staff/children/new', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true, permission: 'children.edit' } },
   { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})/file', component: () => import('./features/children/ChildFile.vue'), meta: { staff: true, permission: 'children.view' } },
   { path: '/staff/children/:id([0-9A-HJKMNP-TV-Z]{26})', component: () => import('./features/children/ChildEdit.vue'), meta: { staff: true } },
-  { path: '/county', component: () => import('./features/county/CountyDashboard.vue'), meta: { coordinator: true } },
+  { path: '/county', component: () => import('./features/county/CountyDashboard.vue'), meta: { coordinator: true, queryIsView: true } },
   { path: '/county/report', component: () => import('./features/county/CountyReport.vue'), meta: { coordinator: true } },
   { path: '/county/settings', component: () => import('./features/county/CountySettings.vue'), meta: { coordinator: true } },
   { path: '/county/unlock', component: () => import('./features/county/CountyUnlock.vue') },

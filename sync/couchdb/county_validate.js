@@ -18,8 +18,8 @@ function (newDoc, oldDoc, userCtx, secObj) {
   function hasRole(r) {
     return userCtx.roles.indexOf(r) !== -1;
   }
-  function hasCopyRole() {
-    for (var i = 0; i < userCtx.roles.length; i++) if (userCtx.roles[i].indexOf('copy-to:') === 0) return true;
+  function hasRolePrefix(prefix) {
+    for (var i = 0; i < userCtx.roles.length; i++) if (userCtx.roles[i].indexOf(prefix) === 0) return true;
     return false;
   }
   var admin = hasRole('_admin') || hasRole('county-admin');
@@ -28,8 +28,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
     return;
   }
   // Besides county administrators, only the county copy's replication account of a center
-  // (admin.ts: roles copy-to:<county>, copy-from:<center>) writes, and only that center's documents.
-  if (!admin && !(hasCopyRole() && hasRole('copy-from:' + newDoc.centerId))) forbid('only county administrators and the county copy write to the county database');
+  // (admin.ts: roles copy-to:<county>, copy-from:<center>) writes, and only that center's documents;
+  // in a provincial database (province.ts) the roll-up's account (rollup-to:<province>, a member of
+  // that database only) writes every center's, copied from the county databases.
+  var copier = hasRolePrefix('copy-to:') && hasRole('copy-from:' + newDoc.centerId);
+  if (!admin && !copier && !hasRolePrefix('rollup-to:')) forbid('only county administrators and the county copy write to the county database');
 
   var rule = Object.prototype.hasOwnProperty.call(RULES, newDoc.type) ? RULES[newDoc.type] : null;
   if (!rule) forbid('the county database holds no ' + newDoc.type + ' documents');

@@ -248,6 +248,18 @@ describe('county database', () => {
     // In the center's database the copy account reads but cannot write.
     expect(refusal(() => centerValidate(event, null, copy, {}))).toMatch(/may not write to center qingshan/);
   });
+  it("lets a province's roll-up account write any center's county copy, and nothing else", () => {
+    const event = docs.find((d) => d.type === 'attendance' && countyCopyOf(d as AnyDoc) !== null)!;
+    const att = countyCopyOf(event as AnyDoc)!;
+    const rollup = { name: 'rollup-hubei', roles: ['rollup-to:hubei'] };
+    expect(refusal(() => countyValidate(att, null, rollup, {}))).toBeNull();
+    expect(refusal(() => countyValidate({ ...att, centerId: 'shiqiao' }, null, rollup, {}))).toBeNull();
+    expect(refusal(() => countyValidate({ ...att, childName: '王小明' }, null, rollup, {}))).toMatch(/not a field of this document/);
+    expect(refusal(() => countyValidate(event, null, rollup, {}))).toMatch(/holds no attendance/);
+    // The county's design document, which the stand-in's roll-up sends along, stays out.
+    expect(refusal(() => countyValidate({ _id: '_design/county' }, null, rollup, {}))).toMatch(/only county administrators/);
+    expect(refusal(() => countyValidate(att, null, { name: 'r', roles: ['rollup:hubei'] }, {}))).toMatch(/only county administrators and the county copy/);
+  });
 
   it('has views that count consenting children by the county keys, and never names', () => {
     const ddoc = countyDesignDoc();

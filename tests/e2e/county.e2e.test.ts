@@ -137,8 +137,15 @@ describe('coordinator mode', () => {
   it('filters by township, center and group', async () => {
     const { page } = kiosk;
     await page.click('[data-testid="county-tab-activity"]');
+    // Filters work on the rows already read: changing one asks the server nothing (the page is not remounted).
+    let asked = 0;
+    const count = (r: { url(): string }) => void (r.url().startsWith(server.base) && asked++);
+    page.on('request', count);
     await page.selectOption('select[name="township"]', '云岭乡');
     await expect.poll(() => page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(1);
+    await page.waitForTimeout(500);
+    page.off('request', count);
+    expect(asked).toBe(0);
     expect(await page.textContent('[data-testid="county-table-activity-sessions"] tbody')).toContain('白云村儿童之家');
     await page.selectOption('select[name="township"]', '');
     await page.selectOption('select[name="center"]', 'qingshan');
@@ -216,9 +223,12 @@ describe('coordinator mode', () => {
     await page.waitForSelector('[data-testid="county-dashboard"]');
   });
 
-  it('fits every view on a 1024×600 screen: nothing cut off at the right, every button reachable', async () => {
+  it('fits every view on a 1024×600 and a 1920×1080 screen: nothing cut off at the right, every button reachable', async () => {
     const { page } = kiosk;
-    await page.setViewportSize({ width: 1024, height: 600 });
+    // The reach tab is not confused with coverage across providers (覆盖与重复).
+    expect(await page.textContent('[data-testid="county-tab-reach"]')).toBe('服务人数');
+    for (const [width, height] of [[1024, 600], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
     for (const s of ['activity', 'reach', 'mix', 'resources', 'coordination', 'continuity', 'wellbeing', 'freshness', 'coverage']) {
       await page.locator(`[data-testid="county-tab-${s}"]`).scrollIntoViewIfNeeded();
       await page.click(`[data-testid="county-tab-${s}"]`);
@@ -233,7 +243,8 @@ describe('coordinator mode', () => {
         return { wide, outside };
       });
       expect(overflow, s).toEqual({ wide: 0, outside: [] });
-      await kiosk.screenshot(`county-${s}-1024x600`);
+      await kiosk.screenshot(`county-${s}-${width}x${height}`);
+    }
     }
     await page.setViewportSize({ width: 1366, height: 768 });
   });
@@ -290,8 +301,24 @@ describe('coordinator mode', () => {
     await page.click('[data-testid="county-unlock-go"]');
     await page.waitForSelector('[data-testid="county-offline"]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid="county-as-of"]')).toContain('数据截至');
+    // The notice itself says when the results shown were read.
+    const asOf = (await page.textContent('[data-testid="county-as-of"]'))!.replace('数据截至', '').trim();
+    expect(await page.textContent('[data-testid="county-problem"]')).toContain(`下面是 ${asOf} 读取`);
     expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(2);
     await kiosk.screenshot('county-offline');
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await kiosk.screenshot('county-offline-1024x600');
+    // A period never read on this device: no results to show, and the page says so instead of pointing at none.
+    await page.selectOption('select[name="periodKind"]', 'year');
+    await expect.poll(() => page.textContent('[data-testid="county-problem"]'), { timeout: 60_000 }).toContain('这台电脑上也还没有这个时段保存过的结果');
+    expect(await page.locator('.county-table').count()).toBe(0);
+    // …and no notice that claims saved results are shown.
+    expect(await page.locator('[data-testid="county-offline"]').count()).toBe(0);
+    await kiosk.screenshot('county-offline-nothing-saved-1024x600');
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.selectOption('select[name="periodKind"]', 'month');
+    await page.selectOption('select[name="period"]', PERIOD);
+    await page.waitForSelector('[data-testid="county-table-activity-sessions"]', { timeout: 60_000 });
     // What the device keeps names nobody.
     const stored = await page.evaluate(async () => {
       const open = (name: string) => new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });

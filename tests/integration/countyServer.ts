@@ -6,9 +6,9 @@
  *
  * With TONGXIN_TEST_COUCHDB=http://admin:password@host:5984 the tests use that
  * server instead (any CouchDB 3, single node or a cluster's load balancer): each
- * test file first deletes what Tongxin's tests create there (center_* and
- * county_* databases, tongxin_transfers, county-* replication documents, sync-*,
- * repl-* and coord-* accounts), so use a server that holds nothing else, and run
+ * test file first deletes what Tongxin's tests create there (center_*, county_*
+ * and province_* databases, tongxin_transfers, county-* and province-* replication
+ * documents, sync-*, repl-*, coord-* and rollup-* accounts), so use a server that holds nothing else, and run
  * the files one at a time (`--no-file-parallelism`). Tests that stop the server
  * skip themselves there; the stand-in-only tests say so in their names.
  */
@@ -73,14 +73,14 @@ async function clearTestData(admin: Admin): Promise<void> {
   // Replications first, then their databases: deleting a database under a running
   // replication crashes the trial server (stand-in) and only makes CouchDB 3 log errors.
   for (const [db, re] of [
-    ['_replicator', /^county-/],
-    ['_users', /^org\.couchdb\.user:(sync|repl|coord)-/],
+    ['_replicator', /^(county|province)-/],
+    ['_users', /^org\.couchdb\.user:(sync|repl|coord|rollup)-/],
   ] as const) {
     const rows = ((await couch(admin, 'GET', `${db}/_all_docs`)).json.rows ?? []) as { id: string; value: { rev: string } }[];
     for (const r of rows) if (re.test(r.id)) await couch(admin, 'DELETE', `${db}/${encodeURIComponent(r.id)}?rev=${r.value.rev}`);
   }
   const dbs = (await couch(admin, 'GET', '_all_dbs')).json as unknown as string[];
-  for (const db of dbs) if (/^(center_|county_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
+  for (const db of dbs) if (/^(center_|county_|province_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
 }
 
 export async function startCountyServer(): Promise<CountyServer> {

@@ -600,4 +600,12 @@ export default {
     escrowed: 'County escrow: the center key is escrowed, encrypted to the county recovery key (fingerprint {fingerprints}). Compare it with the fingerprint county IT printed.',
     none: 'County escrow: the county has not published a recovery key, so the center key is not escrowed. If every kiosk and the recovery code are lost, the records cannot be recovered.',
   },
+  countyWalk: {
+    chartEmpty: 'Nothing to draw in this chart: every count is 0 or "<5" (1 to 4 children are not shown). The numbers are in the table.',
+    unreachableAsOf: 'Cannot reach the server. Below are the results read at {time} and kept on this computer; tap "Refresh" once you are online.',
+    noCache: {
+      unreachable: 'Cannot reach the server, and this computer has no saved results for this period yet. Check the network and tap "Refresh" once online.',
+      server: 'The server had an error, and this computer has no saved results for this period yet. Tap "Refresh" later; if it keeps failing, contact the county administrator.',
+    },
+  },
 };

@@ -351,7 +351,7 @@ export default {
     loading: '正在读取…', noData: '还没有这个时段的数据。', problem: { unreachable: '连不上服务器，显示的是上次保存的结果。', 'wrong-password': '服务器不接受保存的密码，请在设置里重新连接。', 'no-views': '服务器上没有县级统计视图，请县里的管理员运行 npm run provision。', server: '服务器出错，显示的是上次保存的结果。' },
     filter: { periodKind: '时段', month: '月', term: '学期', year: '年', period: '时间', township: '乡镇', center: '站点', group: '儿童类别', all: '全部', leftBehind: '全部留守儿童' },
     term: { autumn: '{year} 秋季学期', spring: '{year} 春季学期' },
-    section: { activity: '服务活动', reach: '覆盖', mix: '服务结构', resources: '资源', coordination: '统筹协调', continuity: '连续性', wellbeing: '身心状况', freshness: '数据更新' },
+    section: { activity: '服务活动', reach: '服务人数', mix: '服务结构', resources: '资源', coordination: '统筹协调', continuity: '连续性', wellbeing: '身心状况', freshness: '数据更新' },
     t: {
       sessions: '服务场次（按服务类型）', providers: '服务场次（按提供方类型）', attendances: '服务人次（按服务类型）', reach: '服务覆盖的儿童人数（按类别）', regular: '经常到站的儿童',
       mix: '各类儿童接受的服务（人次）', mixTownship: '各乡镇各类儿童接受服务的人次', resources: '人员与专业服务', duplication: '可能重复：同一站点同一月份同一服务由多类提供方提供',
@@ -598,5 +598,13 @@ export default {
   e2eeEscrow: {
     escrowed: '县级托管：站点密钥已加密托管给县恢复密钥（指纹 {fingerprints}）。请与县信息员打印的指纹核对。',
     none: '县级托管：县里还没有发布恢复密钥，站点密钥没有托管。丢失所有电脑和恢复码时将无法恢复。',
+  },
+  countyWalk: {
+    chartEmpty: '这张图没有可画的数：全部是 0 或“<5”（1 到 4 人不显示）。数字见表格。',
+    unreachableAsOf: '连不上服务器。下面是 {time} 读取、保存在这台电脑上的结果；连上网络后点“刷新”。',
+    noCache: {
+      unreachable: '连不上服务器，这台电脑上也还没有这个时段保存过的结果。请检查网络，连上后点“刷新”。',
+      server: '服务器出错，这台电脑上也还没有这个时段保存过的结果。请稍后点“刷新”；如果还不行，请联系县里的管理员。',
+    },
   },
 };
