@@ -6,6 +6,7 @@ import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filter
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents';
+import { checkStored } from '../schema/versions';
 import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
 
 const demo = generateDemoCenter({
@@ -60,7 +61,7 @@ const validators: Record<string, Validate> = { qingshan: centerValidate };
 function verdicts(doc: unknown): [boolean, boolean] {
   let zod = true;
   try {
-    parseStored(doc);
+    checkStored(doc);
   } catch {
     zod = false;
   }
