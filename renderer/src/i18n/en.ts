@@ -545,4 +545,8 @@ export default {
     network: 'Cannot reach the server. Check the network; it will try again by itself.',
     other: 'That did not work. Try again; if it still fails, tell the administrator (the details are in the log).',
   },
+  schemaVersions: {
+    banner: '{n} records here were written by a newer version of Tongxin. This kiosk keeps them unchanged but cannot edit them, and may not show some of them. Please ask the administrator to update Tongxin on this computer soon.',
+    editRefused: 'This record was written by a newer version of Tongxin, so this computer cannot change it (it is kept unchanged). Update Tongxin on this computer first, or make the change on one that is updated.',
+  },
 };
