@@ -78,8 +78,8 @@ async function exchange(kiosks: readonly Kiosk[], ids: readonly string[]): Promi
 }
 const raw = (k: Kiosk, id: string) => k.db.get(id) as Promise<Record<string, unknown>>;
 const withoutRev = ({ _rev: _r, ...d }: Record<string, unknown>) => d;
-const t = (key: string, values: Record<string, unknown> = {}) =>
-  key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], zhCN).toString().replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k]));
+const t = (key: string, values: Record<string, unknown> = {}): string =>
+  String(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], zhCN)).replace(/\{(\w+)\}/g, (_m: string, k: string) => String(values[k]));
 
 describe('a version-2 kiosk and a version-1 kiosk share a center through the trial server', () => {
   it('v1 documents reach the v2 kiosk and are migrated; v2 documents reach the v1 kiosk, stay intact, are never overwritten there, and come back unchanged', async () => {
@@ -162,7 +162,7 @@ describe('a version-2 kiosk and a version-1 kiosk share a center through the tri
     const settled = await raw(fresh, id);
     expect(settled).toMatchObject({ schemaVersion: 2, incompleteNote: '停电了', answers: { q1: 5, q2: null } });
     expect(fresh.settled).toHaveLength(1);
-    expect(fresh.settled[0]!.replaced.find((r) => r.deviceId === 'kiosk-old')).toMatchObject({ schemaVersion: 2, incompleteNote: '', answers: { q1: 5, q2: 1 } });
+    expect(fresh.settled[0]!.replaced.find((r) => (r as { deviceId?: string }).deviceId === 'kiosk-old')).toMatchObject({ schemaVersion: 2, incompleteNote: '', answers: { q1: 5, q2: 1 } });
     expect(await raw(old, id)).toEqual(settled);
     expect(old.settled).toEqual([]);
   }, 180_000);
