@@ -24,6 +24,7 @@ import { DexieCountyStore } from './storage/dexie/DexieCountyStore';
 import { createCountyState } from './features/county/countyState';
 import type { InvalidStoredDoc } from './storage/ports';
 import { createKeyState } from './app/centerKey';
+import { createNewerDocs } from './app/newerDocs';
 
 const APP_VERSION = '0.1.0';
 
@@ -36,6 +37,15 @@ async function boot(): Promise<void> {
     if (!invalidDocs.some((d) => d.id === bad.id)) invalidDocs.push(bad);
     console.warn('skipped invalid document', bad.id, bad.reason);
   });
+  // Documents a newer app wrote (sync/schema/versions.ts): kept unchanged, counted for the staff banner.
+  const newerDocs = createNewerDocs(db, docs.schemas, typeof localStorage === 'undefined' ? null : localStorage);
+  docs.onNewer = (id, version) => newerDocs.note(id, version);
+  let newerCheck: ReturnType<typeof setTimeout> | null = null;
+  docs.onChange(() => {
+    newerCheck ??= setTimeout(() => void newerDocs.refresh().finally(() => (newerCheck = null)), 2000);
+  });
+  // The first look waits until the kiosk is up (after an update it reads the whole database once, in steps).
+  setTimeout(() => void newerDocs.refresh().catch((e: unknown) => console.warn('newer documents: scan failed', e)), 3000);
   const storage = createStorageState();
   docs.onStorageFull = () => storage.reportWriteRefused();
   docs.isOutOfSpace = () => storage.isOutOfSpace();
@@ -89,6 +99,7 @@ async function boot(): Promise<void> {
     backups: createBackupService({ centerDb: db, bridge, center, deviceId: settings.deviceId, now: () => new Date() }),
     county,
     invalidDocs,
+    newerDocs,
   };
   const i18n = createAppI18n(settings.locale);
   document.documentElement.lang = settings.locale;

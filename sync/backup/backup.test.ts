@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import MemoryAdapter from 'pouchdb-adapter-memory';
 import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { SCHEMA_VERSION } from '../schema/documents';
+import { DATA_VERSION } from '../schema/documents';
 import { BackupError, backupsToPrune, dailyBackupDue, generateRecoveryCode, makeBackup, normalizeRecoveryCode, previewBackup, restoreBackup, type BackupFile } from './backup';
 
 PouchDB.plugin(MemoryAdapter);
@@ -36,7 +36,7 @@ describe('backups', () => {
     const { text, manifest, fileName } = await backupOf(source);
     expect(fileName).toMatch(/^tongxin-qingshan-20261129100000-daily\.tongxin-backup$/);
     expect(text).not.toMatch(/fullName|guardians|displayName/);
-    expect(manifest).toMatchObject({ centerId: 'qingshan', docCount: docs.length, schemaVersion: SCHEMA_VERSION });
+    expect(manifest).toMatchObject({ centerId: 'qingshan', docCount: docs.length, schemaVersion: DATA_VERSION });
 
     const fresh = open('fresh');
     const preview = await previewBackup(fresh, text, CODE.toLowerCase(), null);
@@ -78,7 +78,7 @@ describe('backups', () => {
     const rehash = async (m: unknown, b: string) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${JSON.stringify(m)}\n${b}`)))].map((x) => x.toString(16).padStart(2, '0')).join('');
     expect(await kind(previewBackup(target, JSON.stringify({ ...rest, sha256: await rehash(forged.manifest, forged.bundle) }), CODE, null))).toBe('damaged');
     expect(await kind(previewBackup(target, text, CODE, 'another-center'))).toBe('other-center');
-    const newer = { ...file.manifest, schemaVersion: SCHEMA_VERSION + 1 };
+    const newer = { ...file.manifest, schemaVersion: DATA_VERSION + 1 };
     expect(await kind(previewBackup(target, JSON.stringify({ ...file, manifest: newer, sha256: await rehash(newer, file.bundle) }), CODE, null))).toBe('newer-version');
     expect(await kind(previewBackup(target, JSON.stringify({ ...file, version: 2 }), CODE, null))).toBe('newer-version');
     expect(await kind(previewBackup(target, text, generateRecoveryCode(), null))).toBe('wrong-code');

@@ -28,7 +28,7 @@
  * already holds is never overwritten or lost, a later edit stays the winner.
  */
 import { BundleError, importBundle, openBundle, planImport, sealBundle, type BundleDoc, type BundlePlan } from '../bundle/bundle';
-import { SCHEMA_VERSION } from '../schema/documents';
+import { DATA_VERSION } from '../schema/documents';
 import { backupFileName, type BackupReason } from './names';
 
 export const BACKUP_FORMAT = 'tongxin-backup';
@@ -41,7 +41,7 @@ export interface BackupManifest {
   readonly createdAt: string;
   readonly deviceId: string;
   readonly appVersion: string;
-  /** SCHEMA_VERSION of the app that made it: a newer one is refused by an older app. */
+  /** DATA_VERSION of the app that made it (sync/schema/documents.ts): a newer one is refused by an older app. */
   readonly schemaVersion: number;
   readonly reason: BackupReason;
   readonly docCount: number;
@@ -172,7 +172,7 @@ export async function makeBackup(db: PouchDB.Database, o: MakeBackupInput): Prom
     createdAt,
     deviceId: o.deviceId,
     appVersion: o.appVersion,
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: DATA_VERSION,
     reason: o.reason,
     docCount: docs.length,
     counts: countByType(docs),
@@ -202,7 +202,7 @@ export async function readBackupManifest(text: string, centerId: string | null):
   if (!m || typeof m.centerId !== 'string' || typeof m.createdAt !== 'string' || typeof m.schemaVersion !== 'number' || typeof m.docCount !== 'number' || typeof m.counts !== 'object' || typeof f.bundle !== 'string' || typeof f.sha256 !== 'string')
     throw new BackupError('damaged', 'fields are missing');
   if ((await fileHash(m, f.bundle)) !== f.sha256) throw new BackupError('damaged', 'the file hash does not match');
-  if (m.schemaVersion > SCHEMA_VERSION) throw new BackupError('newer-version', `data version ${m.schemaVersion}, this app reads up to ${SCHEMA_VERSION}`, { version: m.appVersion });
+  if (m.schemaVersion > DATA_VERSION) throw new BackupError('newer-version', `data version ${m.schemaVersion}, this app reads up to ${DATA_VERSION}`, { version: m.appVersion });
   if (centerId !== null && m.centerId !== centerId) throw new BackupError('other-center', `the backup is of ${m.centerId}`, { center: m.centerName || m.centerId });
   return f as BackupFile;
 }

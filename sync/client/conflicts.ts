@@ -29,6 +29,12 @@
  * revision — winner, losers and the common ancestor — is opened before the rules run, so
  * they merge decrypted content, and the settled document is sealed again before it is written.
  *
+ * Schema versions (sync/schema/versions.ts): revisions of an older version are migrated
+ * before the rules compare them, so both sides have one shape. A conflict where any revision
+ * was written by a newer app than this one is left as it is (CouchDB keeps every branch):
+ * settling it would write this app's older shape over the newer fields. A kiosk of the
+ * newer version settles it when it sees it.
+ *
  * County copies (sync/schema/county.ts) are not settled on their own: a copy is
  * derived again from its document as that document now stands, and a settled
  * document brings its copy in step.
@@ -37,6 +43,7 @@ import { mergeAttendance } from '@/domain/attendance';
 import type { AnyDoc, AttendanceDoc } from '../schema/documents';
 import { COUNTY_COPY_PREFIX } from '../schema/county';
 import { keepCountyCopy } from './countyCopy';
+import { APP_SCHEMAS, isNewer, readAnyDoc, versionOf, type SchemaSet } from '../schema/versions';
 
 type Stored = AnyDoc & { _id: string; _rev: string };
 
@@ -149,15 +156,34 @@ export function settle(a: Stored, b: Stored): { doc: AnyDoc; rule: ConflictResol
 export interface DocCodec {
   open<T extends object>(raw: T): Promise<T>;
   seal<T extends object>(doc: T): Promise<T>;
+  /** The schema versions the app knows (PouchDocStore's); absent: this app's. */
+  readonly schemas?: SchemaSet;
+}
+
+/** A revision as the app of `set` sees it: migrated when it is of an older version (bookkeeping kept), else as it is. */
+function upgraded<T extends object>(doc: T, set: SchemaSet): T {
+  const type = (doc as { type?: unknown }).type;
+  if (typeof type !== 'string' || !(type in set.versions) || !(versionOf(doc) < set.versions[type as keyof SchemaSet['versions']])) return doc;
+  try {
+    const { _conflicts, ...plain } = doc as Record<string, unknown>;
+    return { ...readAnyDoc(plain, set).doc, ...(_conflicts ? { _conflicts } : {}) } as T;
+  } catch {
+    return doc; // not valid at its own version: the rules take it as it is
+  }
 }
 const PLAIN: DocCodec = { open: async (d) => d, seal: async (d) => d };
 
 /** Settles the conflicts of one document. Returns null when it had no conflicts. */
 export async function resolveConflicts(db: PouchDB.Database, id: string, codec: DocCodec = PLAIN): Promise<ConflictResolution | null> {
-  const winner = (await codec.open(await db.get(id, { conflicts: true }))) as unknown as Stored & { _conflicts?: string[] };
-  const conflicts = [...(winner._conflicts ?? [])].sort();
+  const set = codec.schemas ?? APP_SCHEMAS;
+  const openedWinner = (await codec.open(await db.get(id, { conflicts: true }))) as unknown as Stored & { _conflicts?: string[] };
+  const conflicts = [...(openedWinner._conflicts ?? [])].sort();
   if (conflicts.length === 0) return null;
-  const losers = (await Promise.all(conflicts.map(async (rev) => codec.open(await db.get(id, { rev }))))) as unknown as Stored[];
+  const opened = (await Promise.all(conflicts.map(async (rev) => codec.open(await db.get(id, { rev }))))) as unknown as Stored[];
+  // A newer app's revision is never settled here: the conflict waits for a kiosk that knows its version.
+  if (isNewer(openedWinner, set) || opened.some((l) => isNewer(l, set))) return null;
+  const winner = upgraded(openedWinner, set);
+  const losers = opened.map((l) => upgraded(l, set));
   const { _conflicts: _ignored, ...base } = winner;
   let result: AnyDoc = base;
   let rule: ConflictResolution['rule'] = 'latest-wins';
@@ -173,7 +199,7 @@ export async function resolveConflicts(db: PouchDB.Database, id: string, codec: 
     if (FIELD_MERGED_TYPES.has(winner.type) && other.type === winner.type) {
       const ancestor = await commonAncestor(db, id, winner._rev, other._rev);
       if (ancestor?.doc) {
-        const merged = mergeFields(await codec.open(ancestor.doc), current, other);
+        const merged = mergeFields(upgraded(await codec.open(ancestor.doc), set), current, other);
         result = merged.doc;
         for (const f of merged.conflicting) conflictingFields.add(f);
         if (merged.conflicting.length > 0) silent = false;

@@ -6,6 +6,7 @@ import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filter
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents';
+import { checkStored } from '../schema/versions';
 import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
 
 const demo = generateDemoCenter({
@@ -60,7 +61,7 @@ const validators: Record<string, Validate> = { qingshan: centerValidate };
 function verdicts(doc: unknown): [boolean, boolean] {
   let zod = true;
   try {
-    parseStored(doc);
+    checkStored(doc);
   } catch {
     zod = false;
   }
@@ -116,6 +117,35 @@ describe('validate_doc_update (center database)', () => {
     expect(refusal(() => centerValidate({ ...tomb, centerId: 'shiqiao' }, {}, kiosk, {}))).toMatch(/does not belong/);
     expect(() => parseStored({ ...tomb, fullName: '王小明' })).toThrow(/fullName/);
     expect(parseStored(tomb)).toMatchObject({ _deleted: true, type: 'childPrivate' });
+  });
+});
+
+describe('validate_doc_update and schema versions (a county runs several app versions at once)', () => {
+  const answers = {
+    _id: 'private:answers:01JCDEFGHJKMNPQRSTVWXYZ013', type: 'screeningAnswers', centerId: 'qingshan', createdAt: '2026-11-30T16:00:00+08:00', updatedAt: '2026-11-30T16:00:00+08:00',
+    deviceId: 'kiosk-a', screeningId: '01JCDEFGHJKMNPQRSTVWXYZ013', childId: '01JCDEFGHJKMNPQRSTVWXYZ012', answers: { q1: 2 },
+  };
+  it('checks each document against the version it says: version 1 from an older kiosk, version 2 from this one', () => {
+    expect(refusal(() => centerValidate({ ...answers, schemaVersion: 1 }, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...answers, schemaVersion: 1, incompleteNote: '累了' }, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...answers, schemaVersion: 2, incompleteNote: '' }, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...answers, schemaVersion: 2 }, null, kiosk, {}))).toMatch(/invalid screeningAnswers document: screeningAnswers: matches none of the allowed shapes/);
+    expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: 1.5 }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
+    expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: '1' }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
+  });
+  it('lets a version newer than its rules through with the envelope checked, and authority the same', () => {
+    const newer = { ...answers, schemaVersion: 3, incompleteNote: '', answeredBy: 'child' };
+    expect(refusal(() => centerValidate(newer, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: 2, pickedUpByName: 'x' }, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...newer, centerId: 'shiqiao' }, null, kiosk, {}))).toMatch(/does not belong/);
+    expect(refusal(() => centerValidate(newer, null, other, {}))).toMatch(/may not write to center qingshan/);
+    expect(refusal(() => centerValidate({ ...newer, type: 'gossip' }, null, kiosk, {}))).toMatch(/unknown document type/);
+    const { centerId: _c, ...noCenter } = newer;
+    expect(refusal(() => centerValidate(noCenter, null, kiosk, {}))).toMatch(/centerId: required/);
+    // And the kiosk reaches the same verdicts (sync/schema/versions.ts: checkStored).
+    expect(verdicts(newer)).toEqual([true, true]);
+    expect(verdicts({ ...answers, schemaVersion: 1 })).toEqual([true, true]);
+    expect(verdicts({ ...answers, schemaVersion: 2 })).toEqual([false, false]);
   });
 });
 

@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { schemasByType, storedSchema, tombstoneDoc, type DocType } from '../schema/documents';
+import { DOC_TYPES, DOC_VERSIONS, tombstoneDoc } from '../schema/documents';
+import { newerEnvelope, storedSchemaAt } from '../schema/versions';
 import { COUNTY_COPY, COUNTY_TYPES, countySelector } from '../schema/county';
 
 export { COUNTY_TYPES };
@@ -28,7 +29,7 @@ export const COUNTY_SELECTOR = countySelector();
 export { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /** Bumped when a design document changes, so provisioning knows to update it. */
-export const DDOC_VERSION = 3;
+export const DDOC_VERSION = 4;
 
 function source(relative: string): string {
   const text = readFileSync(new URL(relative, import.meta.url), 'utf8');
@@ -42,9 +43,15 @@ function asJson(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
-/** JSON Schema per document type, from the zod schemas (a private type: its plain or its encrypted form, issue 14). */
-export function schemasAsJson(): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(schemasByType).map((type) => [type, asJson(storedSchema(type as DocType))]));
+/**
+ * JSON Schema per document type and schema version, from the zod schemas (a private type: its
+ * plain or its encrypted form, issue 14): `{ attendance: { "1": … }, screeningAnswers: { "1": …, "2": … } }`.
+ * Every version stays: kiosks of older app versions keep writing them for months.
+ */
+export function schemasAsJson(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    DOC_TYPES.map((type) => [type, Object.fromEntries(Array.from({ length: DOC_VERSIONS[type] }, (_, i) => [String(i + 1), asJson(storedSchemaAt(type, i + 1)!)]))]),
+  );
 }
 
 /** Pastes `value` as JSON over a placeholder. A function replacer, so `$&` and `$'` in the JSON stay as they are. */
@@ -62,6 +69,7 @@ export function validateSource(centerId: string): string {
   let src = source('./validate_doc_update.js');
   src = fill(src, '/*SCHEMAS*/ null', JSON.stringify(schemasAsJson()));
   src = fill(src, '/*TOMBSTONE*/ null', JSON.stringify(asJson(tombstoneDoc)));
+  src = fill(src, '/*NEWER*/ null', JSON.stringify(asJson(newerEnvelope)));
   src = fill(src, '/*CENTER*/ null', JSON.stringify(centerId));
   return fill(src, '/*CHECK*/ null', checkSource());
 }

@@ -9,12 +9,20 @@
  * is refused, not ignored. A deletion carries nothing but `_id`, `_rev`, `_deleted`,
  * `type` and `centerId` (DESIGN.md: the county copy learns of deletes by them); CouchDB
  * keeps and replicates a tombstone's body, so any other field would leak.
+ * Versions (sync/schema/versions.ts): SCHEMAS holds every schema version of each type,
+ * and a document is checked against the version it says it has — kiosks of older app
+ * versions keep writing older versions for months. A version above the newest this design
+ * document knows comes from a kiosk newer than the server's rules: it is let through with
+ * its envelope checked (NEWER: a known type, a center id, a whole version), so a center can
+ * update its kiosks before county IT updates the design documents; authority is checked
+ * the same. Provisioning the new design document restores the full check for that version.
  * Authority: a center's account writes only its own centerId into its own database;
  * only county administrators write design documents.
  */
 function (newDoc, oldDoc, userCtx, secObj) {
   var SCHEMAS = /*SCHEMAS*/ null;
   var TOMBSTONE = /*TOMBSTONE*/ null;
+  var NEWER = /*NEWER*/ null;
   var CENTER = /*CENTER*/ null;
   var check = /*CHECK*/ null;
 
@@ -36,9 +44,15 @@ function (newDoc, oldDoc, userCtx, secObj) {
     errors = check(TOMBSTONE, newDoc, 'deletion');
     if (errors.length > 0) forbid('a deletion keeps only type and centerId: ' + errors.slice(0, 5).join('; '));
   } else {
-    var schema = Object.prototype.hasOwnProperty.call(SCHEMAS, newDoc.type) ? SCHEMAS[newDoc.type] : null;
-    if (!schema) forbid('unknown document type: ' + newDoc.type);
-    errors = check(schema, newDoc, newDoc.type);
+    var versions = Object.prototype.hasOwnProperty.call(SCHEMAS, newDoc.type) ? SCHEMAS[newDoc.type] : null;
+    if (!versions) forbid('unknown document type: ' + newDoc.type);
+    var version = newDoc.schemaVersion;
+    if (typeof version !== 'number' || version % 1 !== 0 || version < 1) forbid('invalid ' + newDoc.type + ' document: ' + newDoc.type + '.schemaVersion: expected a whole number from 1');
+    var newest = 0;
+    for (var v in versions) if (Object.prototype.hasOwnProperty.call(versions, v) && Number(v) > newest) newest = Number(v);
+    if (version > newest) errors = check(NEWER, newDoc, newDoc.type);
+    else if (Object.prototype.hasOwnProperty.call(versions, String(version))) errors = check(versions[String(version)], newDoc, newDoc.type);
+    else errors = [newDoc.type + '.schemaVersion: no version ' + version];
     if (errors.length > 0) forbid('invalid ' + newDoc.type + ' document: ' + errors.slice(0, 5).join('; '));
   }
   if (newDoc.centerId !== CENTER) forbid('centerId ' + newDoc.centerId + ' does not belong in the database of center ' + CENTER);

@@ -27,6 +27,11 @@ import {
 } from './vocab';
 import { CENTER_ID_RE } from './ids';
 
+/**
+ * The first schema version of every document type, and the version of every type that has
+ * never changed. A type that changed says its own version (DOC_VERSIONS below); the version
+ * of the data as a whole is DATA_VERSION. See sync/schema/versions.ts.
+ */
 export const SCHEMA_VERSION = 1 as const;
 
 export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected yyyy-mm-dd');
@@ -313,8 +318,12 @@ export const screeningDoc = z.strictObject({
 });
 export type ScreeningDoc = z.infer<typeof screeningDoc>;
 
-/** Item-level answers of a screening: private, never leaves the center database. */
-export const screeningAnswersDoc = z.strictObject({
+/**
+ * Item-level answers of a screening, version 1 (kiosks before schema versions 2): the note
+ * was optional, so that answers saved before incomplete screenings existed stayed valid.
+ * Kept for the server's rules and the migration (sync/schema/versions.ts).
+ */
+export const screeningAnswersDocV1 = z.strictObject({
   ...base,
   type: z.literal('screeningAnswers'),
   screeningId: ulidString,
@@ -322,6 +331,20 @@ export const screeningAnswersDoc = z.strictObject({
   answers: z.record(z.string(), z.number().int().nullable()),
   /** Why an incomplete screening was left incomplete, as staff noted it (private: never leaves the center). */
   incompleteNote: shortText.optional(),
+});
+export type ScreeningAnswersDocV1 = z.infer<typeof screeningAnswersDocV1>;
+
+/**
+ * Item-level answers of a screening: private, never leaves the center database.
+ * Version 2: `incompleteNote` is always there ('' = no note), so "no note" has one
+ * spelling for every reader — the result page, the three-way merge of conflicts.ts
+ * (absent on one side and '' on the other was a change) and the server.
+ */
+export const screeningAnswersDoc = z.strictObject({
+  ...screeningAnswersDocV1.shape,
+  schemaVersion: z.literal(2),
+  /** Why an incomplete screening was left incomplete, as staff noted it; '' when there is no note. */
+  incompleteNote: shortText,
 });
 export type ScreeningAnswersDoc = z.infer<typeof screeningAnswersDoc>;
 
@@ -736,6 +759,21 @@ export const schemasByType = {
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;
+
+/**
+ * The schema version this app writes for each type (the `schemaVersion` literal of its
+ * schema). Types change version one at a time (sync/schema/versions.ts holds how each
+ * older version becomes the next); a type that never changed stays at SCHEMA_VERSION.
+ */
+export const DOC_VERSIONS = Object.fromEntries(
+  Object.entries(schemasByType).map(([type, schema]) => [type, (schema.shape.schemaVersion as z.ZodLiteral<number>).value]),
+) as { readonly [K in DocType]: number };
+
+/**
+ * The version of this app's data as a whole: 1 plus every migration any type has had. It
+ * only grows, so a backup made by a newer app (sync/backup) is recognised and refused.
+ */
+export const DATA_VERSION = 1 + Object.values(DOC_VERSIONS).reduce((sum, v) => sum + (v - 1), 0);
 
 /**
  * Issue 14: the fields that name or describe a person, per type. The kiosk's DocStore

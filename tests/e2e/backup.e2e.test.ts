@@ -16,7 +16,7 @@ import { createCenter, openKiosk, typePin, type Kiosk } from './harness';
 import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
 import MemoryAdapter from 'pouchdb-adapter-memory';
 import { generateRecoveryCode, makeBackup, type BackupFile } from '../../sync/backup/backup';
-import { SCHEMA_VERSION } from '../../sync/schema/documents';
+import { DATA_VERSION } from '../../sync/schema/documents';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 
 PouchDB.plugin(MemoryAdapter);
@@ -89,7 +89,7 @@ describe('backups and restore', () => {
     const file = JSON.parse(backup) as BackupFile;
     expect(await restoreAttempt(page, { name: backupName, buffer: Buffer.from(backup.slice(0, backup.length / 2)) }, code)).toContain('已损坏');
     expect(await restoreAttempt(page, { name: 'notes.tongxin-backup', buffer: Buffer.from('{"hello":"world"}') }, code)).toContain('不是童心的备份文件');
-    const newer = { ...file.manifest, schemaVersion: SCHEMA_VERSION + 1, appVersion: '9.0.0' };
+    const newer = { ...file.manifest, schemaVersion: DATA_VERSION + 1, appVersion: '9.0.0' };
     const newerText = JSON.stringify({ ...file, manifest: newer, sha256: await sha(`${JSON.stringify(newer)}\n${file.bundle}`) });
     expect(await restoreAttempt(page, { name: backupName, buffer: Buffer.from(newerText) }, code)).toContain('较新的童心（9.0.0）');
     expect(await restoreAttempt(page, { name: backupName, buffer: Buffer.from(backup) }, generateRecoveryCode())).toContain('恢复码打不开');

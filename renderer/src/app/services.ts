@@ -14,6 +14,7 @@ import type { BackupService } from './backups';
 import type { StaffSession } from '../features/staff/staffSession';
 import type { CountyState } from '../features/county/countyState';
 import type { KeyState } from './centerKey';
+import type { NewerDocsState } from './newerDocs';
 
 export interface AppServices {
   readonly docs: DocStore;
@@ -36,6 +37,8 @@ export interface AppServices {
   readonly county: CountyState;
   /** The center key on this kiosk (issue 14): status, recovery, migration, rotation. Optional so tests of other parts need no key. */
   readonly keys?: KeyState;
+  /** Documents written by a newer app version, kept unchanged here (app/newerDocs.ts). Optional so tests of other parts need none. */
+  readonly newerDocs?: NewerDocsState;
   /** Documents that failed their schema when read (listed for the admin). */
   readonly invalidDocs: InvalidStoredDoc[];
 }

@@ -608,4 +608,8 @@ export default {
       server: 'The server had an error, and this computer has no saved results for this period yet. Tap "Refresh" later; if it keeps failing, contact the county administrator.',
     },
   },
+  schemaVersions: {
+    banner: '{n} records here were written by a newer version of Tongxin. This kiosk keeps them unchanged but cannot edit them, and may not show some of them. Please ask the administrator to update Tongxin on this computer soon.',
+    editRefused: 'This record was written by a newer version of Tongxin, so this computer cannot change it (it is kept unchanged). Update Tongxin on this computer first, or make the change on one that is updated.',
+  },
 };

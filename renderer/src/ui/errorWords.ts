@@ -7,6 +7,7 @@
  */
 import { StorageFullError, ConflictError } from '../storage/ports';
 import { InvalidDocumentError } from '@sync/schema/documents';
+import { NewerDocumentError } from '@sync/schema/versions';
 import { CenterKeyMissingError, TamperedCiphertextError, WrongRecoveryCodeError } from '@sync/crypto/centerKey';
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
@@ -16,10 +17,11 @@ export class WordsError extends Error {
   override name = 'WordsError';
 }
 
-export type ErrorKind = 'storageFull' | 'keyMissing' | 'tampered' | 'wrongCode' | 'conflict' | 'invalid' | 'network' | 'other';
+export type ErrorKind = 'newer' | 'storageFull' | 'keyMissing' | 'tampered' | 'wrongCode' | 'conflict' | 'invalid' | 'network' | 'other';
 
 /** The kind of a failure, for the words and for tests. */
 export function errorKind(e: unknown): ErrorKind {
+  if (e instanceof NewerDocumentError) return 'newer';
   if (e instanceof StorageFullError) return 'storageFull';
   if (e instanceof CenterKeyMissingError) return 'keyMissing';
   if (e instanceof TamperedCiphertextError) return 'tampered';
@@ -38,5 +40,7 @@ export function errorWords(e: unknown, t: Translate): string {
   if (e instanceof WordsError) return e.message;
   const kind = errorKind(e);
   if (kind === 'other' || kind === 'invalid') console.error(e);
+  // A record a newer app wrote: its words live with the schema-version strings.
+  if (kind === 'newer') return t('schemaVersions.editRefused');
   return t(`errorWords.${kind}`);
 }

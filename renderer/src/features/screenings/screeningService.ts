@@ -5,7 +5,7 @@
  * the child never sees them.
  */
 import type { FollowupDoc, InstrumentPackDoc, ScreeningAnswersDoc, ScreeningDoc, StaffDoc } from '@sync/schema/documents';
-import { SCHEMA_VERSION } from '@sync/schema/documents';
+import { DOC_VERSIONS, SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids, newUlid, PRIVATE_PREFIX } from '@sync/schema/ids';
 import { ageOn, snapshotOf } from '@/domain/child';
 import { assertConsent, consentOn } from '@/domain/consent';
@@ -134,12 +134,14 @@ export async function saveScreening(p: Ports, entry: RosterEntry, inst: Instrume
     percent: result.percent, subscales: { ...result.subscales }, band: result.band, reasons: [...result.reasons], snapshot: snapshotOf(entry.child, date, consent['county-stats']),
   };
   const answersDoc: ScreeningAnswersDoc = {
-    _id: ids.screeningAnswers(screeningId), type: 'screeningAnswers', ...meta, screeningId, childId: entry.childId, answers: Object.fromEntries(inst.items.map((i) => [i.id, answers[i.id] ?? null])),
+    _id: ids.screeningAnswers(screeningId), type: 'screeningAnswers', ...meta, schemaVersion: DOC_VERSIONS.screeningAnswers as 2, screeningId, childId: entry.childId, answers: Object.fromEntries(inst.items.map((i) => [i.id, answers[i.id] ?? null])),
+    incompleteNote: '',
   };
   let saved = screening;
   if (resume) {
     saved = (await p.docs.update('screening', screening._id, (current) => ({ ...screening, ...(current?._rev ? { _rev: current._rev } : {}) })))!;
-    await p.docs.update('screeningAnswers', answersDoc._id, (current) => ({ ...answersDoc, ...(current?._rev ? { _rev: current._rev } : {}) }));
+    // The note on why it was left incomplete stays with the answers when the screening is finished later.
+    await p.docs.update('screeningAnswers', answersDoc._id, (current) => ({ ...answersDoc, incompleteNote: current?.incompleteNote ?? '', ...(current?._rev ? { _rev: current._rev } : {}) }));
   } else await p.docs.bulkCreate([screening, answersDoc]);
   const partial = result.valid ? 'none' : partialLevel(inst, answers, age);
   const level: Level = result.safety ? 'prompt' : result.valid ? result.level : partial;

@@ -15,9 +15,16 @@
  * server and every replica hold ciphertext. A private document is never written in clear:
  * without the key the write is refused (CenterKeyMissingError), and a sealed document read
  * without it is reported through `onKeyMissing` and skipped (get throws).
+ *
+ * Schema versions (sync/schema/versions.ts): a document of an older version is migrated as
+ * it is read (the stored one changes only when it is next written); one written by a newer
+ * app is shown read-only when this app can read its known fields, skipped otherwise, and
+ * reported through `onNewer` either way; every write to it is refused (NewerDocumentError),
+ * so this kiosk never replaces it with an older shape.
  */
 import type { AnyDoc, DocOf, DocType } from '@sync/schema/documents';
-import { parseAnyDoc, parseDoc, InvalidDocumentError } from '@sync/schema/documents';
+import { InvalidDocumentError } from '@sync/schema/documents';
+import { APP_SCHEMAS, isNewer, NewerDocumentError, newerEnvelope, readAnyDoc, readDoc, versionOf, type SchemaSet } from '@sync/schema/versions';
 import { prefixRange } from '@sync/schema/ids';
 import { countyCopyId, countyCopyOf } from '@sync/schema/county';
 import { hasCountyCopy, keepCountyCopy, nextCountyCopy, readCountyCopy, type StoredCopy } from '@sync/client/countyCopy';
@@ -70,6 +77,36 @@ export class PouchDocStore implements DocStore {
   keyring: CenterKeyring | null = null;
   /** Called when a sealed document could not be read because this kiosk lacks its key. */
   onKeyMissing: (docId: string) => void = () => {};
+  /** The schema versions this app knows (a test sets an older app's: sync/schema/versions.ts). */
+  schemas: SchemaSet = APP_SCHEMAS;
+  /** Called when a document written by a newer app was met (read, or refused a write). */
+  onNewer: (docId: string, version: number) => void = () => {};
+
+  /** The document as this app reads it (migrated when older), or null when it is newer and unreadable. @throws InvalidDocumentError */
+  private read<K extends DocType>(type: K, id: string, doc: unknown): DocOf<K> | null {
+    const r = readDoc(type, doc, this.schemas);
+    if (r.kind === 'newer') this.onNewer(id, r.version);
+    return r.doc;
+  }
+
+  /** Refuses to change a document a newer app wrote. @throws NewerDocumentError */
+  private refuseNewer(id: string, stored: unknown): void {
+    if (!isNewer(stored, this.schemas)) return;
+    const version = versionOf(stored);
+    const type = (stored as { type: DocType }).type;
+    this.onNewer(id, version);
+    throw new NewerDocumentError(id, version, this.schemas.versions[type]);
+  }
+
+  /** The stored document, opened. null when there is none. */
+  private async raw(id: string): Promise<object | null> {
+    try {
+      return await this.open(await this.db.get(id));
+    } catch (e) {
+      if (asPouchError(e).status === 404) return null;
+      throw e;
+    }
+  }
 
   /** A stored document as the app sees it: decrypted when sealed. @throws CenterKeyMissingError, TamperedCiphertextError */
   async open<T extends object>(raw: T): Promise<T> {
@@ -115,13 +152,8 @@ export class PouchDocStore implements DocStore {
   }
 
   async get<K extends DocType>(type: K, id: string): Promise<DocOf<K> | null> {
-    try {
-      const raw = await this.db.get(id);
-      return parseDoc(type, await this.open(raw));
-    } catch (e) {
-      if (asPouchError(e).status === 404) return null;
-      throw e;
-    }
+    const raw = await this.raw(id);
+    return raw ? this.read(type, id, raw) : null;
   }
 
   async getMany<K extends DocType>(type: K, ids: readonly string[]): Promise<DocOf<K>[]> {
@@ -159,7 +191,8 @@ export class PouchDocStore implements DocStore {
       const doc = opened[i];
       if (!doc) continue;
       try {
-        out.push(parseDoc(type, doc));
+        const read = this.read(type, row.id, doc);
+        if (read) out.push(read);
       } catch (e) {
         this.onInvalid({ id: row.id, reason: e instanceof Error ? e.message : String(e) });
       }
@@ -168,8 +201,10 @@ export class PouchDocStore implements DocStore {
   }
 
   async put<K extends DocType>(doc: DocOf<K>): Promise<DocOf<K>> {
-    const valid = parseAnyDoc(doc) as DocOf<K>;
-    // The county copy's current revision is read while the document is validated and sealed.
+    // A newer document read here keeps its newer version in the view: writing it back is refused.
+    this.refuseNewer(doc._id, doc);
+    const valid = readAnyDoc(doc, this.schemas).doc as DocOf<K>;
+    // The county copy's current revision is read while the document is sealed.
     const copyRead = hasCountyCopy(valid.type) ? readCountyCopy(this.db, valid._id) : null;
     copyRead?.catch(() => {});
     return this.write(valid, copyRead);
@@ -227,14 +262,11 @@ export class PouchDocStore implements DocStore {
   }
 
   /** A document and, for a type with one, its stored county copy: one read transaction. */
-  private async readForWrite<K extends DocType>(type: K, id: string): Promise<{ current: DocOf<K> | null; copy: Promise<StoredCopy | null> | null }> {
-    if (!hasCountyCopy(type)) return { current: await this.get(type, id), copy: null };
+  private async readForWrite(type: DocType, id: string): Promise<{ raw: object | null; copy: Promise<StoredCopy | null> | null }> {
+    if (!hasCountyCopy(type)) return { raw: await this.raw(id), copy: null };
     const res = await this.db.allDocs({ include_docs: true, keys: [id, countyCopyId(id)] });
     const [own, copy] = res.rows.map((r) => ('doc' in r && r.doc ? r.doc : null));
-    return {
-      current: own ? parseDoc(type, await this.open(own as object)) : null,
-      copy: Promise.resolve((copy as StoredCopy | null) ?? null),
-    };
+    return { raw: own ? await this.open(own as object) : null, copy: Promise.resolve((copy as StoredCopy | null) ?? null) };
   }
 
   async update<K extends DocType>(
@@ -243,12 +275,15 @@ export class PouchDocStore implements DocStore {
     change: (current: DocOf<K> | null) => DocOf<K> | null,
   ): Promise<DocOf<K> | null> {
     for (let attempt = 0; ; attempt++) {
-      const { current, copy } = await this.readForWrite(type, id);
+      const { raw, copy } = await this.readForWrite(type, id);
+      this.refuseNewer(id, raw);
+      const current = raw ? this.read(type, id, raw) : null;
       const next = change(current);
       if (next === null) return current;
       try {
-        const valid = parseAnyDoc({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) }) as DocOf<K>;
-        return await this.write(valid, copy);
+        const doc = { ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) };
+        this.refuseNewer(id, doc);
+        return await this.write(readAnyDoc(doc, this.schemas).doc as DocOf<K>, copy);
       } catch (e) {
         if (!(e instanceof ConflictError) || attempt >= UPDATE_RETRIES) throw e;
       }
@@ -257,7 +292,9 @@ export class PouchDocStore implements DocStore {
 
   async remove(type: DocType, id: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(type, id);
+      const raw = await this.raw(id);
+      this.refuseNewer(id, raw);
+      const current = raw ? this.read(type, id, raw) : null;
       if (!current) return;
       try {
         await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
@@ -269,11 +306,17 @@ export class PouchDocStore implements DocStore {
     }
   }
 
-  async bulkCreate(docs: readonly AnyDoc[]): Promise<BulkResult> {
+  async bulkCreate(input: readonly AnyDoc[]): Promise<BulkResult> {
     const problems: string[] = [];
-    for (const d of docs) {
+    // A transfer from a newer kiosk may hold newer documents: kept as they came (their known envelope checked); older ones are stored migrated.
+    const toStore = [...input];
+    for (const [i, d] of input.entries()) {
       try {
-        parseAnyDoc(d);
+        if (isNewer(d, this.schemas)) {
+          const env = newerEnvelope.safeParse(d);
+          if (!env.success) throw new InvalidDocumentError(d._id, env.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`));
+          this.onNewer(d._id, versionOf(d));
+        } else toStore[i] = readAnyDoc(d, this.schemas).doc!;
       } catch (e) {
         problems.push(e instanceof Error ? e.message : String(e));
         if (problems.length >= 20) break;
@@ -282,9 +325,11 @@ export class PouchDocStore implements DocStore {
     if (problems.length > 0) throw new InvalidDocumentError('(bulk)', problems);
     // The county copies go in the same batch; a copy that is already there (written by
     // another kiosk) is brought in step afterwards. The result counts the documents asked for.
+    const docs: readonly AnyDoc[] = toStore;
     const given = new Set(docs.map((d) => d._id));
     const copies = docs.flatMap((d) => {
-      const copy = countyCopyOf(d);
+      // A newer document's county copy is the newer app's to make (its county shape may differ).
+      const copy = isNewer(d, this.schemas) ? null : countyCopyOf(d);
       return copy && !given.has(copy._id) ? [copy] : [];
     });
     let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
