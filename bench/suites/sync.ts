@@ -17,6 +17,11 @@
  *                           to an empty center database until the server holds everything
  *   first_push_vs_first_pull  its ratio to first_sync_docs_per_s (target ≥ 0.5)
  *   first_push_plain_docs_per_s  (BENCH_PUSH_PLAIN=1) the same push left to PouchDB's live replication
+ *   time_to_usable_ms       a replacement kiosk joins the center through the real setup screen (a fresh
+ *                           profile): from the join button to the check-in grid showing every child and a
+ *                           staff member unlocked with their PIN (the staged first pull's usable stage)
+ *   history_after_join_ms   from the same tap until the history is all on the kiosk and sync is caught up
+ *   docs_before_usable      the documents the usable stage fetched (of all the server's, in the note)
  *
  * Each write is measured in a fresh Chromium profile, as on a fresh kiosk:
  * Chromium keeps all of an origin's IndexedDB databases in one LevelDB, so a
@@ -34,6 +39,10 @@ import { DEFAULT_BATCH_SIZE } from '../../sync/client/replication';
 import { startCountyServer } from '../../tests/integration/countyServer';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { addDays } from '../../renderer/src/domain/dates';
+import { hashPin } from '../../renderer/src/domain/pin';
+import { joinRanges } from '../../renderer/src/features/setup/joinCenter';
+import { inRanges } from '../../sync/client/initialPull';
+import { typePin } from '../../tests/e2e/harness';
 
 // The issue's center; smaller for a quick look: BENCH_SYNC_CHILDREN=50 BENCH_SYNC_YEARS=1 npm run bench -- sync
 const CHILDREN = Number(process.env.BENCH_SYNC_CHILDREN ?? 300);
@@ -76,7 +85,8 @@ export const syncSuite: Suite = {
       const password = passwordOf('sync-bench-center');
       const today = new Date().toISOString().slice(0, 10);
       const options = { centerId: 'bench-center', children: CHILDREN, years: YEARS, today };
-      const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+      // A real PIN (2580, the app's iteration count): the replacement kiosk's staff unlock with it.
+      const pinHash = await hashPin(BENCH_PIN);
       const gen = (from: string, to: string, seed: number) => demoDocuments(generateDemoCenter({ centerId: 'bench-center', seed, children: CHILDREN, from, to, deviceId: 'bench', pinHash, skipHolidays: true }));
       const docs = gen(addDays(today, -Math.round(365.25 * YEARS)), addDays(today, -1), 7);
       log(`loading ${docs.length} documents into the server (not measured)…`);
@@ -127,6 +137,8 @@ export const syncSuite: Suite = {
         log(`first push${fast ? '' : ' (plain live replication)'}: ${pushed.docs} docs in ${(pushed.ms / 1000).toFixed(1)} s`);
         return pushed;
       };
+      const join = await stagedJoin(server, origin, { password, today, docs });
+      log(`staged join: usable after ${join.usableMs} ms (${join.usableDocs} of ${docs.length} docs), history in after ${join.historyMs} ms`);
       const push = await pushOne('bench-push', true);
       const plain = process.env.BENCH_PUSH_PLAIN ? await pushOne('bench-push-plain', false) : null;
       const pushRate = push.docs / (push.ms / 1000);
@@ -142,6 +154,9 @@ export const syncSuite: Suite = {
         { name: 'incremental_sync_ms', value: Math.round(inc.ms), unit: 'ms', note: `${inc.docs} documents` },
         { name: 'first_push_docs_per_s', value: Math.round(pushRate), unit: 'docs/s', note: `${push.docs} docs, a term recorded offline, to an empty center database` },
         { name: 'first_push_vs_first_pull', value: Number((pushRate / firstRate).toFixed(3)), unit: 'ratio' },
+        { name: 'time_to_usable_ms', value: join.usableMs, unit: 'ms', note: 'join tapped → every child on the check-in grid and staff unlocked with a PIN, real UI in Chromium' },
+        { name: 'history_after_join_ms', value: join.historyMs, unit: 'ms', note: 'join tapped → every document on the kiosk, sync caught up' },
+        { name: 'docs_before_usable', value: join.usableDocs, unit: 'docs', note: `of ${docs.length} on the server` },
         ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(plain.docs / (plain.ms / 1000)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
       ] satisfies Figure[];
     } finally {
@@ -150,3 +165,48 @@ export const syncSuite: Suite = {
     }
   },
 };
+
+const BENCH_PIN = '2580';
+
+/**
+ * A replacement kiosk joins bench-center through the real setup screen in a
+ * fresh profile (an origin the county is told to allow), as staff would:
+ * join, open the check-in grid until every child is on it, unlock staff
+ * mode with the administrator's PIN — that is usable; then wait until the
+ * history line is gone and the sync says 已同步.
+ */
+async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>, origin: string, o: { password: string; today: string; docs: readonly { _id: string; type: string; role?: string; displayName?: string; active?: boolean }[] }): Promise<{ usableMs: number; historyMs: number; usableDocs: number }> {
+  const fresh = await openBenchBrowser();
+  try {
+    const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
+    if (again.errors.length) throw new Error(again.errors.join('; '));
+    const admin = o.docs.find((d) => d.type === 'staff' && d.role === 'admin' && d.active !== false);
+    if (!admin?.displayName) throw new Error('no administrator among the bench documents');
+    const children = o.docs.filter((d) => d.type === 'child').length;
+    const page = await fresh.context.newPage();
+    await page.goto(`${fresh.origin}renderer/index.html`);
+    await page.waitForSelector('[data-testid="setup-join"]');
+    await page.fill('input[name="joinUrl"]', server.base);
+    await page.fill('input[name="joinCenter"]', 'bench-center');
+    await page.fill('input[name="joinPassword"]', o.password);
+    const t0 = Date.now();
+    await page.click('[data-testid="setup-join-go"]');
+    await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 600_000 });
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.waitForSelector('[data-testid="kiosk-initials"], [data-testid="child-grid"]');
+    if (await page.locator('[data-testid="kiosk-initials"]').count()) await page.click('[data-testid="kiosk-all"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="child-grid"] .child').length === n, children, { timeout: 60_000 });
+    await page.click('[data-testid="checkin-home"]');
+    await page.click('[data-testid="staff-entry"]');
+    await page.click(`[data-testid="staff-${admin.displayName}"]`);
+    await typePin(page, BENCH_PIN);
+    await page.waitForSelector('[data-testid="staff-home"]', { timeout: 60_000 });
+    const usableMs = Date.now() - t0;
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sync-history"]') && document.querySelector('[data-testid="sync-state"]')?.getAttribute('data-state') === 'idle', undefined, { timeout: 1_800_000, polling: 200 });
+    const historyMs = Date.now() - t0;
+    const { now } = joinRanges(o.today);
+    return { usableMs, historyMs, usableDocs: o.docs.filter((d) => inRanges(d._id, now)).length };
+  } finally {
+    await fresh.close();
+  }
+}

@@ -545,4 +545,11 @@ export default {
     network: 'Cannot reach the server. Check the network; it will try again by itself.',
     other: 'That did not work. Try again; if it still fails, tell the administrator (the details are in the log).',
   },
+  stagedPull: {
+    syncLine: 'Downloading past records: {done} / {total}',
+    syncLineNoTotal: 'Downloading past records: {done} so far',
+    notice: 'Past records are still downloading ({done} / {total}), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
+    noticeNoTotal: 'Past records are still downloading ({done} so far), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
+    joinProgress: '{n} records downloaded (children, staff and the recent register)…',
+  },
 };

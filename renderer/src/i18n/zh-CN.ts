@@ -544,4 +544,11 @@ export default {
     network: '连不上服务器。请检查网络，稍后会自动再试。',
     other: '没有完成。请再试一次；如果还不行，请告诉管理员（详细原因已记在日志里）。',
   },
+  stagedPull: {
+    syncLine: '正在下载历史记录：{done} / {total}',
+    syncLineNoTotal: '正在下载历史记录：已下载 {done} 条',
+    notice: '以前的记录还在下载（{done} / {total}），这里的记录和总数暂时不完整。下载完以后会自动补上，不用做什么。',
+    noticeNoTotal: '以前的记录还在下载（已下载 {done} 条），这里的记录和总数暂时不完整。下载完以后会自动补上，不用做什么。',
+    joinProgress: '已下载 {n} 条记录（孩子名单、员工和最近的签到）…',
+  },
 };
