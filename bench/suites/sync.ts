@@ -20,6 +20,11 @@
  *   first_sync_docs_per_s_sealed  issue 14: the same first sync from a center database whose private
  *                           records are sealed under a center key (encryption on), in a fresh profile
  *   first_sync_sealed_vs_plain    its ratio to first_sync_docs_per_s (BENCH_SYNC_SEALED=0 leaves both out)
+ *   time_to_usable_ms       a replacement kiosk joins the center through the real setup screen (a fresh
+ *                           profile): from the join button to the check-in grid showing every child and a
+ *                           staff member unlocked with their PIN (the staged first pull's usable stage)
+ *   history_after_join_ms   from the same tap until the history is all on the kiosk and sync is caught up
+ *   docs_before_usable      the documents the usable stage fetched (of all the server's, in the note)
  *
  * Each write is measured in a fresh Chromium profile, as on a fresh kiosk:
  * Chromium keeps all of an origin's IndexedDB databases in one LevelDB, so a
@@ -39,6 +44,10 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { addDays } from '../../renderer/src/domain/dates';
 import { generateCenterKey } from '../../sync/crypto/centerKey';
 import { sealDoc } from '../../sync/crypto/sealDoc';
+import { hashPin } from '../../renderer/src/domain/pin';
+import { joinRanges } from '../../renderer/src/features/setup/joinCenter';
+import { inRanges } from '../../sync/client/initialPull';
+import { typePin } from '../../tests/e2e/harness';
 
 // The issue's center; smaller for a quick look: BENCH_SYNC_CHILDREN=50 BENCH_SYNC_YEARS=1 npm run bench -- sync
 const CHILDREN = Number(process.env.BENCH_SYNC_CHILDREN ?? 300);
@@ -81,7 +90,8 @@ export const syncSuite: Suite = {
       const password = passwordOf('sync-bench-center');
       const today = new Date().toISOString().slice(0, 10);
       const options = { centerId: 'bench-center', children: CHILDREN, years: YEARS, today };
-      const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
+      // A real PIN (2580, the app's iteration count): the replacement kiosk's staff unlock with it.
+      const pinHash = await hashPin(BENCH_PIN);
       const gen = (from: string, to: string, seed: number) => demoDocuments(generateDemoCenter({ centerId: 'bench-center', seed, children: CHILDREN, from, to, deviceId: 'bench', pinHash, skipHolidays: true }));
       const docs = gen(addDays(today, -Math.round(365.25 * YEARS)), addDays(today, -1), 7);
       log(`loading ${docs.length} documents into the server (not measured)…`);
@@ -132,6 +142,8 @@ export const syncSuite: Suite = {
         log(`first push${fast ? '' : ' (plain live replication)'}: ${pushed.docs} docs in ${(pushed.ms / 1000).toFixed(1)} s`);
         return pushed;
       };
+      const join = await stagedJoin(server, origin, { password, today, docs });
+      log(`staged join: usable after ${join.usableMs} ms (${join.usableDocs} of ${docs.length} docs), history in after ${join.historyMs} ms`);
       const push = await pushOne('bench-push', true);
       const plain = process.env.BENCH_PUSH_PLAIN ? await pushOne('bench-push-plain', false) : null;
       // Issue 14: the same history with every private record sealed, as the server holds a center with encryption on.
@@ -180,6 +192,9 @@ export const syncSuite: Suite = {
               { name: 'first_sync_sealed_vs_plain', value: Number((sealed.docs / (sealed.ms / 1000) / firstRate).toFixed(3)), unit: 'ratio' },
             ]
           : []),
+        { name: 'time_to_usable_ms', value: join.usableMs, unit: 'ms', note: 'join tapped → every child on the check-in grid and staff unlocked with a PIN, real UI in Chromium' },
+        { name: 'history_after_join_ms', value: join.historyMs, unit: 'ms', note: 'join tapped → every document on the kiosk, sync caught up' },
+        { name: 'docs_before_usable', value: join.usableDocs, unit: 'docs', note: `of ${docs.length} on the server` },
         ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(plain.docs / (plain.ms / 1000)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
       ] satisfies Figure[];
     } finally {
@@ -188,3 +203,48 @@ export const syncSuite: Suite = {
     }
   },
 };
+
+const BENCH_PIN = '2580';
+
+/**
+ * A replacement kiosk joins bench-center through the real setup screen in a
+ * fresh profile (an origin the county is told to allow), as staff would:
+ * join, open the check-in grid until every child is on it, unlock staff
+ * mode with the administrator's PIN — that is usable; then wait until the
+ * history line is gone and the sync says 已同步.
+ */
+async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>, origin: string, o: { password: string; today: string; docs: readonly { _id: string; type: string; role?: string; displayName?: string; active?: boolean }[] }): Promise<{ usableMs: number; historyMs: number; usableDocs: number }> {
+  const fresh = await openBenchBrowser();
+  try {
+    const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
+    if (again.errors.length) throw new Error(again.errors.join('; '));
+    const admin = o.docs.find((d) => d.type === 'staff' && d.role === 'admin' && d.active !== false);
+    if (!admin?.displayName) throw new Error('no administrator among the bench documents');
+    const children = o.docs.filter((d) => d.type === 'child').length;
+    const page = await fresh.context.newPage();
+    await page.goto(`${fresh.origin}renderer/index.html`);
+    await page.waitForSelector('[data-testid="setup-join"]');
+    await page.fill('input[name="joinUrl"]', server.base);
+    await page.fill('input[name="joinCenter"]', 'bench-center');
+    await page.fill('input[name="joinPassword"]', o.password);
+    const t0 = Date.now();
+    await page.click('[data-testid="setup-join-go"]');
+    await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 600_000 });
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.waitForSelector('[data-testid="kiosk-initials"], [data-testid="child-grid"]');
+    if (await page.locator('[data-testid="kiosk-initials"]').count()) await page.click('[data-testid="kiosk-all"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="child-grid"] .child').length === n, children, { timeout: 60_000 });
+    await page.click('[data-testid="checkin-home"]');
+    await page.click('[data-testid="staff-entry"]');
+    await page.click(`[data-testid="staff-${admin.displayName}"]`);
+    await typePin(page, BENCH_PIN);
+    await page.waitForSelector('[data-testid="staff-home"]', { timeout: 60_000 });
+    const usableMs = Date.now() - t0;
+    await page.waitForFunction(() => !document.querySelector('[data-testid="sync-history"]') && document.querySelector('[data-testid="sync-state"]')?.getAttribute('data-state') === 'idle', undefined, { timeout: 1_800_000, polling: 200 });
+    const historyMs = Date.now() - t0;
+    const { now } = joinRanges(o.today);
+    return { usableMs, historyMs, usableDocs: o.docs.filter((d) => inRanges(d._id, now)).length };
+  } finally {
+    await fresh.close();
+  }
+}

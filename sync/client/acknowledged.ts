@@ -9,6 +9,8 @@
 import generateReplicationId from 'pouchdb-generate-replication-id';
 
 export const SYNC_IDS_DOC = '_local/tongxin-sync';
+/** The first pull's progress (initialPull.ts). */
+export const INITIAL_PULL_STATE_ID = '_local/tongxin-initial-pull';
 
 /** The replication id of the live sync's pull (remote → local), as PouchDB computes it. */
 export function pullReplicationId(local: PouchDB.Database, remote: PouchDB.Database): Promise<string> {
@@ -28,12 +30,20 @@ export async function rememberPushId(local: PouchDB.Database, remote: PouchDB.Da
   return pushId;
 }
 
-/** The local sequence up to which the server has every change (0 when it never acknowledged any). */
+/**
+ * The local sequence up to which the server has every change (0 when it never
+ * acknowledged any). While a first pull runs, the changes it wrote came from
+ * the server (its verified `pulledSeq`, initialPull.ts), so they count as held
+ * there even before the push checkpoint is written at its end.
+ */
 export async function acknowledgedSeq(local: PouchDB.Database): Promise<number | string> {
+  const pull = (await local.get(INITIAL_PULL_STATE_ID).catch(() => null)) as { done?: boolean; pulledSeq?: number } | null;
+  const pulled = pull && !pull.done ? (pull.pulledSeq ?? 0) : 0;
   const ids = (await local.get(SYNC_IDS_DOC).catch(() => null)) as { pushId?: string } | null;
-  if (!ids?.pushId) return 0;
+  if (!ids?.pushId) return pulled;
   const checkpoint = (await local.get(ids.pushId).catch(() => null)) as { last_seq?: number | string } | null;
-  return checkpoint?.last_seq ?? 0;
+  const acknowledged = checkpoint?.last_seq ?? 0;
+  return typeof acknowledged === 'number' && acknowledged < pulled ? pulled : acknowledged;
 }
 
 /** Ids of documents changed locally after what the server acknowledged (design documents left out). */

@@ -82,6 +82,12 @@ export interface SyncStatus {
   readonly batchSize: number;
   /** During a fresh kiosk's first pull (initialPull.ts): documents received so far; otherwise null. */
   readonly firstPullDocs: number | null;
+  /**
+   * During the first pull (or a joined kiosk's background history stage): how
+   * many of the server's documents (tombstones included) are read, of how many
+   * (null when the server did not say); null otherwise.
+   */
+  readonly firstPullProgress: { readonly done: number; readonly total: number | null } | null;
 }
 
 export interface ReplicationOptions {
@@ -223,7 +229,7 @@ export class ReplicationController {
     this.now = o.now ?? (() => Date.now());
     this.status = {
       state: 'stopped', pendingUp: null, pendingUpCapped: false, retryAt: null, lastSyncedAt: null, lastError: null, rejected: [], clockSkewMs: null,
-      batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE, firstPullDocs: null,
+      batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE, firstPullDocs: null, firstPullProgress: null,
     };
     this.remote = openRemote(o.PouchDB, o.url, o.username, o.password, (res) => this.answered(res), (e) => this.unanswered(e));
     this.remote.info = tolerantInfo(this.remote);
@@ -284,7 +290,7 @@ export class ReplicationController {
     clearTimeout(this.retryTimer);
     clearInterval(this.restartTimer);
     this.cancelRun();
-    this.update({ state: 'stopped', firstPullDocs: null, retryAt: null });
+    this.update({ state: 'stopped', firstPullDocs: null, firstPullProgress: null, retryAt: null });
   }
 
   /**
@@ -341,10 +347,20 @@ export class ReplicationController {
     this.update({ state: 'connecting', retryAt: null });
     const pulling = new AbortController();
     this.pulling = pulling;
-    initialPull({ local: this.o.local, remote: this.remote, pageSize: this.o.firstPullPageSize, signal: pulling.signal, onProgress: (docs) => this.update({ state: 'active', firstPullDocs: docs }) })
+    // The live sync starts only after the first pull (or a joined kiosk's history stage) ends: it
+    // writes the pull checkpoint there, so the live sync never marks one past what has not arrived.
+    initialPull({
+      local: this.o.local,
+      remote: this.remote,
+      pageSize: this.o.firstPullPageSize,
+      signal: pulling.signal,
+      onProgress: (docs, p) => this.update({ state: 'active', firstPullDocs: docs, firstPullProgress: { done: p.done, total: p.total } }),
+      // Records edited on this kiosk while its history arrives (it is open meanwhile): settled by rule like any conflict.
+      onConflictCandidates: (ids) => void this.settleConflicts(ids.map((_id) => ({ _id }))),
+    })
       .then(async () => {
         if (pulling.signal.aborted || this.o.firstPush === false) return;
-        this.update({ firstPullDocs: null });
+        this.update({ firstPullDocs: null, firstPullProgress: null });
         const pushed = await initialPush({ local: this.o.local, remote: this.remote, signal: pulling.signal, onProgress: () => this.update({ state: 'active' }) });
         const known = new Set(this.status.rejected.map((r) => r.id));
         const fresh = pushed.rejected.filter((r) => !known.has(r.id));
@@ -354,7 +370,7 @@ export class ReplicationController {
       () => {
         if (pulling.signal.aborted) return;
         this.pulling = null;
-        this.update({ firstPullDocs: null });
+        this.update({ firstPullDocs: null, firstPullProgress: null });
         this.live();
       },
       (err: unknown) => {

@@ -10,6 +10,9 @@
  *            the password; requests without credentials pass
  *   error    answers every request with 500 (a server that refuses exchanges)
  *   drop     closes every connection without an answer (a dead link)
+ *
+ * Apart from the mode, `hold` keeps requests whose path matches it waiting,
+ * unanswered, until `release()` (a slow link for one kind of request).
  */
 import { createServer, request, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -23,6 +26,10 @@ export interface Gate {
   readonly seen: Record<GateMode, number>;
   /** Every request that arrived, as "METHOD /path" (without the query). */
   readonly requests: string[];
+  /** Requests whose path (without the query) matches wait until release(). */
+  hold: RegExp | null;
+  /** Lets the held requests through, and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -31,11 +38,17 @@ export const LOCKOUT_BODY = { error: 'forbidden', reason: 'Account is temporaril
 export async function startGate(target: string): Promise<Gate> {
   const to = new URL(target);
   const sockets = new Set<Socket>();
+  const held: (() => void)[] = [];
   const gate: Gate = {
     base: '',
     mode: 'pass',
     seen: { pass: 0, lockout: 0, error: 0, drop: 0 },
     requests: [],
+    hold: null,
+    release: () => {
+      gate.hold = null;
+      for (const go of held.splice(0)) go();
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -53,13 +66,22 @@ export async function startGate(target: string): Promise<Gate> {
     // The lock is on the account: requests without credentials (the welcome at `/`) pass as usual.
     if (mode === 'lockout' && (req.headers.authorization || req.url?.startsWith('/_session'))) return void req.resume().on('end', () => answer(res, 403, LOCKOUT_BODY));
     if (mode === 'error') return void req.resume().on('end', () => answer(res, 500, { error: 'internal_server_error', reason: 'stand-in failure' }));
+    if (gate.hold?.test((req.url ?? '').split('?')[0] ?? '')) {
+      req.pause();
+      held.push(() => forward(req, res));
+      return;
+    }
+    forward(req, res);
+  });
+  const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
     });
     up.on('error', () => res.destroy());
     req.pipe(up);
-  });
+    req.resume();
+  };
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

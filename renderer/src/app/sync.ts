@@ -15,11 +15,24 @@ import { resolveConflicts, type ConflictResolution, type DocCodec } from '@sync/
 import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
+import { historyPending } from '@sync/client/initialPull';
 import { TALLY_EVERY_MS, writeCenterTallies } from './countyTallies';
 import { COVERAGE_CREDENTIAL, writeCoverageKeys } from './coverageKeys';
 
+/** How far a joined kiosk's history (the background stage of its first pull) has arrived. */
+export interface HistoryProgress {
+  readonly done: number;
+  readonly total: number | null;
+}
+
 export interface SyncState {
   readonly status: ShallowRef<SyncStatus | null>;
+  /**
+   * While the first pull's history is still arriving (also offline, or after
+   * a restart before sync resumes it): screens with history or totals say so.
+   * Null once every document of the server is on the kiosk.
+   */
+  readonly history: ShallowRef<HistoryProgress | null>;
   /** The conflict log (kept in Dexie): unreviewed entries, newest first. */
   readonly conflicts: ShallowRef<readonly ConflictLogEntry[]>;
   refreshConflicts(all?: boolean): Promise<void>;
@@ -42,6 +55,11 @@ const credentialKey = (centerId: string) => `sync:${centerId}`;
 
 export function createSyncState(local: PouchDB.Database, docs: DocStore, device: DeviceStore, bridge: TongxinBridge, codec?: DocCodec): SyncState {
   const status = shallowRef<SyncStatus | null>(null);
+  const history = shallowRef<HistoryProgress | null>(null);
+  const readHistory = async () => {
+    const h = await historyPending(local).catch(() => null);
+    history.value = h ? { done: h.done, total: h.total } : null;
+  };
   const conflicts = shallowRef<readonly ConflictLogEntry[]>([]);
   const incomingTransfers = shallowRef(0);
   let transfersCheckedAt = 0;
@@ -63,6 +81,8 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
   /** When sync is idle: the county's monthly/term/year counts for this center (issue 9), at most every few hours. */
   const refreshTallies = async (centerId: string, deviceId: string) => {
     if (Date.now() - talliedAt < TALLY_EVERY_MS) return;
+    // Counts from a kiosk whose history is still arriving would be too low: not before it is all here.
+    if (history.value) return;
     talliedAt = Date.now();
     const center = await docs.get('center', `center:${centerId}`).catch(() => null);
     if (center) await writeCenterTallies(docs, center, deviceId, new Date()).catch((e: unknown) => console.warn('county tallies not written', e));
@@ -87,6 +107,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
 
   const state: SyncState = {
     status,
+    history,
     conflicts,
     incomingTransfers,
     async restart() {
@@ -94,6 +115,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
       controller = null;
       clearInterval(counter);
       void state.refreshConflicts();
+      await readHistory();
       const settings = await device.getSettings();
       const password = settings.centerId ? await bridge.loadCredential(credentialKey(settings.centerId)) : null;
       if (!settings.centerId || !settings.syncUrl || !settings.syncUser || !password) {
@@ -108,6 +130,8 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
         password,
         onStatus: (s) => {
           status.value = s;
+          if (s.firstPullProgress) history.value = s.firstPullProgress;
+          else if (history.value) void readHistory();
           if (s.state === 'idle') void checkTransfers(settings.centerId!);
           if (s.state === 'idle') void refreshTallies(settings.centerId!, settings.deviceId);
         },

@@ -612,4 +612,11 @@ export default {
     banner: '{n} records here were written by a newer version of Tongxin. This kiosk keeps them unchanged but cannot edit them, and may not show some of them. Please ask the administrator to update Tongxin on this computer soon.',
     editRefused: 'This record was written by a newer version of Tongxin, so this computer cannot change it (it is kept unchanged). Update Tongxin on this computer first, or make the change on one that is updated.',
   },
+  stagedPull: {
+    syncLine: 'Downloading past records: {done} / {total}',
+    syncLineNoTotal: 'Downloading past records: {done} so far',
+    notice: 'Past records are still downloading ({done} / {total}), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
+    noticeNoTotal: 'Past records are still downloading ({done} so far), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
+    joinProgress: '{n} records downloaded (children, staff and the recent register)…',
+  },
 };

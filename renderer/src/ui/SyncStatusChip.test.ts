@@ -9,17 +9,17 @@ import { SERVICES, type AppServices } from '../app/services';
 import SyncStatusChip from './SyncStatusChip.vue';
 
 const base: SyncStatus = {
-  state: 'idle', pendingUp: 0, pendingUpCapped: false, retryAt: null, lastSyncedAt: '2026-11-30T08:00:00.000Z', lastError: null, rejected: [], clockSkewMs: 0, batchSize: 500, firstPullDocs: null,
+  state: 'idle', pendingUp: 0, pendingUpCapped: false, retryAt: null, lastSyncedAt: '2026-11-30T08:00:00.000Z', lastError: null, rejected: [], clockSkewMs: 0, batchSize: 500, firstPullDocs: null, firstPullProgress: null,
 };
 let host: HTMLElement | null = null;
 afterEach(() => host?.remove());
 
-async function chip(status: Partial<SyncStatus>, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<string> {
+async function chip(status: Partial<SyncStatus>, locale: 'zh-CN' | 'en' = 'zh-CN', history: { done: number; total: number | null } | null = null): Promise<string> {
   host = document.createElement('div');
   document.body.append(host);
   const app = createApp(SyncStatusChip);
   app.use(createAppI18n(locale));
-  app.provide(SERVICES, { sync: { status: shallowRef<SyncStatus | null>({ ...base, ...status }) } } as unknown as AppServices);
+  app.provide(SERVICES, { sync: { status: shallowRef<SyncStatus | null>({ ...base, ...status }), history: shallowRef(history) } } as unknown as AppServices);
   app.mount(host);
   await nextTick();
   return host.textContent ?? '';
@@ -50,5 +50,11 @@ describe('SyncStatusChip', () => {
     const text = await chip({ state: 'denied', lastError: { kind: 'wrong-password', detail: 'HTTP 401' }, retryAt: '2026-11-30T08:30:00.000Z' });
     expect(text).toContain('同步账号或密码不对');
     expect(text).toContain('会再试一次');
+  });
+
+  it("shows a joined kiosk's history arriving as one line, and nothing once it is in", async () => {
+    expect(await chip({ state: 'active' }, 'zh-CN', { done: 12_345, total: 273_000 })).toContain('正在下载历史记录：12,345 / 273,000');
+    expect(await chip({ state: 'offline' }, 'en', { done: 10, total: null })).toContain('Downloading past records: 10 so far');
+    expect(await chip({ state: 'idle' })).not.toMatch(/历史记录/);
   });
 });

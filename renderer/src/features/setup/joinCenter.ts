@@ -1,10 +1,12 @@
 /**
  * A new or replaced kiosk joins a center that already exists on the county
- * server: check the connection, pull the center's records (the fast first
- * pull, sync/client/initialPull.ts, with progress), make sure they hold the
- * center and an active administrator, then bind this device to the center and
- * keep the sync account so live sync carries on. Staff sign in with the PINs
- * they already have.
+ * server: check the connection, pull what the kiosk needs to work (the first
+ * stage of the staged first pull, sync/client/initialPull.ts `usablePull`,
+ * with progress: `joinRanges` below), make sure it holds the center and an
+ * active administrator, then bind this device to the center and keep the sync
+ * account. The kiosk opens at once; the sync then brings the history in the
+ * background (`initialPull`, started by the replication controller) and
+ * carries on live. Staff sign in with the PINs they already have.
  *
  * A join that fails part-way leaves the kiosk as it was (undoJoin): the
  * documents it pulled are purged — not deleted, so no deletion of another
@@ -14,7 +16,7 @@
  */
 import { CENTER_ID_RE, ids } from '@sync/schema/ids';
 import { centerDbUrl, openRemote, testConnection, type ConnectionVerdict } from '@sync/client/replication';
-import { initialPull, INITIAL_PULL_STATE_ID, pullReplicationId, pushReplicationId } from '@sync/client/initialPull';
+import { INITIAL_PULL_STATE_ID, prefixRanges, pullReplicationId, pushReplicationId, usablePull, type KeyRange } from '@sync/client/initialPull';
 import { SYNC_IDS_DOC } from '@sync/client/acknowledged';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { SyncState } from '../../app/sync';
@@ -23,6 +25,46 @@ import { CENTER_KEY_PREFIX, type KeyState } from '../../app/centerKey';
 import { WrongRecoveryCodeError } from '@sync/crypto/centerKey';
 import { parseDoc } from '@sync/schema/documents';
 import { prefixRange } from '@sync/schema/ids';
+import { encodeTime } from 'ulid';
+import { addDays, localDate } from '../../domain/dates';
+import { periodBounds, periodsOf } from '../../domain/county/periods';
+
+/** Days of register before today that a joining kiosk fetches before it opens (the continuity prompts look back this far). */
+export const USABLE_REGISTER_DAYS = 14;
+
+/**
+ * What a joining kiosk fetches before it opens, in order, and what it
+ * fetches first afterwards. Ids name their type (and dated ones their date)
+ * first, and a ULID starts with its time, so each is one `_all_docs` key range:
+ *   now    the center key documents (sealed records open with them), the
+ *          center, staff, children with their private records (names,
+ *          guardians, photo, picture code), consent, imported instrument
+ *          packs, follow-ups (the waiting list and the safety banner),
+ *          transfers, call plans; the register (attendance and open days)
+ *          from USABLE_REGISTER_DAYS ago on, today's mood check-ins, and
+ *          this term's screenings (PHQ-9/GAD-7 once a term) and service
+ *          sessions (by the time in their ULID; their photos come later)
+ *   later  the rest of the current term's register
+ * The whole term's register is ~28,000 documents at 300 children — about
+ * 14 s of writing on its own — so it waits until the kiosk is open.
+ * Everything else (history) comes through the changes feed.
+ */
+export function joinRanges(today: string): { now: KeyRange[]; later: KeyRange[] } {
+  const term = periodBounds(periodsOf(today).term);
+  const from = addDays(today, -USABLE_REGISTER_DAYS) > term.from ? addDays(today, -USABLE_REGISTER_DAYS) : term.from;
+  const termStartUlid = encodeTime(new Date(`${term.from}T00:00:00`).getTime(), 10);
+  return {
+    now: [
+      ...prefixRanges(CENTER_KEY_PREFIX, 'center:', 'staff:', 'child:', 'private:child:', 'consent:', 'private:pack:', 'followup:', 'transfer:', 'private:call-plan:'),
+      [`att:${from}`, 'att:\ufff0'],
+      [`day:${term.from}`, 'day:\ufff0'],
+      [`mood:${today}`, 'mood:\ufff0'],
+      [`screening:${termStartUlid}`, 'screening:\ufff0'],
+      [`activity:${termStartUlid}`, 'activity:\ufff0'],
+    ],
+    later: from > term.from ? [[`att:${term.from}`, `att:${addDays(from, -1)}\ufff0`]] : [],
+  };
+}
 
 export type JoinProblem = Exclude<ConnectionVerdict, 'ok'> | 'code' | 'no-center' | 'no-admin' | 'recovery-needed' | 'recovery-wrong';
 
@@ -63,7 +105,7 @@ interface JoinTrace {
 }
 
 /** @throws JoinError with what is wrong, in a form the page says in words; on any failure the kiosk is left as it was (undoJoin). */
-export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: number) => void): Promise<void> {
+export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: number) => void, today = localDate(new Date())): Promise<void> {
   const url = input.url.trim().replace(/\/+$/, '');
   const centerId = input.centerId.trim().toLowerCase();
   if (!CENTER_ID_RE.test(centerId)) throw new JoinError('code');
@@ -101,7 +143,8 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
     localIds: [INITIAL_PULL_STATE_ID, SYNC_IDS_DOC, await pullReplicationId(p.centerDb, remote), await pushReplicationId(p.centerDb, remote)],
   };
   try {
-    await initialPull({ local: p.centerDb, remote, onProgress });
+    const ranges = joinRanges(today);
+    await usablePull({ local: p.centerDb, remote, ranges: ranges.now, laterRanges: ranges.later, onProgress });
     const center = await p.docs.get('center', ids.center(centerId));
     if (!center) throw new JoinError('no-center');
     const staff = await p.docs.list('staff', 'staff:');
