@@ -545,4 +545,8 @@ export default {
     network: 'Cannot reach the server. Check the network; it will try again by itself.',
     other: 'That did not work. Try again; if it still fails, tell the administrator (the details are in the log).',
   },
+  /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
+  everyday2: {
+    home: { checkInByName: "I'm here: tap your family name", allNames: 'Cannot find it? See everyone' },
+  },
 };

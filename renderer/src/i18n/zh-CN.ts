@@ -544,4 +544,8 @@ export default {
     network: '连不上服务器。请检查网络，稍后会自动再试。',
     other: '没有完成。请再试一次；如果还不行，请告诉管理员（详细原因已记在日志里）。',
   },
+  /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
+  everyday2: {
+    home: { checkInByName: '我来了：点你的姓', allNames: '找不到你的姓？看全部' },
+  },
 };
