@@ -549,6 +549,7 @@ export default {
   },
   /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
   everyday2: {
+    search: { withPhone: 'Search: name, pinyin initials (e.g. zxm), grade or a guardian’s phone' },
     formErrors: {
       genderRequired: 'Choose the sex.', groupRequired: 'Choose the group (which parent works away).', caregiverRequired: 'Choose who mainly looks after the child now.',
       relationRequired: 'Choose how each guardian is related to the child.', relationOtherRequired: 'You chose "Other": write what the relation is (e.g. godmother).', relationOtherTooLong: 'The relation can be at most 40 characters.',

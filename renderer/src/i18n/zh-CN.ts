@@ -548,6 +548,7 @@ export default {
   },
   /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
   everyday2: {
+    search: { withPhone: '搜索：姓名、拼音首字母（如 zxm）、年级或家长电话' },
     formErrors: {
       genderRequired: '请选择性别。', groupRequired: '请选择儿童类别（谁外出打工）。', caregiverRequired: '请选择现在主要由谁照顾。',
       relationRequired: '请为每位监护人选择和孩子的关系。', relationOtherRequired: '选了“其他”，请写明是什么关系（如 干妈）。', relationOtherTooLong: '关系最多写 40 个字。',
