@@ -61,6 +61,40 @@ describe('the kiosk home at every screen size', () => {
   }
 });
 
+describe('read-aloud without a system voice', () => {
+  it('the home screen plays its recorded prompts; a name with no voice to say it shows staff a note', async () => {
+    const { page } = kiosk;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${kiosk.url}#/kiosk`);
+    await page.locator('[data-testid="kiosk-home"]').waitFor();
+    const played: string[] = [];
+    const onResponse = (r: { url(): string; status(): number }) => {
+      if (r.url().includes('/prompts/')) played.push(`${r.status()} ${decodeURIComponent(r.url().split('/prompts/')[1]!)}`);
+    };
+    page.on('response', onResponse);
+    await page.click('[data-testid="home-read-aloud"]');
+    // Each prompt is asked for only once the one before it has finished.
+    await expect.poll(() => played.filter((p) => p.startsWith('200 ')).length, { timeout: 30_000 }).toBe(4);
+    expect(played).toEqual(['200 zh-CN/kiosk.hello.ogg', '200 zh-CN/everyday2.home.checkInByName.ogg', '200 zh-CN/kiosk.checkOut.ogg', '200 zh-CN/kiosk.talk.ogg']);
+    // Every part had its recording and it played: no note for staff.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('[data-testid="speech-missing"]').count()).toBe(0);
+
+    // The code step says the child's name: Chromium here has no voice, so staff are told.
+    const kid = unique[12]!;
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.click('[data-testid="read-aloud"]');
+    await tapOwnTile(page, kid);
+    await page.waitForSelector('[data-picture]');
+    await expect.poll(() => played.some((p) => p === '200 zh-CN/everyday2.speech.codePrompt.ogg'), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="speech-missing"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.textContent('[data-testid="speech-missing"]')).toContain('没有中文语音');
+    await kiosk.screenshot('kiosk-speech-missing-1280x800');
+    page.off('response', onResponse);
+    await page.click('[data-testid="checkin-home"]');
+  });
+});
+
 describe('a whole check-in in five taps', () => {
   it('1024×600: family name on the home screen, own tile, three pictures — the check-in is saved at the fifth tap', async () => {
     const { page } = kiosk;

@@ -549,6 +549,7 @@ export default {
   },
   /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
   everyday2: {
+    speech: { codePrompt: 'Tap your picture code in order', missing: 'For staff: this computer has no voice for this language, so some words (such as names) cannot be read aloud. Recorded prompts still play; install a system voice to read the rest.', readHome: 'Read aloud' },
     search: { withPhone: 'Search: name, pinyin initials (e.g. zxm), grade or a guardian’s phone' },
     formErrors: {
       genderRequired: 'Choose the sex.', groupRequired: 'Choose the group (which parent works away).', caregiverRequired: 'Choose who mainly looks after the child now.',

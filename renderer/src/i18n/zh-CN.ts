@@ -548,6 +548,7 @@ export default {
   },
   /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
   everyday2: {
+    speech: { codePrompt: '按顺序点你的图画密码', missing: '给老师：这台电脑没有中文语音，有些内容（比如孩子的名字）读不出来。录好的提示照常播放；可以在系统里安装中文语音。', readHome: '朗读' },
     search: { withPhone: '搜索：姓名、拼音首字母（如 zxm）、年级或家长电话' },
     formErrors: {
       genderRequired: '请选择性别。', groupRequired: '请选择儿童类别（谁外出打工）。', caregiverRequired: '请选择现在主要由谁照顾。',
