@@ -167,7 +167,7 @@ describe('staff: register, archive, consent, accounts', () => {
     await expect.poll(() => page.textContent('[data-testid="register-warn"]')).toContain('请选择谁来接');
     await youngRow.locator('[data-testid="pickup-select"]').selectOption('paternal-grandparent');
     await youngRow.locator('[data-action="confirm-out"]').click();
-    await expect.poll(() => youngRow.textContent()).toContain('奶奶 / 外婆');
+    await expect.poll(() => youngRow.textContent()).toContain('祖父母（爷爷 / 奶奶）');
     await kiosk.screenshot('register');
     // Children are present: "no session today" would contradict the register, and is refused in words.
     await page.click('[data-testid="register-held"]');
