@@ -155,6 +155,8 @@ export type ChildDoc = z.infer<typeof childDoc>;
 export const guardian = z.strictObject({
   name: requiredText(200),
   relation: z.enum(RELATIONS),
+  /** The words for 其他 (relation 'other'), e.g. 干妈; absent on older documents. */
+  relationOther: text(40).optional(),
   phone: text(40),
   isLegalGuardian: z.boolean(),
   worksAway: z.boolean(),
@@ -201,7 +203,8 @@ export const consentDoc = z.strictObject({
   childId: ulidString,
   action: z.enum(['grant', 'withdraw']),
   scopes: z.array(z.enum(CONSENT_SCOPES)).min(1),
-  givenBy: z.strictObject({ relation: z.enum(RELATIONS), isLegalGuardian: z.boolean() }),
+  /** relationOther: the words for 其他 (relation 'other'); absent on older documents. */
+  givenBy: z.strictObject({ relation: z.enum(RELATIONS), relationOther: text(40).optional(), isLegalGuardian: z.boolean() }),
   method: z.enum(CONSENT_METHODS),
   /** The day the guardian gave or withdrew it (may precede the record). */
   effectiveOn: isoDate,

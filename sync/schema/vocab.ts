@@ -63,6 +63,11 @@ export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 export const CONSENT_METHODS = ['paper', 'phone', 'message', 'in-person'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
+/**
+ * Who someone is to the child. Codes are only ever added: grandfather, grandmother and
+ * relative are no longer offered (issue 11: the list follows real guardians) but stay valid,
+ * so documents written with them still read and sync.
+ */
 export const RELATIONS = [
   'father',
   'mother',
@@ -73,8 +78,51 @@ export const RELATIONS = [
   'teacher',
   'self',
   'other',
+  'paternal-grandparent',
+  'maternal-grandparent',
+  'maternal-uncle',
+  'paternal-aunt',
+  'paternal-uncle',
+  'maternal-aunt',
+  'sibling',
 ] as const;
 export type Relation = (typeof RELATIONS)[number];
+
+/**
+ * What a guardian or a consent-giver can be (祖父母, 外祖父母, 舅舅, 姑姑, 叔叔/伯伯, 阿姨/姨妈,
+ * 哥哥/姐姐, 其他 with the words kept in relationOther). Never 老师 or 自己回家: they are
+ * not guardians and cannot consent for a child.
+ */
+export const GUARDIAN_RELATIONS = [
+  'father',
+  'mother',
+  'paternal-grandparent',
+  'maternal-grandparent',
+  'maternal-uncle',
+  'paternal-aunt',
+  'paternal-uncle',
+  'maternal-aunt',
+  'sibling',
+  'other',
+] as const satisfies readonly Relation[];
+export type GuardianRelation = (typeof GUARDIAN_RELATIONS)[number];
+
+/** Who took a child home: a guardian, a surrogate parent, a teacher, or the child alone (自己回家). */
+export const PICKUP_RELATIONS = [
+  'father',
+  'mother',
+  'paternal-grandparent',
+  'maternal-grandparent',
+  'maternal-uncle',
+  'paternal-aunt',
+  'paternal-uncle',
+  'maternal-aunt',
+  'sibling',
+  'surrogate-parent',
+  'teacher',
+  'self',
+  'other',
+] as const satisfies readonly Relation[];
 
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'excused'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];

@@ -223,6 +223,9 @@ describe('亲情连线', () => {
     await page.waitForSelector('[data-testid="consent-section"]');
     await page.click('[data-testid="consent-withdraw"]');
     await page.click('[data-consent-scope="family-messages"]');
+    await page.selectOption('select[name="consent-relation"]', 'mother');
+    await page.click('[data-testid="consent-legal-yes"]');
+    await page.selectOption('select[name="consent-method"]', 'phone');
     await page.click('[data-testid="consent-save"]');
     await expect.poll(() => page.getAttribute('[data-scope="family-messages"]', 'class')).toContain('no');
     await page.goto(`${kiosk.url}#/staff/family`);

@@ -165,9 +165,9 @@ describe('staff: register, archive, consent, accounts', () => {
     await youngRow.locator('[data-action="check-out"]').click();
     await youngRow.locator('[data-action="confirm-out"]').click();
     await expect.poll(() => page.textContent('[data-testid="register-warn"]')).toContain('请选择谁来接');
-    await youngRow.locator('[data-testid="pickup-select"]').selectOption('grandmother');
+    await youngRow.locator('[data-testid="pickup-select"]').selectOption('paternal-grandparent');
     await youngRow.locator('[data-action="confirm-out"]').click();
-    await expect.poll(() => youngRow.textContent()).toContain('奶奶 / 外婆');
+    await expect.poll(() => youngRow.textContent()).toContain('祖父母（爷爷 / 奶奶）');
     await kiosk.screenshot('register');
     // Children are present: "no session today" would contradict the register, and is refused in words.
     await page.click('[data-testid="register-held"]');
@@ -213,9 +213,30 @@ describe('staff: register, archive, consent, accounts', () => {
     await page.waitForSelector('[data-testid="consent-section"]');
     await page.click('[data-testid="consent-withdraw"]');
     await page.click('[data-consent-scope="attendance"]');
+    // Who gave it, whether a legal guardian, and how are never prefilled: unanswered, nothing is saved, in words.
+    expect(await page.inputValue('select[name="consent-relation"]')).toBe('');
+    expect(await page.inputValue('select[name="consent-method"]')).toBe('');
+    await page.click('[data-testid="consent-save"]');
+    await expect.poll(() => page.textContent('.consent-message')).toContain('请选择是谁同意的');
+    expect(await page.textContent('[data-scope="attendance"]')).toContain('已同意');
+    // The relation list fits real guardians and never offers 老师 or 自己回家.
+    const offered = await page.locator('select[name="consent-relation"] option').evaluateAll((os) => os.map((o) => o.textContent ?? ''));
+    expect(offered).toEqual(expect.arrayContaining(['舅舅', '姑姑', '叔叔 / 伯伯', '阿姨 / 姨妈', '哥哥 / 姐姐', '其他']));
+    expect(offered.join('|')).not.toMatch(/老师|自己回家/);
+    await page.selectOption('select[name="consent-relation"]', 'other');
+    await page.click('[data-testid="consent-save"]');
+    await expect.poll(() => page.textContent('.consent-message')).toContain('请写明');
+    await page.fill('input[name="consent-relation-other"]', '干妈');
+    await page.click('[data-testid="consent-save"]');
+    await expect.poll(() => page.textContent('.consent-message')).toContain('法定监护人');
+    await page.click('[data-testid="consent-legal-no"]');
+    await page.click('[data-testid="consent-save"]');
+    await expect.poll(() => page.textContent('.consent-message')).toContain('方式');
+    await page.selectOption('select[name="consent-method"]', 'phone');
     await page.click('[data-testid="consent-save"]');
     await expect.poll(() => page.textContent('[data-scope="attendance"]')).toContain('未同意');
     expect(await page.textContent('[data-testid="consent-section"]')).toContain('撤回');
+    expect(await page.textContent('[data-testid="consent-section"]')).toContain('其他：干妈');
     await kiosk.screenshot('child-consent');
     await lock(page);
     await startCheckin(page, erin);

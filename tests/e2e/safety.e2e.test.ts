@@ -351,6 +351,9 @@ describe('nothing adult on child screens', () => {
     await page.waitForSelector('[data-testid="consent-section"]');
     await page.click('[data-testid="consent-withdraw"]');
     await page.click('[data-consent-scope="attendance"]');
+    await page.selectOption('select[name="consent-relation"]', 'mother');
+    await page.click('[data-testid="consent-legal-yes"]');
+    await page.selectOption('select[name="consent-method"]', 'phone');
     await page.click('[data-testid="consent-save"]');
     await expect.poll(() => page.textContent('[data-scope="attendance"]')).toContain('未同意');
     await lock(page);

@@ -40,7 +40,7 @@ export async function loadRoster(docs: DocStore): Promise<RosterEntry[]> {
       const childId = childIdOf(child);
       const priv = privById.get(childId) ?? null;
       const name = priv?.fullName ?? '?';
-      return { childId, child, priv, consents: consentsById.get(childId) ?? [], search: indexEntry(childId, name, priv?.displayName ?? name, child.grade) };
+      return { childId, child, priv, consents: consentsById.get(childId) ?? [], search: indexEntry(childId, name, priv?.displayName ?? name, child.grade, priv?.guardians.map((g) => g.phone) ?? []) };
     })
     .sort((a, b) => a.child.grade - b.child.grade || a.search.spelled.localeCompare(b.search.spelled));
 }

@@ -4,7 +4,7 @@
  * code): the app loads this module with the roster, after the first screen (issue 19).
  */
 import { pinyin } from 'pinyin-pro';
-import type { SearchEntry } from './search';
+import { phoneDigits, type SearchEntry } from './search';
 
 /** Pinyin of a Chinese personal name, reading the first character as a surname (曾 zēng, 单 shàn). */
 export function namePinyin(name: string): { initials: string; spelled: string } {
@@ -13,7 +13,7 @@ export function namePinyin(name: string): { initials: string; spelled: string } 
   return { initials: clean.map((s) => s.charAt(0)).join(''), spelled: clean.join('') };
 }
 
-export function indexEntry(childId: string, name: string, displayName: string, grade: number): SearchEntry {
-  return { childId, name, displayName, grade, ...namePinyin(name) };
+export function indexEntry(childId: string, name: string, displayName: string, grade: number, phones: readonly string[] = []): SearchEntry {
+  return { childId, name, displayName, grade, ...namePinyin(name), phones: phones.map(phoneDigits).filter((p) => p.length > 0) };
 }
 

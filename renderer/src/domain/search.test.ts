@@ -25,4 +25,16 @@ describe('roster search', () => {
     expect(searchRoster(entries, '  ')).toHaveLength(4);
     expect(searchRoster(entries, 'qqq')).toHaveLength(0);
   });
+
+  it('finds a child by a guardian phone typed with any spacing, only when the caller allows it', () => {
+    const withPhones = [indexEntry('a', '张小明', '小明', 3, ['138 0013 8000', '']), indexEntry('b', '曾思琪', '思琪', 5, ['+86 139-1234-5678']), indexEntry('c', '王浩然', '浩然', 3, [])];
+    const staff = { byPhone: true };
+    for (const typed of ['13800138000', '138 0013 8000', '138-0013-8000', '(138)00138000', '+86 138 0013 8000', '0013 8000'])
+      expect(searchRoster(withPhones, typed, staff).map((e) => e.childId), typed).toEqual(['a']);
+    expect(searchRoster(withPhones, '13912345678', staff).map((e) => e.childId)).toEqual(['b']);
+    expect(searchRoster(withPhones, '1381', staff)).toHaveLength(0);
+    // A short number stays a grade; without the permission a phone number finds nobody.
+    expect(searchRoster(withPhones, '3', staff).map((e) => e.childId)).toEqual(['a', 'c']);
+    expect(searchRoster(withPhones, '13800138000')).toHaveLength(0);
+  });
 });

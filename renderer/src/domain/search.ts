@@ -1,6 +1,8 @@
 /**
  * Roster search: by name (汉字), by pinyin initials ("zxm" finds 张小明), by
- * full pinyin prefix ("zhangx"), and by grade ("3" or "3年级"). The index is
+ * full pinyin prefix ("zhangx"), by grade ("3" or "3年级"), and — for staff who may see
+ * guardians, never on the child-facing grid — by a guardian's phone number, typed with
+ * any spacing ("138 0013 8000", "138-0013", "+86 13800138000"). The index is
  * built once per roster change so each keystroke is only string compares —
  * the budget is 16 ms per keystroke with 300 children (bench/). The index entries
  * are made in domain/pinyin.ts, apart: its dictionary is half a megabyte of code
@@ -15,6 +17,19 @@ export interface SearchEntry {
   readonly initials: string;
   /** Lowercase pinyin without tones or spaces, e.g. "zhangxiaoming". */
   readonly spelled: string;
+  /** The guardians' phone numbers as digits only (phoneDigits); searched only when the caller allows it. */
+  readonly phones: readonly string[];
+}
+
+/** At least this many digits make a query a phone number rather than a grade. */
+export const PHONE_QUERY_MIN_DIGITS = 4;
+
+/** A phone number as its digits, without China's +86 / 0086 in front of a mobile number. */
+export function phoneDigits(phone: string): string {
+  const d = phone.replace(/\D/g, '');
+  if (d.length === 13 && d.startsWith('86')) return d.slice(2);
+  if (d.length === 15 && d.startsWith('0086')) return d.slice(4);
+  return d;
 }
 
 const CN_DIGITS = '一二三四五六七八九';
@@ -27,10 +42,18 @@ function gradeQuery(q: string): number | null {
   return chinese ? CN_DIGITS.indexOf(chinese[1]!) + 1 : null;
 }
 
-/** Matching entries in their original order. An empty query matches everything. */
-export function searchRoster(entries: readonly SearchEntry[], rawQuery: string): SearchEntry[] {
+/**
+ * Matching entries in their original order. An empty query matches everything.
+ * `byPhone`: a query of digits (with any spaces, dashes, brackets or +86) also finds a child by
+ * a guardian's phone number — only for staff whose role sees guardians.
+ */
+export function searchRoster(entries: readonly SearchEntry[], rawQuery: string, options: { readonly byPhone?: boolean } = {}): SearchEntry[] {
   const q = rawQuery.trim().toLowerCase().replace(/\s+/g, '');
   if (!q) return [...entries];
+  if (options.byPhone && /^[\d+\-()（）.]+$/.test(q)) {
+    const digits = phoneDigits(q);
+    if (digits.length >= PHONE_QUERY_MIN_DIGITS) return entries.filter((e) => e.phones.some((p) => p.includes(digits)));
+  }
   const grade = gradeQuery(q);
   if (grade !== null) return entries.filter((e) => e.grade === grade);
   const latin = /^[a-z]+$/.test(q);

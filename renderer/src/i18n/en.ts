@@ -84,7 +84,9 @@ export default {
   vocab: {
     gender: { female: 'Girl', male: 'Boy', unspecified: 'Not given' },
     caregiver: { grandparent: 'Grandparent', parent: 'A parent', relative: 'Other relative', 'surrogate-parent': 'Surrogate parent', other: 'Other' },
-    relation: { father: 'Father', mother: 'Mother', grandfather: 'Grandfather', grandmother: 'Grandmother', relative: 'Relative', 'surrogate-parent': 'Surrogate parent', teacher: 'Teacher', self: 'Went home alone', other: 'Other' },
+    relation: { father: 'Father', mother: 'Mother', grandfather: 'Grandfather', grandmother: 'Grandmother', relative: 'Relative', 'surrogate-parent': 'Surrogate parent', teacher: 'Teacher', self: 'Went home alone', other: 'Other',
+      'paternal-grandparent': "Father's parent (grandparent)", 'maternal-grandparent': "Mother's parent (grandparent)", 'maternal-uncle': "Mother's brother (uncle)", 'paternal-aunt': "Father's sister (aunt)", 'paternal-uncle': "Father's brother (uncle)", 'maternal-aunt': "Mother's sister (aunt)", sibling: 'Older brother / sister',
+    },
     scope: { attendance: 'Attendance', mood: 'Mood check-ins', screening: 'Screenings', 'county-stats': 'De-identified county statistics', transfer: 'Hand the record to a new center', 'family-messages': 'Family messages (to and from parents away)' },
     method: { paper: 'Signed paper', phone: 'Phone', message: 'Text / WeChat', 'in-person': 'In person' },
   },
@@ -618,5 +620,26 @@ export default {
     notice: 'Past records are still downloading ({done} / {total}), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
     noticeNoTotal: 'Past records are still downloading ({done} so far), so the records and totals here are not complete yet. They fill in by themselves when the download ends; nothing to do.',
     joinProgress: '{n} records downloaded (children, staff and the recent register)…',
+  },
+  /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
+  everyday2: {
+    speech: { codePrompt: 'Tap your picture code in order', missing: 'For staff: this computer has no voice for this language, so some words (such as names) cannot be read aloud. Recorded prompts still play; install a system voice to read the rest.', readHome: 'Read aloud' },
+    search: { withPhone: 'Search: name, pinyin initials (e.g. zxm), grade or a guardian’s phone' },
+    formErrors: {
+      genderRequired: 'Choose the sex.', groupRequired: 'Choose the group (which parent works away).', caregiverRequired: 'Choose who mainly looks after the child now.',
+      relationRequired: 'Choose how each guardian is related to the child.', relationOtherRequired: 'You chose "Other": write what the relation is (e.g. godmother).', relationOtherTooLong: 'The relation can be at most 40 characters.',
+    },
+    choose: 'Choose', relationOther: 'Write the relation (e.g. godmother)',
+    consent: {
+      scopes: 'Choose at least one purpose; nothing was saved.', relation: 'Choose who gave the consent; nothing was saved.', relationOther: 'You chose "Other": write how the person is related to the child; nothing was saved.',
+      relationOtherTooLong: 'The relation can be at most 40 characters; nothing was saved.', legal: 'Choose whether the person is the legal guardian; nothing was saved.', method: 'Choose how the consent was given (signed paper, phone …); nothing was saved.', date: 'Fill in the date it takes effect; nothing was saved.',
+      legalYes: 'Legal guardian', legalNo: 'Not the legal guardian', legalQuestion: 'Is this person the legal guardian?',
+    },
+    problems: {
+      caregiverMissing: 'No caregiver (grandparent / parent / relative / surrogate parent / other)', relationMissing: 'No guardian relation (father, mother, grandparent, uncle, aunt …)',
+      relationOtherMissing: 'The guardian relation is "Other": write it, e.g. "其他：干妈"',
+      form: { relationOtherTooLong: 'The guardian relation can be at most 40 characters' },
+    },
+    home: { checkInByName: "I'm here: tap your family name", allNames: 'Cannot find it? See everyone' },
   },
 };

@@ -84,7 +84,9 @@ export default {
   vocab: {
     gender: { female: '女', male: '男', unspecified: '不填' },
     caregiver: { grandparent: '祖父母 / 外祖父母', parent: '父亲或母亲', relative: '其他亲戚', 'surrogate-parent': '代理家长', other: '其他' },
-    relation: { father: '父亲', mother: '母亲', grandfather: '爷爷 / 外公', grandmother: '奶奶 / 外婆', relative: '亲戚', 'surrogate-parent': '代理家长', teacher: '老师', self: '自己回家', other: '其他' },
+    relation: { father: '父亲', mother: '母亲', grandfather: '爷爷 / 外公', grandmother: '奶奶 / 外婆', relative: '亲戚', 'surrogate-parent': '代理家长', teacher: '老师', self: '自己回家', other: '其他',
+      'paternal-grandparent': '祖父母（爷爷 / 奶奶）', 'maternal-grandparent': '外祖父母（外公 / 外婆）', 'maternal-uncle': '舅舅', 'paternal-aunt': '姑姑', 'paternal-uncle': '叔叔 / 伯伯', 'maternal-aunt': '阿姨 / 姨妈', sibling: '哥哥 / 姐姐',
+    },
     scope: { attendance: '考勤签到', mood: '心情记录', screening: '心理筛查', 'county-stats': '县级匿名统计', transfer: '转站时转交档案', 'family-messages': '亲情留言（给外出父母的留言和回信）' },
     method: { paper: '纸质签字', phone: '电话', message: '短信 / 微信', 'in-person': '当面口头' },
   },
@@ -617,5 +619,26 @@ export default {
     notice: '以前的记录还在下载（{done} / {total}），这里的记录和总数暂时不完整。下载完以后会自动补上，不用做什么。',
     noticeNoTotal: '以前的记录还在下载（已下载 {done} 条），这里的记录和总数暂时不完整。下载完以后会自动补上，不用做什么。',
     joinProgress: '已下载 {n} 条记录（孩子名单、员工和最近的签到）…',
+  },
+  /** Issue 11, second round: five taps, required facts, guardian phone search, progress, read-aloud. */
+  everyday2: {
+    speech: { codePrompt: '按顺序点你的图画密码', missing: '给老师：这台电脑没有中文语音，有些内容（比如孩子的名字）读不出来。录好的提示照常播放；可以在系统里安装中文语音。', readHome: '朗读' },
+    search: { withPhone: '搜索：姓名、拼音首字母（如 zxm）、年级或家长电话' },
+    formErrors: {
+      genderRequired: '请选择性别。', groupRequired: '请选择儿童类别（谁外出打工）。', caregiverRequired: '请选择现在主要由谁照顾。',
+      relationRequired: '请为每位监护人选择和孩子的关系。', relationOtherRequired: '选了“其他”，请写明是什么关系（如 干妈）。', relationOtherTooLong: '关系最多写 40 个字。',
+    },
+    choose: '请选择', relationOther: '写明关系（如 干妈）',
+    consent: {
+      scopes: '请至少选择一项同意内容，没有保存。', relation: '请选择是谁同意的，没有保存。', relationOther: '选了“其他”，请写明同意人和孩子的关系，没有保存。',
+      relationOtherTooLong: '关系最多写 40 个字，没有保存。', legal: '请选择同意人是不是法定监护人，没有保存。', method: '请选择同意的方式（纸质签字、电话……），没有保存。', date: '请填写生效日期，没有保存。',
+      legalYes: '是法定监护人', legalNo: '不是法定监护人', legalQuestion: '同意人是法定监护人吗？',
+    },
+    problems: {
+      caregiverMissing: '缺少照顾人（祖父母 / 父母 / 亲戚 / 代理家长 / 其他）', relationMissing: '缺少监护人关系（父亲、母亲、祖父母、外祖父母、舅舅、姑姑……）',
+      relationOtherMissing: '监护人关系是“其他”，请写明，如“其他：干妈”',
+      form: { relationOtherTooLong: '监护人关系最多写 40 个字' },
+    },
+    home: { checkInByName: '我来了：点你的姓', allNames: '找不到你的姓？看全部' },
   },
 };

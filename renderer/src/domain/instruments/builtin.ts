@@ -39,7 +39,10 @@ export const WHO5 = defineInstrument({
     { target: 'total', direction: 'at-most', value: 9, level: 'attention', minAge: 13, maxAge: 15 },
   ],
   maxMissing: 0,
-  licence: 'WHO-5 © World Health Organization, Psychiatric Research Unit, Mental Health Centre North Zealand; free to use with credit.',
+  licence: t(
+    'WHO-5 版权属于世界卫生组织（WHO）及北西兰心理健康中心精神病学研究室；注明出处即可免费使用。',
+    'WHO-5 © World Health Organization, Psychiatric Research Unit, Mental Health Centre North Zealand; free to use with credit.',
+  ),
 });
 
 export const PHQ9 = defineInstrument({
@@ -76,7 +79,10 @@ export const PHQ9 = defineInstrument({
   safetyItems: [{ item: 'self-harm', minValue: 1 }],
   maxMissing: 0,
   minIntervalDays: 90,
-  licence: 'PHQ-9 developed by Drs. Spitzer, Williams, Kroenke and colleagues with an educational grant from Pfizer Inc.; no permission required to reproduce, translate, display or distribute.',
+  licence: t(
+    'PHQ-9 由 Spitzer、Williams、Kroenke 等医生在辉瑞公司（Pfizer）教育基金资助下编制；复制、翻译、展示或分发均无需许可。',
+    'PHQ-9 developed by Drs. Spitzer, Williams, Kroenke and colleagues with an educational grant from Pfizer Inc.; no permission required to reproduce, translate, display or distribute.',
+  ),
 });
 
 export const GAD7 = defineInstrument({
@@ -109,7 +115,10 @@ export const GAD7 = defineInstrument({
   ],
   maxMissing: 0,
   minIntervalDays: 90,
-  licence: 'GAD-7 developed by Drs. Spitzer, Williams, Kroenke and colleagues with an educational grant from Pfizer Inc.; no permission required to reproduce, translate, display or distribute.',
+  licence: t(
+    'GAD-7 由 Spitzer、Williams、Kroenke 等医生在辉瑞公司（Pfizer）教育基金资助下编制；复制、翻译、展示或分发均无需许可。',
+    'GAD-7 developed by Drs. Spitzer, Williams, Kroenke and colleagues with an educational grant from Pfizer Inc.; no permission required to reproduce, translate, display or distribute.',
+  ),
 });
 
 export const PSC17 = defineInstrument({
@@ -152,7 +161,10 @@ export const PSC17 = defineInstrument({
     { target: 'total', direction: 'at-least', value: 17, level: 'attention' },
   ],
   maxMissing: 3,
-  licence: 'PSC-17 © Massachusetts General Hospital (Jellinek, Murphy et al.); may be freely reproduced. Cut-off for total 17 follows the Chinese teacher version (original 15).',
+  licence: t(
+    'PSC-17 版权属于美国麻省总医院（Jellinek、Murphy 等）；可自由复制使用。总分界值 17 采用中文教师版（原版为 15）。',
+    'PSC-17 © Massachusetts General Hospital (Jellinek, Murphy et al.); may be freely reproduced. Cut-off for total 17 follows the Chinese teacher version (original 15).',
+  ),
 });
 
 export const BUILTIN_INSTRUMENTS: readonly Instrument[] = [WHO5, PHQ9, GAD7, PSC17];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GAD7, PHQ9, PSC17, WHO5, BUILTIN_INSTRUMENTS, suggestedFor } from './builtin';
-import { parsePack, InvalidPackError } from './model';
+import { licenceText, parsePack, InvalidPackError } from './model';
 import { scoreInstrument } from './score';
 
 const all = (inst: typeof PHQ9, v: number) => Object.fromEntries(inst.items.map((i) => [i.id, v]));
@@ -158,5 +158,20 @@ describe('routing by age', () => {
     expect(suggestedFor(7, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['psc17-teacher']);
     expect(suggestedFor(10, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['who5', 'psc17-teacher']);
     expect(suggestedFor(13, BUILTIN_INSTRUMENTS).map((i) => i.id)).toEqual(['who5', 'phq9', 'gad7', 'psc17-teacher']);
+  });
+});
+
+describe('licence notes in the reader’s language (issue 11)', () => {
+  it('every built-in instrument has its licence note in Chinese and in English', () => {
+    for (const inst of BUILTIN_INSTRUMENTS) {
+      const zh = licenceText(inst.licence, 'zh-CN');
+      const en = licenceText(inst.licence, 'en');
+      expect(zh, inst.id).toMatch(/[\u4e00-\u9fff]/);
+      expect(en, inst.id).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toBe(en);
+    }
+  });
+  it('a pack written with one plain licence string still loads and shows it as it is', () => {
+    expect(licenceText('Used with permission.', 'zh-CN')).toBe('Used with permission.');
   });
 });

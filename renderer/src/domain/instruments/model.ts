@@ -74,7 +74,11 @@ export const instrumentSchema = z
     percentFactor: z.number().positive().optional(),
     /** Minimum days between two administrations to the same child (PHQ-9/GAD-7: once a term). */
     minIntervalDays: z.number().int().min(0).default(0),
-    licence: z.string().min(1).max(1000),
+    /**
+     * The owner's terms, in both languages ({ 'zh-CN', en }) — or one plain string, as packs
+     * written before issue 11 have it (shown as it is in either language).
+     */
+    licence: z.union([z.string().min(1).max(1000), z.object({ 'zh-CN': z.string().min(1).max(1000), en: z.string().min(1).max(1000) })]),
   })
   .superRefine((inst, ctx) => {
     const add = (message: string, path: (string | number)[], key: string, values: Record<string, string | number> = {}) =>
@@ -174,4 +178,10 @@ export function parsePack(json: string, builtinIds: readonly string[] = []): Ins
 
 export function defineInstrument(input: InstrumentInput): Instrument {
   return instrumentSchema.parse(input);
+}
+
+/** An instrument's licence note in the reader's language (a pack's single-language note as it is). */
+export function licenceText(licence: string | { readonly 'zh-CN': string; readonly en: string }, locale: string): string {
+  if (typeof licence === 'string') return licence;
+  return locale === 'en' ? licence.en : licence['zh-CN'];
 }

@@ -12,7 +12,7 @@ async function setup() {
   const docs = new MemoryDocStore();
   const p = ports(docs);
   for (const [name, birth] of [['张小明', '2019-01'], ['王浩然', '2013-06'], ['李思琪', '2015-03']] as const)
-    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: name, birthMonth: birth, enrolledOn: '2026-09-01', situationFrom: '2026-09-01' }, null);
+    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), gender: 'female' as const, fullName: name, birthMonth: birth, enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'local', caregiver: 'parent' }, null);
   let roster = await loadRoster(docs);
   // Everyone but 李思琪 has attendance consent.
   for (const e of roster.filter((e) => e.priv?.fullName !== '李思琪'))

@@ -15,15 +15,30 @@ import type { DocStore } from '../../storage/ports';
 import { eraseUndeliveredMessages } from '../../app/familyContacts';
 import type { RosterEntry } from '../../app/roster';
 
+/** A guardian as the form holds them: the relation is '' until someone chooses it. */
+export interface GuardianForm {
+  name: string;
+  relation: Relation | '';
+  /** The words for 其他 (relation 'other'): kept, never thrown away. */
+  relationOther: string;
+  phone: string;
+  isLegalGuardian: boolean;
+  worksAway: boolean;
+}
+
+/**
+ * Facts about a child (sex, situation, who looks after them) start unanswered (''):
+ * a prefilled answer nobody chose would skew the county's figures (issue 11).
+ */
 export interface ChildForm {
   fullName: string;
   displayName: string;
-  gender: Gender;
+  gender: Gender | '';
   birthMonth: string;
   grade: number;
   school: string;
-  group: ChildGroup;
-  caregiver: Caregiver;
+  group: ChildGroup | '';
+  caregiver: Caregiver | '';
   parentsWorkIn: string;
   /** When the current group/caregiver began; used when it changes. */
   situationFrom: string;
@@ -32,7 +47,7 @@ export interface ChildForm {
   avatarAnimal: AvatarAnimal;
   avatarColor: string;
   pictureCode: Picture[];
-  guardians: Guardian[];
+  guardians: GuardianForm[];
   address: string;
   /** A small JPEG data URL, or null for the drawn avatar. */
   photo: string | null;
@@ -52,7 +67,7 @@ export function randomPictureCode(length = 3): Picture[] {
 
 export function emptyChildForm(today: string): ChildForm {
   return {
-    fullName: '', displayName: '', gender: 'female', birthMonth: '', grade: 1, school: '', group: 'left-behind-both-away', caregiver: 'grandparent',
+    fullName: '', displayName: '', gender: '', birthMonth: '', grade: 1, school: '', group: '', caregiver: '',
     parentsWorkIn: '', situationFrom: today, surrogateParentStaffId: null, enrolledOn: today, avatarAnimal: pick(AVATAR_ANIMALS),
     avatarColor: pick(AVATAR_COLORS), pictureCode: randomPictureCode(), guardians: [], address: '', photo: null,
   };
@@ -65,7 +80,7 @@ export function formFromEntry(entry: RosterEntry, today: string): ChildForm {
     grade: entry.child.grade, school: entry.child.school, group: period.group, caregiver: period.caregiver, parentsWorkIn: period.parentsWorkIn ?? '',
     situationFrom: today, surrogateParentStaffId: entry.child.surrogateParentStaffId, enrolledOn: entry.child.enrolledOn,
     avatarAnimal: entry.child.avatar.animal, avatarColor: entry.child.avatar.color, pictureCode: [...(entry.priv?.pictureCode ?? randomPictureCode())],
-    guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g })), address: entry.priv?.address ?? '', photo: entry.priv?.photo ?? null,
+    guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g, relationOther: g.relationOther ?? '' })), address: entry.priv?.address ?? '', photo: entry.priv?.photo ?? null,
   };
 }
 
@@ -80,6 +95,9 @@ export const MAX_TEXT = 200;
 export function validateChildForm(f: ChildForm, today: string): ChildFormErrors {
   const e: ChildFormErrors = {};
   if (!f.fullName.trim()) e.fullName = 'nameRequired';
+  if (f.gender === '') e.gender = 'genderRequired';
+  if (f.group === '') e.group = 'groupRequired';
+  if (f.caregiver === '') e.caregiver = 'caregiverRequired';
   else if (f.fullName.trim().length > MAX_TEXT) e.fullName = 'nameTooLong';
   if (f.displayName.trim().length > 20) e.displayName = 'displayTooLong';
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(f.birthMonth)) e.birthMonth = 'birthMonth';
@@ -92,6 +110,9 @@ export function validateChildForm(f: ChildForm, today: string): ChildFormErrors 
   if (!isCalendarDate(f.situationFrom)) e.situationFrom = 'date';
   if (f.pictureCode.length < 2 || f.pictureCode.length > 6) e.pictureCode = 'pictureCode';
   if (f.guardians.some((g) => !g.name.trim())) e.guardians = 'guardianName';
+  else if (f.guardians.some((g) => g.relation === '')) e.guardians = 'relationRequired';
+  else if (f.guardians.some((g) => g.relation === 'other' && !g.relationOther.trim())) e.guardians = 'relationOtherRequired';
+  else if (f.guardians.some((g) => g.relationOther.trim().length > 40)) e.guardians = 'relationOtherTooLong';
   else if (f.guardians.some((g) => g.name.trim().length > MAX_TEXT)) e.guardians = 'textTooLong';
   else if (f.guardians.some((g) => g.phone.trim() && !/^[\d+\-\s()]{5,20}$/.test(g.phone.trim()))) e.guardians = 'guardianPhone';
   if (f.photo !== null && (!f.photo.startsWith('data:image/') || f.photo.length > 200_000)) e.photo = 'photo';
@@ -113,7 +134,7 @@ export function childDocs(p: Ports, centerId: string, form: ChildForm, entry: Ro
   const at = p.now().toISOString();
   const today = localDate(p.now());
   const problems = validateChildForm(form, today);
-  if (Object.keys(problems).length > 0) throw new Error(`invalid child: ${Object.keys(problems).join(', ')}`);
+  if (Object.keys(problems).length > 0 || form.gender === '' || form.group === '' || form.caregiver === '') throw new Error(`invalid child: ${Object.keys(problems).join(', ')}`);
   const meta = (existing: { createdAt: string; _rev?: string | undefined } | null) => ({
     centerId, schemaVersion: SCHEMA_VERSION, deviceId: p.deviceId, createdAt: existing?.createdAt ?? at, updatedAt: at,
     ...(existing?._rev ? { _rev: existing._rev } : {}),
@@ -133,10 +154,17 @@ export function childDocs(p: Ports, centerId: string, form: ChildForm, entry: Ro
   const priv: ChildPrivateDoc = {
     _id: ids.childPrivate(childId), type: 'childPrivate', ...meta(entry?.priv ?? null), childId,
     fullName: form.fullName.trim(), displayName: (form.displayName.trim() || form.fullName.trim()).slice(0, 20),
-    guardians: form.guardians.map((g) => ({ ...g, name: g.name.trim(), phone: g.phone.trim() })), address: form.address.trim(),
+    guardians: form.guardians.map((g) => guardianOf(g)), address: form.address.trim(),
     photo: form.photo, pictureCode: form.pictureCode,
   };
   return { childId, child, priv };
+}
+
+/** A checked guardian of the form as the private record stores it (the 其他 words only with 其他). */
+function guardianOf(g: GuardianForm): Guardian {
+  if (g.relation === '') throw new Error('invalid child: guardians');
+  const other = g.relationOther.trim();
+  return { name: g.name.trim(), relation: g.relation, ...(g.relation === 'other' && other ? { relationOther: other } : {}), phone: g.phone.trim(), isLegalGuardian: g.isLegalGuardian, worksAway: g.worksAway };
 }
 
 /**
@@ -178,10 +206,47 @@ export interface ConsentInput {
   action: 'grant' | 'withdraw';
   scopes: ConsentScope[];
   relation: Relation;
+  /** The words for 其他 (relation 'other'). */
+  relationOther?: string;
   isLegalGuardian: boolean;
   method: ConsentMethod;
   effectiveOn: string;
   note: string;
+}
+
+/** The consent form before it is checked: who gave it, whether a legal guardian, and how start unanswered. */
+export interface ConsentDraft {
+  action: 'grant' | 'withdraw';
+  scopes: ConsentScope[];
+  relation: Relation | '';
+  relationOther: string;
+  isLegalGuardian: boolean | null;
+  method: ConsentMethod | '';
+  effectiveOn: string;
+  note: string;
+}
+
+export function emptyConsentDraft(today: string): ConsentDraft {
+  return { action: 'grant', scopes: [], relation: '', relationOther: '', isLegalGuardian: null, method: '', effectiveOn: today, note: '' };
+}
+
+/**
+ * The consent form checked: the input to record, or the i18n key (under everyday2.consent)
+ * of the first unanswered question.
+ */
+export function checkConsentDraft(d: ConsentDraft): { ok: true; input: ConsentInput } | { ok: false; problem: string } {
+  if (d.scopes.length === 0) return { ok: false, problem: 'scopes' };
+  if (d.relation === '') return { ok: false, problem: 'relation' };
+  if (d.relation === 'other' && !d.relationOther.trim()) return { ok: false, problem: 'relationOther' };
+  if (d.relationOther.trim().length > 40) return { ok: false, problem: 'relationOtherTooLong' };
+  if (d.isLegalGuardian === null) return { ok: false, problem: 'legal' };
+  if (d.method === '') return { ok: false, problem: 'method' };
+  if (!isCalendarDate(d.effectiveOn)) return { ok: false, problem: 'date' };
+  const other = d.relation === 'other' ? d.relationOther.trim() : '';
+  return {
+    ok: true,
+    input: { action: d.action, scopes: [...d.scopes], relation: d.relation, ...(other ? { relationOther: other } : {}), isLegalGuardian: d.isLegalGuardian, method: d.method, effectiveOn: d.effectiveOn, note: d.note },
+  };
 }
 
 /** Appends a consent event (consent is never edited, only granted or withdrawn again). */
@@ -192,7 +257,7 @@ export async function recordConsent(p: Ports, entry: RosterEntry, staffId: strin
   const saved = await p.docs.put({
     _id: ids.consent(entry.childId, newUlid()), type: 'consent', centerId: entry.child.centerId, schemaVersion: SCHEMA_VERSION,
     createdAt: at, updatedAt: at, deviceId: p.deviceId, childId: entry.childId, action: input.action, scopes: input.scopes,
-    givenBy: { relation: input.relation, isLegalGuardian: input.isLegalGuardian }, method: input.method, effectiveOn: input.effectiveOn,
+    givenBy: { relation: input.relation, ...(input.relation === 'other' && input.relationOther?.trim() ? { relationOther: input.relationOther.trim() } : {}), isLegalGuardian: input.isLegalGuardian }, method: input.method, effectiveOn: input.effectiveOn,
     recordedByStaffId: staffId.replace(/^staff:/, ''), note: input.note.trim(),
   });
   // Issue 15: withdrawing family messages erases the child's messages not yet delivered.

@@ -162,6 +162,20 @@ describe('roster import: dates and lines', () => {
     expect(p.rows.map((r) => r.form.fullName)).toEqual(['甲', '乙\r\n(小名)', '丙']);
   });
 
+  it('reads real guardian relations, keeps the words of 其他：…, and asks for a missing one (issue 11)', () => {
+    const rows = previewImport(
+      parseCsv([`${header},监护人,监护人关系`, '甲,男,2016-05,4,本地,,张奶奶,奶奶', '乙,女,2016-05,4,本地,,李阿姨,其他：干妈', '丙,男,2016-05,4,本地,,王舅舅,舅舅', '丁,男,2016-05,4,本地,,赵某,', '戊,男,2016-05,4,本地,,钱某,其他'].join('\n')),
+      [],
+      today,
+    ).rows;
+    expect(rows[0]!.form.guardians[0]).toMatchObject({ relation: 'paternal-grandparent' });
+    expect(rows[1]!.form.guardians[0]).toMatchObject({ relation: 'other', relationOther: '干妈' });
+    expect(rows[1]!.problems).toEqual([]);
+    expect(rows[2]!.form.guardians[0]).toMatchObject({ relation: 'maternal-uncle' });
+    expect(rows[3]!.problems.map((p) => p.key)).toEqual(['relationMissing']);
+    expect(rows[4]!.problems.map((p) => p.key)).toEqual(['relationOtherMissing']);
+  });
+
   it('does not take words from the object prototype', () => {
     const [row] = previewImport(parseCsv([`${header},照顾人,监护人,监护人关系`, '甲,constructor,2016-05,4,toString,,constructor,乙,__proto__'].join('\n')), [], today).rows;
     expect(row!.problems.map((p) => p.key).sort()).toEqual(['caregiver', 'gender', 'group', 'relation']);

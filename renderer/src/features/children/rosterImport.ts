@@ -90,9 +90,16 @@ const CAREGIVER_WORDS: Record<string, Caregiver> = {
   grandparent: 'grandparent', parent: 'parent', relative: 'relative', 'surrogate-parent': 'surrogate-parent', other: 'other',
 };
 const RELATION_WORDS: Record<string, Relation> = {
-  父亲: 'father', 爸爸: 'father', 母亲: 'mother', 妈妈: 'mother', 爷爷: 'grandfather', 外公: 'grandfather', 奶奶: 'grandmother', 外婆: 'grandmother',
-  亲戚: 'relative', 代理家长: 'surrogate-parent', 其他: 'other', father: 'father', mother: 'mother', grandfather: 'grandfather', grandmother: 'grandmother', relative: 'relative',
+  父亲: 'father', 爸爸: 'father', 母亲: 'mother', 妈妈: 'mother',
+  爷爷: 'paternal-grandparent', 奶奶: 'paternal-grandparent', 祖父: 'paternal-grandparent', 祖母: 'paternal-grandparent', 祖父母: 'paternal-grandparent', 爷爷奶奶: 'paternal-grandparent',
+  外公: 'maternal-grandparent', 外婆: 'maternal-grandparent', 姥爷: 'maternal-grandparent', 姥姥: 'maternal-grandparent', 外祖父: 'maternal-grandparent', 外祖母: 'maternal-grandparent', 外祖父母: 'maternal-grandparent', 外公外婆: 'maternal-grandparent',
+  舅舅: 'maternal-uncle', 姑姑: 'paternal-aunt', 姑妈: 'paternal-aunt', 叔叔: 'paternal-uncle', 伯伯: 'paternal-uncle', 伯父: 'paternal-uncle', 叔叔伯伯: 'paternal-uncle',
+  阿姨: 'maternal-aunt', 姨妈: 'maternal-aunt', 小姨: 'maternal-aunt', 姨: 'maternal-aunt', 哥哥: 'sibling', 姐姐: 'sibling', 哥哥姐姐: 'sibling',
+  代理家长: 'surrogate-parent', 其他: 'other', father: 'father', mother: 'mother', grandparent: 'paternal-grandparent', sibling: 'sibling', other: 'other',
 };
+const ANSWERED_ABOVE = new Set(['genderRequired', 'groupRequired', 'caregiverRequired', 'relationRequired', 'relationOtherRequired']);
+/** "其他：干妈" — the words after 其他 are kept as the relation's own words. */
+const OTHER_RELATION = /^(其他|其它|other)\s*[:：]\s*(.+)$/i;
 /** Left-behind without saying which parent is away: the person is asked, never a guess (issue 11). */
 const AMBIGUOUS_GROUP_WORDS = new Set(['留守', '留守儿童', 'left-behind', 'leftbehind']);
 const CN_GRADE = '一二三四五六七八九';
@@ -318,7 +325,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
       const c = lookup(CAREGIVER_WORDS, norm(caregiver));
       if (c) form.caregiver = c;
       else problems.push({ key: 'caregiver', values: { value: caregiver } });
-    } else form.caregiver = form.group.startsWith('left-behind') ? 'grandparent' : 'parent';
+    } else if (form.group !== '') form.caregiver = form.group.startsWith('left-behind') ? 'grandparent' : 'parent';
     const enrolled = get('enrolledOn');
     const enrolledDate = enrolled ? parseDate(enrolled) : today;
     if (enrolledDate === null) problems.push({ key: 'date', values: { value: enrolled } });
@@ -327,13 +334,18 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     const guardianName = get('guardianName');
     if (guardianName) {
       const rel = get('guardianRelation');
-      const relation = lookup(RELATION_WORDS, norm(rel)) ?? (rel ? null : 'other');
-      if (relation === null) problems.push({ key: 'relation', values: { value: rel } });
-      form.guardians = [{ name: guardianName, relation: relation ?? 'other', phone: get('guardianPhone'), isLegalGuardian: relation === 'father' || relation === 'mother', worksAway: form.group.startsWith('left-behind') && (relation === 'father' || relation === 'mother') }];
+      const otherWords = OTHER_RELATION.exec(rel)?.[2]?.trim() ?? '';
+      const relation = otherWords ? 'other' : (lookup(RELATION_WORDS, norm(rel)) ?? null);
+      // No relation given is asked for, like every other fact about a child: never guessed.
+      if (!rel) problems.push({ key: 'relationMissing' });
+      else if (relation === null) problems.push({ key: 'relation', values: { value: rel } });
+      else if (relation === 'other' && !otherWords) problems.push({ key: 'relationOtherMissing' });
+      form.guardians = [{ name: guardianName, relation: relation ?? '', relationOther: otherWords, phone: get('guardianPhone'), isLegalGuardian: relation === 'father' || relation === 'mother', worksAway: form.group.startsWith('left-behind') && (relation === 'father' || relation === 'mother') }];
     }
-    const formErrors = Object.entries(validateChildForm(form, today));
-    for (const [field, key] of formErrors) problems.push({ key: `form.${key}`, values: { field } });
-    if (formErrors.length === 0) {
+    // An unanswered fact (…Required) is already told above in the file's own words (groupMissing, caregiver, relationMissing…).
+    const allFormErrors = Object.entries(validateChildForm(form, today));
+    for (const [field, key] of allFormErrors.filter(([, k]) => !ANSWERED_ABOVE.has(k))) problems.push({ key: `form.${key}`, values: { field } });
+    if (allFormErrors.length === 0) {
       // The documents themselves, as saving writes them: the schemas have the last word.
       const fields = schemaProblems(childDocs(ports, options.centerId ?? PREVIEW_CENTER, form, null));
       if (fields.length > 0) problems.push({ key: 'schema', values: { fields: fields.join(', ') } });
@@ -428,7 +440,10 @@ const GROUP_OUT: Record<ChildGroup, string> = {
   migrant: '流动儿童', local: '本地儿童', other: '其他',
 };
 const CAREGIVER_OUT: Record<Caregiver, string> = { grandparent: '祖父母', parent: '父母', relative: '亲戚', 'surrogate-parent': '代理家长', other: '其他' };
-const RELATION_OUT: Record<Relation, string> = { father: '父亲', mother: '母亲', grandfather: '爷爷', grandmother: '奶奶', relative: '亲戚', 'surrogate-parent': '代理家长', teacher: '其他', self: '其他', other: '其他' };
+const RELATION_OUT: Record<Relation, string> = {
+  father: '父亲', mother: '母亲', grandfather: '爷爷', grandmother: '奶奶', relative: '亲戚', 'surrogate-parent': '代理家长', teacher: '其他', self: '其他', other: '其他',
+  'paternal-grandparent': '祖父母', 'maternal-grandparent': '外祖父母', 'maternal-uncle': '舅舅', 'paternal-aunt': '姑姑', 'paternal-uncle': '叔叔', 'maternal-aunt': '阿姨', sibling: '哥哥姐姐',
+};
 
 /** The roster as a table with the same columns import reads (Chinese headers), for CSV or XLSX. */
 export function exportTable(entries: readonly RosterEntry[], today: string): string[][] {
@@ -438,7 +453,7 @@ export function exportTable(entries: readonly RosterEntry[], today: string): str
     const period = e.child.groupHistory.at(-1)!;
     return [
       e.priv?.fullName ?? '', e.priv?.displayName ?? '', GENDER_OUT[e.child.gender], e.child.birthMonth, String(e.child.grade), e.child.school,
-      GROUP_OUT[groupOn(e.child, today)], CAREGIVER_OUT[period.caregiver], period.parentsWorkIn ?? '', e.child.enrolledOn, g?.name ?? '', g ? RELATION_OUT[g.relation] : '', g?.phone ?? '',
+      GROUP_OUT[groupOn(e.child, today)], CAREGIVER_OUT[period.caregiver], period.parentsWorkIn ?? '', e.child.enrolledOn, g?.name ?? '', g ? (g.relation === 'other' && g.relationOther ? `其他：${g.relationOther}` : RELATION_OUT[g.relation]) : '', g?.phone ?? '',
     ];
   });
   return [header, ...rows];

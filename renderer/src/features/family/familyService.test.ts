@@ -23,7 +23,7 @@ async function setup(scopes: ConsentScope[], nowIso = '2026-11-30T16:00:00+08:00
   const docs = new MemoryDocStore();
   let now = new Date(nowIso);
   const p = { docs, deviceId: 'k1', now: () => now };
-  await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '李思琪', birthMonth: '2016-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
+  await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), gender: 'female' as const, fullName: '李思琪', birthMonth: '2016-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
   let [entry] = await loadRoster(docs);
   await recordConsent(p, entry!, staff._id, { action: 'grant', scopes, relation: 'mother', isLegalGuardian: true, method: 'phone', effectiveOn: '2026-09-01', note: '' });
   [entry] = await loadRoster(docs);

@@ -15,7 +15,7 @@ async function center() {
   let clock = new Date('2026-11-30T16:00:00+08:00');
   const p = { docs, device, deviceId: 'k1', now: () => clock };
   for (const name of ['王小明', '李思琪'])
-    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: name, birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
+    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), gender: 'female' as const, fullName: name, birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
   const roster = await loadRoster(docs);
   return { docs, device, p, roster, later: (iso: string) => (clock = new Date(iso)) };
 }
