@@ -43,8 +43,6 @@ export interface CountyServer extends LocalServer {
   readonly admin: Admin;
   /** True for a server given in TONGXIN_TEST_COUCHDB: it cannot be killed or restarted by a test. */
   readonly external: boolean;
-  /** The trial server's data folder (null for an external CouchDB): for tests that read what it stores on disk. */
-  readonly dir: string | null;
   stop(): Promise<void>;
 }
 
@@ -91,7 +89,7 @@ export async function startCountyServer(): Promise<CountyServer> {
     if (!(await adminWorks(external))) throw new Error(`TONGXIN_TEST_COUCHDB: cannot sign in to ${external.base} as ${external.username} (wrong password, or not a server administrator)`);
     await clearTestData(external);
     const cannot = () => Promise.reject(new Error('a server given in TONGXIN_TEST_COUCHDB cannot be stopped or started by a test'));
-    return { base: external.base, admin: external, external: true, dir: null, start: cannot, kill: cannot, stop: async () => {} };
+    return { base: external.base, admin: external, external: true, start: cannot, kill: cannot, stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-county-'));
   const server = localServer(dir, await freePort());
@@ -102,7 +100,6 @@ export async function startCountyServer(): Promise<CountyServer> {
     ...server,
     admin,
     external: false,
-    dir,
     start: server.start,
     kill: server.kill,
     async stop() {
