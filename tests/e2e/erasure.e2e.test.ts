@@ -22,12 +22,16 @@ beforeAll(async () => {
   kiosk = await openKiosk();
   await kiosk.page.clock.setFixedTime(new Date(NOW));
   await go(kiosk.page, '/setup?demo=1');
-  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 240_000 }).catch(async (e: unknown) => {
+    await kiosk.screenshot('erasure-setup-stuck');
+    console.error('[erasure e2e] stuck at', kiosk.page.url(), (await kiosk.page.textContent('body'))?.slice(0, 500));
+    throw e;
+  });
   await go(kiosk.page, '/unlock');
   await kiosk.page.click('[data-testid="staff-陈老师"]');
   await typePin(kiosk.page, '2580');
   await kiosk.page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
-});
+}, 300_000);
 afterAll(async () => kiosk?.close());
 
 /** Ids of every record in the kiosk's PouchDB (IndexedDB) whose stored form mentions `needle`. */
@@ -91,7 +95,11 @@ describe('Settings → 保留与删除', () => {
     await page.fill('[data-testid="erase-confirm"]', child.fullName);
     await kiosk.screenshot('erasure-confirm');
     await page.click('[data-testid="erase-go"]');
-    await page.waitForSelector('[data-testid="erase-done"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="erase-done"]', { timeout: 200_000 }).catch(async (e: unknown) => {
+      await kiosk.screenshot('erasure-stuck');
+      console.error('[erasure e2e] no erase-done:', await page.textContent('[data-testid="retention-settings"]'));
+      throw e;
+    });
     const done = (await page.textContent('[data-testid="erase-done"]'))!;
     expect(done).toContain(child.fullName);
     expect(done).toMatch(/到 2026-12-0\d 以后，所有备份里都不再有这个孩子/);
@@ -105,5 +113,5 @@ describe('Settings → 保留与删除', () => {
     await page.click('[data-tab="audit"]');
     await page.waitForSelector('[data-testid="audit-table"]');
     expect(await page.textContent('[data-testid="audit-table"]')).toContain('彻底删除了一个孩子的全部资料');
-  });
+  }, 300_000);
 });
