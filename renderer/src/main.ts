@@ -10,6 +10,7 @@ import { createAppRouter, preloadPage } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
 import { COVERAGE_CREDENTIAL, watchCoverage } from './app/coverageKeys';
+import { watchErasureRequests } from './app/erasure';
 import { createRosterState } from './app/roster';
 import { createSyncState } from './app/sync';
 import { createStorageState } from './app/storage';
@@ -115,6 +116,8 @@ async function boot(): Promise<void> {
   // Coverage keys follow the roster (issue 9): enrolment, edits, imports, consents.
   watchCoverage(docs, () => bridge.loadCredential(COVERAGE_CREDENTIAL), () => center.current.value?.centerId ?? null);
   services.backups.start();
+  // Issue 13: a child erased at another kiosk of the center is purged here too.
+  watchErasureRequests(db, docs, () => void services.roster.reload());
   const opened = () => void checkOpenedFile(bridge, router, center.current.value !== null);
   opened();
   window.addEventListener('focus', opened);

@@ -100,6 +100,11 @@ export const centerSettings = z.strictObject({
    * (absent: FAMILY_RETENTION_DEFAULT_DAYS, one term). Optional, so centers set up before it keep validating.
    */
   familyRetentionDays: z.number().int().min(7).max(730).optional(),
+  /**
+   * Issue 13, retention: documents the server has acknowledged may leave the kiosk this many
+   * school years after their last edit (absent: RETENTION_DEFAULT_YEARS). Optional, so older centers keep validating.
+   */
+  retentionYears: z.number().int().min(1).max(10).optional(),
 });
 export type CenterSettings = z.infer<typeof centerSettings>;
 
@@ -695,6 +700,34 @@ export const centerKeyEscrowDoc = z.strictObject({
 });
 export type CenterKeyEscrowDoc = z.infer<typeof centerKeyEscrowDoc>;
 
+/**
+ * Issue 13, erasure (PIPL): a center asks county IT to purge a child from the server. It holds
+ * ids only — the pseudonymous child id and the ids of the child's documents — never a name or
+ * any content; the kiosk has already removed the documents from its own database. County IT's
+ * `npm run county-purge` purges every revision of them from the center database (and the
+ * county copy's documents that identify the child), then marks the request done.
+ * Id: `erasure:<childId>`.
+ */
+export const ERASURE_REASONS = ['left-retention-ended', 'guardian-request'] as const;
+export const erasureRequestDoc = z.strictObject({
+  ...base,
+  _id: z.string().regex(/^erasure:[0-9A-HJKMNP-TV-Z]{26}$/, 'expected erasure:<child id>'),
+  type: z.literal('erasureRequest'),
+  childId: ulidString,
+  reason: z.enum(ERASURE_REASONS),
+  /** A guardian's request: who asked and how (the consent event that recorded it is erased with the child). */
+  requestedBy: z.strictObject({ relation: z.enum(RELATIONS), method: z.enum(CONSENT_METHODS) }).nullable(),
+  requestedOn: isoDate,
+  requestedByStaffId: ulidString,
+  /** The ids of the child's documents the kiosk erased (ids only). */
+  docIds: z.array(z.string().min(1).max(200)).max(50_000),
+  status: z.enum(['pending', 'done']),
+  doneAt: isoDateTime.nullable(),
+  /** Revisions purged by the county command: in the center database and in the county copy. */
+  purged: z.strictObject({ center: z.number().int().min(0), county: z.number().int().min(0) }).nullable(),
+});
+export type ErasureRequestDoc = z.infer<typeof erasureRequestDoc>;
+
 export const anyDoc = z.discriminatedUnion('type', [
   centerKeyDoc,
   keyPairingDoc,
@@ -725,6 +758,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   familyReplyDoc,
   callPlanDoc,
   callLogDoc,
+  erasureRequestDoc,
 ]);
 export type AnyDoc = z.infer<typeof anyDoc>;
 export type DocType = AnyDoc['type'];
@@ -759,6 +793,7 @@ export const schemasByType = {
   familyReply: familyReplyDoc,
   callPlan: callPlanDoc,
   callLog: callLogDoc,
+  erasureRequest: erasureRequestDoc,
 } as const satisfies { [K in DocType]: z.ZodType<Extract<AnyDoc, { type: K }>> };
 
 export type DocOf<K extends DocType> = Extract<AnyDoc, { type: K }>;

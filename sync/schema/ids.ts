@@ -22,6 +22,7 @@
  *   private:freply:<ulid>                   a parent's reply brought back by staff
  *   private:call-plan:<ulid>                a family's recurring call window
  *   private:call-log:<ulid>                 one family call as it went
+ *   erasure:<childUlid>                     a request to purge an erased child from the server (ids only)
  *
  * Everything under `private:` is excluded from the county copy by id as well
  * as by type, so a new private type is safe by default.
@@ -90,6 +91,7 @@ export const ids = {
   familyReply: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}freply:${id}`),
   callPlan: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}call-plan:${id}`),
   callLog: (id: string) => (assertUlid(id), `${PRIVATE_PREFIX}call-log:${id}`),
+  erasureRequest: (childId: string) => (assertUlid(childId), `erasure:${childId}`),
   transfer: (transferId: string) => (assertUlid(transferId), `transfer:${transferId}`),
   serviceTally: (activityId: string) => (assertUlid(activityId), `tally:${activityId}`),
   /** Carries the center id: the county database holds every center's tallies side by side. */

@@ -20,6 +20,8 @@ const ENTRIES = [
   { action: 'service-edit', detail: 'activity:01M8R0000000000000000000GH' },
   { action: 'bundle-export', detail: '15703 unacknowledged' },
   { action: 'some-future-action', detail: 'x:y' },
+  { action: 'erase-child', detail: `${CHILD} guardian-request 42` },
+  { action: 'retention', detail: '310 2024-09-01' },
 ];
 
 describe('the audit log in words', () => {
@@ -38,6 +40,8 @@ describe('the audit log in words', () => {
         expect(texts[0]).toBe('用 PIN 解锁（管理员）');
         expect(texts[2]).toBe('PIN 输错了（连续第 3 次）');
         expect(texts[9]).toContain('15703');
+        expect(texts[11]).toBe('彻底删除了一个孩子的全部资料（42 条），并登记了服务器清除请求');
+        expect(texts[12]).toBe('从本机移除了 310 条 2024-09-01 以前的旧记录');
       } else expect(texts[2]).toBe('Wrong PIN (3 in a row)');
     });
   }

@@ -52,6 +52,10 @@ export function auditText(entry: Pick<AuditEntry, 'action' | 'detail'>, t: Trans
       return k('staffDeactivate', { name: staffName() });
     case 'center-settings':
       return k('centerSettings');
+    case 'erase-child':
+      return t('erasure.audit.erased', { n: Number(entry.detail.split(' ')[2] ?? 0) });
+    case 'retention':
+      return t('erasure.audit.retention', { n: Number(entry.detail.split(' ')[0] ?? 0), cutoff: entry.detail.split(' ')[1] ?? '' });
     case 'view-child':
       return k('viewChild', { child: childName() });
     case 'view-child-file':

@@ -21,6 +21,7 @@ import { SYNC_IDS_DOC } from '@sync/client/acknowledged';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { SyncState } from '../../app/sync';
 import { PouchDB } from '../../storage/pouch/createPouch';
+import { purgeDoc } from '../../storage/pouch/purge';
 import { CENTER_KEY_PREFIX, type KeyState } from '../../app/centerKey';
 import { WrongRecoveryCodeError } from '@sync/crypto/centerKey';
 import { parseDoc } from '@sync/schema/documents';
@@ -163,12 +164,6 @@ export async function joinCenter(p: Ports, input: JoinInput, onProgress: (docs: 
   }
 }
 
-/** Every leaf revision of a document purged: gone from this kiosk as if never written, nothing to replicate. */
-async function purgeDoc(db: PouchDB.Database, id: string): Promise<void> {
-  const leaves = (await db.get(id, { open_revs: 'all' })) as { ok?: { _rev: string } }[];
-  const purge = (db as unknown as { purge(id: string, rev: string): Promise<unknown> }).purge.bind(db);
-  for (const leaf of leaves) if (leaf.ok) await purge(id, leaf.ok._rev);
-}
 
 /** Takes back what a failed join wrote (see the module comment). */
 async function undoJoin(p: Ports, trace: JoinTrace): Promise<void> {

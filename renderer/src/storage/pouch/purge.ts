@@ -1,0 +1,36 @@
+/**
+ * Removing documents from this kiosk for good (PouchDB's local purge): every leaf revision of a
+ * document is purged, so it is gone from the database as if never written — no tombstone, no
+ * earlier revision, nothing to replicate. PouchDB 9's indexeddb adapter purges a leaf together
+ * with its branch: the revisions' bodies are deleted from the document's record and, when no
+ * branch is left, the record itself (with its inline attachments) is deleted from the object
+ * store; `_local/purges` keeps the purged ids and revisions (no content). Chromium's IndexedDB
+ * (LevelDB) frees the disk space when it compacts its own files.
+ */
+/**
+ * PouchDB 9.0's purge records each purge in `_local/purges` and trims that list with
+ * `self.purged_infos_limit` — the global object's, not the database's (a bug: in a page `self` is
+ * the window, which has no such property, so the list is never trimmed and grows by one entry,
+ * rewritten whole, per purged revision). Giving the global the database's default (1,000) keeps
+ * the list bounded as PouchDB intends.
+ */
+const g = globalThis as { purged_infos_limit?: number };
+g.purged_infos_limit ??= 1000;
+
+export type Purgeable = PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
+
+/** Purges every leaf revision of `id` (deleted ones too). Returns how many revisions were purged. */
+export async function purgeDoc(db: PouchDB.Database, id: string): Promise<number> {
+  const leaves = (await db.get(id, { open_revs: 'all' }).catch((e: { status?: number }) => {
+    if (e.status === 404) return [];
+    throw e;
+  })) as { ok?: { _rev: string } }[];
+  const purge = (db as Purgeable).purge.bind(db);
+  let n = 0;
+  for (const leaf of leaves)
+    if (leaf.ok) {
+      await purge(id, leaf.ok._rev);
+      n++;
+    }
+  return n;
+}
