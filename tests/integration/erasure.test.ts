@@ -178,7 +178,8 @@ describe('erasing a child, end to end', () => {
     await db.replicate.from(remote);
     const [shown] = await listErasureRequests(store);
     expect(shown).toMatchObject({ childId, status: 'done' });
-    expect(shown!.purged!.center).toBeGreaterThanOrEqual(serverIds.length);
+    // Stand-in: the county copies stay in the center database (above), so they are not counted as purged.
+    expect(shown!.purged!.center).toBeGreaterThanOrEqual(standIn ? serverIds.filter((id) => !id.startsWith('county:')).length : serverIds.length);
     // Running it again finds nothing to do.
     expect(await countyPurge('--center', 'qingshan', '--erasures')).toContain('qingshan: no erasure request waiting');
   }, 600_000);

@@ -11,7 +11,7 @@ describe('activitiesFrom', () => {
     const docs = new MemoryDocStore();
     let clock = new Date('2026-09-01T09:00:00+08:00');
     const p = { docs, deviceId: 'k1', now: () => clock };
-    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '王小明', birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
+    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '王小明', gender: 'male', birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
     const roster = await loadRoster(docs);
     const form = (date: string): ServiceForm => ({
       date, startTime: '16:00', durationMin: 60, serviceType: 'educational-support', providerKind: 'volunteer-group', providerName: '', facilitatorStaffIds: [], childIds: [roster[0]!.childId], photos: [], notes: '',
