@@ -26,6 +26,7 @@ import { createCountyState } from './features/county/countyState';
 import type { InvalidStoredDoc } from './storage/ports';
 import { createKeyState } from './app/centerKey';
 import { createNewerDocs } from './app/newerDocs';
+import { watchInput, whenQuiet } from './app/quiet';
 
 const APP_VERSION = '0.1.0';
 
@@ -39,7 +40,9 @@ async function boot(): Promise<void> {
     console.warn('skipped invalid document', bad.id, bad.reason);
   });
   // Documents a newer app wrote (sync/schema/versions.ts): kept unchanged, counted for the staff banner.
-  const newerDocs = createNewerDocs(db, docs.schemas, typeof localStorage === 'undefined' ? null : localStorage);
+  // It reads in steps while nobody uses the kiosk (app/quiet.ts).
+  watchInput();
+  const newerDocs = createNewerDocs(db, docs.schemas, typeof localStorage === 'undefined' ? null : localStorage, () => whenQuiet());
   docs.onNewer = (id, version) => newerDocs.note(id, version);
   let newerCheck: ReturnType<typeof setTimeout> | null = null;
   docs.onChange(() => {

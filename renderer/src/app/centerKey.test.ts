@@ -7,7 +7,9 @@ import { openCenterDb } from '../storage/pouch/createPouch';
 import { PouchDocStore } from '../storage/pouch/PouchDocStore';
 import { MemoryDeviceStore } from '../storage/memory/MemoryDeviceStore';
 import { watch } from 'vue';
-import { createKeyState } from './centerKey';
+import { createKeyState, PRIVATE_ID_PREFIXES } from './centerKey';
+import { ids } from '@sync/schema/ids';
+import { PRIVATE_FIELDS, type PrivateType } from '@sync/schema/documents';
 import { WrongRecoveryCodeError, TamperedCiphertextError, CenterKeyMissingError, newRecoveryCode } from '@sync/crypto/centerKey';
 import { conflictedIds, resolveConflicts } from '@sync/client/conflicts';
 import type { ChildPrivateDoc, ConsentDoc, FamilyMessageDoc } from '@sync/schema/documents';
@@ -232,5 +234,17 @@ describe('the center key on the kiosk', () => {
     const again = createKeyState(a.device, new PouchDocStore(a.db));
     await again.load();
     expect(again.keyring.size).toBe(0);
+  });
+});
+
+describe('where the upgrade looks for records in clear', () => {
+  it('covers the id of every private type', () => {
+    const u = '01JCDEFGHJKMNPQRSTVWXYZ012';
+    const samples: Record<PrivateType, string> = {
+      childPrivate: ids.childPrivate(u), child: ids.child(u), consent: ids.consent(u, u), followup: ids.followup(u), screeningAnswers: ids.screeningAnswers(u),
+      activity: ids.activity(u), activityPhotos: ids.activityPhotos(u), transfer: ids.transfer(u), familyMessage: ids.familyMessage(u), familyReply: ids.familyReply(u), callPlan: ids.callPlan(u),
+    };
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(PRIVATE_FIELDS).sort());
+    for (const [type, id] of Object.entries(samples)) expect(PRIVATE_ID_PREFIXES.some((p) => id.startsWith(p)), type).toBe(true);
   });
 });

@@ -41,7 +41,11 @@ export interface SmallStore {
   setItem(key: string, value: string): void;
 }
 
-export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: SmallStore | null): NewerDocsState {
+/**
+ * `pause`: awaited before each step of a scan (the app passes app/quiet.ts whenQuiet, so a scan
+ * after an update runs while nobody uses the kiosk); resolves at once by default.
+ */
+export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: SmallStore | null, pause: () => Promise<void> = () => Promise.resolve()): NewerDocsState {
   const versions = JSON.stringify(schemas.versions);
   let saved: Saved = { versions, since: 0, ids: {} };
   try {
@@ -70,6 +74,7 @@ export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: 
   let running: Promise<void> | null = null;
   async function scan(): Promise<void> {
     for (;;) {
+      await pause();
       const res = await db.changes({ since, limit: SCAN_BATCH, include_docs: true });
       for (const c of res.results) {
         if (!c.deleted && c.doc && isNewer(c.doc, schemas)) ids.set(c.id, versionOf(c.doc));
@@ -79,7 +84,6 @@ export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: 
       publish();
       persist();
       if (res.results.length < SCAN_BATCH) return;
-      await new Promise((r) => setTimeout(r, 0));
     }
   }
   return {
