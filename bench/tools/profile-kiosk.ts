@@ -10,8 +10,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import { openBenchBrowser, ROOT } from '../browser';
+import { openStaffRoster, waitFor } from '../suites/kiosk';
 
 const CHILDREN = Number(process.env.BENCH_KIOSK_CHILDREN ?? 300);
 const YEARS = Number(process.env.BENCH_KIOSK_YEARS ?? 3);
@@ -19,7 +20,6 @@ const CHECKINS = Number(process.env.PROFILE_CHECKINS ?? 60);
 const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'test-results/profiles'));
 const WORDS = ['zxm', 'zhang', 'wang', 'lsq', 'chen', 'liu', 'zy', '3', '7', '张', '王浩', '李', 'h', 'x', 'y', 'ma', 'sun', 'zhao'];
 
-const waitFor = (page: Page, selector: string) => page.locator(selector).first().waitFor();
 
 async function profiled<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ result: T; profile: unknown }> {
   await cdp.send('Profiler.start');
@@ -95,13 +95,7 @@ try {
   }
   console.error(`${CHECKINS} check-ins profiled`);
 
-  await page.click('[data-testid="staff-entry"]');
-  await page.click('[data-testid="staff-陈老师"]');
-  for (const d of '2580') await page.click(`.pinpad [data-key="${d}"]`);
-  await page.click('.pinpad [data-key="ok"]');
-  await waitFor(page, '[data-testid="staff-home"]');
-  await page.click('[data-testid="tile-children"]');
-  await waitFor(page, '[data-testid="child-rows"] .row');
+  await openStaffRoster(page);
   let n = 0;
   for (let round = 0; round < 3; round++)
     for (const word of WORDS)
