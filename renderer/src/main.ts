@@ -40,7 +40,7 @@ async function boot(): Promise<void> {
     console.warn('skipped invalid document', bad.id, bad.reason);
   });
   // Documents a newer app wrote (sync/schema/versions.ts): kept unchanged, counted for the staff banner.
-  // It reads in steps while nobody uses the kiosk (app/quiet.ts).
+  // After an update it reads the whole database in steps while nobody uses the kiosk (app/quiet.ts).
   watchInput();
   const newerDocs = createNewerDocs(db, docs.schemas, typeof localStorage === 'undefined' ? null : localStorage, () => whenQuiet());
   docs.onNewer = (id, version) => newerDocs.note(id, version);

@@ -73,8 +73,11 @@ export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: 
   };
   let running: Promise<void> | null = null;
   async function scan(): Promise<void> {
-    for (;;) {
-      await pause();
+    // A read from the beginning (after an update, or on a kiosk that never counted) goes on in steps
+    // while nobody uses the kiosk; a look at what changed since the last one goes at once.
+    const fromStart = since === 0;
+    for (let step = 0; ; step++) {
+      if (step > 0 && fromStart) await pause();
       const res = await db.changes({ since, limit: SCAN_BATCH, include_docs: true });
       for (const c of res.results) {
         if (!c.deleted && c.doc && isNewer(c.doc, schemas)) ids.set(c.id, versionOf(c.doc));
@@ -93,6 +96,8 @@ export function createNewerDocs(db: PouchDB.Database, schemas: SchemaSet, keep: 
       if (ids.get(id) === version) return;
       ids.set(id, version);
       publish();
+      // Kept at once: the banner must not wait for a scan after the next start.
+      persist();
     },
     refresh() {
       running ??= scan().finally(() => (running = null));
