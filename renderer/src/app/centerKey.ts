@@ -140,10 +140,11 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
   }
 
   /** Every stored document, page by page; `visit` returns true to stop early. */
-  async function scan(visit: (rows: object[]) => boolean | Promise<boolean>): Promise<void> {
-    let startkey: string | undefined;
+  /** Visits the stored documents (those of `range` only, when given) a page at a time; `visit` returning true stops. */
+  async function scan(visit: (rows: object[]) => boolean | Promise<boolean>, range?: { startkey: string; endkey: string }): Promise<void> {
+    let startkey: string | undefined = range?.startkey;
     for (;;) {
-      const page = await docs.db.allDocs({ include_docs: true, limit: PAGE + 1, ...(startkey ? { startkey } : {}) });
+      const page = await docs.db.allDocs({ include_docs: true, limit: PAGE + 1, ...(startkey ? { startkey } : {}), ...(range ? { endkey: range.endkey } : {}) });
       const rows = page.rows.slice(0, PAGE).flatMap((r) => (r.doc ? [r.doc as object] : []));
       if (await visit(rows)) return;
       if (page.rows.length <= PAGE) return;
@@ -234,15 +235,10 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       if (keyring.current || (await wrappedDocs()).length > 0) return false;
       // Only the private types' id ranges, the children's private records first: the whole
       // database is ~270,000 documents, most of them attendance and mood check-ins (issue 19).
+      let found = false;
       for (const prefix of PRIVATE_ID_PREFIXES) {
-        const { startkey, endkey } = prefixRange(prefix);
-        let from = startkey;
-        for (;;) {
-          const page = await docs.db.allDocs({ include_docs: true, limit: PAGE + 1, startkey: from, endkey });
-          if (page.rows.slice(0, PAGE).some((r) => r.doc && needsSealing(r.doc as object))) return true;
-          if (page.rows.length <= PAGE) break;
-          from = page.rows[PAGE]!.id;
-        }
+        await scan((rows) => (found = rows.some(needsSealing)), prefixRange(prefix));
+        if (found) return true;
       }
       return false;
     },
