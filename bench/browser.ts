@@ -13,6 +13,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface BenchBrowser {
   readonly origin: string;
   readonly context: BrowserContext;
+  /** The same app on another loopback origin: its own IndexedDB, so a second center side by side in one browser. */
+  secondOrigin(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -22,12 +24,19 @@ export async function openBenchBrowser(): Promise<BenchBrowser> {
   const server = await startStaticServer(path.join(ROOT, 'dist'), 0);
   const profile = await mkdtemp(path.join(tmpdir(), 'tongxin-bench-'));
   const context = await launchChromium(profile);
+  const others: { close(): Promise<void> }[] = [];
   return {
     origin: server.url,
     context,
+    async secondOrigin() {
+      const other = await startStaticServer(path.join(ROOT, 'dist'), 0);
+      others.push(other);
+      return other.url;
+    },
     async close() {
       await context.close();
       await server.close();
+      for (const o of others) await o.close();
       await rm(profile, { recursive: true, force: true });
     },
   };

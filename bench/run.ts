@@ -5,13 +5,13 @@
  * With --json, stdout is exactly one JSON array of {name, value, unit};
  * progress goes to stderr.
  */
-import { kioskSuite } from './suites/kiosk';
+import { kioskSealedSuite, kioskSuite } from './suites/kiosk';
 import { syncSuite } from './suites/sync';
 import { countySuite } from './suites/county';
 import type { Figure, Suite } from './suites/types';
 import { BrowserMissingError, ensureChromium } from '../electron/chromium.mjs';
 
-const SUITES: Record<string, Suite> = { kiosk: kioskSuite, sync: syncSuite, county: countySuite };
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite, 'kiosk-sealed': kioskSealedSuite, sync: syncSuite, county: countySuite };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

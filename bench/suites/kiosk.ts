@@ -17,7 +17,7 @@
  *                            machine time through the browser protocol, no human pauses
  * BENCH_KIOSK_CHILDREN / BENCH_KIOSK_YEARS make a smaller center for a quick look.
  */
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { openBenchBrowser } from '../browser';
 import { checkInFromHome } from '../../tests/e2e/kioskFind';
 import { percentile, round1, type Figure, type Suite } from './types';
@@ -99,10 +99,14 @@ const rounds = (values: readonly number[]): string => `rounds ${values.map((v) =
  */
 export const waitFor = (page: Page, selector: string) => page.locator(selector).first().waitFor();
 
-/** From the kiosk home to the staff roster: unlock as the bench center's teacher (PIN 2580), open 儿童. */
+/**
+ * From the kiosk home to the staff roster: unlock as the bench center's teacher 刘老师 (PIN 2580),
+ * open 儿童. A teacher, not the administrator: an administrator of a center without encryption is
+ * taken to the encryption upgrade first (issue 14).
+ */
 export async function openStaffRoster(page: Page): Promise<void> {
   await page.click('[data-testid="staff-entry"]');
-  await page.click('[data-testid="staff-陈老师"]');
+  await page.click('[data-testid="staff-刘老师"]');
   for (const d of '2580') await page.click(`.pinpad [data-key="${d}"]`);
   await page.click('.pinpad [data-key="ok"]');
   await waitFor(page, '[data-testid="staff-home"]');
@@ -126,31 +130,80 @@ async function heapAfterGc(page: Page): Promise<number> {
   return usedSize / (1024 * 1024);
 }
 
+interface Seeded {
+  readonly seeded: { docs: number; seconds: number };
+  readonly codes: Record<string, string[]>;
+}
+
+/** Fills the app's databases on `origin` with the bench center (not measured); `seal` turns its encryption on as an administrator's upgrade does. */
+async function seedCenter(context: BrowserContext, origin: string, seal: boolean): Promise<Seeded & { sealed?: { sealed: number; seconds: number } }> {
+  const seedPage = await context.newPage();
+  await seedPage.goto(`${origin}bench/index.html`);
+  await seedPage.waitForFunction(() => document.title === 'ready');
+  const seeded = await seedPage.evaluate(
+    ({ children, years }) => (window as unknown as { tongxinBench: { seedCenter(o: object): Promise<{ docs: number; seconds: number }> } }).tongxinBench.seedCenter({ centerId: 'bench-center', children, years, today: new Date().toISOString().slice(0, 10) }),
+    { children: CHILDREN, years: YEARS },
+  );
+  const sealed = seal ? await seedPage.evaluate(() => (window as unknown as { tongxinBench: { sealCenter(o: object): Promise<{ sealed: number; seconds: number }> } }).tongxinBench.sealCenter({ centerId: 'bench-center' })) : undefined;
+  const codes = await seedPage.evaluate(() => (window as unknown as { tongxinBench: { codes(): Promise<Record<string, string[]>> } }).tongxinBench.codes());
+  await seedPage.close();
+  return { seeded, codes, ...(sealed ? { sealed } : {}) };
+}
+
+/** `n` loads of the kiosk home, each in a new tab: ms from navigation to the kiosk marking itself ready. */
+async function coldStarts(context: BrowserContext, origin: string, n: number): Promise<number[]> {
+  const cold: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    cold.push(await openKioskHome(page, origin));
+    await page.close();
+  }
+  return cold;
+}
+
+/** CHECKINS children from `offset` of the grid's order check in as a child does (own tile, picture code); ms of each save. */
+async function checkinRound(page: Page, codes: Record<string, string[]>, offset: number): Promise<number[]> {
+  const childButtons = page.locator('[data-testid="child-grid"] .child');
+  await page.evaluate(() => performance.clearMeasures('tongxin:checkin'));
+  for (let i = 0; i < CHECKINS; i++) {
+    await page.click('[data-testid="kiosk-checkin"]');
+    await openWholeGrid(page);
+    await childButtons.first().waitFor();
+    const ids = await childButtons.evaluateAll((els) => els.map((e) => e.getAttribute('data-child-id')!));
+    const childId = ids[offset + i]!;
+    const button = page.locator(`[data-testid="child-grid"] [data-child-id="${childId}"]`);
+    await button.scrollIntoViewIfNeeded();
+    await button.click();
+    for (const picture of codes[childId] ?? []) await page.click(`[data-picture="${picture}"]`);
+    await waitFor(page, '[data-testid="mood-faces"], [data-testid="checkin-thanks"]');
+    await page.click('[data-testid="checkin-home"]');
+    await waitFor(page, '[data-testid="kiosk-home"]');
+  }
+  const checkins = await page.evaluate(() => performance.getEntriesByName('tongxin:checkin').map((e) => e.duration));
+  if (checkins.length !== CHECKINS) throw new Error(`expected ${CHECKINS} check-ins, measured ${checkins.length}`);
+  return checkins;
+}
+
+/** One round of roster-search keystrokes on a page showing the staff roster: ms each. */
+async function keystrokeRound(page: Page): Promise<number[]> {
+  const queries = Array.from({ length: QUERY_REPEATS }, () => QUERIES).flat();
+  // Passed as source text: the TypeScript loader would otherwise wrap the
+  // inner functions in helpers that do not exist in the page.
+  return (await page.evaluate(`(${KEYSTROKE_PROBE})(${JSON.stringify(queries)})`)) as number[];
+}
+
 export const kioskSuite: Suite = {
   description: `kiosk with ${CHILDREN} children × ${YEARS} school years, Chromium + IndexedDB`,
   async run(log) {
     const browser = await openBenchBrowser();
     try {
-      const seedPage = await browser.context.newPage();
-      await seedPage.goto(`${browser.origin}bench/index.html`);
-      await seedPage.waitForFunction(() => document.title === 'ready');
       log('seeding (not measured)…');
-      const seeded = await seedPage.evaluate(
-        ({ children, years }) => (window as unknown as { tongxinBench: { seedCenter(o: object): Promise<{ docs: number; seconds: number }> } }).tongxinBench.seedCenter({ centerId: 'bench-center', children, years, today: new Date().toISOString().slice(0, 10) }),
-        { children: CHILDREN, years: YEARS },
-      );
+      const { seeded, codes } = await seedCenter(browser.context, browser.origin, false);
       log(`seeded ${seeded.docs} documents in ${seeded.seconds.toFixed(1)} s`);
-      const codes = await seedPage.evaluate(() => (window as unknown as { tongxinBench: { codes(): Promise<Record<string, string[]>> } }).tongxinBench.codes());
-      await seedPage.close();
 
       const coldRounds: number[][] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const cold: number[] = [];
-        for (let i = 0; i < COLD_STARTS; i++) {
-          const page = await browser.context.newPage();
-          cold.push(await openKioskHome(page, browser.origin));
-          await page.close();
-        }
+        const cold = await coldStarts(browser.context, browser.origin, COLD_STARTS);
         coldRounds.push(cold);
         log(`cold starts, round ${r + 1}: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
       }
@@ -161,23 +214,7 @@ export const kioskSuite: Suite = {
       const childButtons = page.locator('[data-testid="child-grid"] .child');
       const checkinRounds: number[][] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        await page.evaluate(() => performance.clearMeasures('tongxin:checkin'));
-        for (let i = 0; i < CHECKINS; i++) {
-          await page.click('[data-testid="kiosk-checkin"]');
-          await openWholeGrid(page);
-          await childButtons.first().waitFor();
-          const ids = await childButtons.evaluateAll((els) => els.map((e) => e.getAttribute('data-child-id')!));
-          const childId = ids[r * CHECKINS + i]!;
-          const button = page.locator(`[data-testid="child-grid"] [data-child-id="${childId}"]`);
-          await button.scrollIntoViewIfNeeded();
-          await button.click();
-          for (const picture of codes[childId] ?? []) await page.click(`[data-picture="${picture}"]`);
-          await waitFor(page, '[data-testid="mood-faces"], [data-testid="checkin-thanks"]');
-          await page.click('[data-testid="checkin-home"]');
-          await waitFor(page, '[data-testid="kiosk-home"]');
-        }
-        const checkins = await page.evaluate(() => performance.getEntriesByName('tongxin:checkin').map((e) => e.duration));
-        if (checkins.length !== CHECKINS) throw new Error(`expected ${CHECKINS} check-ins, measured ${checkins.length}`);
+        const checkins = await checkinRound(page, codes, r * CHECKINS);
         checkinRounds.push(checkins);
         log(`check-ins, round ${r + 1}: p50 ${round1(percentile(checkins, 50))} ms, p95 ${round1(percentile(checkins, 95))} ms`);
       }
@@ -196,13 +233,8 @@ export const kioskSuite: Suite = {
       log(`heap after GC: ${heapBefore.toFixed(1)} MB before, ${heapAfter.toFixed(1)} MB after ${ROUNDS * CHECKINS} check-ins and ${GRID_CYCLES} grid cycles`);
 
       await openStaffRoster(page);
-      const queries = Array.from({ length: QUERY_REPEATS }, () => QUERIES).flat();
       const keystrokeRounds: number[][] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        // Passed as source text: the TypeScript loader would otherwise wrap the
-        // inner functions in helpers that do not exist in the page.
-        keystrokeRounds.push((await page.evaluate(`(${KEYSTROKE_PROBE})(${JSON.stringify(queries)})`)) as number[]);
-      }
+      for (let r = 0; r < ROUNDS; r++) keystrokeRounds.push(await keystrokeRound(page));
 
       // Every child, as a child does it, on the smallest kiosk screen. Run last: the rounds above
       // checked some children in more than a minute ago, so they are not offered "undo" again.
@@ -257,6 +289,81 @@ export const kioskSuite: Suite = {
         { name: 'bench_center_docs', value: seeded.docs, unit: 'docs' },
       ];
       return figures;
+    } finally {
+      await browser.close();
+    }
+  },
+};
+
+/**
+ * Issue 14: the kiosk with encryption on, against the same kiosk without it, in one run. The same
+ * center is seeded twice in one browser, on two origins (two IndexedDB databases); on the second,
+ * encryption is turned on as an administrator's upgrade does (a center key, every private record
+ * sealed by the app's own pass). The measurements then alternate between the two, round by round,
+ * so both meet the same machine. Figures (target: each ratio ≤ 1.10):
+ *   cold_start_ms_sealed / cold_start_sealed_vs_plain            (median of 5 loads a round)
+ *   checkin_p95_ms_sealed / checkin_p95_sealed_vs_plain, and p50 (100 check-ins a round)
+ *   search_keystroke_p95_ms_sealed / search_keystroke_p95_sealed_vs_plain, and p50
+ *   sealed_records, seal_s                                        what the upgrade sealed, and how long it took
+ * `npm run bench -- kiosk-sealed`; BENCH_KIOSK_CHILDREN / BENCH_KIOSK_YEARS as for the kiosk suite.
+ */
+export const kioskSealedSuite: Suite = {
+  description: `kiosk with encryption on vs off, ${CHILDREN} children × ${YEARS} school years, Chromium + IndexedDB`,
+  async run(log) {
+    const browser = await openBenchBrowser();
+    try {
+      const origins = { plain: browser.origin, sealed: await browser.secondOrigin() };
+      log('seeding both centers (not measured)…');
+      const plain = await seedCenter(browser.context, origins.plain, false);
+      const sealed = await seedCenter(browser.context, origins.sealed, true);
+      log(`seeded ${plain.seeded.docs} documents twice; encryption on for the second: ${sealed.sealed!.sealed} private records sealed in ${sealed.sealed!.seconds.toFixed(1)} s`);
+      const sides = ['plain', 'sealed'] as const;
+      const cold = { plain: [] as number[], sealed: [] as number[] };
+      const checkin = { plain: [] as number[][], sealed: [] as number[][] };
+      const keys = { plain: [] as number[][], sealed: [] as number[][] };
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const side of sides) cold[side].push(percentile(await coldStarts(browser.context, origins[side], COLD_STARTS), 50));
+        log(`cold starts, round ${r + 1}: median ${round1(cold.plain[r]!)} ms plain, ${round1(cold.sealed[r]!)} ms sealed`);
+      }
+      const pages = { plain: await browser.context.newPage(), sealed: await browser.context.newPage() };
+      for (const side of sides) {
+        await pages[side].bringToFront();
+        await openKioskHome(pages[side], origins[side]);
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const side of sides) {
+          // The tab measured is the one in front: a background tab's timers and frames are throttled.
+          await pages[side].bringToFront();
+          checkin[side].push(await checkinRound(pages[side], side === 'plain' ? plain.codes : sealed.codes, r * CHECKINS));
+        }
+        log(`check-ins, round ${r + 1}: p95 ${round1(percentile(checkin.plain[r]!, 95))} ms plain, ${round1(percentile(checkin.sealed[r]!, 95))} ms sealed`);
+      }
+      for (const side of sides) {
+        await pages[side].bringToFront();
+        await openStaffRoster(pages[side]);
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const side of sides) {
+          await pages[side].bringToFront();
+          keys[side].push(await keystrokeRound(pages[side]));
+        }
+        log(`keystrokes, round ${r + 1}: p95 ${round1(percentile(keys.plain[r]!, 95))} ms plain, ${round1(percentile(keys.sealed[r]!, 95))} ms sealed`);
+      }
+      const of = (all: number[][], p: number) => median(all.map((v) => percentile(v, p)));
+      const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+      const pair = (name: string, s: number, p: number, note: string): Figure[] => [
+        { name: `${name}_ms_sealed`, value: round1(s), unit: 'ms', note: `${note}; plain ${round1(p)} ms` },
+        { name: `${name}_sealed_vs_plain`, value: ratio(s, p), unit: 'ratio', note: 'target ≤ 1.10' },
+      ];
+      return [
+        ...pair('cold_start', median(cold.sealed), median(cold.plain), `median of ${ROUNDS} rounds of ${COLD_STARTS} loads; sealed ${rounds(cold.sealed)}, plain ${rounds(cold.plain)}`),
+        ...pair('checkin_p95', of(checkin.sealed, 95), of(checkin.plain, 95), `${CHECKINS} check-ins a round`),
+        ...pair('checkin_p50', of(checkin.sealed, 50), of(checkin.plain, 50), `${CHECKINS} check-ins a round`),
+        ...pair('search_keystroke_p95', of(keys.sealed, 95), of(keys.plain, 95), `${keys.plain[0]!.length} keystrokes a round`),
+        ...pair('search_keystroke_p50', of(keys.sealed, 50), of(keys.plain, 50), `${keys.plain[0]!.length} keystrokes a round`),
+        { name: 'sealed_records', value: sealed.sealed!.sealed, unit: 'docs', note: `of ${sealed.seeded.docs} documents` },
+        { name: 'seal_s', value: round1(sealed.sealed!.seconds), unit: 's', note: 'the upgrade sealing every private record of the center (key made, pass run, nothing left in clear)' },
+      ];
     } finally {
       await browser.close();
     }
