@@ -51,6 +51,7 @@ try {
     await ccdp.send('Profiler.start');
     await cold.goto(`${browser.origin}renderer/index.html#/kiosk`);
     await waitFor(cold, '[data-testid="kiosk-home"]');
+    await cold.waitForFunction(() => performance.getEntriesByName('tongxin:kiosk-ready').length > 0);
     const { profile } = await ccdp.send('Profiler.stop');
     const marks = await cold.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;

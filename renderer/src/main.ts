@@ -105,6 +105,8 @@ async function boot(): Promise<void> {
     invalidDocs,
     newerDocs,
   };
+  // The roster is read while the first screen is built (the kiosk home's family names need it).
+  if (center.current.value) void services.roster.reload();
   const i18n = createAppI18n(settings.locale);
   document.documentElement.lang = settings.locale;
   const router = createAppRouter(services);

@@ -61,21 +61,38 @@ export function createRosterState(docs: DocStore): RosterState {
   // A ref, so computed values that look children up by id update with the roster.
   const index = shallowRef(new Map<string, RosterEntry>());
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The first load in flight: the boot starts it and the first screen asks for it again; one read serves both. */
+  let first: Promise<void> | null = null;
   const state: RosterState = {
     entries,
     loaded,
-    async reload() {
-      const next = await loadRoster(docs);
-      index.value = new Map(next.map((e) => [e.childId, e]));
-      entries.value = next;
-      loaded.value = true;
+    reload() {
+      if (!loaded.value) return (first ??= load().finally(() => (first = null)));
+      return load();
     },
     byId: (childId) => index.value.get(childId),
   };
+  let generation = 0;
+  let latest: Promise<void> = Promise.resolve();
+  function load(): Promise<void> {
+    const mine = ++generation;
+    latest = (async () => {
+      const next = await loadRoster(docs);
+      // Loads overlap when changes arrive during one: only the latest read shows, and an
+      // earlier caller waits for it (so whoever awaited a reload finds the roster loaded).
+      if (mine !== generation) return latest;
+      index.value = new Map(next.map((e) => [e.childId, e]));
+      entries.value = next;
+      if (!loaded.value) performance.mark('tongxin:roster-ready');
+      loaded.value = true;
+    })();
+    return latest;
+  }
   docs.onChange((changed) => {
     if (!changed.some((id) => WATCHED.some((p) => id.startsWith(p)))) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void state.reload(), DEBOUNCE_MS);
+    // A change during the first load is read by a load of its own, not by the one already under way.
+    timer = setTimeout(() => void load(), DEBOUNCE_MS);
   });
   return state;
 }

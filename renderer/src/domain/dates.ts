@@ -45,3 +45,20 @@ export function isCalendarDate(date: string): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
+
+const WEEKDAYS_ZH = ['日', '一', '二', '三', '四', '五', '六'];
+const WEEKDAYS_EN = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * The kiosk home's date line ("12月1日星期二" / "Tuesday, December 1"), written out without
+ * Intl: the first Intl.DateTimeFormat of a page loads the locale's calendar data, tens of
+ * milliseconds of the kiosk's cold start on a slow machine (issue 19). Same text as
+ * `Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', weekday: 'long' })` gives,
+ * with `year: 'numeric'` when `withYear` (dates.test.ts compares them).
+ */
+export function homeDate(d: Date, locale: string, withYear = false): string {
+  const [y, m, day, w] = [d.getFullYear(), d.getMonth(), d.getDate(), d.getDay()];
+  if (locale.startsWith('zh')) return `${withYear ? `${y}年` : ''}${m + 1}月${day}日星期${WEEKDAYS_ZH[w]}`;
+  return `${WEEKDAYS_EN[w]}, ${MONTHS_EN[m]} ${day}${withYear ? `, ${y}` : ''}`;
+}

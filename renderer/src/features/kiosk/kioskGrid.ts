@@ -55,7 +55,9 @@ export function familyInitial(e: RosterEntry): string {
   return full.length > 0 ? [...full][0]! : '?';
 }
 
-const collator = new Intl.Collator('zh-CN');
+/** Made at first use, not when the module loads: the first Intl object of a page loads ICU data (issue 19: cold start). */
+let collatorMade: Intl.Collator | null = null;
+const collator = { compare: (a: string, b: string) => (collatorMade ??= new Intl.Collator('zh-CN')).compare(a, b) };
 
 /**
  * The first step of finding yourself on a big roster: one button per family
