@@ -397,12 +397,19 @@ describe('county dashboard views (issue 9)', () => {
     expect(moods.every((r) => r.key.length === 4 && [1, 2, 3, 4, 5].includes(r.key[3] as number))).toBe(true);
   });
 
-  it('give the hierarchy from center documents and the newest document per center', () => {
+  it('give the hierarchy from center documents, and when each center last sent its tallies', () => {
     expect(run('centers', docs)).toEqual([{ key: ['石桥镇', '青山村', 'qingshan', demo.center.name], value: 1 }]);
-    const fresh = run('freshness', docs);
-    const newest = Math.max(...docs.filter((d) => d.updatedAt).map((d) => Date.parse(String(d.updatedAt))));
-    expect(Math.max(...fresh.map((r) => r.value as number))).toBe(newest);
-    expect(fresh.every((r) => r.key.length === 1 && r.key[0] === 'qingshan')).toBe(true);
+    // Freshness reads the centers' tallies only (a few rows per center), not every event of the county.
+    expect(run('freshness', docs)).toEqual([]);
+    const tally = (period: string, updatedAt: string, centerId = 'qingshan') => ({
+      _id: `ctally:${centerId}:${period}`, type: 'centerTally', centerId, period, updatedAt, openDays: 17, staffActive: 3, volunteersActive: 2, followupsOpen: 0, followupsOverdue: 0, byGroup: [],
+    });
+    const fresh = run('freshness', [...docs, tally('2026-10', '2026-10-30T18:00:00+08:00'), tally('2026-autumn', '2026-10-31T09:30:00+08:00'), tally('2026-10', '2026-10-29T08:00:00+08:00', 'baiyun')]);
+    expect(fresh).toEqual([
+      { key: ['qingshan'], value: Date.parse('2026-10-30T18:00:00+08:00') },
+      { key: ['qingshan'], value: Date.parse('2026-10-31T09:30:00+08:00') },
+      { key: ['baiyun'], value: Date.parse('2026-10-29T08:00:00+08:00') },
+    ]);
   });
 
   it('spread a center tally into [period, center, measure, group] counts', () => {
