@@ -162,10 +162,11 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
       }
       try {
         const fresh = await fetchCountyData({ url: a.url, username: a.username, password }, a.countyId, period, now());
-        await store.setCached(cacheKey(a.countyId, period), fresh);
+        // Drawn first, then kept on the device: the cache write is not on the way to the screen.
         data.value = fresh;
         fromCache.value = false;
         problem.value = null;
+        await store.setCached(cacheKey(a.countyId, period), fresh);
       } catch (e) {
         if (!(e instanceof CountyQueryError)) throw e;
         problem.value = e.problem;
