@@ -390,7 +390,14 @@ describe('county dashboard views (issue 9)', () => {
     expect(sessions).toHaveLength(oct.length);
     expect(sessions[0]!.key).toEqual(['2026-10', 'qingshan', expect.any(String), expect.any(String)]);
     expect(sessions.every((r) => typeof r.value === 'number' && r.value > 0)).toBe(true);
-    expect(run('month_services', docs)).toHaveLength(oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length);
+    // One row per session and group (few rows to read), whose values add up to the consenting participants.
+    const services = run('month_services', docs);
+    const participants = oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk));
+    expect(services.reduce((s, r) => s + (r.value as number), 0)).toBe(participants.length);
+    expect(services.length).toBe(oct.reduce((s, a) => s + new Set(a.participants.filter((p) => p.snapshot.countyOk).map((p) => p.snapshot.group)).size, 0));
+    expect(services.length).toBeLessThan(participants.length);
+    for (const g of new Set(participants.map((p) => p.snapshot.group)))
+      expect(services.filter((r) => r.key[2] === g).reduce((s, r) => s + (r.value as number), 0), g).toBe(participants.filter((p) => p.snapshot.group === g).length);
     expect(run('month_attendance', docs)).toHaveLength(demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length);
     expect(run('month_moods', docs)).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
     const moods = run('month_moods', docs);
