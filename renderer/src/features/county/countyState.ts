@@ -150,12 +150,12 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
     async open(period) {
       const a = account.value;
       if (!a) return;
-      const cached = await store.getCached<CountyData>(cacheKey(a.countyId, period));
+      // Both from the device at once: the queries go out one device read sooner.
+      const [cached, password] = await Promise.all([store.getCached<CountyData>(cacheKey(a.countyId, period)), bridge.loadCredential(COORDINATOR_CREDENTIAL)]);
       if (cached) {
         data.value = cached;
         fromCache.value = true;
       }
-      const password = await bridge.loadCredential(COORDINATOR_CREDENTIAL);
       if (!password) {
         problem.value = 'wrong-password';
         return;
