@@ -1,7 +1,7 @@
 /**
  * The coordinator's connection to the county server. Everything it reads is a
  * view of the county database with a built-in reducer (sync/couchdb/ddocs.ts):
- * eight small queries per reporting period, whose size grows with the number of
+ * seven small queries per reporting period, whose size grows with the number of
  * centers and months, never with children or documents. No document is read.
  *
  * The coordinator account carries the role `coordinator:<countyId>` (provisioned
