@@ -315,14 +315,29 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     await page.fill('input[name="countyPassword"]', password);
     await page.click('[data-testid="county-connect-go"]');
     await page.waitForSelector('[data-testid="county-dashboard"]');
+    // The dashboard reads the current month as it opens: let that finish, so the cold draw below is one period's, alone.
+    await page.waitForSelector('[data-testid="county-refresh"]:enabled', { timeout: 120_000 });
+    // When each request of the cold draw went out and its answer was in, from the browser's own timing.
+    const timings: string[] = [];
+    const onDone = (r: import('playwright-core').Request) => {
+      if (!r.url().startsWith(server.base) || r.method() !== 'GET') return;
+      const t = r.timing();
+      const view = /_view\/([a-z_]+)/.exec(r.url())?.[1] ?? r.url().slice(server.base.length);
+      timings.push(`${view} sent at ${(t.startTime - c0Wall).toFixed(0)} ms, answered ${t.responseEnd.toFixed(0)} ms later`);
+    };
+    let c0Wall = 0;
     // Cold: a period this device has never cached (the views are warm on the server).
     await page.click('[data-testid="county-tab-reach"]');
     requests = 0;
     bytes = 0;
+    page.on('requestfinished', onDone);
+    c0Wall = Date.now();
     const c0 = performance.now();
     await page.selectOption('select[name="period"]', PERIOD);
     await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|||all|reach"]`, { timeout: 120_000 });
     const cold = performance.now() - c0;
+    page.off('requestfinished', onDone);
+    log(`${n} centers: the cold draw's requests in the browser (from the period chosen): ${timings.join('; ')}`);
     await page.waitForTimeout(300);
     const coldRequests = requests;
     const responseKb = bytes / 1024;
