@@ -14,6 +14,10 @@
  *   dashboard_response_kb_<N>c  bytes of view rows those requests returned
  *   coverage_query_ms_<N>c      the coverage view read once (group_level 3, every enrolled child's key by center), and
  *   coverage_rows_<N>c          its rows: coverage grows with children, the one query that does
+ *   dashboard_rows_read_<N>c    index rows in the key ranges of one draw's queries (the trial server reads them all)
+ *   dashboard_rows_returned_<N>c  rows those queries return
+ *   dashboard_queries_ms_<N>c   one draw's queries in parallel, from Node; dashboard_tables_ms_<N>c the tables built from them
+ * (each query's time, rows read and rows returned go to the log).
  * and the growth from the smallest to the largest size (cold_growth, warm_growth), beside the
  * growth in centers: the cost should grow no faster than the number of centers.
  * Timings come from playwright-core driving the page, so they include its round trips (a few ms).
@@ -30,6 +34,9 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { withCountyCopies } from '../../sync/schema/county';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
+import { countyQueries, fetchCountyData, viewQueryString } from '../../renderer/src/features/county/countyClient';
+import { buildReport, NO_FILTERS } from '../../renderer/src/domain/county/report';
+import { COUNTY_VIEW_REDUCERS, type CountyView } from '../../sync/schema/countyViews';
 
 const SIZES = (process.env.BENCH_COUNTY_SIZES ?? '5,20,50').split(',').map(Number);
 const CHILDREN = Number(process.env.BENCH_COUNTY_CHILDREN ?? 60);
@@ -63,6 +70,22 @@ function centerCountyDocs(i: number, n: number): Record<string, unknown>[] {
   return [...withCountyCopies(demoDocuments({ ...demo, center })), ...tallies, ...cover] as Record<string, unknown>[];
 }
 
+/**
+ * A request to the server, sent again (up to three times) when the connection fails before
+ * an answer: the stand-in closes an idle keep-alive connection that the client may just have
+ * picked for the next request (`other side closed`, which stopped earlier runs between two
+ * centers). The caller says which answers to a resent request mean the first one was done.
+ */
+async function couchResent(admin: Admin, method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof couch>> & { resent: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ...(await couch(admin, method, path, body)), resent: attempt > 1 };
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof TypeError)) throw e;
+    }
+  }
+}
+
 /** Documents per `_bulk_docs` request: a few MB of JSON, well inside any server's request limit. */
 const LOAD_PAGE = 5000;
 
@@ -74,19 +97,9 @@ const LOAD_PAGE = 5000;
 async function loadPages(admin: Admin, db: string, docs: readonly Record<string, unknown>[]): Promise<void> {
   for (let at = 0; at < docs.length; at += LOAD_PAGE) {
     const page = docs.slice(at, at + LOAD_PAGE);
-    let res: Awaited<ReturnType<typeof couch>> | null = null;
-    let resent = false;
-    // A connection the server closed while idle (its keep-alive ran out while this process was
-    // generating a center) fails the write before anything is stored: send the page again. What an
-    // earlier attempt did store comes back as a conflict with the same document, and counts as stored.
-    for (let attempt = 1; res === null; attempt++) {
-      try {
-        res = await couch(admin, 'POST', `${db}/_bulk_docs`, { docs: page });
-      } catch (e) {
-        if (attempt >= 3 || !(e instanceof TypeError)) throw e;
-        resent = true;
-      }
-    }
+    // What an earlier attempt did store comes back as a conflict with the same document, and counts as stored.
+    const res = await couchResent(admin, 'POST', `${db}/_bulk_docs`, { docs: page });
+    const resent = res.resent;
     if (res.status >= 400) throw new Error(`loading the county database: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
     const refused = (res.json as unknown as { id: string; error?: string; reason?: string }[]).filter((r) => r.error && !(resent && r.error === 'conflict'));
     if (refused.length > 0) throw new Error(`the county database refused ${refused.length} of the bench's documents, first ${refused[0]!.id}: ${refused[0]!.error} ${refused[0]!.reason ?? ''}`);
@@ -167,7 +180,67 @@ async function buildViews(admin: Admin, db: string, docs: number, log: (m: strin
   return docs / ((performance.now() - t0) / 1000);
 }
 
-interface SizeResult { build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number }
+interface Breakdown { fetchMs: number; buildMs: number; rowsRead: number; rowsReturned: number }
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Where a draw's time goes, outside the browser: each of the dashboard's queries
+ * (countyQueries, the very list the page sends) timed alone from Node (median of
+ * three), the index rows it reads on the server (the trial server reads every row
+ * of the key range for a grouped reduce; CouchDB 3 reads about log n of them, from
+ * the reductions in its B-tree's inner nodes), the rows it returns; then all of them
+ * in parallel as the page sends them, and the pure report built from their rows
+ * (buildReport, every section) on this process. Printed to the log.
+ */
+async function queryBreakdown(admin: Admin, db: string, coordinator: { url: string; username: string; password: string }, countyId: string, log: (m: string) => void): Promise<Breakdown> {
+  let rowsRead = 0;
+  let rowsReturned = 0;
+  for (const q of countyQueries(PERIOD)) {
+    const url = `${db}/_design/county/_view/${q.view}?${viewQueryString(q.params)}`;
+    const times: number[] = [];
+    let res: Awaited<ReturnType<typeof couchResent>> | null = null;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      res = await couchResent(admin, 'GET', url);
+      times.push(performance.now() - t0);
+    }
+    const rows = (res!.json.rows as unknown[]).length;
+    const bytes = JSON.stringify(res!.json).length;
+    // The index rows in the same key range: the reducer over the whole range (no grouping) counts them.
+    const { group_level: _, ...range } = q.params;
+    void _;
+    const reducer = COUNTY_VIEW_REDUCERS[q.view as CountyView];
+    let read: number;
+    if (reducer === '_sum') {
+      read = ((await couchResent(admin, 'GET', `${db}/_design/county/_view/${q.view}?${viewQueryString({ ...range, reduce: false })}`)).json.rows as unknown[]).length;
+    } else {
+      const all = (await couchResent(admin, 'GET', `${db}/_design/county/_view/${q.view}?${viewQueryString(range)}`)).json.rows as { value: number | { count: number } }[];
+      const v = all[0]?.value ?? 0;
+      read = typeof v === 'number' ? v : v.count;
+    }
+    rowsRead += read;
+    rowsReturned += rows;
+    log(`  query ${q.view} ${JSON.stringify(q.params)}: ${median(times).toFixed(1)} ms, ${read} index rows read, ${rows} rows returned (${(bytes / 1024).toFixed(1)} kB)`);
+  }
+  const fetches: number[] = [];
+  let data: Awaited<ReturnType<typeof fetchCountyData>> | null = null;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    data = await fetchCountyData(coordinator, countyId, PERIOD);
+    fetches.push(performance.now() - t0);
+  }
+  const builds: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    buildReport(data!, i % 2 ? NO_FILTERS : { ...NO_FILTERS, township: TOWNSHIPS[0]! }, TO);
+    builds.push(performance.now() - t0);
+  }
+  log(`  all ${countyQueries(PERIOD).length} queries in parallel (as the page sends them): ${median(fetches).toFixed(1)} ms; every section's tables built from their rows (buildReport): ${median(builds).toFixed(1)} ms`);
+  return { fetchMs: median(fetches), buildMs: median(builds), rowsRead, rowsReturned };
+}
+
+interface SizeResult { build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number; breakdown: Breakdown }
 
 async function measureSize(n: number, log: (m: string) => void): Promise<SizeResult> {
   const server = await startCountyServer();
@@ -197,7 +270,8 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
         // PouchDB's own write without it, on this loaded machine), so the design document is out while they
         // load and back before the views are built.
         await uploading;
-        await couch(server.admin, 'DELETE', `${db}/_design/county?rev=${String(ddoc._rev)}`);
+        const del = await couchResent(server.admin, 'DELETE', `${db}/_design/county?rev=${String(ddoc._rev)}`);
+        if (del.status >= 400 && !(del.resent && (del.status === 404 || del.status === 409))) throw new Error(`taking the county design document out: HTTP ${del.status}`);
       }
       // The next center is generated here while the server stores the previous one (two processes, two cores).
       await uploading;
@@ -212,8 +286,8 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     if (n > 1) {
       const { _rev, ...content } = ddoc;
       void _rev;
-      const put = await couch(server.admin, 'PUT', `${db}/_design/county`, content);
-      if (put.status >= 400) throw new Error(`putting the county design document back: HTTP ${put.status}`);
+      const put = await couchResent(server.admin, 'PUT', `${db}/_design/county`, content);
+      if (put.status >= 400 && !(put.resent && put.status === 409)) throw new Error(`putting the county design document back: HTTP ${put.status}`);
     }
     log(`${n} centers: ${total} county documents loaded in ${Math.round((performance.now() - loadStart) / 1000)} s`);
     const build = await buildViews(server.admin, db, total, (m) => log(`${n} centers: ${m}`));
@@ -222,6 +296,8 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     const coverage = await couch(server.admin, 'GET', `county_${countyId}/_design/county/_view/coverage?group_level=3`);
     const coverageMs = performance.now() - c1;
     const coverageRows = (coverage.json.rows as unknown[]).length;
+    log(`${n} centers: where a draw's time goes (period ${PERIOD}):`);
+    const breakdown = await queryBreakdown(server.admin, db, { url: server.base, username: 'coord-bench', password }, countyId, log);
 
     const page = await browser.context.newPage();
     // Every request the page makes to the county server, and the bytes of the answers.
@@ -239,14 +315,29 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     await page.fill('input[name="countyPassword"]', password);
     await page.click('[data-testid="county-connect-go"]');
     await page.waitForSelector('[data-testid="county-dashboard"]');
+    // The dashboard reads the current month as it opens: let that finish, so the cold draw below is one period's, alone.
+    await page.waitForSelector('[data-testid="county-refresh"]:enabled', { timeout: 120_000 });
+    // When each request of the cold draw went out and its answer was in, from the browser's own timing.
+    const timings: string[] = [];
+    const onDone = (r: import('playwright-core').Request) => {
+      if (!r.url().startsWith(server.base) || r.method() !== 'GET') return;
+      const t = r.timing();
+      const view = /_view\/([a-z_]+)/.exec(r.url())?.[1] ?? r.url().slice(server.base.length);
+      timings.push(`${view} sent at ${(t.startTime - c0Wall).toFixed(0)} ms, answered ${t.responseEnd.toFixed(0)} ms later`);
+    };
+    let c0Wall = 0;
     // Cold: a period this device has never cached (the views are warm on the server).
     await page.click('[data-testid="county-tab-reach"]');
     requests = 0;
     bytes = 0;
+    page.on('requestfinished', onDone);
+    c0Wall = Date.now();
     const c0 = performance.now();
     await page.selectOption('select[name="period"]', PERIOD);
     await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|||all|reach"]`, { timeout: 120_000 });
     const cold = performance.now() - c0;
+    page.off('requestfinished', onDone);
+    log(`${n} centers: the cold draw's requests in the browser (from the period chosen): ${timings.join('; ')}`);
     await page.waitForTimeout(300);
     const coldRequests = requests;
     const responseKb = bytes / 1024;
@@ -260,8 +351,10 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
       warms.push(performance.now() - w0);
     }
     const warmRequests = requests / warms.length;
+    const warm = median(warms);
     log(`${n} centers: ${coldRequests} requests (${responseKb.toFixed(1)} kB) per cold draw, ${warmRequests} per warm draw; coverage view ${coverageRows} rows`);
-    return { build, cold, warm: warms.sort((a, b) => a - b)[Math.floor(warms.length / 2)]!, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows };
+    log(`${n} centers: cold draw ${cold.toFixed(0)} ms = queries ${breakdown.fetchMs.toFixed(0)} ms (from Node) + tables ${breakdown.buildMs.toFixed(0)} ms + the rest ${(cold - breakdown.fetchMs - breakdown.buildMs).toFixed(0)} ms (device cache write, Vue, chart.js, the driver's round trips); warm draw ${warm.toFixed(0)} ms (no query: tables, Vue, chart.js)`);
+    return { build, cold, warm, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows, breakdown };
   } finally {
     await browser.close();
     await server.stop();
@@ -292,6 +385,10 @@ export const countySuite: Suite = {
         { name: `dashboard_response_kb_${n}c`, value: round1(r.responseKb), unit: 'kB' },
         { name: `coverage_query_ms_${n}c`, value: round1(r.coverageMs), unit: 'ms' },
         { name: `coverage_rows_${n}c`, value: r.coverageRows, unit: 'rows' },
+        { name: `dashboard_rows_read_${n}c`, value: r.breakdown.rowsRead, unit: 'rows', note: 'index rows in the key ranges of one draw\'s queries (what the trial server reads)' },
+        { name: `dashboard_rows_returned_${n}c`, value: r.breakdown.rowsReturned, unit: 'rows' },
+        { name: `dashboard_queries_ms_${n}c`, value: round1(r.breakdown.fetchMs), unit: 'ms', note: 'one draw\'s queries in parallel, from Node' },
+        { name: `dashboard_tables_ms_${n}c`, value: round1(r.breakdown.buildMs), unit: 'ms', note: 'buildReport, every section' },
       );
     }
     if (results.length < 2) return figures;

@@ -390,19 +390,33 @@ describe('county dashboard views (issue 9)', () => {
     expect(sessions).toHaveLength(oct.length);
     expect(sessions[0]!.key).toEqual(['2026-10', 'qingshan', expect.any(String), expect.any(String)]);
     expect(sessions.every((r) => typeof r.value === 'number' && r.value > 0)).toBe(true);
-    expect(run('month_services', docs)).toHaveLength(oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length);
+    // One row per session and group (few rows to read), whose values add up to the consenting participants.
+    const services = run('month_services', docs);
+    const participants = oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk));
+    expect(services.reduce((s, r) => s + (r.value as number), 0)).toBe(participants.length);
+    expect(services.length).toBe(oct.reduce((s, a) => s + new Set(a.participants.filter((p) => p.snapshot.countyOk).map((p) => p.snapshot.group)).size, 0));
+    expect(services.length).toBeLessThan(participants.length);
+    for (const g of new Set(participants.map((p) => p.snapshot.group)))
+      expect(services.filter((r) => r.key[2] === g).reduce((s, r) => s + (r.value as number), 0), g).toBe(participants.filter((p) => p.snapshot.group === g).length);
     expect(run('month_attendance', docs)).toHaveLength(demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length);
     expect(run('month_moods', docs)).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
     const moods = run('month_moods', docs);
     expect(moods.every((r) => r.key.length === 4 && [1, 2, 3, 4, 5].includes(r.key[3] as number))).toBe(true);
   });
 
-  it('give the hierarchy from center documents and the newest document per center', () => {
+  it('give the hierarchy from center documents, and when each center last sent its tallies', () => {
     expect(run('centers', docs)).toEqual([{ key: ['石桥镇', '青山村', 'qingshan', demo.center.name], value: 1 }]);
-    const fresh = run('freshness', docs);
-    const newest = Math.max(...docs.filter((d) => d.updatedAt).map((d) => Date.parse(String(d.updatedAt))));
-    expect(Math.max(...fresh.map((r) => r.value as number))).toBe(newest);
-    expect(fresh.every((r) => r.key.length === 1 && r.key[0] === 'qingshan')).toBe(true);
+    // Freshness reads the centers' tallies only (a few rows per center), not every event of the county.
+    expect(run('freshness', docs)).toEqual([]);
+    const tally = (period: string, updatedAt: string, centerId = 'qingshan') => ({
+      _id: `ctally:${centerId}:${period}`, type: 'centerTally', centerId, period, updatedAt, openDays: 17, staffActive: 3, volunteersActive: 2, followupsOpen: 0, followupsOverdue: 0, byGroup: [],
+    });
+    const fresh = run('freshness', [...docs, tally('2026-10', '2026-10-30T18:00:00+08:00'), tally('2026-autumn', '2026-10-31T09:30:00+08:00'), tally('2026-10', '2026-10-29T08:00:00+08:00', 'baiyun')]);
+    expect(fresh).toEqual([
+      { key: ['qingshan'], value: Date.parse('2026-10-30T18:00:00+08:00') },
+      { key: ['qingshan'], value: Date.parse('2026-10-31T09:30:00+08:00') },
+      { key: ['baiyun'], value: Date.parse('2026-10-29T08:00:00+08:00') },
+    ]);
   });
 
   it('spread a center tally into [period, center, measure, group] counts', () => {

@@ -13,7 +13,7 @@ export const COUNTY_VIEW_REDUCERS = {
   screenings: '_count',
   moods: '_count',
   month_sessions: '_stats',
-  month_services: '_count',
+  month_services: '_sum',
   month_attendance: '_count',
   month_moods: '_count',
   month_screenings: '_count',

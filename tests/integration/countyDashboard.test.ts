@@ -27,7 +27,7 @@ const GROUPS: ChildGroup[] = ['left-behind-father-away', 'left-behind-mother-awa
 let server: CountyServer;
 let coordinator: { url: string; username: string; password: string };
 let kioskA: { base: string; username: string; password: string };
-const centers: { id: string; township: string; demo: DemoCenter }[] = [];
+const centers: { id: string; township: string; demo: DemoCenter; tallies: { updatedAt: string }[] }[] = [];
 let expectedCopy = 0;
 
 beforeAll(async () => {
@@ -44,9 +44,10 @@ beforeAll(async () => {
     const demo = generateDemoCenter({ centerId: id, seed: 11 + i, children: 16, from: '2026-10-01', to: TODAY, deviceId: `k-${id}`, pinHash, name });
     const center = { ...demo.center, township };
     const d: DemoCenter = { ...demo, center };
-    centers.push({ id, township, demo: d });
     const records = { center, children: d.children, consents: d.consents, staff: d.staff, followups: [], days: d.days, attendance: d.attendance, activities: d.activities };
-    const tallies = ['2026-10', '2026-autumn'].map((p) => centerTally(records, p, TODAY, `k-${id}`, `${TODAY}T18:00:00+08:00`));
+    // The two tallies written at different times (the month's after the term's), as a kiosk's later sync would.
+    const tallies = [['2026-10', `${TODAY}T18:00:00+08:00`], ['2026-autumn', `${TODAY}T07:30:00+08:00`]].map(([p, at]) => centerTally(records, p!, TODAY, `k-${id}`, at!));
+    centers.push({ id, township, demo: d, tallies });
     const kiosk = { base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) };
     if (i === 0) kioskA = kiosk;
     // Day documents are left out: their ids (day:<date>) are per center database and do not concern the dashboard.
@@ -188,12 +189,13 @@ describe('the coordinator dashboard on a county with two centers', () => {
         agrees(row.cells[i]!, centers.flatMap((c) => c.demo.activities.filter((a) => a.date.startsWith('2026-10') && a.serviceType === type).flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk && p.snapshot.group === g))).length, `mix ${type} ${g}`);
     }
 
-    // Data freshness: the newest document of each center.
+    // Data freshness: when each center last sent its tallies (the newest centerTally it wrote).
     const fresh = table(report, 'freshness-centers');
     for (const c of centers) {
-      const newest = Math.max(...demoDocuments(c.demo).filter((d) => d.type !== 'day' && d.type !== 'childPrivate' && d.type !== 'child' && d.type !== 'staff' && d.type !== 'consent' && d.type !== 'activity').map((d) => Date.parse(d.updatedAt)), Date.parse(`${TODAY}T18:00:00+08:00`));
+      const newest = Math.max(...c.tallies.map((t) => Date.parse(t.updatedAt)));
       expect(rowOf(fresh, c.demo.center.name).cells[0]).toBe(new Date(newest).toISOString().slice(0, 10));
     }
+    expect(data.freshness.map((r) => [r.key[0], r.value.max, r.value.count]).sort()).toEqual(centers.map((c) => [c.id, Date.parse(`${TODAY}T18:00:00+08:00`), 2]).sort());
 
     // Nothing the coordinator device keeps names a child.
     const kept = JSON.stringify(data);

@@ -36,8 +36,6 @@ export interface CountyData {
   readonly sessions: readonly ViewRow<Stats>[];
   /** [month, center, group, serviceType] → attendances at services (人次) */
   readonly services: readonly ViewRow[];
-  /** [month, center, group] → days present */
-  readonly attendance: readonly ViewRow[];
   /** [month, center, group, face] */
   readonly moods: readonly ViewRow[];
   /** [month, center, group, level] */
@@ -164,6 +162,19 @@ function crossTable(
   };
 }
 
+/**
+ * Sums `value` of `rows` by `key`, in one pass: each table cell is then a look-up, so
+ * building the tables costs rows + cells, not rows × cells (which grew as centers²).
+ */
+function sumsBy<R>(rows: readonly R[], key: (r: R) => string, value: (r: R) => number): (k: string) => number {
+  const sums = new Map<string, number>();
+  for (const r of rows) {
+    const k = key(r);
+    sums.set(k, (sums.get(k) ?? 0) + value(r));
+  }
+  return (k) => sums.get(k) ?? 0;
+}
+
 /** Divides, or null (—) when either side is hidden or the divisor is 0; one decimal. */
 function ratio(a: Cell, b: Cell, times = 1): Cell {
   if (typeof a !== 'number' || typeof b !== 'number' || b === 0) return null;
@@ -191,14 +202,19 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
 
   // Activity.
   const sessionsIn = sessions.filter((r) => inPeriod(r.key[0]));
-  const usedTypes = SERVICE_TYPES.filter((t) => sessionsIn.some((r) => r.key[2] === t) || services.some((r) => r.key[3] === t)).map((t) => ({ key: t, label: typeLabel(t) }));
-  const usedProviders = PROVIDER_KINDS.filter((p) => sessionsIn.some((r) => r.key[3] === p)).map((p) => ({ key: p, label: { k: `services.providerKind.${p}` } as Label }));
+  const typesSeen = new Set([...sessionsIn.map((r) => r.key[2]), ...services.map((r) => r.key[3])]);
+  const providersSeen = new Set(sessionsIn.map((r) => r.key[3]));
+  const usedTypes = SERVICE_TYPES.filter((t) => typesSeen.has(t)).map((t) => ({ key: t, label: typeLabel(t) }));
+  const usedProviders = PROVIDER_KINDS.filter((p) => providersSeen.has(p)).map((p) => ({ key: p, label: { k: `services.providerKind.${p}` } as Label }));
+  const sessionsByCenterType = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[2]}`, (r) => r.value.count);
+  const sessionsByCenterProvider = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value.count);
+  const servicesByCenterType = sumsBy(services, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value);
   const activity: ReportSection = {
     id: 'activity',
     tables: [
-      crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sum(sessionsIn.filter((r) => r.key[1] === c && r.key[2] === t).map((r) => r.value.count)), false, 'stacked'),
-      crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, (c, p) => sum(sessionsIn.filter((r) => r.key[1] === c && r.key[3] === p).map((r) => r.value.count)), false, 'stacked'),
-      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sum(services.filter((r) => r.key[1] === c && r.key[3] === t).map((r) => r.value)), true, 'stacked'),
+      crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sessionsByCenterType(`${c}|${t}`), false, 'stacked'),
+      crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, (c, p) => sessionsByCenterProvider(`${c}|${p}`), false, 'stacked'),
+      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => servicesByCenterType(`${c}|${t}`), true, 'stacked'),
     ],
   };
 
@@ -216,15 +232,18 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   };
 
   // Service mix by group: the service types each group receives (人次).
+  const townshipOf = new Map(centers.map((c) => [c.id, c.township]));
+  const servicesByTypeGroup = sumsBy(services, (r) => `${r.key[3]}|${r.key[2]}`, (r) => r.value);
+  const servicesByTownshipGroup = sumsBy(services, (r) => `${townshipOf.get(String(r.key[1]))}|${r.key[2]}`, (r) => r.value);
   const mix: ReportSection = {
     id: 'mix',
     tables: [
-      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, usedTypes, groupRows, (t, g) => sum(services.filter((r) => r.key[3] === t && r.key[2] === g).map((r) => r.value)), true, 'stacked'),
+      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, usedTypes, groupRows, (t, g) => servicesByTypeGroup(`${t}|${g}`), true, 'stacked'),
       crossTable(
         'mix-townships', { k: 'county.t.mixTownship' }, { k: 'county.township' },
         [...new Set(centers.map((c) => c.township))].map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
         groupRows,
-        (tw, g) => sum(services.filter((r) => r.key[2] === g && centers.some((c) => c.id === r.key[1] && c.township === tw)).map((r) => r.value)),
+        (tw, g) => servicesByTownshipGroup(`${tw}|${g}`),
         true, 'stacked',
       ),
     ],
@@ -233,7 +252,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   // Resources: adults and professional services per child.
   const resValues = centers.map((c) => [tallyOf(c.id, 'enrolled', '*'), tallyOf(c.id, 'staffActive', null), tallyOf(c.id, 'volunteersActive', null)]);
   const res = suppressColumns(resValues, [true, false, false]);
-  const professional = (c: string) => sum(services.filter((r) => r.key[1] === c && (PROFESSIONAL_SERVICES as readonly string[]).includes(String(r.key[3]))).map((r) => r.value));
+  const professional = sumsBy(services.filter((r) => (PROFESSIONAL_SERVICES as readonly string[]).includes(String(r.key[3]))), (r) => String(r.key[1]), (r) => r.value);
   const resources: ReportSection = {
     id: 'resources',
     tables: [
@@ -265,6 +284,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const lastMonth = months.at(-1)!;
   const gapWindow = [lastMonth];
   while (gapWindow.length < GAP_MONTHS) gapWindow.push(previousMonth(gapWindow.at(-1)!));
+  const servedInWindow = new Set(sessions.filter((r) => gapWindow.includes(String(r.key[0]))).map((r) => `${r.key[1]}|${r.key[2]}`));
   const coordination: ReportSection = {
     id: 'coordination',
     tables: [
@@ -281,7 +301,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         'coordination-gaps', { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, { k: 'county.serviceType' },
         SERVICE_TYPES.map((t) => ({ key: t, label: typeLabel(t) })),
         [{ key: 'centers', label: { k: 'county.m.centersWithout' } }],
-        (t) => centers.filter((c) => !sessions.some((r) => r.key[1] === c.id && r.key[2] === t && gapWindow.includes(String(r.key[0])))).length,
+        (t) => centers.filter((c) => !servedInWindow.has(`${c.id}|${t}`)).length,
         false, 'bar', { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
       ),
     ],
@@ -306,11 +326,13 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   // Wellbeing: mood check-ins by month (faces), screening levels by group, follow-ups per center.
   const moods = data.moods.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
   const screenings = data.screenings.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
+  const moodsByMonthFace = sumsBy(moods, (r) => `${r.key[0]}|${r.key[3]}`, (r) => r.value);
+  const screeningsByGroupLevel = sumsBy(screenings, (r) => `${r.key[2]}|${r.key[3]}`, (r) => r.value);
   const moodTable = crossTable(
     'wellbeing-moods', { k: 'county.t.moods' }, { k: 'county.month' },
     months.map((m) => ({ key: m, label: { text: m } })),
     [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } })),
-    (m, f) => sum(moods.filter((r) => r.key[0] === m && String(r.key[3]) === f).map((r) => r.value)),
+    (m, f) => moodsByMonthFace(`${m}|${f}`),
     true, 'line',
   );
   const followValues = centers.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
@@ -319,7 +341,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     id: 'wellbeing',
     tables: [
       moodTable,
-      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } })), (g, l) => sum(screenings.filter((r) => r.key[2] === g && r.key[3] === l).map((r) => r.value)), true, 'stacked', { k: 'county.levelsOnly' }),
+      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } })), (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }),
       { id: 'wellbeing-followups', title: { k: 'county.t.followups' }, rowHeader: { k: 'county.center' }, chart: 'bar', columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: centerRows.map((c, i) => ({ label: c.label, cells: follow.cells[i]! })), totals: follow.totals },
     ],
   };

@@ -150,22 +150,23 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
     async open(period) {
       const a = account.value;
       if (!a) return;
-      const cached = await store.getCached<CountyData>(cacheKey(a.countyId, period));
+      // Both from the device at once: the queries go out one device read sooner.
+      const [cached, password] = await Promise.all([store.getCached<CountyData>(cacheKey(a.countyId, period)), bridge.loadCredential(COORDINATOR_CREDENTIAL)]);
       if (cached) {
         data.value = cached;
         fromCache.value = true;
       }
-      const password = await bridge.loadCredential(COORDINATOR_CREDENTIAL);
       if (!password) {
         problem.value = 'wrong-password';
         return;
       }
       try {
         const fresh = await fetchCountyData({ url: a.url, username: a.username, password }, a.countyId, period, now());
-        await store.setCached(cacheKey(a.countyId, period), fresh);
+        // Drawn first, then kept on the device: the cache write is not on the way to the screen.
         data.value = fresh;
         fromCache.value = false;
         problem.value = null;
+        await store.setCached(cacheKey(a.countyId, period), fresh);
       } catch (e) {
         if (!(e instanceof CountyQueryError)) throw e;
         problem.value = e.problem;
