@@ -90,6 +90,10 @@ describe("erasing a child from the child's file", () => {
     await shoot(page, 'file-erase-confirm');
     await page.setViewportSize({ width: 1366, height: 768 });
 
+    // An erasure here and the watcher applying its request once purged the same records at once,
+    // and the indexeddb adapter threw on the second (storage/pouch/purge.ts): no page error now.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.click('[data-testid="file-erase-go"]');
     await page.waitForSelector('[data-testid="file-erased"]', { timeout: 200_000 }).catch(async (e: unknown) => {
       await kiosk.screenshot('file-erase-stuck');
@@ -103,6 +107,8 @@ describe("erasing a child from the child's file", () => {
     await kiosk.screenshot('file-erase-done-1024x600');
     await page.setViewportSize({ width: 1366, height: 768 });
     await kiosk.screenshot('file-erase-done-1366x768');
+
+    expect(pageErrors).toEqual([]);
 
     // Nothing of the child in the kiosk's IndexedDB but what README says stays (ids only).
     const left = await recordsMentioning(page, child.childId);
