@@ -58,6 +58,8 @@ export { INITIAL_PULL_STATE_ID, pullReplicationId, pushReplicationId };
 export const INITIAL_PULL_PAGE = 5_000;
 /** Documents per `_all_docs` request of a key range (usable stage). */
 export const RANGE_PAGE = 2_000;
+/** `_all_docs` requests of the usable stage under way at once (a browser opens six connections to a server). */
+const USABLE_FETCHES = 4;
 
 /** An inclusive `_all_docs` key range: [startkey, endkey]. */
 export type KeyRange = readonly [string, string];
@@ -112,6 +114,8 @@ export interface InitialPullOptions {
   readonly onProgress?: (docs: number, progress: PullProgress) => void;
   /** Documents the kiosk had changed itself that received another revision from the server: their conflicts need settling. */
   readonly onConflictCandidates?: (ids: string[]) => void;
+  /** Awaited before each page is written: the kiosk lets the history give way to a person using it (app/sync.ts). */
+  readonly pace?: () => Promise<void>;
 }
 
 export interface InitialPullResult {
@@ -254,9 +258,20 @@ function groupRevs(docs: { _id: string; _rev: string }[]): Map<string, string[]>
   return out;
 }
 
+/** Every row of one key range, page by page (by startkey, so writes meanwhile do not shift the pages). */
+async function rangeRows(remote: PouchDB.Database, range: KeyRange, signal?: AbortSignal): Promise<ChangeRow[]> {
+  const out: ChangeRow[] = [];
+  for (let startkey = range[0], skip = 0; ; skip = 1) {
+    const rows = await rangePage(remote, range, startkey, skip, RANGE_PAGE, signal);
+    out.push(...rows);
+    if (rows.length < RANGE_PAGE) return out;
+    startkey = rows[rows.length - 1]!.id;
+  }
+}
+
 /** Fetches whole key ranges and stores them; the state records each range once it is in. */
 async function pullRanges(
-  o: { local: PouchDB.Database; remote: PouchDB.Database; signal?: AbortSignal; onConflictCandidates?: (ids: string[]) => void },
+  o: { local: PouchDB.Database; remote: PouchDB.Database; signal?: AbortSignal; onConflictCandidates?: (ids: string[]) => void; pace?: () => Promise<void> },
   ranges: readonly KeyRange[],
   state: PullState,
   save: () => Promise<void>,
@@ -270,6 +285,7 @@ async function pullRanges(
     for (;;) {
       const rows = await rangePage(o.remote, range, startkey, skip, RANGE_PAGE, o.signal);
       if (rows.length === 0) break;
+      await o.pace?.();
       const docs = await pageDocs(o.remote, rows);
       o.signal?.throwIfAborted();
       const written = await store(o.local, o.remote, docs, state, o.onConflictCandidates);
@@ -324,10 +340,34 @@ export async function usablePull(o: UsablePullOptions): Promise<{ ran: boolean; 
   };
   let docs = 0;
   const todo = o.ranges.filter((r) => !(state.fetched ?? []).some((f) => f[0] === r[0] && f[1] === r[1]));
-  await pullRanges(o, todo, state, save, (n) => {
-    docs += n;
-    o.onProgress?.(docs);
-  });
+  // The ranges are asked for side by side (most are small, several empty: the wait is the round
+  // trips, not the bytes) and stored one after another in the given order as they arrive.
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const limited = async <T>(f: () => Promise<T>): Promise<T> => {
+    while (active >= USABLE_FETCHES) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await f();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+  const fetched = todo.map((range) => limited(() => rangeRows(o.remote, range, o.signal)));
+  // A failure stops the stage at the range it belongs to; the requests still under way run out unused.
+  for (const f of fetched) f.catch(() => undefined);
+  for (const [i, range] of todo.entries()) {
+    const rows = await fetched[i]!;
+    if (rows.length > 0) {
+      const written = await store(o.local, o.remote, await pageDocs(o.remote, rows), state);
+      o.signal?.throwIfAborted();
+      docs += written;
+      o.onProgress?.(docs);
+    }
+    state.fetched = [...(state.fetched ?? []), range];
+    if (rows.length > 0) await save();
+  }
   state.usableDocs = (state.usableDocs ?? 0) + docs;
   state.later = [...(o.laterRanges ?? [])];
   await save();
@@ -425,6 +465,7 @@ export async function initialPull(o: InitialPullOptions): Promise<InitialPullRes
     // Ask for the next page while this one is written: the network and the disk work at once.
     next = fetchPage(remote, page.last_seq, pageSize, o.signal);
     next.catch(() => undefined); // awaited on the next turn; a failure there is reported there
+    await o.pace?.();
     const docs = await pageDocs(remote, page.results);
     o.signal?.throwIfAborted();
     const written = await store(local, remote, docs, state, o.onConflictCandidates);

@@ -105,6 +105,8 @@ export interface ReplicationOptions {
   readonly batchSize?: number;
   /** Documents per page of a fresh kiosk's first pull (initialPull.ts). */
   readonly firstPullPageSize?: number;
+  /** Awaited before each page of the first pull's history is written (initialPull.ts `pace`). */
+  readonly historyPace?: () => Promise<void>;
   /** A kiosk that never pushed to this server first pushes in large pages (initialPush.ts); false leaves it to the live sync (the bench's comparison). */
   readonly firstPush?: boolean;
   /** Waits before retrying after a lockout and after a refusal (tests shorten them). */
@@ -353,6 +355,7 @@ export class ReplicationController {
       local: this.o.local,
       remote: this.remote,
       pageSize: this.o.firstPullPageSize,
+      pace: this.o.historyPace,
       signal: pulling.signal,
       onProgress: (docs, p) => this.update({ state: 'active', firstPullDocs: docs, firstPullProgress: { done: p.done, total: p.total } }),
       // Records edited on this kiosk while its history arrives (it is open meanwhile): settled by rule like any conflict.

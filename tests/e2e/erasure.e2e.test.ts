@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openKiosk, typePin, type Kiosk } from './harness';
+import { openKiosk, recordsMentioning, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW } from './demoFixture';
 
 const kids = demoChildren();
@@ -33,34 +33,6 @@ beforeAll(async () => {
   await kiosk.page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
 }, 300_000);
 afterAll(async () => kiosk?.close());
-
-/** Ids of every record in the kiosk's PouchDB (IndexedDB) whose stored form mentions `needle`. */
-async function recordsMentioning(page: Page, needle: string): Promise<string[]> {
-  return page.evaluate(async (text) => {
-    const names = (await indexedDB.databases()).map((d) => d.name!).filter((n) => n.includes('tongxin-center'));
-    const hits: string[] = [];
-    for (const name of names) {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((res, rej) => {
-          const r = db.transaction(store).objectStore(store).getAll();
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
-        });
-        for (const row of rows) {
-          const s = JSON.stringify(row);
-          if (s.includes(text)) hits.push(String((row as { id?: string; _id?: string }).id ?? (row as { _id?: string })._id ?? store));
-        }
-      }
-      db.close();
-    }
-    return hits;
-  }, needle);
-}
 
 describe('Settings → 保留与删除', () => {
   it('previews retention: a kiosk whose records the server never acknowledged keeps them all', async () => {

@@ -122,3 +122,31 @@ export async function confirmRecoveryCode(page: Page): Promise<string> {
   await page.click('[data-testid="recovery-done"]');
   return code;
 }
+
+/** Ids of every record in the kiosk's PouchDB (IndexedDB) whose stored form mentions `needle`. */
+export async function recordsMentioning(page: Page, needle: string): Promise<string[]> {
+  return page.evaluate(async (text) => {
+    const names = (await indexedDB.databases()).map((d) => d.name!).filter((n) => n.includes('tongxin-center'));
+    const hits: string[] = [];
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((res, rej) => {
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        for (const row of rows) {
+          const s = JSON.stringify(row);
+          if (s.includes(text)) hits.push(String((row as { id?: string; _id?: string }).id ?? (row as { _id?: string })._id ?? store));
+        }
+      }
+      db.close();
+    }
+    return hits;
+  }, needle);
+}

@@ -199,4 +199,23 @@ describe('the staged first pull of a joining kiosk', () => {
     expect(((await admin.get(own._id)) as unknown as { reason: string }).reason).toBe('村里停电');
     expect(await leaves(local)).toEqual(await leaves(admin));
   }, 240_000);
+  it('the history gives way to a person using the kiosk: no page is written while its pace holds it, and all of it arrives once let go', async () => {
+    const local = openKioskDb('pace');
+    const remote = remoteOf();
+    await usablePull({ local, remote, ranges: ranges.now, laterRanges: ranges.later });
+    const usable = (await local.info()).doc_count;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    const pulling = initialPull({ local, remote, pageSize: 500, pace: () => (asked++, held) });
+    await until(() => asked > 0);
+    // The page is fetched, and waits: nothing more on the kiosk.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await local.info()).doc_count).toBe(usable);
+    release();
+    const res = await pulling;
+    expect(res.ran).toBe(true);
+    expect(asked).toBeGreaterThan(2);
+    expect(Object.keys(await leaves(local)).filter((id) => !id.startsWith('_')).sort()).toEqual(Object.keys(await leaves(adminRemote())).filter((id) => !id.startsWith('_')).sort());
+  }, 120_000);
 });

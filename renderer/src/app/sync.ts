@@ -18,6 +18,16 @@ import { PouchDB } from '../storage/pouch/createPouch';
 import { historyPending } from '@sync/client/initialPull';
 import { TALLY_EVERY_MS, writeCenterTallies } from './countyTallies';
 import { COVERAGE_CREDENTIAL, writeCoverageKeys } from './coverageKeys';
+import { whenQuiet } from './quiet';
+
+/**
+ * Issue 13: a joined kiosk's history arrives while staff use it. Each page of it is one long
+ * IndexedDB write (5,000 documents), and every read the screens make waits behind it: before
+ * each page the history waits until nobody has touched the kiosk for a moment (app/quiet.ts),
+ * for at most HISTORY_GIVE_WAY_MS, so it still advances through a long busy spell.
+ */
+const HISTORY_GIVE_WAY_MS = 10_000;
+const historyPace = (): Promise<void> => Promise.race([whenQuiet(), new Promise<void>((resolve) => setTimeout(resolve, HISTORY_GIVE_WAY_MS))]);
 
 /** How far a joined kiosk's history (the background stage of its first pull) has arrived. */
 export interface HistoryProgress {
@@ -137,6 +147,7 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
         },
         onConflict: (c) => void logConflict(c),
         codec,
+        historyPace,
       });
       controller.start();
       // Keep "documents waiting to go up" current while offline too.

@@ -19,8 +19,24 @@ g.purged_infos_limit ??= 1000;
 
 export type Purgeable = PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
 
-/** Purges every leaf revision of `id` (deleted ones too). Returns how many revisions were purged. */
-export async function purgeDoc(db: PouchDB.Database, id: string): Promise<number> {
+/**
+ * Purges run one at a time per database. Two purges of one document at once (an erasure
+ * on this kiosk and the watcher that applies erasure requests, both reacting to the same
+ * request) would both read its leaves, and the second would reach the indexeddb adapter's
+ * purge after the record is gone: the adapter then throws inside its IndexedDB callback
+ * (`doc.rev_tree` of undefined) and never settles the promise, so its caller waited for
+ * ever. In a queue, the second reads the leaves after the first purge and finds none.
+ */
+const queues = new WeakMap<PouchDB.Database, Promise<unknown>>();
+
+/** Purges every leaf revision of `id` (deleted ones too). Returns how many revisions were purged (0 when there is no such document). */
+export function purgeDoc(db: PouchDB.Database, id: string): Promise<number> {
+  const next = (queues.get(db) ?? Promise.resolve()).catch(() => undefined).then(() => purgeNow(db, id));
+  queues.set(db, next);
+  return next;
+}
+
+async function purgeNow(db: PouchDB.Database, id: string): Promise<number> {
   const leaves = (await db.get(id, { open_revs: 'all' }).catch((e: { status?: number }) => {
     if (e.status === 404) return [];
     throw e;
