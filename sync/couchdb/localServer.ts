@@ -58,7 +58,11 @@ export async function isStandIn(base: string): Promise<boolean> {
   return 'express-pouchdb' in body;
 }
 
-export function localServer(dir: string, port: number, onExit?: (code: number | null) => void): LocalServer {
+/**
+ * @param nodeArgs extra options for the server's Node process, before the script (the push profile tool
+ *   passes `--cpu-prof`); none in tests or a trial.
+ */
+export function localServer(dir: string, port: number, onExit?: (code: number | null) => void, nodeArgs: readonly string[] = []): LocalServer {
   const base = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const server: LocalServer = {
@@ -68,7 +72,7 @@ export function localServer(dir: string, port: number, onExit?: (code: number | 
       await assertPortFree(port);
       await mkdir(dir, { recursive: true });
       // cwd = the data folder: pouchdb-server writes its log.txt into the working directory.
-      const c = spawn(process.execPath, ['--require', FIXES, BIN, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });
+      const c = spawn(process.execPath, [...nodeArgs, '--require', FIXES, BIN, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '--no-color'], { stdio: 'ignore', cwd: dir });
       child = c;
       c.once('exit', (code) => {
         if (child === c) onExit?.(code);
