@@ -17,6 +17,16 @@
  *                           to an empty center database until the server holds everything
  *   first_push_vs_first_pull  its ratio to first_sync_docs_per_s (target ≥ 0.5)
  *   first_push_plain_docs_per_s  (BENCH_PUSH_PLAIN=1) the same push left to PouchDB's live replication
+ *   BENCH_SYNC_ONLY=push runs only the first pull and the first push (the ratio), and prints the push's
+ *   requests (count, MB sent, time awaited) and how long the kiosk worked with none open.
+ *   What bounds the push on the trial server (bench/tools/profile-push.ts, README "A fast first push"):
+ *   the server, per document — before stand-in fix 4 its validation plugin read the design documents
+ *   and compiled the ~110 KB validate_doc_update for every document (142 docs/s; 1,414 without the
+ *   function); now our function's own run (it rebuilds its schema table at every call), a "not found"
+ *   error per new document and garbage collection. Not round trips: a 10,121-document push is 6
+ *   _bulk_docs, 1 _revs_diff and 7 checkpoint requests; the kiosk works alone ~15% of the time.
+ *   Real CouchDB 3 validates in couchjs, one document at a time (~250 docs/s seen on 3.4.3); not
+ *   measured here.
  *   first_sync_docs_per_s_sealed  issue 14: the same first sync from a center database whose private
  *                           records are sealed under a center key (encryption on), in a fresh profile
  *   first_sync_sealed_vs_plain    its ratio to first_sync_docs_per_s (BENCH_SYNC_SEALED=0 leaves both out)
@@ -67,6 +77,8 @@ const TERM_DAYS = 135;
 const ONLY_USABLE = process.env.BENCH_SYNC_ONLY === 'usable';
 /** Documents per `_bulk_docs` request while seeding the server (not measured). */
 const SEED_BATCH = Number(process.env.BENCH_SYNC_SEED_BATCH ?? 10_000);
+/** BENCH_SYNC_ONLY=push: the first pull and the first push only (a quick look at the push). */
+const PUSH_ONLY = process.env.BENCH_SYNC_ONLY === 'push';
 
 type Call = (fn: string, arg: unknown) => Promise<{ docs: number; ms: number }>;
 
@@ -128,9 +140,11 @@ export const syncSuite: Suite = {
         return joinFigures(join, docs.length);
       }
 
-      const raw = await inFreshProfile((call) => call('rawIdbWrite', options));
+      // BENCH_SYNC_ONLY=push: only the first pull and the first push (their ratio); the raw and PouchDB writes are skipped.
+      const notMeasured = { docs: 0, ms: 0 };
+      const raw = PUSH_ONLY ? notMeasured : await inFreshProfile((call) => call('rawIdbWrite', options));
       log(`raw IndexedDB: ${raw.docs} docs in ${(raw.ms / 1000).toFixed(1)} s`);
-      const pouch = await inFreshProfile((call) => call('pouchLocalWrite', options));
+      const pouch = PUSH_ONLY ? notMeasured : await inFreshProfile((call) => call('pouchLocalWrite', options));
       log(`PouchDB, no network: ${pouch.docs} docs in ${(pouch.ms / 1000).toFixed(1)} s`);
       const call = await fixturePage(browser, log);
       const url = `${server.base}/center_bench-center`;
@@ -147,20 +161,32 @@ export const syncSuite: Suite = {
       const pushOne = async (centerId: string, fast: boolean) => {
         // A fresh profile (as on a kiosk), served from an origin of its own: the county allows it too (provisioning again changes only that).
         const fresh = await openBenchBrowser();
-        let pushed: { docs: number; ms: number };
+        let pushed: { docs: number; ms: number; requests: string[] };
         try {
           const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: centerId, name: centerId }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
           if (again.errors.length) throw new Error(again.errors.join('; '));
           const c = await fixturePage(fresh, log);
-          pushed = await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast });
+          pushed = (await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast })) as typeof pushed;
         } finally {
           await fresh.close();
         }
         const held = Number((await couch(server.admin, 'GET', `center_${centerId}`)).json.doc_count) - 1; // less the design document
         if (held !== pushed.docs) throw new Error(`the server holds ${held} of ${pushed.docs} pushed documents`);
         log(`first push${fast ? '' : ' (plain live replication)'}: ${pushed.docs} docs in ${(pushed.ms / 1000).toFixed(1)} s`);
+        for (const line of pushed.requests) log(`  ${line}`);
         return pushed;
       };
+      if (PUSH_ONLY) {
+        const push = await pushOne('bench-push', true);
+        const plain = process.env.BENCH_PUSH_PLAIN ? await pushOne('bench-push-plain', false) : null;
+        const rate = (r: { docs: number; ms: number }) => r.docs / (r.ms / 1000);
+        return [
+          { name: 'first_sync_docs_per_s', value: Math.round(rate(first)), unit: 'docs/s', note: `${first.docs} docs, batch ${DEFAULT_BATCH_SIZE}` },
+          { name: 'first_push_docs_per_s', value: Math.round(rate(push)), unit: 'docs/s', note: `${push.docs} docs, a term recorded offline, to an empty center database` },
+          { name: 'first_push_vs_first_pull', value: Number((rate(push) / rate(first)).toFixed(3)), unit: 'ratio' },
+          ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(rate(plain)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
+        ] satisfies Figure[];
+      }
       const join = await stagedJoin(server, origin, { password, today, docs, log });
       log(`staged join: usable after ${join.usableMs} ms (${join.usableDocs} of ${docs.length} docs), history in after ${join.historyMs} ms`);
       const push = await pushOne('bench-push', true);
