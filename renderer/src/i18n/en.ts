@@ -706,4 +706,9 @@ export default {
       coverage: 'County coverage',
     },
   },
+  /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
+  everyday3: {
+    transfer: { toRequired: "Enter the other center's code.", notSaved: 'Some questions are not answered yet (marked in red). No transfer code was made.' },
+    erasure: { whoAndHow: 'First choose who asked, how, and whether they are the legal guardian. Nothing was erased.' },
+  },
 };

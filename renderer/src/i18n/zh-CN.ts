@@ -705,4 +705,9 @@ export default {
       coverage: '县覆盖统计',
     },
   },
+  /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
+  everyday3: {
+    transfer: { toRequired: '请填写对方站点的代码。', notSaved: '还有问题没有回答（见标红的地方），没有生成转站码。' },
+    erasure: { whoAndHow: '请先选择是谁提出的、怎么提出的，以及是不是法定监护人。没有删除任何资料。' },
+  },
 };

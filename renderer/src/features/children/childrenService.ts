@@ -249,6 +249,29 @@ export function checkConsentDraft(d: ConsentDraft): { ok: true; input: ConsentIn
   };
 }
 
+/** Who gave a consent and how, as a form holds it before a person has answered (nothing is chosen at first). */
+export interface ConsentGiverDraft {
+  readonly relation: Relation | '';
+  readonly relationOther?: string;
+  readonly isLegalGuardian: boolean | null;
+  readonly method: ConsentMethod | '';
+}
+
+/**
+ * The unanswered questions of who gave a consent and how, by field, as i18n keys under
+ * everyday2.consent — for every form that records a consent beside its own purpose
+ * (a transfer, a guardian's erasure request). Empty when all are answered; nothing is
+ * ever filled in for the person (issue 11).
+ */
+export function consentGiverProblems(g: ConsentGiverDraft): Partial<Record<'relation' | 'legal' | 'method', string>> {
+  const out: Partial<Record<'relation' | 'legal' | 'method', string>> = {};
+  if (g.relation === '') out.relation = 'relation';
+  else if (g.relation === 'other' && !(g.relationOther ?? '').trim()) out.relation = 'relationOther';
+  if (g.isLegalGuardian === null) out.legal = 'legal';
+  if (g.method === '') out.method = 'method';
+  return out;
+}
+
 /** Appends a consent event (consent is never edited, only granted or withdrawn again). */
 export async function recordConsent(p: Ports, entry: RosterEntry, staffId: string, input: ConsentInput): Promise<ConsentDoc> {
   if (input.scopes.length === 0) throw new Error('choose at least one purpose');
