@@ -708,6 +708,14 @@ export default {
   },
   /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
   everyday3: {
+    import: {
+      notGiven: {
+        caregiver: 'Caregiver: not in the file, and not filled in for you. Complete it in the child\'s file.',
+        gender: 'Sex: not in the file; imported as "Not given". You can complete it in the child\'s file.',
+      },
+    },
+    problems: { gradeMissing: 'No grade (e.g. 三年级, 3)' },
+    child: { caregiverMissing: 'Caregiver not filled in yet (use Edit to complete it)' },
     progress: {
       read: '{done} of {total} records read', seal: 'Encrypting {total} records, please wait…', open: 'Decrypting the file ({total} records), please wait…',
       check: '{done} of {total} records checked', write: '{done} of {total} records written', rows: '{done} of {total} rows checked',

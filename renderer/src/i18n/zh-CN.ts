@@ -707,6 +707,14 @@ export default {
   },
   /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
   everyday3: {
+    import: {
+      notGiven: {
+        caregiver: '照顾人：文件里没有填，导入后不会替你选。请在孩子档案里补上。',
+        gender: '性别：文件里没有填，导入为“不填”，可以在孩子档案里补上。',
+      },
+    },
+    problems: { gradeMissing: '缺少年级（如 三年级、3）' },
+    child: { caregiverMissing: '照顾人还没有填（请点“编辑”补上）' },
     progress: {
       read: '已读取 {done} / {total} 条记录', seal: '正在加密 {total} 条记录，请稍候…', open: '正在解密文件（{total} 条记录），请稍候…',
       check: '已检查 {done} / {total} 条记录', write: '已写入 {done} / {total} 条记录', rows: '已检查 {done} / {total} 行',
