@@ -708,6 +708,7 @@ export default {
   },
   /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
   everyday3: {
+    backupFailed: 'The last automatic backup did not finish. Nothing saved and no earlier backup was affected; it is tried again later, or press Back up now.',
     import: {
       notGiven: {
         caregiver: 'Caregiver: not in the file, and not filled in for you. Complete it in the child\'s file.',
