@@ -707,7 +707,7 @@ export default {
   },
   /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
   everyday3: {
-    backupFailed: '上一次自动备份没有完成。已有的数据和备份都没有受影响，稍后会自动再试；也可以点“现在备份”。',
+    backupFailed: '上一次自动备份没有完成。已有的数据和备份都没有受影响，稍后会自动再试；也可以点“立即备份”。',
     import: {
       notGiven: {
         caregiver: '照顾人：文件里没有填，导入后不会替你选。请在孩子档案里补上。',

@@ -350,7 +350,9 @@ describe('roster import: what the file does not say is not guessed (issue 11)', 
   it('saves the child with the caregiver unanswered (valid documents), and the edit form then asks for it', async () => {
     const docs = new MemoryDocStore();
     const p = { docs, deviceId: 'k', now: () => new Date('2026-11-30T09:00:00+08:00') };
-    expect(await importChildren(p, 'qingshan', parseCsv(file), [], today)).toBe(2);
+    const steps: string[] = [];
+    expect(await importChildren(p, 'qingshan', parseCsv(file), [], today, {}, (x) => steps.push(`${x.step} ${x.done}/${x.total}`))).toBe(2);
+    expect(steps).toEqual(['rows 0/4', 'rows 4/4', 'write 0/4', 'write 4/4']); // two children, two documents each
     const roster = await loadRoster(docs);
     const zhou = roster.find((e) => e.priv?.fullName === '周一')!;
     expect(zhou.child.groupHistory).toEqual([{ from: today, group: 'left-behind-father-away' }]);

@@ -392,9 +392,16 @@ export class ImportSaveError extends Error {
  * @throws ImportSaveError when the store refused part of the write (what was
  *   written of this import is removed again, so it is all or nothing).
  */
-export async function importChildren(p: Ports, centerId: string, source: SourceTable, existing: readonly RosterEntry[], today: string, choices: Readonly<Record<number, ChildGroup>> = {}): Promise<number> {
+export async function importChildren(
+  p: Ports, centerId: string, source: SourceTable, existing: readonly RosterEntry[], today: string, choices: Readonly<Record<number, ChildGroup>> = {},
+  /** Checking the rows again, then writing the children: for the page's progress line. */
+  onProgress: (step: { step: 'rows' | 'write'; done: number; total: number }) => void = () => {},
+): Promise<number> {
+  const rows = Math.max(0, source.rows.length - 1);
+  onProgress({ step: 'rows', done: 0, total: rows });
   const preview = previewImport(source, existing, today, { choices, ports: p, centerId });
   const good = preview.rows.filter((r) => r.problems.length === 0);
+  onProgress({ step: 'rows', done: rows, total: rows });
   if (good.length === 0) return 0;
   const docs: AnyDoc[] = good.flatMap((r) => {
     const { child, priv } = childDocs(p, centerId, r.form, null, undefined, { caregiverMayWait: true });
@@ -402,12 +409,14 @@ export async function importChildren(p: Ports, centerId: string, source: SourceT
     return [priv, child];
   });
   // bulkCreate validates every document first and writes none if any is invalid.
+  onProgress({ step: 'write', done: 0, total: docs.length });
   const res = await p.docs.bulkCreate(docs);
   if (res.failed.length > 0) {
     const failedIds = new Set(res.failed.map((f) => f.id));
     for (const d of docs) if (!failedIds.has(d._id)) await p.docs.remove(d.type, d._id);
     throw new ImportSaveError(`${res.failed.length} of ${docs.length} documents were refused: ${res.failed[0]!.reason}`);
   }
+  onProgress({ step: 'write', done: docs.length, total: docs.length });
   return good.length;
 }
 
