@@ -9,7 +9,7 @@ export default mergeConfig(
   defineConfig({
     root: '.',
     test: {
-      include: ['renderer/src/**/*.test.ts', 'sync/**/*.test.ts', 'electron/**/*.test.ts', 'build/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+      include: ['renderer/src/**/*.test.ts', 'sync/**/*.test.ts', 'electron/**/*.test.ts', 'build/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/e2e/**/*.unit.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
       environment: 'node',

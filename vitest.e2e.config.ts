@@ -10,6 +10,8 @@ export default mergeConfig(
     test: {
       include: ['tests/e2e/**/*.e2e.test.ts'],
       globalSetup: ['tests/e2e/globalSetup.ts'],
+      // After each test: no raw error or code text reached any open kiosk's screen (issue 11).
+      setupFiles: ['tests/e2e/rawTextHook.ts'],
       environment: 'node',
       testTimeout: 120_000,
       hookTimeout: 180_000,

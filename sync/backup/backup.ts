@@ -27,7 +27,7 @@
  * Restore merges as replication would (`new_edits: false`): what the kiosk
  * already holds is never overwritten or lost, a later edit stays the winner.
  */
-import { BundleError, importBundle, openBundle, planImport, sealBundle, type BundleDoc, type BundlePlan } from '../bundle/bundle';
+import { BundleError, importBundle, openBundle, planImport, PROGRESS_CHUNK, sealBundle, type BundleDoc, type BundlePlan, type OnRecordProgress } from '../bundle/bundle';
 import { DATA_VERSION } from '../schema/documents';
 import { backupFileName, type BackupReason } from './names';
 
@@ -128,17 +128,24 @@ const sha256 = async (text: string) => hex(await crypto.subtle.digest('SHA-256',
 const fileHash = (manifest: BackupManifest, bundle: string) => sha256(`${JSON.stringify(manifest)}\n${bundle}`);
 
 /** Every document of the center with its revision history (design and local documents left out). */
-export async function collectAll(db: PouchDB.Database): Promise<BundleDoc[]> {
+export async function collectAll(db: PouchDB.Database, onProgress: OnRecordProgress = () => {}): Promise<BundleDoc[]> {
   const out: BundleDoc[] = [];
+  // The live document count (design documents included, so the last step may fall a little short of it).
+  const total = (await db.info()).doc_count;
+  let read = 0;
   let startkey: string | undefined;
+  onProgress({ step: 'read', done: 0, total });
   for (;;) {
-    const page = await db.allDocs({ include_docs: false, limit: 2000, ...(startkey === undefined ? {} : { startkey, skip: 1 }) });
+    const page = await db.allDocs({ include_docs: false, limit: PROGRESS_CHUNK, ...(startkey === undefined ? {} : { startkey, skip: 1 }) });
     if (page.rows.length === 0) break;
     startkey = page.rows[page.rows.length - 1]!.id;
+    read += page.rows.length;
     const refs = page.rows.filter((r) => !r.id.startsWith('_')).map((r) => ({ id: r.id, rev: r.value.rev }));
-    if (refs.length === 0) continue;
-    const got = await db.bulkGet({ docs: refs, revs: true });
-    for (const r of got.results) for (const d of r.docs) if ('ok' in d) out.push(d.ok as unknown as BundleDoc);
+    if (refs.length > 0) {
+      const got = await db.bulkGet({ docs: refs, revs: true });
+      for (const r of got.results) for (const d of r.docs) if ('ok' in d) out.push(d.ok as unknown as BundleDoc);
+    }
+    onProgress({ step: 'read', done: Math.min(read, total), total: Math.max(total, read) });
   }
   return out;
 }
@@ -160,11 +167,13 @@ export interface MakeBackupInput {
   readonly secret: string;
   /** PBKDF2 rounds; tests may lower it to the bundle's minimum. */
   readonly iterations?: number;
+  /** Reading and sealing, for the progress line of a backup made by hand. */
+  readonly onProgress?: OnRecordProgress;
 }
 
 /** Seals the whole center database into a backup file's text. */
 export async function makeBackup(db: PouchDB.Database, o: MakeBackupInput): Promise<{ fileName: string; text: string; manifest: BackupManifest }> {
-  const docs = await collectAll(db);
+  const docs = await collectAll(db, o.onProgress);
   const createdAt = o.now.toISOString();
   const manifest: BackupManifest = {
     centerId: o.centerId,
@@ -177,7 +186,7 @@ export async function makeBackup(db: PouchDB.Database, o: MakeBackupInput): Prom
     docCount: docs.length,
     counts: countByType(docs),
   };
-  const bundle = await sealBundle({ centerId: o.centerId, createdAt, deviceId: o.deviceId, scope: { kind: 'backup', manifestSha256: await sha256(JSON.stringify(manifest)) } }, docs, o.secret, o.iterations);
+  const bundle = await sealBundle({ centerId: o.centerId, createdAt, deviceId: o.deviceId, scope: { kind: 'backup', manifestSha256: await sha256(JSON.stringify(manifest)) } }, docs, o.secret, o.iterations, o.onProgress);
   const file: BackupFile = { format: BACKUP_FORMAT, version: BACKUP_VERSION, manifest, bundle, sha256: await fileHash(manifest, bundle) };
   return { fileName: backupFileName(o.centerId, createdAt, o.reason), text: JSON.stringify(file), manifest };
 }
@@ -219,12 +228,12 @@ export interface BackupPreview {
  * @param centerId this kiosk's center, or null for a kiosk not yet set up (any center is accepted).
  * @throws BackupError with the reason.
  */
-export async function previewBackup(db: PouchDB.Database, text: string, typedCode: string, centerId: string | null): Promise<BackupPreview> {
+export async function previewBackup(db: PouchDB.Database, text: string, typedCode: string, centerId: string | null, onProgress?: OnRecordProgress): Promise<BackupPreview> {
   const file = await readBackupManifest(text, centerId);
   const code = normalizeRecoveryCode(typedCode);
   let opened: Awaited<ReturnType<typeof openBundle>>;
   try {
-    opened = await openBundle(file.bundle, code);
+    opened = await openBundle(file.bundle, code, onProgress);
   } catch (e) {
     if (e instanceof BundleError && e.kind === 'wrong-passphrase') throw new BackupError('wrong-code', 'the recovery code does not open this backup');
     if (e instanceof BundleError && e.kind === 'newer-version') throw new BackupError('newer-version', e.message, { version: file.manifest.appVersion });
@@ -241,6 +250,6 @@ export async function previewBackup(db: PouchDB.Database, text: string, typedCod
 }
 
 /** Writes a previewed backup's documents as replication would: nothing already here is overwritten. */
-export async function restoreBackup(db: PouchDB.Database, preview: BackupPreview): Promise<{ written: string[] }> {
-  return importBundle(db, preview.docs);
+export async function restoreBackup(db: PouchDB.Database, preview: BackupPreview, onProgress?: OnRecordProgress): Promise<{ written: string[] }> {
+  return importBundle(db, preview.docs, onProgress);
 }

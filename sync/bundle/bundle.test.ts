@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
 import MemoryAdapter from 'pouchdb-adapter-memory';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
-import { BundleError, collectForBundle, importBundle, KDF_MAX_ITERATIONS, openBundle, planImport, readBundleHeader, sealBundle, type BundleDoc } from './bundle';
+import { BundleError, collectForBundle, importBundle, KDF_MAX_ITERATIONS, openBundle, planImport, PROGRESS_CHUNK, readBundleHeader, sealBundle, type BundleDoc, type RecordProgress } from './bundle';
 
 PouchDB.plugin(MemoryAdapter);
 const open = (name: string) => new PouchDB(`${name}-${Math.random()}`, { adapter: 'memory' });
@@ -154,5 +154,46 @@ describe('bundles', () => {
     const { digest: _d, ...v1 } = { ...(JSON.parse(text) as { digest: string }), version: 1 };
     expect(await kindOf(JSON.stringify(v1))).toBe('opened');
     expect(await kindOf(JSON.stringify(v1), 'not-the-passphrase')).toBe('wrong-passphrase');
+  });
+
+  it('reports progress as it reads, seals, opens, checks and writes, in chunks, ending at the total (issue 11)', async () => {
+    // Enough records for several chunks: copies of the demo's attendance under new ids.
+    const att = docs.filter((d) => d.type === 'attendance');
+    const many = Array.from({ length: PROGRESS_CHUNK * 2 + 37 }, (_, i) => ({ ...att[i % att.length]!, _id: `att:2026-10-${String((i % 28) + 1).padStart(2, '0')}:X${String(i).padStart(25, '0')}` }));
+    const db = open('progress-source');
+    await db.bulkDocs([...docs, ...many]);
+    const ids = [...docs, ...many].map((d) => d._id);
+    const seen: RecordProgress[] = [];
+    const report = (p: RecordProgress) => seen.push(p);
+    const bundled = await collectForBundle(db, ids, report);
+    const reads = seen.filter((p) => p.step === 'read');
+    expect(reads.length).toBeGreaterThanOrEqual(4); // the start and one per chunk
+    expect(reads.at(-1)).toEqual({ step: 'read', done: ids.length, total: ids.length });
+    expect(reads.map((p) => p.done)).toEqual([...reads.map((p) => p.done)].sort((a, b) => a - b));
+    const text = await sealBundle(header, bundled, PASS, FAST, report);
+    expect(seen.some((p) => p.step === 'seal' && p.total === ids.length)).toBe(true);
+
+    seen.length = 0;
+    const opened = await openBundle(text, PASS, report);
+    expect(seen[0]).toMatchObject({ step: 'open', total: ids.length });
+    const checks = seen.filter((p) => p.step === 'check');
+    expect(checks.length).toBe(Math.ceil(ids.length / PROGRESS_CHUNK));
+    expect(checks.at(-1)).toEqual({ step: 'check', done: ids.length, total: ids.length });
+
+    seen.length = 0;
+    const target = open('progress-target');
+    const { written } = await importBundle(target, opened.docs, report);
+    expect(written).toHaveLength(ids.length);
+    expect(seen.map((p) => p.done)).toEqual([0, PROGRESS_CHUNK, PROGRESS_CHUNK * 2, ...(ids.length > PROGRESS_CHUNK * 3 ? [PROGRESS_CHUNK * 3] : []), ids.length].filter((n, i, a) => a.indexOf(n) === i));
+    expect(seen.every((p) => p.step === 'write' && p.total === ids.length)).toBe(true);
+  });
+
+  it('checked in chunks, a bundle still counts every failing document, not only the first chunk\'s', async () => {
+    const { bundled } = await sourceBundle();
+    const padded = [...bundled, ...Array.from({ length: PROGRESS_CHUNK + 5 }, (_, i) => ({ ...bundled[0]!, _id: `child:BAD${String(i).padStart(23, '0')}`, grade: 99 }))];
+    const text = await sealBundle(header, padded, PASS, FAST);
+    const e = await openBundle(text, PASS).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BundleError);
+    expect((e as BundleError).values.n).toBe(String(PROGRESS_CHUNK + 5));
   });
 });

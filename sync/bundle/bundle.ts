@@ -99,6 +99,27 @@ export type BundleErrorKind =
   | 'not-a-transfer';
 
 /** Why a bundle was refused; `kind` (and `values`) is what the UI says in words. */
+/**
+ * How far a long operation on a center's records has got, for the progress line a person
+ * sees while it runs (issue 11: every operation over a second shows progress). `step` says
+ * what is being done; `done` and `total` count records (`seal` and `open` have no count
+ * that moves: one step of WebCrypto and gzip on the whole file; nor has `save`).
+ */
+export interface RecordProgress {
+  /** `save`: the sealed file is being written to disk or handed to the browser's download. */
+  readonly step: 'read' | 'seal' | 'open' | 'check' | 'write' | 'save';
+  readonly done: number;
+  readonly total: number;
+}
+export type OnRecordProgress = (p: RecordProgress) => void;
+const noProgress: OnRecordProgress = () => {};
+
+/** Records per step of a long loop: small enough for a progress line that moves, large enough for IndexedDB batches. */
+export const PROGRESS_CHUNK = 500;
+
+/** Lets the page paint and take taps between the chunks of a loop that does not wait on IndexedDB. */
+export const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 export class BundleError extends Error {
   constructor(
     readonly kind: BundleErrorKind,
@@ -150,7 +171,8 @@ async function paramsDigest(f: Pick<BundleFile, 'header' | 'kdf' | 'check' | 'ci
 }
 
 /** Encrypts documents into a bundle file's text. @throws BundleError('weak-passphrase') */
-export async function sealBundle(header: Omit<BundleHeader, 'docCount'>, docs: readonly BundleDoc[], passphrase: string, iterations = KDF_ITERATIONS): Promise<string> {
+export async function sealBundle(header: Omit<BundleHeader, 'docCount'>, docs: readonly BundleDoc[], passphrase: string, iterations = KDF_ITERATIONS, onProgress: OnRecordProgress = noProgress): Promise<string> {
+  onProgress({ step: 'seal', done: 0, total: docs.length });
   if (passphrase.trim().length < MIN_PASSPHRASE) throw new BundleError('weak-passphrase', `at least ${MIN_PASSPHRASE} characters`);
   const full: BundleHeader = { ...header, docCount: docs.length };
   const salt = crypto.getRandomValues(new Uint8Array(16));
@@ -209,26 +231,32 @@ function checkKdfBounds(f: BundleFile): void {
  * @throws BundleError('invalid-docs') naming how many failed and the first.
  */
 export function checkBundleDocs(docs: readonly BundleDoc[]): void {
-  const failed: string[] = [];
-  for (const d of docs) {
-    const { _revisions: _history, ...doc } = d;
-    if (doc._deleted === true) {
-      const extra = Object.keys(doc).filter((k) => !['_id', '_rev', '_deleted', 'type', 'centerId'].includes(k));
-      if (extra.length > 0 || (doc.type !== undefined && !(String(doc.type) in schemasByType))) failed.push(`${d._id} (${extra.join(', ') || 'type'})`);
-      continue;
-    }
-    // A private document travels sealed under the center key (issue 14): its clear part is checked here.
-    // A document of an older version is checked against its own version's schema, one written by a
-    // newer app by its envelope only: both are kept as they came (sync/schema/versions.ts).
-    const problems = storedProblems(doc);
-    if (problems.length > 0) failed.push(`${d._id} (${problems.slice(0, 3).join(', ')})`);
+  const failed = docs.flatMap((d) => bundleDocProblem(d) ?? []);
+  if (failed.length > 0) throw invalidDocs(failed);
+}
+
+function invalidDocs(failed: readonly string[]): BundleError {
+  return new BundleError('invalid-docs', `${failed.length} documents fail the schemas: ${failed.slice(0, 5).join('; ')}`, { n: String(failed.length), example: failed[0]!.slice(0, 120) });
+}
+
+/** What is wrong with one document of a bundle (its id and the fields), or null. */
+function bundleDocProblem(d: BundleDoc): string | null {
+  const { _revisions: _history, ...doc } = d;
+  if (doc._deleted === true) {
+    const extra = Object.keys(doc).filter((k) => !['_id', '_rev', '_deleted', 'type', 'centerId'].includes(k));
+    return extra.length > 0 || (doc.type !== undefined && !(String(doc.type) in schemasByType)) ? `${d._id} (${extra.join(', ') || 'type'})` : null;
   }
-  if (failed.length > 0) throw new BundleError('invalid-docs', `${failed.length} documents fail the schemas: ${failed.slice(0, 5).join('; ')}`, { n: String(failed.length), example: failed[0]!.slice(0, 120) });
+  // A private document travels sealed under the center key (issue 14): its clear part is checked here.
+  // A document of an older version is checked against its own version's schema, one written by a
+  // newer app by its envelope only: both are kept as they came (sync/schema/versions.ts).
+  const problems = storedProblems(doc);
+  return problems.length > 0 ? `${d._id} (${problems.slice(0, 3).join(', ')})` : null;
 }
 
 /** Decrypts and checks a bundle. @throws BundleError with the reason; nothing is written anywhere. */
-export async function openBundle(text: string, passphrase: string): Promise<{ header: BundleHeader; docs: BundleDoc[] }> {
+export async function openBundle(text: string, passphrase: string, onProgress: OnRecordProgress = noProgress): Promise<{ header: BundleHeader; docs: BundleDoc[] }> {
   const file = readBundleHeader(text);
+  onProgress({ step: 'open', done: 0, total: file.header.docCount });
   let salt: Uint8Array<ArrayBuffer>, iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>;
   try {
     salt = fromB64(file.kdf.salt);
@@ -253,7 +281,17 @@ export async function openBundle(text: string, passphrase: string): Promise<{ he
     if (typeof d?._id !== 'string' || typeof d._rev !== 'string' || d._id.startsWith('_')) throw new BundleError('tampered', `a document without id or revision`);
     if (d.centerId !== file.header.centerId) throw new BundleError('other-center', `${d._id} belongs to ${String(d.centerId)}`);
   }
-  checkBundleDocs(docs);
+  // The schema check of 15,000 records takes seconds: in chunks, with the page painting between them.
+  const failed: string[] = [];
+  for (let i = 0; i < docs.length; i += PROGRESS_CHUNK) {
+    for (const d of docs.slice(i, i + PROGRESS_CHUNK)) {
+      const problem = bundleDocProblem(d);
+      if (problem) failed.push(problem);
+    }
+    onProgress({ step: 'check', done: Math.min(i + PROGRESS_CHUNK, docs.length), total: docs.length });
+    await yieldToUi();
+  }
+  if (failed.length > 0) throw invalidDocs(failed);
   return { header: file.header, docs };
 }
 
@@ -283,29 +321,34 @@ export async function planImport(db: PouchDB.Database, docs: readonly BundleDoc[
  * Writes a bundle's documents as replication would (`new_edits: false`).
  * @returns the ids written; a second import of the same bundle writes nothing.
  */
-export async function importBundle(db: PouchDB.Database, docs: readonly BundleDoc[]): Promise<{ written: string[] }> {
+export async function importBundle(db: PouchDB.Database, docs: readonly BundleDoc[], onProgress: OnRecordProgress = noProgress): Promise<{ written: string[] }> {
   const { incoming } = await planImport(db, docs);
   const written: string[] = [];
-  for (let i = 0; i < incoming.length; i += 1000) {
-    const chunk = incoming.slice(i, i + 1000);
+  onProgress({ step: 'write', done: 0, total: incoming.length });
+  for (let i = 0; i < incoming.length; i += PROGRESS_CHUNK) {
+    const chunk = incoming.slice(i, i + PROGRESS_CHUNK);
     const res = await db.bulkDocs(chunk as PouchDB.Core.PutDocument<object>[], { new_edits: false });
     const failed = (res as { error?: string; id?: string; reason?: string }[]).find((r) => r.error);
     if (failed) throw new Error(`could not store ${failed.id}: ${failed.reason ?? failed.error}`);
     written.push(...chunk.map((d) => d._id));
+    onProgress({ step: 'write', done: written.length, total: incoming.length });
   }
   return { written };
 }
 
 /** The documents with their revision histories, for a bundle (winning revisions; design and local documents left out). */
-export async function collectForBundle(db: PouchDB.Database, ids: readonly string[]): Promise<BundleDoc[]> {
+export async function collectForBundle(db: PouchDB.Database, ids: readonly string[], onProgress: OnRecordProgress = noProgress): Promise<BundleDoc[]> {
   const out: BundleDoc[] = [];
   const wanted = ids.filter((id) => !id.startsWith('_'));
-  for (let i = 0; i < wanted.length; i += 1000) {
-    const rows = await db.allDocs({ keys: wanted.slice(i, i + 1000) });
+  onProgress({ step: 'read', done: 0, total: wanted.length });
+  for (let i = 0; i < wanted.length; i += PROGRESS_CHUNK) {
+    const rows = await db.allDocs({ keys: wanted.slice(i, i + PROGRESS_CHUNK) });
     const refs = rows.rows.flatMap((r) => ('value' in r && r.value ? [{ id: r.id, rev: r.value.rev }] : []));
-    if (refs.length === 0) continue;
-    const got = await db.bulkGet({ docs: refs, revs: true });
-    for (const r of got.results) for (const d of r.docs) if ('ok' in d) out.push(d.ok as unknown as BundleDoc);
+    if (refs.length > 0) {
+      const got = await db.bulkGet({ docs: refs, revs: true });
+      for (const r of got.results) for (const d of r.docs) if ('ok' in d) out.push(d.ok as unknown as BundleDoc);
+    }
+    onProgress({ step: 'read', done: Math.min(i + PROGRESS_CHUNK, wanted.length), total: wanted.length });
   }
   return out;
 }

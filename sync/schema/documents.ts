@@ -133,7 +133,12 @@ export const groupPeriod = z.strictObject({
   /** First day this situation applied. */
   from: isoDate,
   group: z.enum(CHILD_GROUPS),
-  caregiver: z.enum(CAREGIVERS),
+  /**
+   * Who looks after the child now. Absent = not recorded yet: a roster import whose file had no
+   * caregiver for the child leaves it unanswered rather than guessing (issue 11); the child's
+   * file shows it as missing and the edit form asks for it. Every form save records it.
+   */
+  caregiver: z.enum(CAREGIVERS).optional(),
   /** Where the parents work, when they are away (city name; no address). */
   parentsWorkIn: shortText.optional(),
 });

@@ -65,6 +65,13 @@ describe('Settings → 保留与删除', () => {
     await page.fill('[data-testid="erase-confirm"]', `${child.fullName}x`);
     expect(await page.isDisabled('[data-testid="erase-go"]')).toBe(true);
     await page.fill('[data-testid="erase-confirm"]', child.fullName);
+    // Who asked and how start unanswered: a press says so next to the field and erases nothing (issue 11).
+    await page.click('[data-testid="erase-go"]');
+    await expect.poll(() => page.textContent('[data-testid="erase-method-error"]')).toContain('请选择同意的方式');
+    expect(await page.$$eval('[data-testid="erase-child"] option', (os, id) => os.filter((o) => (o as HTMLOptionElement).value === id).length, child.childId)).toBe(1);
+    await page.selectOption('select[name="eraseRelation"]', 'mother');
+    await page.selectOption('select[name="eraseMethod"]', 'phone');
+    await page.click('[data-testid="erase-legal-yes"]');
     await kiosk.screenshot('erasure-confirm');
     await page.click('[data-testid="erase-go"]');
     await page.waitForSelector('[data-testid="erase-done"]', { timeout: 200_000 }).catch(async (e: unknown) => {

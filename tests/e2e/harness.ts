@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../electron/static-server.mjs';
 import { findChromium, missingBrowserMessage } from '../../electron/chromium.mjs';
+import { rawTextFindings, type RawTextFinding } from './rawText';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -48,7 +49,16 @@ export interface Kiosk {
   restart(): Promise<void>;
   close(): Promise<void>;
   screenshot(name: string): Promise<string>;
+  /** Text that is legitimate on this kiosk's pages though it looks raw (e.g. a server address a test typed). */
+  allowRawText(...allowed: (string | RegExp)[]): void;
+  /** Checks the page now for raw error or code text (rawText.ts); what it finds is kept for checkRawText. */
+  scanRawText(where: string): Promise<void>;
+  /** The raw text found since the last call (and clears it). */
+  takeRawText(): string[];
 }
+
+/** Every kiosk open now: the end-of-test check (rawTextHook.ts) looks at each. */
+export const openKiosks = new Set<Kiosk>();
 
 /** `chromiumArgs`: flags one test needs on top of CHROMIUM_ARGS (e.g. the fake microphone of the family-message test). */
 export async function openKiosk(options: { profileDir?: string; chromiumArgs?: readonly string[] } = {}): Promise<Kiosk> {
@@ -56,8 +66,27 @@ export async function openKiosk(options: { profileDir?: string; chromiumArgs?: r
   const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
   const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
   const launch = () => launchChromium(profileDir, options.chromiumArgs);
+  const allowed: (string | RegExp)[] = [];
+  const findings: string[] = [];
+  const scan = async (page: Page, where: string) => {
+    try {
+      const { text, lang } = await page.evaluate(() => ({ text: document.body?.innerText ?? '', lang: document.documentElement.lang || 'zh-CN' }));
+      for (const f of rawTextFindings(text, lang, allowed) as RawTextFinding[]) {
+        const line = `${where}: ${f.kind} — “${f.excerpt}”`;
+        if (!findings.includes(line)) findings.push(line);
+      }
+    } catch {
+      // The page navigated away or closed meanwhile: the next check sees it.
+    }
+  };
   const attach = (page: Page) => {
     page.on('pageerror', (e) => console.error('[page error]', e.message));
+    // After every navigation (hash routes included), once the page has had a moment to render.
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame()) return;
+      const where = frame.url().replace(/^https?:\/\/[^/]+/, '');
+      setTimeout(() => void scan(page, where), 700);
+    });
   };
   let context = await launch();
   let page = context.pages()[0] ?? (await context.newPage());
@@ -77,6 +106,7 @@ export async function openKiosk(options: { profileDir?: string; chromiumArgs?: r
       kiosk.page = page;
     },
     async close() {
+      openKiosks.delete(kiosk);
       await kiosk.context.close();
       await server.close();
       if (!options.profileDir) await rm(profileDir, { recursive: true, force: true });
@@ -84,9 +114,20 @@ export async function openKiosk(options: { profileDir?: string; chromiumArgs?: r
     async screenshot(name) {
       const file = path.join(SCREENSHOTS, `${name}.png`);
       await kiosk.page.screenshot({ path: file });
+      await scan(kiosk.page, `screenshot ${name}`);
       return file;
     },
+    allowRawText(...more) {
+      allowed.push(...more);
+    },
+    scanRawText(where) {
+      return scan(kiosk.page, where);
+    },
+    takeRawText() {
+      return findings.splice(0, findings.length);
+    },
   };
+  openKiosks.add(kiosk);
   return kiosk;
 }
 

@@ -46,7 +46,20 @@ describe('migrant-child transfer by file', () => {
     await a.page.click('[data-testid="transfer-start"]');
     await a.page.waitForSelector('[data-testid="transfer-send"]');
     await a.page.fill('input[name="transferTo"]', 'shiqiao');
-    expect(await a.page.locator('[data-testid="transfer-create"]').isDisabled()).toBe(true); // no consent, no transfer
+    // Nothing is chosen for the person: who consented, whether a legal guardian, how, and the consent itself (issue 11).
+    expect(await a.page.inputValue('select[name="transferMethod"]')).toBe('');
+    expect(await a.page.inputValue('select[name="transferRelation"]')).toBe('');
+    await a.page.click('[data-testid="transfer-create"]');
+    await expect.poll(() => a.page.textContent('[data-testid="transfer-method-error"]')).toContain('请选择同意的方式');
+    expect(await a.page.textContent('[data-testid="transfer-relation-error"]')).toContain('请选择是谁同意的');
+    expect(await a.page.textContent('[data-testid="transfer-legal-error"]')).toContain('法定监护人');
+    expect(await a.page.textContent('[data-testid="transfer-consent-error"]')).toContain('需要先取得监护人的同意');
+    expect(await a.page.locator('[data-testid="transfer-code"]').count()).toBe(0);
+    await a.screenshot('transfer-send-unanswered');
+    await a.page.locator('select[name="transferRelation"] option').nth(1).waitFor({ state: 'attached' });
+    await a.page.selectOption('select[name="transferRelation"]', { index: 1 });
+    await a.page.click('[data-testid="transfer-legal-yes"]');
+    await a.page.selectOption('select[name="transferMethod"]', 'phone');
     await a.page.check('input[name="transferConsent"]');
     await a.screenshot('transfer-send');
     await a.page.click('[data-testid="transfer-create"]');

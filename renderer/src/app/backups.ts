@@ -12,6 +12,7 @@
 import { shallowRef, type ShallowRef } from 'vue';
 import type { BackupEntry, BackupPlace, BackupPlaces, TongxinBridge } from '../../../electron/contract';
 import { BACKUPS_KEPT, dailyBackupDue, makeBackup, previewBackup, type BackupPreview, type BackupReason } from '@sync/backup/backup';
+import type { OnRecordProgress } from '@sync/bundle/bundle';
 import type { CenterState } from './center';
 import { backupSecret } from './backupKey';
 
@@ -34,7 +35,7 @@ export interface BackupService {
   readonly status: ShallowRef<BackupStatus>;
   refresh(): Promise<void>;
   /** @returns the file name, or null when there is no center or no recovery code yet. @throws when writing fails. */
-  backupNow(reason: BackupReason): Promise<string | null>;
+  backupNow(reason: BackupReason, onProgress?: OnRecordProgress): Promise<string | null>;
   /** The automatic check: a daily or an upgrade backup when one is due. */
   runDue(): Promise<void>;
   beforeMigration(): Promise<string | null>;
@@ -59,7 +60,7 @@ export function createBackupService(d: Deps): BackupService {
     set({ hasSecret: secret !== null, places: listed.places, entries: listed.entries });
   }
 
-  async function backupNow(reason: BackupReason): Promise<string | null> {
+  async function backupNow(reason: BackupReason, onProgress?: OnRecordProgress): Promise<string | null> {
     while (running) await running.catch(() => {});
     const center = d.center.current.value;
     const secret = await backupSecret(d.bridge);
@@ -67,7 +68,8 @@ export function createBackupService(d: Deps): BackupService {
     set({ running: true });
     const work = (async () => {
       const { version } = await d.bridge.appInfo();
-      const { fileName, text } = await makeBackup(d.centerDb, { centerId: center.centerId, centerName: center.name, deviceId: d.deviceId, appVersion: version, reason, now: d.now(), secret });
+      const { fileName, text } = await makeBackup(d.centerDb, { centerId: center.centerId, centerName: center.name, deviceId: d.deviceId, appVersion: version, reason, now: d.now(), secret, ...(onProgress ? { onProgress } : {}) });
+      onProgress?.({ step: 'save', done: 0, total: 0 });
       const { written } = await d.bridge.writeBackup({ name: fileName, content: text, keep: BACKUPS_KEPT });
       return { fileName, written };
     })();
@@ -131,7 +133,7 @@ export function createBackupService(d: Deps): BackupService {
  * @param centerId this kiosk's center, or null on a kiosk not yet set up.
  * @throws BackupError with the reason; nothing is written.
  */
-export async function openForRestore(db: PouchDB.Database, bridge: TongxinBridge, text: string, typedCode: string, centerId: string | null): Promise<BackupPreview> {
+export async function openForRestore(db: PouchDB.Database, bridge: TongxinBridge, text: string, typedCode: string, centerId: string | null, onProgress?: OnRecordProgress): Promise<BackupPreview> {
   const code = typedCode.trim() || (await backupSecret(bridge)) || '';
-  return previewBackup(db, text, code, centerId);
+  return previewBackup(db, text, code, centerId, onProgress);
 }

@@ -38,7 +38,8 @@ export function groupOn(child: Pick<ChildDoc, 'groupHistory'>, date: string): Ch
   return periodOn(child.groupHistory, date).group;
 }
 
-export function caregiverOn(child: Pick<ChildDoc, 'groupHistory'>, date: string): Caregiver {
+/** @returns undefined when who looks after the child was not recorded (an import that did not say: issue 11). */
+export function caregiverOn(child: Pick<ChildDoc, 'groupHistory'>, date: string): Caregiver | undefined {
   return periodOn(child.groupHistory, date).caregiver;
 }
 

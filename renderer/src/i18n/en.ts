@@ -721,4 +721,23 @@ export default {
     done: "Erased {n} records of {name} from this kiosk and filed the request to clear the server; the audit log records who did it and when. A backup is made each day and the newest {kept} are kept: after {date} no backup holds this child.",
     backToList: 'Back to the children',
   },
+  /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
+  everyday3: {
+    backupFailed: 'The last automatic backup did not finish. Nothing saved and no earlier backup was affected; it is tried again later, or press Back up now.',
+    import: {
+      notGiven: {
+        caregiver: 'Caregiver: not in the file, and not filled in for you. Complete it in the child\'s file.',
+        gender: 'Sex: not in the file; imported as "Not given". You can complete it in the child\'s file.',
+      },
+    },
+    problems: { gradeMissing: 'No grade (e.g. 三年级, 3)' },
+    child: { caregiverMissing: 'Caregiver not filled in yet (use Edit to complete it)' },
+    progress: {
+      read: '{done} of {total} records read', seal: 'Encrypting {total} records, please wait…', open: 'Decrypting the file ({total} records), please wait…',
+      check: '{done} of {total} records checked', write: '{done} of {total} records written', rows: '{done} of {total} rows checked',
+      save: 'Saving the file, please wait…', remove: '{done} of {total} records done', export: '{done} of {total} rows exported',
+    },
+    transfer: { toRequired: "Enter the other center's code.", notSaved: 'Some questions are not answered yet (marked in red). No transfer code was made.' },
+    erasure: { whoAndHow: 'First choose who asked, how, and whether they are the legal guardian. Nothing was erased.' },
+  },
 };

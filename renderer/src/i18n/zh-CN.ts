@@ -720,4 +720,23 @@ export default {
     done: '已从这台电脑删除 {name} 的 {n} 条资料，并已登记服务器清除请求，操作记录里已记下是谁、什么时候删除的。备份每天一份、保留最近 {kept} 份：到 {date} 以后，所有备份里都不再有这个孩子。',
     backToList: '回到孩子名单',
   },
+  /** Issue 11, third round: progress of long operations, no guessed facts in an import, consent forms with nothing chosen. */
+  everyday3: {
+    backupFailed: '上一次自动备份没有完成。已有的数据和备份都没有受影响，稍后会自动再试；也可以点“立即备份”。',
+    import: {
+      notGiven: {
+        caregiver: '照顾人：文件里没有填，导入后不会替你选。请在孩子档案里补上。',
+        gender: '性别：文件里没有填，导入为“不填”，可以在孩子档案里补上。',
+      },
+    },
+    problems: { gradeMissing: '缺少年级（如 三年级、3）' },
+    child: { caregiverMissing: '照顾人还没有填（请点“编辑”补上）' },
+    progress: {
+      read: '已读取 {done} / {total} 条记录', seal: '正在加密 {total} 条记录，请稍候…', open: '正在解密文件（{total} 条记录），请稍候…',
+      check: '已检查 {done} / {total} 条记录', write: '已写入 {done} / {total} 条记录', rows: '已检查 {done} / {total} 行',
+      save: '正在保存文件，请稍候…', remove: '已处理 {done} / {total} 条记录', export: '已导出 {done} / {total} 行',
+    },
+    transfer: { toRequired: '请填写对方站点的代码。', notSaved: '还有问题没有回答（见标红的地方），没有生成转站码。' },
+    erasure: { whoAndHow: '请先选择是谁提出的、怎么提出的，以及是不是法定监护人。没有删除任何资料。' },
+  },
 };

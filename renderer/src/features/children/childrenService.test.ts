@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConsentDraft, emptyChildForm, emptyConsentDraft, recordConsent, saveChild, setArchived, validateChildForm } from './childrenService';
+import { checkConsentDraft, consentGiverProblems, emptyChildForm, emptyConsentDraft, recordConsent, saveChild, setArchived, validateChildForm } from './childrenService';
 import { childPrivateDoc, consentDoc } from '@sync/schema/documents';
 import { GUARDIAN_RELATIONS, PICKUP_RELATIONS } from '@sync/schema/vocab';
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
@@ -84,6 +84,13 @@ describe('children', () => {
     const consent = { _id: `consent:${childId}:01JCDEFGHJKMNPQRSTVWXYZ002`, type: 'consent', ...base, childId, action: 'grant', scopes: ['attendance'], givenBy: { relation: 'grandfather', isLegalGuardian: false }, method: 'paper', effectiveOn: '2026-09-01', recordedByStaffId: '01JCDEFGHJKMNPQRSTVWXYZ099', note: '' };
     expect(consentDoc.safeParse(consent).success).toBe(true);
     expect(consentDoc.safeParse({ ...consent, givenBy: { relation: 'other', relationOther: '干妈', isLegalGuardian: false } }).success).toBe(true);
+  });
+
+  it('the transfer and erasure forms: who consented, whether a legal guardian and how are each asked, never defaulted', () => {
+    expect(consentGiverProblems({ relation: '', isLegalGuardian: null, method: '' })).toEqual({ relation: 'relation', legal: 'legal', method: 'method' });
+    expect(consentGiverProblems({ relation: 'other', relationOther: ' ', isLegalGuardian: true, method: 'paper' })).toEqual({ relation: 'relationOther' });
+    expect(consentGiverProblems({ relation: 'mother', isLegalGuardian: false, method: '' })).toEqual({ method: 'method' });
+    expect(consentGiverProblems({ relation: 'maternal-uncle', isLegalGuardian: false, method: 'phone' })).toEqual({});
   });
 
   it('refuses a consent whose giver, guardianship or way was not chosen, and keeps the words of 其他', async () => {

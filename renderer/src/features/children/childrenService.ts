@@ -77,7 +77,7 @@ export function formFromEntry(entry: RosterEntry, today: string): ChildForm {
   const period = periodOn(entry.child.groupHistory, today);
   return {
     fullName: entry.priv?.fullName ?? '', displayName: entry.priv?.displayName ?? '', gender: entry.child.gender, birthMonth: entry.child.birthMonth,
-    grade: entry.child.grade, school: entry.child.school, group: period.group, caregiver: period.caregiver, parentsWorkIn: period.parentsWorkIn ?? '',
+    grade: entry.child.grade, school: entry.child.school, group: period.group, caregiver: period.caregiver ?? '', parentsWorkIn: period.parentsWorkIn ?? '',
     situationFrom: today, surrogateParentStaffId: entry.child.surrogateParentStaffId, enrolledOn: entry.child.enrolledOn,
     avatarAnimal: entry.child.avatar.animal, avatarColor: entry.child.avatar.color, pictureCode: [...(entry.priv?.pictureCode ?? randomPictureCode())],
     guardians: (entry.priv?.guardians ?? []).map((g) => ({ ...g, relationOther: g.relationOther ?? '' })), address: entry.priv?.address ?? '', photo: entry.priv?.photo ?? null,
@@ -98,7 +98,7 @@ export function validateChildForm(f: ChildForm, today: string): ChildFormErrors 
   if (f.gender === '') e.gender = 'genderRequired';
   if (f.group === '') e.group = 'groupRequired';
   if (f.caregiver === '') e.caregiver = 'caregiverRequired';
-  else if (f.fullName.trim().length > MAX_TEXT) e.fullName = 'nameTooLong';
+  if (f.fullName.trim().length > MAX_TEXT) e.fullName = 'nameTooLong';
   if (f.displayName.trim().length > 20) e.displayName = 'displayTooLong';
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(f.birthMonth)) e.birthMonth = 'birthMonth';
   else if (f.birthMonth > today.slice(0, 7)) e.birthMonth = 'birthFuture';
@@ -130,16 +130,21 @@ export interface Ports {
  * describes them, checked by validateChildForm and then by the schemas.
  * @throws Error when the form is invalid (keys of the failed fields).
  */
-export function childDocs(p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null, childId = entry?.childId ?? newUlid()): { childId: string; child: ChildDoc; priv: ChildPrivateDoc } {
+export function childDocs(
+  p: Ports, centerId: string, form: ChildForm, entry: RosterEntry | null, childId = entry?.childId ?? newUlid(),
+  /** A roster import may leave the caregiver unanswered when its file did not give it (issue 11); the edit form never does. */
+  options: { readonly caregiverMayWait?: boolean } = {},
+): { childId: string; child: ChildDoc; priv: ChildPrivateDoc } {
   const at = p.now().toISOString();
   const today = localDate(p.now());
-  const problems = validateChildForm(form, today);
-  if (Object.keys(problems).length > 0 || form.gender === '' || form.group === '' || form.caregiver === '') throw new Error(`invalid child: ${Object.keys(problems).join(', ')}`);
+  const waits = options.caregiverMayWait === true && entry === null && form.caregiver === '';
+  const problems = Object.keys(validateChildForm(form, today)).filter((k) => !(waits && k === 'caregiver'));
+  if (problems.length > 0 || form.gender === '' || form.group === '' || (form.caregiver === '' && !waits)) throw new Error(`invalid child: ${problems.join(', ')}`);
   const meta = (existing: { createdAt: string; _rev?: string | undefined } | null) => ({
     centerId, schemaVersion: SCHEMA_VERSION, deviceId: p.deviceId, createdAt: existing?.createdAt ?? at, updatedAt: at,
     ...(existing?._rev ? { _rev: existing._rev } : {}),
   });
-  const period = { from: form.situationFrom, group: form.group, caregiver: form.caregiver, ...(form.parentsWorkIn.trim() ? { parentsWorkIn: form.parentsWorkIn.trim() } : {}) };
+  const period = { from: form.situationFrom, group: form.group, ...(form.caregiver ? { caregiver: form.caregiver } : {}), ...(form.parentsWorkIn.trim() ? { parentsWorkIn: form.parentsWorkIn.trim() } : {}) };
   let history = entry?.child.groupHistory ?? [{ ...period, from: form.enrolledOn < form.situationFrom ? form.enrolledOn : form.situationFrom }];
   if (entry) {
     const current = periodOn(history, form.situationFrom);
@@ -247,6 +252,29 @@ export function checkConsentDraft(d: ConsentDraft): { ok: true; input: ConsentIn
     ok: true,
     input: { action: d.action, scopes: [...d.scopes], relation: d.relation, ...(other ? { relationOther: other } : {}), isLegalGuardian: d.isLegalGuardian, method: d.method, effectiveOn: d.effectiveOn, note: d.note },
   };
+}
+
+/** Who gave a consent and how, as a form holds it before a person has answered (nothing is chosen at first). */
+export interface ConsentGiverDraft {
+  readonly relation: Relation | '';
+  readonly relationOther?: string;
+  readonly isLegalGuardian: boolean | null;
+  readonly method: ConsentMethod | '';
+}
+
+/**
+ * The unanswered questions of who gave a consent and how, by field, as i18n keys under
+ * everyday2.consent — for every form that records a consent beside its own purpose
+ * (a transfer, a guardian's erasure request). Empty when all are answered; nothing is
+ * ever filled in for the person (issue 11).
+ */
+export function consentGiverProblems(g: ConsentGiverDraft): Partial<Record<'relation' | 'legal' | 'method', string>> {
+  const out: Partial<Record<'relation' | 'legal' | 'method', string>> = {};
+  if (g.relation === '') out.relation = 'relation';
+  else if (g.relation === 'other' && !(g.relationOther ?? '').trim()) out.relation = 'relationOther';
+  if (g.isLegalGuardian === null) out.legal = 'legal';
+  if (g.method === '') out.method = 'method';
+  return out;
 }
 
 /** Appends a consent event (consent is never edited, only granted or withdrawn again). */

@@ -3,7 +3,8 @@ import { decodeText, exportTable, IMPORT_LIMITS, ImportFileError, importChildren
 import { toCsv } from '@/domain/csv';
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { loadRoster } from '../../app/roster';
-import { saveChild } from './childrenService';
+import { formFromEntry, saveChild, validateChildForm } from './childrenService';
+import { caregiverOn } from '@/domain/child';
 import { encodeBig5, encodeGbk as gbk } from '../../../../tests/gbk';
 import type { AnyDoc } from '@sync/schema/documents';
 import type { BulkResult } from '../../storage/ports';
@@ -227,7 +228,7 @@ describe('roster import: limits and damaged files', () => {
   it('refuses an .xlsx with an over-long cell, and reads worksheet row numbers and serial dates', async () => {
     const xlsx = async (t: string[][]) => Uint8Array.from(atob(await toXlsxBase64(t)), (c) => c.charCodeAt(0));
     expect(await fileError(readImportFile('名单.xlsx', await xlsx([['姓名'], ['长'.repeat(IMPORT_LIMITS.cellChars + 1)]])))).toEqual({ key: 'cellTooLong', values: { line: '2', max: String(IMPORT_LIMITS.cellChars) } });
-    const r = await tableOf('名单.xlsx', await xlsx([['姓名', '出生年月', '类别'], ['', '', ''], ['甲', '42067', '本地']]));
+    const r = await tableOf('名单.xlsx', await xlsx([['姓名', '出生年月', '年级', '类别'], ['', '', '', ''], ['甲', '42067', '3', '本地']]));
     expect(r.table.lines).toEqual([1, 3]);
     expect(previewImport(r.table, [], today).rows[0]).toMatchObject({ line: 3, form: { birthMonth: '2015-03' }, problems: [] });
   });
@@ -324,3 +325,40 @@ function zipOf(name: string, deflated: Uint8Array, declaredSize: number): Uint8A
   end.setUint32(16, cdOffset, true);
   return new Uint8Array([...new Uint8Array(local.buffer), ...nameBytes, ...deflated, ...new Uint8Array(central.buffer), ...nameBytes, ...new Uint8Array(end.buffer)]);
 }
+
+describe('roster import: what the file does not say is not guessed (issue 11)', () => {
+  const file = ['姓名,性别,出生年月,年级,类别,照顾人,监护人,监护人关系', '周一,男,2016-05,3,留守（父亲外出）,,周大江,母亲', '吴二,,2015-04,4,本地,,,', '郑三,女,2015-04,,本地,父母,,', '王四,女,2015-06,2,留守,祖父母,,'].join('\n');
+
+  it('an empty caregiver cell stays unanswered and is said in the preview; an empty sex is 不填 and said; no grade is asked', () => {
+    const [zhou, wu, zheng, wang] = previewImport(parseCsv(file), [], today).rows;
+    expect(zhou!.form.caregiver).toBe('');
+    expect(zhou!.problems).toEqual([]);
+    expect(zhou!.notGiven).toEqual(['caregiver']);
+    // The mother of a child whose father is away does not work away.
+    expect(zhou!.form.guardians[0]).toMatchObject({ relation: 'mother', worksAway: false });
+    expect(wu!.notGiven).toEqual(['gender', 'caregiver']);
+    expect(wu!.form.gender).toBe('unspecified');
+    expect(zheng!.problems.map((p) => p.key)).toEqual(['gradeMissing']);
+    expect(wang!.askGroup).toBe(true); // plain 留守 is asked about
+    expect(wang!.problems.map((p) => p.key)).toContain('groupAmbiguous');
+    // Without a caregiver column at all, the same.
+    const noColumn = previewImport(parseCsv('姓名,性别,出生年月,年级,类别\n钱五,男,2016-01,3,流动'), [], today).rows[0]!;
+    expect(noColumn.form.caregiver).toBe('');
+    expect(noColumn.notGiven).toEqual(['caregiver']);
+  });
+
+  it('saves the child with the caregiver unanswered (valid documents), and the edit form then asks for it', async () => {
+    const docs = new MemoryDocStore();
+    const p = { docs, deviceId: 'k', now: () => new Date('2026-11-30T09:00:00+08:00') };
+    const steps: string[] = [];
+    expect(await importChildren(p, 'qingshan', parseCsv(file), [], today, {}, (x) => steps.push(`${x.step} ${x.done}/${x.total}`))).toBe(2);
+    expect(steps).toEqual(['rows 0/4', 'rows 4/4', 'write 0/4', 'write 4/4']); // two children, two documents each
+    const roster = await loadRoster(docs);
+    const zhou = roster.find((e) => e.priv?.fullName === '周一')!;
+    expect(zhou.child.groupHistory).toEqual([{ from: today, group: 'left-behind-father-away' }]);
+    expect(caregiverOn(zhou.child, today)).toBeUndefined();
+    const form = formFromEntry(zhou, today);
+    expect(form.caregiver).toBe('');
+    expect(validateChildForm(form, today).caregiver).toBe('caregiverRequired');
+  });
+});

@@ -138,6 +138,11 @@ export interface ImportRow {
   readonly problems: readonly RowProblem[];
   /** The group said only 留守: which parent is away must be chosen (see previewImport's `choices`). */
   readonly askGroup: boolean;
+  /**
+   * Facts about the child the file did not give: imported as not filled in (caregiver left
+   * unanswered, sex as 不填), never guessed, to be completed in the child's file (issue 11).
+   */
+  readonly notGiven: readonly ('caregiver' | 'gender')[];
 }
 
 export interface ImportPreview {
@@ -266,6 +271,13 @@ export interface PreviewOptions {
   readonly centerId?: string;
 }
 
+/** Whether a parent named as guardian is the one the child's group says works away (the file's own words, nothing more). */
+function parentAway(group: ChildForm['group'], relation: Relation | null): boolean {
+  if (relation !== 'father' && relation !== 'mother') return false;
+  if (group === 'left-behind-both-away') return true;
+  return (group === 'left-behind-father-away' && relation === 'father') || (group === 'left-behind-mother-away' && relation === 'mother');
+}
+
 /** A stand-in center for checking documents in the preview, before the real write. */
 const PREVIEW_CENTER = 'preview';
 
@@ -294,6 +306,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
     const line = table.lines[i + 1] ?? i + 2;
     const get = (c: ImportColumn) => (index.has(c) ? (cells[index.get(c)!] ?? '').trim() : '');
     const problems: RowProblem[] = [];
+    const notGiven: ('caregiver' | 'gender')[] = [];
     const form = emptyChildForm(today);
     form.fullName = get('name');
     form.displayName = get('displayName');
@@ -304,12 +317,18 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
       const g = lookup(GENDER_WORDS, norm(gender));
       if (g) form.gender = g;
       else problems.push({ key: 'gender', values: { value: gender } });
-    } else form.gender = 'unspecified';
+    } else {
+      // Not given is stored as 不填 (a sex the file does not state), and said in the preview.
+      form.gender = 'unspecified';
+      notGiven.push('gender');
+    }
     const birth = get('birthMonth');
     form.birthMonth = parseBirthMonth(birth) ?? birth;
     const grade = get('grade');
     const gradeN = grade ? parseGrade(grade) : null;
     if (grade && gradeN === null) problems.push({ key: 'grade', values: { value: grade } });
+    // No grade is asked about, like the group: a guessed grade would put the child in the wrong place on the kiosk.
+    else if (!grade) problems.push({ key: 'gradeMissing' });
     form.grade = gradeN ?? 1;
     const group = get('group');
     const groupCode = lookup(GROUP_WORDS, norm(group)) ?? lookup(GROUP_WORDS, group.trim());
@@ -325,7 +344,7 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
       const c = lookup(CAREGIVER_WORDS, norm(caregiver));
       if (c) form.caregiver = c;
       else problems.push({ key: 'caregiver', values: { value: caregiver } });
-    } else if (form.group !== '') form.caregiver = form.group.startsWith('left-behind') ? 'grandparent' : 'parent';
+    } else notGiven.push('caregiver'); // left unanswered: never filled in from the group (issue 11)
     const enrolled = get('enrolledOn');
     const enrolledDate = enrolled ? parseDate(enrolled) : today;
     if (enrolledDate === null) problems.push({ key: 'date', values: { value: enrolled } });
@@ -340,21 +359,21 @@ export function previewImport(source: SourceTable | readonly (readonly string[])
       if (!rel) problems.push({ key: 'relationMissing' });
       else if (relation === null) problems.push({ key: 'relation', values: { value: rel } });
       else if (relation === 'other' && !otherWords) problems.push({ key: 'relationOtherMissing' });
-      form.guardians = [{ name: guardianName, relation: relation ?? '', relationOther: otherWords, phone: get('guardianPhone'), isLegalGuardian: relation === 'father' || relation === 'mother', worksAway: form.group.startsWith('left-behind') && (relation === 'father' || relation === 'mother') }];
+      form.guardians = [{ name: guardianName, relation: relation ?? '', relationOther: otherWords, phone: get('guardianPhone'), isLegalGuardian: relation === 'father' || relation === 'mother', worksAway: parentAway(form.group, relation) }];
     }
     // An unanswered fact (…Required) is already told above in the file's own words (groupMissing, caregiver, relationMissing…).
-    const allFormErrors = Object.entries(validateChildForm(form, today));
+    const allFormErrors = Object.entries(validateChildForm(form, today)).filter(([field]) => !(field === 'caregiver' && notGiven.includes('caregiver')));
     for (const [field, key] of allFormErrors.filter(([, k]) => !ANSWERED_ABOVE.has(k))) problems.push({ key: `form.${key}`, values: { field } });
     if (allFormErrors.length === 0) {
       // The documents themselves, as saving writes them: the schemas have the last word.
-      const fields = schemaProblems(childDocs(ports, options.centerId ?? PREVIEW_CENTER, form, null));
+      const fields = schemaProblems(childDocs(ports, options.centerId ?? PREVIEW_CENTER, form, null, undefined, { caregiverMayWait: true }));
       if (fields.length > 0) problems.push({ key: 'schema', values: { fields: fields.join(', ') } });
     }
     const identity = `${form.fullName.trim()}|${form.birthMonth}`;
     if (known.has(identity)) problems.push({ key: 'duplicateExisting' });
     else if (seen.has(identity)) problems.push({ key: 'duplicateInFile' });
     seen.add(identity);
-    return { line, form, problems, askGroup };
+    return { line, form, problems, askGroup, notGiven };
   });
   return { rows, ignoredColumns: ignored, fileProblem: rows.length === 0 ? { key: 'empty' } : null };
 }
@@ -373,22 +392,31 @@ export class ImportSaveError extends Error {
  * @throws ImportSaveError when the store refused part of the write (what was
  *   written of this import is removed again, so it is all or nothing).
  */
-export async function importChildren(p: Ports, centerId: string, source: SourceTable, existing: readonly RosterEntry[], today: string, choices: Readonly<Record<number, ChildGroup>> = {}): Promise<number> {
+export async function importChildren(
+  p: Ports, centerId: string, source: SourceTable, existing: readonly RosterEntry[], today: string, choices: Readonly<Record<number, ChildGroup>> = {},
+  /** Checking the rows again, then writing the children: for the page's progress line. */
+  onProgress: (step: { step: 'rows' | 'write'; done: number; total: number }) => void = () => {},
+): Promise<number> {
+  const rows = Math.max(0, source.rows.length - 1);
+  onProgress({ step: 'rows', done: 0, total: rows });
   const preview = previewImport(source, existing, today, { choices, ports: p, centerId });
   const good = preview.rows.filter((r) => r.problems.length === 0);
+  onProgress({ step: 'rows', done: rows, total: rows });
   if (good.length === 0) return 0;
   const docs: AnyDoc[] = good.flatMap((r) => {
-    const { child, priv } = childDocs(p, centerId, r.form, null);
+    const { child, priv } = childDocs(p, centerId, r.form, null, undefined, { caregiverMayWait: true });
     // The private record first: a child profile is never left without its name.
     return [priv, child];
   });
   // bulkCreate validates every document first and writes none if any is invalid.
+  onProgress({ step: 'write', done: 0, total: docs.length });
   const res = await p.docs.bulkCreate(docs);
   if (res.failed.length > 0) {
     const failedIds = new Set(res.failed.map((f) => f.id));
     for (const d of docs) if (!failedIds.has(d._id)) await p.docs.remove(d.type, d._id);
     throw new ImportSaveError(`${res.failed.length} of ${docs.length} documents were refused: ${res.failed[0]!.reason}`);
   }
+  onProgress({ step: 'write', done: docs.length, total: docs.length });
   return good.length;
 }
 
@@ -453,7 +481,7 @@ export function exportTable(entries: readonly RosterEntry[], today: string): str
     const period = e.child.groupHistory.at(-1)!;
     return [
       e.priv?.fullName ?? '', e.priv?.displayName ?? '', GENDER_OUT[e.child.gender], e.child.birthMonth, String(e.child.grade), e.child.school,
-      GROUP_OUT[groupOn(e.child, today)], CAREGIVER_OUT[period.caregiver], period.parentsWorkIn ?? '', e.child.enrolledOn, g?.name ?? '', g ? (g.relation === 'other' && g.relationOther ? `其他：${g.relationOther}` : RELATION_OUT[g.relation]) : '', g?.phone ?? '',
+      GROUP_OUT[groupOn(e.child, today)], period.caregiver ? CAREGIVER_OUT[period.caregiver] : '', period.parentsWorkIn ?? '', e.child.enrolledOn, g?.name ?? '', g ? (g.relation === 'other' && g.relationOther ? `其他：${g.relationOther}` : RELATION_OUT[g.relation]) : '', g?.phone ?? '',
     ];
   });
   return [header, ...rows];

@@ -5,7 +5,7 @@
  * bundle of this center from another kiosk, previewed first, merged as
  * replication would, conflicts settled by rule and logged.
  */
-import { BUNDLE_EXTENSION, collectForBundle, importBundle, openBundle, planImport, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader, type BundlePlan } from '@sync/bundle/bundle';
+import { BUNDLE_EXTENSION, collectForBundle, importBundle, KDF_ITERATIONS, openBundle, planImport, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader, type BundlePlan, type OnRecordProgress } from '@sync/bundle/bundle';
 import { unsentIds } from '@sync/client/acknowledged';
 
 export type ExportScope = Exclude<BundleHeader['scope'], { kind: 'transfer' } | { kind: 'backup' }>;
@@ -28,12 +28,12 @@ export interface ExportResult {
 }
 
 /** @returns null when there is nothing to export. @throws BundleError('weak-passphrase') */
-export async function exportBundle(db: PouchDB.Database, o: { centerId: string; deviceId: string; scope: ExportScope; passphrase: string; now: Date }): Promise<ExportResult | null> {
+export async function exportBundle(db: PouchDB.Database, o: { centerId: string; deviceId: string; scope: ExportScope; passphrase: string; now: Date; onProgress?: OnRecordProgress }): Promise<ExportResult | null> {
   const ids = await idsFor(db, o.scope);
   if (ids.length === 0) return null;
-  const docs = await collectForBundle(db, ids);
+  const docs = await collectForBundle(db, ids, o.onProgress);
   const createdAt = o.now.toISOString();
-  const text = await sealBundle({ centerId: o.centerId, createdAt, deviceId: o.deviceId, scope: o.scope }, docs, o.passphrase);
+  const text = await sealBundle({ centerId: o.centerId, createdAt, deviceId: o.deviceId, scope: o.scope }, docs, o.passphrase, KDF_ITERATIONS, o.onProgress);
   const stamp = createdAt.slice(0, 16).replace(/[-:T]/g, '');
   return { fileName: `tongxin-${o.centerId}-${stamp}${BUNDLE_EXTENSION}`, text, count: docs.length };
 }
@@ -45,14 +45,14 @@ export interface Preview {
 }
 
 /** Opens and checks a bundle and says what importing would change; writes nothing. @throws BundleError */
-export async function previewBundle(db: PouchDB.Database, text: string, passphrase: string, centerId: string): Promise<Preview> {
+export async function previewBundle(db: PouchDB.Database, text: string, passphrase: string, centerId: string, onProgress?: OnRecordProgress): Promise<Preview> {
   if (readBundleHeader(text).header.scope.kind === 'transfer') throw new BundleError('transfer-file', 'open it on the transfers page');
-  const { header, docs } = await openBundle(text, passphrase);
+  const { header, docs } = await openBundle(text, passphrase, onProgress);
   if (header.centerId !== centerId) throw new BundleError('other-center', `this bundle is from center ${header.centerId}`);
   return { header, docs, plan: await planImport(db, docs) };
 }
 
-export async function applyBundle(db: PouchDB.Database, preview: Preview, settle: (ids: readonly string[]) => Promise<number>): Promise<{ written: number; conflicts: number }> {
-  const { written } = await importBundle(db, preview.docs);
+export async function applyBundle(db: PouchDB.Database, preview: Preview, settle: (ids: readonly string[]) => Promise<number>, onProgress?: OnRecordProgress): Promise<{ written: number; conflicts: number }> {
+  const { written } = await importBundle(db, preview.docs, onProgress);
   return { written: written.length, conflicts: await settle(written) };
 }

@@ -11,6 +11,7 @@
  */
 import { ids } from '@sync/schema/ids';
 import { restoreBackup, type BackupPreview } from '@sync/backup/backup';
+import type { OnRecordProgress } from '@sync/bundle/bundle';
 import type { TongxinBridge } from '../../../../electron/contract';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import { keepBackupSecret } from '../../app/backupKey';
@@ -30,8 +31,8 @@ interface Ports {
 }
 
 /** @throws RestoreError when the backup lacks the center or an administrator (the device stays unbound). */
-export async function restoreNewKiosk(p: Ports, preview: BackupPreview, code: string): Promise<{ written: number }> {
-  const { written } = await restoreBackup(p.centerDb, preview);
+export async function restoreNewKiosk(p: Ports, preview: BackupPreview, code: string, onProgress?: OnRecordProgress): Promise<{ written: number }> {
+  const { written } = await restoreBackup(p.centerDb, preview, onProgress);
   const centerId = preview.manifest.centerId;
   const center = await p.docs.get('center', ids.center(centerId));
   if (!center) throw new RestoreError('no-center');
