@@ -85,7 +85,8 @@ describe('a replacement kiosk joins its center', () => {
     await page.waitForSelector('[data-testid="staff-home"]', { timeout: 20_000 });
     const usableMs = Date.now() - started;
     console.log(`staged join: usable after ${usableMs} ms (${total} documents on the server, the history held back)`);
-    expect(gate.requests.some((r) => r.endsWith('/_changes'))).toBe(true);
+    // The history has been asked for (and is held back by the gate): it gives way to a person using the kiosk, up to 10 s (issue 13).
+    await expect.poll(() => gate.requests.some((r) => r.endsWith('/_changes')), { timeout: 20_000 }).toBe(true);
     const line = page.locator('[data-testid="sync-history"]');
     await expect.poll(() => line.textContent(), { timeout: 20_000 }).toMatch(/正在下载历史记录：[\d,]+ \/ [\d,]+/);
     const [done, all] = ((await line.textContent()) ?? '').match(/[\d,]+/g)!.map((n) => Number(n.replace(/,/g, '')));
