@@ -19,6 +19,18 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * The build names every chunk after its content (`assets/KioskHome-CqVEQGAt.js`): such a file never
+ * changes under its name, so the browser may keep it — and V8 the code compiled from it — without
+ * asking again (issue 19: a cold start that does not fetch and compile 1 MB of code every morning).
+ * Everything else (index.html, which names the chunks of the current build) is checked every time.
+ * @param {string} rel path below the served folder
+ * @returns {string} the Cache-Control header
+ */
+export function cacheControlFor(rel) {
+  return /(?:^|\/)assets\/[^/]+-[A-Za-z0-9_-]{8}\.(?:js|css)$/.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** A marker path that tells a second `npm start` the port already serves Tongxin. */
 export const HEALTH_PATH = '/__tongxin';
 
@@ -47,12 +59,19 @@ export async function startStaticServer(root, port = 0, host = '127.0.0.1') {
         res.writeHead(404).end('not found');
         return;
       }
-      res.writeHead(200, {
+      const etag = `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`;
+      const headers = {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'content-security-policy': CSP,
         'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      });
+        'cache-control': cacheControlFor(rel),
+        etag,
+      };
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      res.writeHead(200, headers);
       res.end(await readFile(file));
     } catch {
       res.writeHead(500).end();

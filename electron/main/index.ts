@@ -13,6 +13,7 @@ import { DATA_VERSION_FILE, dataVersionDecision, isKioskEscapeKey, parseDataVers
 import {
   APP_ENTRY,
   APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
   CONTENT_SECURITY_POLICY,
   entryUrl,
   isNavigationAllowed,
@@ -29,7 +30,7 @@ const flags = parseLaunchFlags(process.argv);
 
 // IndexedDB needs a standard, secure origin; registered before `ready`.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES },
 ]);
 app.enableSandbox();
 // A fixed data folder: installers and product names may change, the children's records may not move.

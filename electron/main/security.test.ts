@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
+  APP_SCHEME_PRIVILEGES,
   CONTENT_SECURITY_POLICY,
   entryUrl,
   isAppUrl,
@@ -69,6 +70,13 @@ describe('window security decisions', () => {
     const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+  });
+
+  it('registers app:// as a standard, secure scheme whose compiled code V8 may cache', () => {
+    // Electron keeps a code cache for a custom scheme only with both `standard` and `codeCache` (issue 19).
+    expect(APP_SCHEME_PRIVILEGES).toMatchObject({ standard: true, secure: true, codeCache: true });
+    expect(APP_SCHEME_PRIVILEGES).not.toHaveProperty('bypassCSP');
+    expect(APP_SCHEME_PRIVILEGES).not.toHaveProperty('corsEnabled');
   });
 
   it('maps types and launch flags', () => {

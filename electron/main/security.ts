@@ -13,6 +13,14 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 export { CONTENT_SECURITY_POLICY } from '../csp.mjs';
 
+/**
+ * The app:// scheme's privileges, registered before `ready`: standard and secure so IndexedDB has
+ * a stable origin; `codeCache` so V8 keeps the code it compiled from the app's chunks between
+ * starts (Electron caches code only for http(s) unless a custom scheme asks; issue 19: cold start).
+ * The chunks are named after their content, so cached code never outlives its file.
+ */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } as const;
+
 export function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url);
