@@ -7,7 +7,7 @@
 import { shallowRef, type ShallowRef } from 'vue';
 import type { ChildDoc, ChildPrivateDoc, ConsentDoc } from '@sync/schema/documents';
 import { PRIVATE_PREFIX } from '@sync/schema/ids';
-import type { SearchEntry } from '@/domain/search';
+import { byCodeUnits, type SearchEntry } from '@/domain/search';
 import { childIdOf } from '@/domain/events';
 import type { DocStore } from '../storage/ports';
 
@@ -42,7 +42,7 @@ export async function loadRoster(docs: DocStore): Promise<RosterEntry[]> {
       const name = priv?.fullName ?? '?';
       return { childId, child, priv, consents: consentsById.get(childId) ?? [], search: indexEntry(childId, name, priv?.displayName ?? name, child.grade, priv?.guardians.map((g) => g.phone) ?? []) };
     })
-    .sort((a, b) => a.child.grade - b.child.grade || a.search.spelled.localeCompare(b.search.spelled));
+    .sort((a, b) => a.child.grade - b.child.grade || byCodeUnits(a.search.spelled, b.search.spelled));
 }
 
 export interface RosterState {

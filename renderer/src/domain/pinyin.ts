@@ -7,10 +7,10 @@ import { pinyin } from 'pinyin-pro';
 import { phoneDigits, type SearchEntry } from './search';
 
 /** Pinyin of a Chinese personal name, reading the first character as a surname (曾 zēng, 单 shàn). */
-export function namePinyin(name: string): { initials: string; spelled: string } {
+export function namePinyin(name: string): { initials: string; spelled: string; family: string } {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'consecutive' }) as string[];
   const clean = syllables.map((s) => s.toLowerCase().replace(/[^a-z0-9ü]/g, '').replace(/ü/g, 'v'));
-  return { initials: clean.map((s) => s.charAt(0)).join(''), spelled: clean.join('') };
+  return { initials: clean.map((s) => s.charAt(0)).join(''), spelled: clean.join(''), family: clean[0] ?? '' };
 }
 
 export function indexEntry(childId: string, name: string, displayName: string, grade: number, phones: readonly string[] = []): SearchEntry {

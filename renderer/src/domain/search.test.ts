@@ -11,7 +11,8 @@ const entries = [
 
 describe('roster search', () => {
   it('reads names as surnames', () => {
-    expect(namePinyin('张小明')).toEqual({ initials: 'zxm', spelled: 'zhangxiaoming' });
+    expect(namePinyin('张小明')).toEqual({ initials: 'zxm', spelled: 'zhangxiaoming', family: 'zhang' });
+    expect(namePinyin('单田芳').family).toBe('shan');
     expect(namePinyin('曾思琪').initials).toBe('zsq');
     expect(namePinyin('曾思琪').spelled.startsWith('zeng')).toBe(true);
   });

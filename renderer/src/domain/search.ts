@@ -17,8 +17,18 @@ export interface SearchEntry {
   readonly initials: string;
   /** Lowercase pinyin without tones or spaces, e.g. "zhangxiaoming". */
   readonly spelled: string;
+  /** The first character's pinyin read as a family name (曾 "zeng", not "ceng"): the kiosk's family-name order. */
+  readonly family: string;
   /** The guardians' phone numbers as digits only (phoneDigits); searched only when the caller allows it. */
   readonly phones: readonly string[];
+}
+
+/**
+ * Plain code-unit order: pinyin spellings are lowercase ASCII, where it is the same as a
+ * collator's, without building one (the first collator of a page loads ICU data: issue 19).
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** At least this many digits make a query a phone number rather than a grade. */

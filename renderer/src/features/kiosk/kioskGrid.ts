@@ -2,6 +2,7 @@
 import type { RosterEntry } from '../../app/roster';
 import { consentOn } from '@/domain/consent';
 import { mayMessage } from '@/domain/familyContact';
+import { byCodeUnits } from '@/domain/search';
 
 /** Wrong picture codes in a row before the kiosk sends the child to a teacher. */
 export const MAX_CODE_TRIES = 3;
@@ -55,9 +56,17 @@ export function familyInitial(e: RosterEntry): string {
   return full.length > 0 ? [...full][0]! : '?';
 }
 
-/** Made at first use, not when the module loads: the first Intl object of a page loads ICU data (issue 19: cold start). */
-let collatorMade: Intl.Collator | null = null;
-const collator = { compare: (a: string, b: string) => (collatorMade ??= new Intl.Collator('zh-CN')).compare(a, b) };
+/**
+ * Family names in pinyin order by their reading as a family name (曾 zēng, 单 shàn — what the
+ * roster's search index already holds), the same syllable by character; children by grade, then
+ * name. No collator: the first Intl.Collator of a page loads ICU data (issue 19: cold start).
+ */
+function byFamily(a: RosterEntry, b: RosterEntry): number {
+  return byCodeUnits(a.search.family, b.search.family) || byCodeUnits(familyInitial(a), familyInitial(b));
+}
+function byName(a: RosterEntry, b: RosterEntry): number {
+  return byCodeUnits(a.search.spelled, b.search.spelled) || byCodeUnits(a.priv?.fullName ?? '', b.priv?.fullName ?? '');
+}
 
 /**
  * The first step of finding yourself on a big roster: one button per family
@@ -77,10 +86,11 @@ export function kioskGroups(grid: readonly RosterEntry[], mode: 'check-in' | 'ch
   }
   const expectedFirst = (a: RosterEntry, b: RosterEntry) => {
     const wait = (e: RosterEntry) => (mode === 'check-in' && hereNow.has(e.childId) ? 1 : 0);
-    return wait(a) - wait(b) || a.child.grade - b.child.grade || collator.compare(a.priv?.fullName ?? '', b.priv?.fullName ?? '');
+    return wait(a) - wait(b) || a.child.grade - b.child.grade || byName(a, b);
   };
   const groups: KioskGroup[] = [];
-  for (const initial of [...byInitial.keys()].sort((a, b) => (a === '?' ? 1 : b === '?' ? -1 : collator.compare(a, b)))) {
+  const initials = [...byInitial.keys()].sort((a, b) => (a === '?' ? 1 : b === '?' ? -1 : byFamily(byInitial.get(a)![0]!, byInitial.get(b)![0]!)));
+  for (const initial of initials) {
     const members = [...byInitial.get(initial)!].sort(expectedFirst);
     if (members.length <= max) {
       groups.push({ key: initial, initial, grade: null, part: null, entries: members });
