@@ -64,6 +64,12 @@ async function openKioskHome(page: Page, origin: string): Promise<number> {
   return page.evaluate(() => performance.getEntriesByName('tongxin:kiosk-ready')[0]!.startTime);
 }
 
+/** Where a cold start's time went: ms from navigation to each of the app's boot marks (main.ts, app/roster.ts). */
+const STAGES = ['boot', 'boot-route', 'roster-ready', 'kiosk-ready'] as const;
+async function bootStages(page: Page): Promise<number[]> {
+  return page.evaluate((names) => names.map((n) => performance.getEntriesByName(`tongxin:${n}`)[0]?.startTime ?? NaN), [...STAGES]);
+}
+
 /** Commits IDB_COMMITS one-record write transactions to a scratch IndexedDB database; ms each. */
 const IDB_COMMIT_PROBE = `async function (n) {
   const db = await new Promise((resolve, reject) => {
@@ -150,13 +156,16 @@ async function seedCenter(context: BrowserContext, origin: string, seal: boolean
 }
 
 /** `n` loads of the kiosk home, each in a new tab: ms from navigation to the kiosk marking itself ready. */
-async function coldStarts(context: BrowserContext, origin: string, n: number): Promise<number[]> {
+async function coldStarts(context: BrowserContext, origin: string, n: number, log?: (line: string) => void): Promise<number[]> {
   const cold: number[] = [];
+  const stages: number[][] = [];
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();
     cold.push(await openKioskHome(page, origin));
+    stages.push(await bootStages(page));
     await page.close();
   }
+  log?.(`  median ms to ${STAGES.map((name, k) => `${name} ${percentile(stages.map((s) => s[k]!), 50).toFixed(0)}`).join(' · ')}`);
   return cold;
 }
 
@@ -202,7 +211,7 @@ export const kioskSuite: Suite = {
 
       const coldRounds: number[][] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const cold = await coldStarts(browser.context, browser.origin, COLD_STARTS);
+        const cold = await coldStarts(browser.context, browser.origin, COLD_STARTS, log);
         coldRounds.push(cold);
         log(`cold starts, round ${r + 1}: ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
       }

@@ -7,6 +7,7 @@
  * `npm run bench -- kiosk`. Build first without minifying for readable names:
  *   npm run build && npx vite build -c vite.bench.config.ts && npx vite build --minify false
  *   npx tsx bench/tools/profile-kiosk.ts [out]
+ * `PROFILE_ONLY=cold` stops after the six cold starts (summary: `profile-summary.mjs <out> cold`).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -64,57 +65,59 @@ try {
     await writeFile(path.join(OUT, `cold-${i}.json`), JSON.stringify({ ms: marks['kiosk-ready'] ?? -1, marks, profile }));
     await cold.close();
   }
+  if (process.env.PROFILE_ONLY !== 'cold') {
 
-  const page = await browser.context.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await page.goto(`${browser.origin}renderer/index.html#/kiosk`);
-  await waitFor(page, '[data-testid="kiosk-home"]');
-  const children = page.locator('[data-testid="child-grid"] .child');
-  for (let i = 0; i < CHECKINS; i++) {
-    await page.click('[data-testid="kiosk-checkin"]');
-    await waitFor(page, '[data-testid="kiosk-initials"], [data-testid="child-grid"]');
-    if (await page.locator('[data-testid="kiosk-initials"]').count()) await page.click('[data-testid="kiosk-all"]');
-    await children.first().waitFor();
-    const childId = (await children.evaluateAll((els) => els.map((e) => e.getAttribute('data-child-id')!)))[i]!;
-    const button = page.locator(`[data-testid="child-grid"] [data-child-id="${childId}"]`);
-    await button.scrollIntoViewIfNeeded();
-    await button.click();
-    const code = codes[childId] ?? [];
-    for (const p of code.slice(0, -1)) await page.click(`[data-picture="${p}"]`);
-    await page.evaluate(() => performance.clearMeasures('tongxin:checkin'));
-    const { profile } = await profiled(cdp, async () => {
-      await page.click(`[data-picture="${code.at(-1)}"]`);
-      await waitFor(page, '[data-testid="mood-faces"], [data-testid="checkin-thanks"]');
-      await page.waitForTimeout(50);
-    });
-    const ms = await page.evaluate(() => performance.getEntriesByName('tongxin:checkin')[0]?.duration ?? -1);
-    await writeFile(path.join(OUT, `checkin-${String(i).padStart(3, '0')}.json`), JSON.stringify({ ms, profile }));
-    await page.click('[data-testid="checkin-home"]');
+    const page = await browser.context.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await page.goto(`${browser.origin}renderer/index.html#/kiosk`);
     await waitFor(page, '[data-testid="kiosk-home"]');
-  }
-  console.error(`${CHECKINS} check-ins profiled`);
+    const children = page.locator('[data-testid="child-grid"] .child');
+    for (let i = 0; i < CHECKINS; i++) {
+      await page.click('[data-testid="kiosk-checkin"]');
+      await waitFor(page, '[data-testid="kiosk-initials"], [data-testid="child-grid"]');
+      if (await page.locator('[data-testid="kiosk-initials"]').count()) await page.click('[data-testid="kiosk-all"]');
+      await children.first().waitFor();
+      const childId = (await children.evaluateAll((els) => els.map((e) => e.getAttribute('data-child-id')!)))[i]!;
+      const button = page.locator(`[data-testid="child-grid"] [data-child-id="${childId}"]`);
+      await button.scrollIntoViewIfNeeded();
+      await button.click();
+      const code = codes[childId] ?? [];
+      for (const p of code.slice(0, -1)) await page.click(`[data-picture="${p}"]`);
+      await page.evaluate(() => performance.clearMeasures('tongxin:checkin'));
+      const { profile } = await profiled(cdp, async () => {
+        await page.click(`[data-picture="${code.at(-1)}"]`);
+        await waitFor(page, '[data-testid="mood-faces"], [data-testid="checkin-thanks"]');
+        await page.waitForTimeout(50);
+      });
+      const ms = await page.evaluate(() => performance.getEntriesByName('tongxin:checkin')[0]?.duration ?? -1);
+      await writeFile(path.join(OUT, `checkin-${String(i).padStart(3, '0')}.json`), JSON.stringify({ ms, profile }));
+      await page.click('[data-testid="checkin-home"]');
+      await waitFor(page, '[data-testid="kiosk-home"]');
+    }
+    console.error(`${CHECKINS} check-ins profiled`);
 
-  await openStaffRoster(page);
-  let n = 0;
-  for (let round = 0; round < 3; round++)
-    for (const word of WORDS)
-      for (let k = 1; k <= word.length; k++) {
-        const { result: ms, profile } = await profiled(cdp, () =>
-          page.evaluate(async (text) => {
-            const input = document.querySelector('[data-testid="child-search"]') as HTMLInputElement;
-            const t0 = performance.now();
-            input.value = text;
-            input.dispatchEvent(new Event('input'));
-            await new Promise<void>((resolve) => { const ch = new MessageChannel(); ch.port1.onmessage = () => resolve(); ch.port2.postMessage(null); });
-            void document.body.offsetHeight;
-            return performance.now() - t0;
-          }, word.slice(0, k)),
-        );
-        await writeFile(path.join(OUT, `key-${String(n++).padStart(4, '0')}.json`), JSON.stringify({ ms, text: word.slice(0, k), profile }));
-      }
-  console.error(`${n} keystrokes profiled; profiles in ${OUT}`);
+    await openStaffRoster(page);
+    let n = 0;
+    for (let round = 0; round < 3; round++)
+      for (const word of WORDS)
+        for (let k = 1; k <= word.length; k++) {
+          const { result: ms, profile } = await profiled(cdp, () =>
+            page.evaluate(async (text) => {
+              const input = document.querySelector('[data-testid="child-search"]') as HTMLInputElement;
+              const t0 = performance.now();
+              input.value = text;
+              input.dispatchEvent(new Event('input'));
+              await new Promise<void>((resolve) => { const ch = new MessageChannel(); ch.port1.onmessage = () => resolve(); ch.port2.postMessage(null); });
+              void document.body.offsetHeight;
+              return performance.now() - t0;
+            }, word.slice(0, k)),
+          );
+          await writeFile(path.join(OUT, `key-${String(n++).padStart(4, '0')}.json`), JSON.stringify({ ms, text: word.slice(0, k), profile }));
+        }
+    console.error(`${n} keystrokes profiled; profiles in ${OUT}`);
+  }
 } finally {
   await browser.close();
 }
