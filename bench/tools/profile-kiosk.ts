@@ -7,7 +7,8 @@
  * `npm run bench -- kiosk`. Build first without minifying for readable names:
  *   npm run build && npx vite build -c vite.bench.config.ts && npx vite build --minify false
  *   npx tsx bench/tools/profile-kiosk.ts [out]
- * `PROFILE_ONLY=cold` stops after the six cold starts (summary: `profile-summary.mjs <out> cold`).
+ * `PROFILE_ONLY=cold` stops after the six cold starts (summary: `profile-summary.mjs <out> cold`);
+ * `PROFILE_ONLY=checkin` skips them and the keystrokes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -19,6 +20,7 @@ const CHILDREN = Number(process.env.BENCH_KIOSK_CHILDREN ?? 300);
 const YEARS = Number(process.env.BENCH_KIOSK_YEARS ?? 3);
 const CHECKINS = Number(process.env.PROFILE_CHECKINS ?? 60);
 const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'test-results/profiles'));
+const ONLY = process.env.PROFILE_ONLY;
 const WORDS = ['zxm', 'zhang', 'wang', 'lsq', 'chen', 'liu', 'zy', '3', '7', '张', '王浩', '李', 'h', 'x', 'y', 'ma', 'sun', 'zhao'];
 
 
@@ -44,7 +46,7 @@ try {
   await seedPage.close();
 
   // Cold starts: where the time goes before the kiosk home is ready (the app marks each boot step).
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < (ONLY === 'checkin' ? 0 : 6); i++) {
     const cold = await browser.context.newPage();
     const ccdp = await cold.context().newCDPSession(cold);
     await ccdp.send('Profiler.enable');
@@ -65,7 +67,7 @@ try {
     await writeFile(path.join(OUT, `cold-${i}.json`), JSON.stringify({ ms: marks['kiosk-ready'] ?? -1, marks, profile }));
     await cold.close();
   }
-  if (process.env.PROFILE_ONLY !== 'cold') {
+  if (ONLY !== 'cold') {
 
     const page = await browser.context.newPage();
     const cdp = await page.context().newCDPSession(page);
@@ -100,7 +102,7 @@ try {
 
     await openStaffRoster(page);
     let n = 0;
-    for (let round = 0; round < 3; round++)
+    for (let round = 0; round < (ONLY === 'checkin' ? 0 : 3); round++)
       for (const word of WORDS)
         for (let k = 1; k <= word.length; k++) {
           const { result: ms, profile } = await profiled(cdp, () =>
