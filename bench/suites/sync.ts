@@ -20,13 +20,20 @@
  *   BENCH_SYNC_ONLY=push runs only the first pull and the first push (the ratio), and prints the push's
  *   requests (count, MB sent, time awaited) and how long the kiosk worked with none open.
  *   What bounds the push on the trial server (bench/tools/profile-push.ts, README "A fast first push"):
- *   the server, per document — before stand-in fix 4 its validation plugin read the design documents
- *   and compiled the ~110 KB validate_doc_update for every document (142 docs/s; 1,414 without the
- *   function); now our function's own run (it rebuilds its schema table at every call), a "not found"
- *   error per new document and garbage collection. Not round trips: a 10,121-document push is 6
- *   _bulk_docs, 1 _revs_diff and 7 checkpoint requests; the kiosk works alone ~15% of the time.
- *   Real CouchDB 3 validates in couchjs, one document at a time (~250 docs/s seen on 3.4.3); not
- *   measured here.
+ *   before stand-in fix 4 its validation plugin read the design documents and compiled the ~110 KB
+ *   validate_doc_update for every document (142 docs/s; 1,414 without the function). Since then
+ *   (session field4, loads 13–20): our function builds its schema table once per compile, not per
+ *   call; fix 4 lists the design documents once per _bulk_docs, not per document; and the kiosk
+ *   sends records with one revision as the changes page gave them (re-reading 2,000 bodies with
+ *   bulkGet had become longer than the server's store). first_push_vs_first_pull 0.41–0.56 after
+ *   the first change, 0.751 after all three (load 15–20). The records pushed here are all first
+ *   revisions; edited ones still take bulkGet. Now the bound is the trial server's own work per
+ *   document: pouchdb-validation's look-up of the stored version ("not found" for a new one, behind
+ *   a read of _local/_security each), garbage collection, and the county copy replicating in the
+ *   same process; on the kiosk, the first page (its _revs_diff and read) before the server has work.
+ *   Not round trips: 6 _bulk_docs, 1 _revs_diff and 7 checkpoint requests for 10,121 documents.
+ *   Real CouchDB 3 validates in couchjs (no JIT), one document at a time (~250 docs/s seen on 3.4.3
+ *   before the table change); not measured here.
  *   first_sync_docs_per_s_sealed  issue 14: the same first sync from a center database whose private
  *                           records are sealed under a center key (encryption on), in a fresh profile
  *   first_sync_sealed_vs_plain    its ratio to first_sync_docs_per_s (BENCH_SYNC_SEALED=0 leaves both out)

@@ -6,8 +6,9 @@
  * per batch reads the local changes, asks the server `_revs_diff`, reads the
  * bodies, posts `_bulk_docs` and writes a checkpoint on both sides — five
  * round trips per 500 documents, at most four batches in flight. This path
- * reads the local changes in large pages, asks `_revs_diff` once per page,
- * reads what the server lacks with its revision history, and posts it in one
+ * reads the local changes in large pages with their bodies, asks `_revs_diff`
+ * once per page, reads again (with its revision history) only what is more than
+ * a first revision (firstRevisions below), and posts what the server lacks in one
  * `_bulk_docs` with `new_edits: false` (the revisions as they are, as the
  * replicator writes them), reading the next page while the server stores
  * this one. Then it writes PouchDB's own push checkpoint (pouchdb-checkpointer,
@@ -67,19 +68,51 @@ interface Page {
  * when the guess is wrong, and saves a round trip and the server's work.
  */
 async function readPage(local: PouchDB.Database, remote: PouchDB.Database, since: string | number, limit: number, ask: boolean, signal?: AbortSignal): Promise<Page | null> {
-  const changes = await local.changes({ since, limit, style: 'all_docs' } as PouchDB.Core.ChangesOptions);
+  // The bodies come with the changes (one pass over the store); see firstRevisions for which of them are sent as read.
+  const changes = await local.changes({ since, limit, style: 'all_docs', include_docs: true, attachments: true } as PouchDB.Core.ChangesOptions);
   if (changes.results.length === 0) return null;
   const leaves: Record<string, string[]> = {};
   for (const c of changes.results) if (!c.id.startsWith('_design/')) leaves[c.id] = c.changes.map((x) => x.rev);
   const asked = Object.values(leaves).reduce((n, revs) => n + revs.length, 0);
   const missing = ask ? ((await post(remote, '_revs_diff', leaves, signal)) as Record<string, { missing: string[] }>) : Object.fromEntries(Object.entries(leaves).map(([id, revs]) => [id, { missing: revs }]));
-  const wanted = Object.entries(missing).flatMap(([id, m]) => m.missing.map((rev) => ({ id, rev })));
+  const read = firstRevisions(changes.results);
   const docs: object[] = [];
+  const wanted: { id: string; rev: string }[] = [];
+  for (const [id, m] of Object.entries(missing))
+    for (const rev of m.missing) {
+      const doc = read.get(id);
+      if (doc && doc._rev === rev) docs.push(doc);
+      else wanted.push({ id, rev });
+    }
   if (wanted.length > 0) {
     const got = await local.bulkGet({ docs: wanted, revs: true, attachments: true } as PouchDB.Core.BulkGetOptions);
     for (const r of got.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok);
   }
-  return { lastSeq: changes.last_seq, docs, changes: changes.results.length, serverHadNone: wanted.length === asked };
+  const lacked = Object.values(missing).reduce((n, m) => n + m.missing.length, 0);
+  return { lastSeq: changes.last_seq, docs, changes: changes.results.length, serverHadNone: lacked === asked };
+}
+
+type Body = { _id: string; _rev: string; _deleted?: boolean; _revisions?: { start: number; ids: string[] } };
+
+/**
+ * The documents of a page that are sent as the changes feed gave them: a record with one revision
+ * only (`1-…`, no other branch, not deleted) has itself as its whole history, so its `_revisions`
+ * are written here instead of reading the record again. Every other revision (edited records,
+ * conflicts, deletions) is read with its history by `bulkGet`, as PouchDB's replicator reads it.
+ * Reading 2,000 bodies again cost the kiosk 1.4–2.7 s a page on the shared machine, longer than
+ * the trial server took to store them (bench, issue 16).
+ */
+export function firstRevisions(results: readonly { id: string; changes: { rev: string }[]; deleted?: boolean; doc?: object }[]): Map<string, Body> {
+  const out = new Map<string, Body>();
+  for (const c of results) {
+    const doc = c.doc as Body | undefined;
+    const rev = c.changes.length === 1 ? c.changes[0]!.rev : null;
+    if (!doc || c.deleted || doc._deleted || !rev || doc._rev !== rev || c.id.startsWith('_design/')) continue;
+    const m = /^1-([0-9a-f]+)$/.exec(rev);
+    if (!m) continue;
+    out.set(c.id, { ...doc, _revisions: { start: 1, ids: [m[1]!] } });
+  }
+  return out;
 }
 
 /**

@@ -16,6 +16,7 @@ type Db = {
   put(doc: unknown): Promise<{ rev: string }>;
   get(id: string): Promise<Record<string, unknown> & { _rev: string }>;
   remove(id: string, rev: string): Promise<unknown>;
+  allDocs(o: object): Promise<unknown>;
   installValidationMethods(): void;
 };
 const PouchDB = fromServer('pouchdb-core').plugin(fromServer('pouchdb-adapter-memory')).plugin(require('pouchdb-validation')) as new (name: string, opts: { adapter: string }) => Db;
@@ -47,5 +48,29 @@ describe('the trial server validation with stand-in fix 4', () => {
     await db.remove('_design/v', (await db.get('_design/v'))._rev);
     const third = await db.bulkDocs([{ _id: 'f1', worse: true }]);
     expect(third[0]!.ok).toBe(true);
+  });
+
+  it('lists the design documents once for all the documents of one _bulk_docs, and again for the next request', async () => {
+    const db = new PouchDB(`validation-listing-${Date.now()}`, { adapter: 'memory' });
+    db.installValidationMethods();
+    await db.put({ _id: '_design/v', validate_doc_update: validator('bad') });
+    let listings = 0;
+    const allDocs = db.allDocs.bind(db);
+    // The listings of revisions (a compile reads the bodies too, once per set of revisions: not counted).
+    db.allDocs = (o: { startkey?: string; include_docs?: boolean }) => {
+      if (o?.startkey === '_design/' && !o.include_docs) listings++;
+      return allDocs(o);
+    };
+    const first = await db.bulkDocs(Array.from({ length: 50 }, (_, i) => ({ _id: `g${i}`, bad: i === 3 })));
+    expect(first.filter((r) => r.ok)).toHaveLength(49);
+    expect(listings).toBe(1);
+
+    // The next request lists them again: a design document changed in between applies to it.
+    const ddoc = await db.get('_design/v');
+    await db.put({ ...ddoc, validate_doc_update: validator('worse') });
+    const second = await db.bulkDocs([{ _id: 'h1', bad: true }, { _id: 'h2', worse: true }]);
+    expect(second.find((r) => r.id === 'h2')!.status).toBe(403);
+    expect(second.find((r) => r.id === 'h1')!.ok).toBe(true);
+    expect(listings).toBe(2);
   });
 });
