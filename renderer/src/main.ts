@@ -75,10 +75,19 @@ async function boot(): Promise<void> {
   const center = createCenterState(docs, device);
   const bridge = resolveBridge(device, APP_VERSION);
   const county = createCountyState(new DexieCountyStore(), bridge);
+  const roster = createRosterState(docs);
+  const keysLoaded = keys.load().finally(() => performance.mark('tongxin:boot-keys'));
+  const centerLoaded = center.reload().finally(() => performance.mark('tongxin:boot-center'));
+  // The roster (the kiosk home's family names) is read as soon as the keys that open private
+  // records and the center are known, not after the other boot steps (issue 19: cold start).
+  // (The first screen asks for the roster again and waits on this same read: app/roster.ts.)
+  void Promise.all([keysLoaded, centerLoaded])
+    .then(() => (center.current.value ? roster.reload() : undefined))
+    .catch((e: unknown) => console.warn('roster: not read at boot; the first screen reads it', e));
   const [settings] = await Promise.all([
     device.getSettings().finally(() => performance.mark('tongxin:boot-settings')),
-    keys.load().finally(() => performance.mark('tongxin:boot-keys')),
-    center.reload().finally(() => performance.mark('tongxin:boot-center')),
+    keysLoaded,
+    centerLoaded,
     county.load().finally(() => performance.mark('tongxin:boot-county')),
     preloadPage(location.hash).finally(() => performance.mark('tongxin:boot-page')),
   ]);
@@ -100,7 +109,7 @@ async function boot(): Promise<void> {
     now: () => new Date(),
     center,
     session: createStaffSession(device),
-    roster: createRosterState(docs),
+    roster,
     sync: createSyncState(db, docs, device, bridge, docs),
     keys,
     storage,
@@ -109,8 +118,6 @@ async function boot(): Promise<void> {
     invalidDocs,
     newerDocs,
   };
-  // The roster is read while the first screen is built (the kiosk home's family names need it).
-  if (center.current.value) void services.roster.reload();
   const i18n = createAppI18n(settings.locale);
   document.documentElement.lang = settings.locale;
   const router = createAppRouter(services);
