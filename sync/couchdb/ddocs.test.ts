@@ -109,6 +109,11 @@ describe('validate_doc_update (center database)', () => {
     expect(refusal(() => centerValidate({ ...att, centerId: 'shiqiao' }, null, kiosk, {}))).toMatch(/does not belong in the database of center qingshan/);
     expect(refusal(() => centerValidate({ _id: '_design/evil', views: {} }, null, kiosk, {}))).toMatch(/only county administrators/);
     expect(refusal(() => centerValidate({ _id: '_design/tongxin' }, null, admin, {}))).toBeNull();
+    // A mood tally under another center's id (or another month's) would collide in the county database.
+    const mt = moodTallies[0]!;
+    expect(refusal(() => centerValidate(mt, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:baiyun:2026-10' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
+    expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:qingshan:2026-09' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
   });
   it('accepts deletions that keep only type and centerId, and refuses bare ones and ones with a body', () => {
     const tomb = { _id: 'private:child:x', _rev: '2-a', _revisions: { start: 2, ids: ['a', 'b'] }, _deleted: true, type: 'childPrivate', centerId: 'qingshan' };
