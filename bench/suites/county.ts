@@ -142,8 +142,9 @@ async function indexerProgress(admin: Admin, db: string): Promise<string> {
  * on. All views are asked at once: Apache CouchDB builds a design document's views
  * together in one pass whatever is asked, and the stand-in (which builds each view
  * separately, only when it is asked) then overlaps one view's disk waits with another's
- * work — a view build there is mostly waiting on LevelDB (a CPU profile of one: 42% of
- * the process idle), so one at a time took about three times as long here. Progress goes
+ * work — a view build there is mostly waiting on LevelDB (a CPU profile: 42% of the process
+ * idle). In-process, one center, six views: 1.0–2.9 s together, 3.2–13.9 s one at a time; in the
+ * bench under load not shown to be faster (README, county bench). Progress goes
  * to `log` every PROGRESS_EVERY_MS: elapsed time, views built and still building, and on
  * Apache CouchDB the indexer's own count from `_active_tasks`; each view's time when it is built.
  * @throws ViewBuildTimeout after BUILD_LIMIT_MS, in words.
