@@ -8,6 +8,7 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents';
 import { checkStored } from '../schema/versions';
 import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
+import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 
 const demo = generateDemoCenter({
   centerId: 'qingshan', seed: 3, children: 12, from: '2026-10-01', to: '2026-10-31', deviceId: 'k',
@@ -32,7 +33,9 @@ const tallySample = {
 /** A day without a session (the demo's calendar has none). */
 const dayOff = { _id: 'day:2026-10-02', type: 'day', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-10-02T08:00:00+08:00', updatedAt: '2026-10-02T08:00:00+08:00', deviceId: 'k', date: '2026-10-02', held: false, reason: '暴雨' } as const;
 const working = [...demoDocuments(demo), screening, ...(demo.days.length ? [] : [dayOff])];
-const docs = withCountyCopies(working) as unknown as Record<string, unknown>[];
+/** The month's mood tally, as the kiosk writes it when sync goes idle (app/countyTallies.ts). */
+const moodTallies = moodTalliesOf(demo.moods, 'qingshan', 'k', '2026-10-31T18:00:00+08:00');
+const docs = [...withCountyCopies(working), ...moodTallies] as unknown as Record<string, unknown>[];
 
 type Validate = (newDoc: object, oldDoc: object | null, userCtx: { name: string | null; roles: string[] }, secObj: object) => void;
 function compile<T>(src: string, globals: object = {}): T {
@@ -106,6 +109,11 @@ describe('validate_doc_update (center database)', () => {
     expect(refusal(() => centerValidate({ ...att, centerId: 'shiqiao' }, null, kiosk, {}))).toMatch(/does not belong in the database of center qingshan/);
     expect(refusal(() => centerValidate({ _id: '_design/evil', views: {} }, null, kiosk, {}))).toMatch(/only county administrators/);
     expect(refusal(() => centerValidate({ _id: '_design/tongxin' }, null, admin, {}))).toBeNull();
+    // A mood tally under another center's id (or another month's) would collide in the county database.
+    const mt = moodTallies[0]!;
+    expect(refusal(() => centerValidate(mt, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:baiyun:2026-10' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
+    expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:qingshan:2026-09' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
   });
   it('accepts deletions that keep only type and centerId, and refuses bare ones and ones with a body', () => {
     const tomb = { _id: 'private:child:x', _rev: '2-a', _revisions: { start: 2, ids: ['a', 'b'] }, _deleted: true, type: 'childPrivate', centerId: 'qingshan' };
@@ -224,6 +232,7 @@ describe('county database', () => {
       countyScreening: sorted([...counted, 'instrumentId', 'level']),
       centerTally: sorted([...meta, 'period', 'from', 'to', 'openDays', 'staffActive', 'volunteersActive', 'followupsOpen', 'followupsOverdue', 'byGroup']),
       coverage: sorted([...envelope, 'centerId', 'schemaVersion', 'type', 'updatedAt', 'key', 'group']),
+      moodTally: sorted([...meta, 'month', 'byGroup']),
     });
     // And the county database enforces exactly that list: one more field on any of them is refused.
     for (const type of COUNTY_TYPES) {
@@ -399,9 +408,16 @@ describe('county dashboard views (issue 9)', () => {
     for (const g of new Set(participants.map((p) => p.snapshot.group)))
       expect(services.filter((r) => r.key[2] === g).reduce((s, r) => s + (r.value as number), 0), g).toBe(participants.filter((p) => p.snapshot.group === g).length);
     expect(run('month_attendance', docs)).toHaveLength(demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length);
-    expect(run('month_moods', docs)).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
+    // Mood check-ins come from the month's tally: one row per group and face (not per check-in), summing to the consenting faces.
     const moods = run('month_moods', docs);
-    expect(moods.every((r) => r.key.length === 4 && [1, 2, 3, 4, 5].includes(r.key[3] as number))).toBe(true);
+    const faced = demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk);
+    expect(moods.every((r) => r.key.length === 4 && r.key[0] === '2026-10' && [1, 2, 3, 4, 5].includes(r.key[3] as number))).toBe(true);
+    expect(moods.length).toBe(new Set(faced.map((m) => `${m.snapshot.group}|${m.face}`)).size);
+    expect(moods.length).toBeLessThan(faced.length);
+    for (const r of moods)
+      expect(r.value, JSON.stringify(r.key)).toBe(faced.filter((m) => m.snapshot.group === r.key[2] && m.face === r.key[3]).length);
+    // The county copies of check-ins alone no longer feed it.
+    expect(run('month_moods', docs.filter((d) => d.type !== 'moodTally'))).toEqual([]);
   });
 
   it('give the hierarchy from center documents, and when each center last sent its tallies', () => {

@@ -75,5 +75,9 @@
       if (errors.length > 0) forbid('invalid ' + newDoc.type + ' document: ' + errors.slice(0, 5).join('; '));
     }
     if (newDoc.centerId !== CENTER) forbid('centerId ' + newDoc.centerId + ' does not belong in the database of center ' + CENTER);
+    // A mood tally's id names its center and month: every center's tallies meet in the county database, where
+    // an id naming another center would collide with that center's own tally.
+    if (!newDoc._deleted && newDoc.type === 'moodTally' && newDoc._id !== 'mtally:' + CENTER + ':' + newDoc.month)
+      forbid('a mood tally of center ' + CENTER + ' for ' + newDoc.month + ' has the id mtally:' + CENTER + ':' + newDoc.month);
   };
 })()

@@ -29,6 +29,7 @@ import type { z } from 'zod';
 import {
   centerDoc,
   centerTallyDoc,
+  moodTallyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -79,6 +80,8 @@ export const COUNTY_COPY = {
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
+  /** A center's mood check-ins of a month by group and face (domain/county/moodTally.ts): what the wellbeing chart reads, counted. */
+  moodTally: { schema: moodTallyDoc, idPrefix: 'mtally:', consented: false },
   /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
   coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
   countyAttendance: {

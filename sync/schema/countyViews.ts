@@ -15,7 +15,7 @@ export const COUNTY_VIEW_REDUCERS = {
   month_sessions: '_stats',
   month_services: '_sum',
   month_attendance: '_count',
-  month_moods: '_count',
+  month_moods: '_sum',
   month_screenings: '_count',
   period_tallies: '_sum',
   centers: '_count',

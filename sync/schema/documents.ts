@@ -530,6 +530,29 @@ export const centerTallyDoc = z.strictObject({
 export type CenterTallyDoc = z.infer<typeof centerTallyDoc>;
 
 /**
+ * Issue 9 (speed): a center's mood check-ins of one month, counted by child group and
+ * face (1 very sad … 5 very happy) — what the county's wellbeing chart draws, in a few
+ * numbers instead of one county copy per check-in. The kiosk recomputes it from its own
+ * check-ins of that month (domain/county/moodTally.ts), so two kiosks of one center and a
+ * re-sync reach the same counts. Only check-ins with county-statistics consent at the time
+ * and a face chosen count, as for the county copy; no child id, name or date.
+ */
+export const MOOD_FACES = 5;
+export const moodGroupTally = z.strictObject({
+  group: z.enum(CHILD_GROUPS),
+  /** Check-ins with face 1 … 5, in that order. */
+  faces: z.array(count).min(MOOD_FACES).max(MOOD_FACES),
+});
+export type MoodGroupTally = z.infer<typeof moodGroupTally>;
+export const moodTallyDoc = z.strictObject({
+  ...base,
+  type: z.literal('moodTally'),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected yyyy-mm'),
+  byGroup: z.array(moodGroupTally).max(CHILD_GROUPS.length),
+});
+export type MoodTallyDoc = z.infer<typeof moodTallyDoc>;
+
+/**
  * Coverage across providers (issue 9): a keyed hash of one enrolled child under the county
  * coverage code (domain/county/coverage.ts), with the center and the child's group — no id,
  * name or birth month. Its id is `cover:<center>:<key>`, so the county holds one per child
@@ -758,6 +781,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   instrumentPackDoc,
   activityPhotosDoc,
   centerTallyDoc,
+  moodTallyDoc,
   coverageDoc,
   familyMessageDoc,
   familyReplyDoc,
@@ -793,6 +817,7 @@ export const schemasByType = {
   instrumentPack: instrumentPackDoc,
   activityPhotos: activityPhotosDoc,
   centerTally: centerTallyDoc,
+  moodTally: moodTallyDoc,
   coverage: coverageDoc,
   familyMessage: familyMessageDoc,
   familyReply: familyReplyDoc,

@@ -20,6 +20,7 @@ import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { encodeGbk } from '../gbk';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
@@ -51,7 +52,8 @@ beforeAll(async () => {
     names.push(...demo.privates.map((p) => p.fullName));
     const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
     const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
-    const docs = [...demoDocuments({ ...demo, center }).filter((d) => d.type !== 'day'), ...tallies];
+    // The months' mood tallies, as the kiosk writes them (app/countyTallies.ts): the wellbeing chart reads these.
+    const docs = [...demoDocuments({ ...demo, center }).filter((d) => d.type !== 'day'), ...tallies, ...moodTalliesOf(demo.moods, id, `k-${id}`, `${TO}T18:00:00+08:00`)];
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch({ base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) }, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);

@@ -2,7 +2,7 @@
  * The coordinator dashboard end to end on the bundled trial server (started on
  * a free loopback port): a county with two centers in two townships is
  * provisioned, each center's kiosk writes its generated records and its
- * centerTally documents to its center database (as a kiosk's sync would), the
+ * centerTally and moodTally documents to its center database (as a kiosk's sync would), the
  * server copies the de-identified ones into the county database, and the
  * dashboard — reading views only — shows numbers that this test checks against
  * counts it makes itself from the generated documents (not with the app's code).
@@ -14,6 +14,7 @@ import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { moodTalliesOf, moodTally } from '../../renderer/src/domain/county/moodTally';
 import { withCountyCopies } from '../../sync/schema/county';
 import { buildReport, NO_FILTERS, type Cell, type ReportSection, type ReportTable } from '../../renderer/src/domain/county/report';
 import { fetchCountyData, testCoordinator } from '../../renderer/src/features/county/countyClient';
@@ -29,6 +30,8 @@ let coordinator: { url: string; username: string; password: string };
 let kioskA: { base: string; username: string; password: string };
 const centers: { id: string; township: string; demo: DemoCenter; tallies: { updatedAt: string }[] }[] = [];
 let expectedCopy = 0;
+/** Each center's mood tally and its latest revision, which the county must have before the views are read. */
+const moodTallyRevs: [string, string][] = [];
 
 beforeAll(async () => {
   server = await startCountyServer();
@@ -56,9 +59,21 @@ beforeAll(async () => {
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch(kiosk, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+    // The month's mood tally, as the kiosk recounts it while the month goes on: first from the check-ins up to the 15th,
+    // then rewritten (a new revision of the same document) from all of them — the county must count the latest once.
+    const early = moodTally(d.moods.filter((m) => m.date <= '2026-10-15'), id, '2026-10', `k-${id}`, '2026-10-15T18:00:00+08:00');
+    const put = await couch(kiosk, 'PUT', `center_${id}/${early._id}`, early);
+    expect(put.status).toBe(201);
+    const [full] = moodTalliesOf(d.moods, id, `k-${id}`, `${TODAY}T18:00:00+08:00`);
+    expect(full!.month).toBe('2026-10');
+    const put2 = await couch(kiosk, 'PUT', `center_${id}/${full!._id}`, { ...full, _rev: (put.json as { rev: string }).rev });
+    expect(put2.status).toBe(201);
+    moodTallyRevs.push([full!._id, (put2.json as { rev: string }).rev]);
+    expectedCopy += 1;
   }
   // Wait until the county copy holds every document the county rule passes (plus its design document), then build the views once.
   await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 300_000);
+  for (const [id, rev] of moodTallyRevs) await until(async () => (await couch(server.admin, 'GET', `county_yunxi/${id}`)).json._rev === rev, 60_000);
   // Build every view's index once (the trial server builds them one at a time), as a county server's would be.
   for (const view of COUNTY_VIEWS) await couch(server.admin, 'GET', `county_yunxi/_design/county/_view/${view}?limit=1`);
 }, 400_000);
@@ -176,10 +191,21 @@ describe('the coordinator dashboard on a county with two centers', () => {
     }
     expect(all.length).toBeGreaterThan(20);
 
-    // Mood check-ins by face.
+    // Mood check-ins by face (from the centers' monthly mood tallies: their latest revision, counted once), for the
+    // whole county, one center, and one group.
+    const faceCount = (cs: typeof centers, face: number, group: (g: ChildGroup) => boolean = () => true) =>
+      cs.flatMap((c) => c.demo.moods.filter((m) => m.date.startsWith('2026-10') && m.face === face && m.snapshot.countyOk && group(m.snapshot.group))).length;
     const moods = table(report, 'wellbeing-moods');
-    for (let face = 1; face <= 5; face++)
-      agrees(moods.rows[0]!.cells[face - 1]!, centers.flatMap((c) => c.demo.moods.filter((m) => m.date.startsWith('2026-10') && m.face === face && m.snapshot.countyOk)).length, `face ${face}`);
+    expect(data.moods.length).toBeLessThanOrEqual(centers.length * GROUPS.length * 5);
+    // The server reads the tallies' rows, a few per center and month, never one per check-in.
+    const mapped = (await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_moods?reduce=false')).json.rows as { id: string }[];
+    expect(new Set(mapped.map((r) => r.id))).toEqual(new Set(centers.map((c) => `mtally:${c.id}:2026-10`)));
+    for (let face = 1; face <= 5; face++) agrees(moods.rows[0]!.cells[face - 1]!, faceCount(centers, face), `face ${face}`);
+    expect(faceCount(centers, 3)).toBeGreaterThan(4);
+    const oneCenter = table(buildReport(data, { ...NO_FILTERS, centerId: 'baiyun' }, TODAY), 'wellbeing-moods');
+    for (let face = 1; face <= 5; face++) agrees(oneCenter.rows[0]!.cells[face - 1]!, faceCount(centers.filter((c) => c.id === 'baiyun'), face), `baiyun face ${face}`);
+    const leftBehind = table(buildReport(data, { ...NO_FILTERS, group: 'left-behind' }, TODAY), 'wellbeing-moods');
+    for (let face = 1; face <= 5; face++) agrees(leftBehind.rows[0]!.cells[face - 1]!, faceCount(centers, face, (g) => g.startsWith('left-behind')), `left-behind face ${face}`);
 
     // Service mix: attendances by type and group.
     const mix = table(report, 'mix-groups');

@@ -16,6 +16,7 @@ import { provinceDbName, provisionProvince, rollupReplicationDoc, type CountySou
 import { countyFields, withCountyCopies } from '../../sync/schema/county';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { EXTERNAL_COUCHDB, startCountyServer, until, type CountyServer } from './countyServer';
 
@@ -52,7 +53,7 @@ beforeAll(async () => {
     demos.push(demo);
     const records = { center: demo.center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
     const tallies = ['2026-10', '2026-autumn'].map((p) => centerTally(records, p, TODAY, `k-${c.center}`, `${TODAY}T18:00:00+08:00`));
-    const docs = [...withCountyCopies(demoDocuments(demo).filter((x) => x.type !== 'day')), ...tallies];
+    const docs = [...withCountyCopies(demoDocuments(demo).filter((x) => x.type !== 'day')), ...tallies, ...moodTalliesOf(demo.moods, c.center, `k-${c.center}`, `${TODAY}T18:00:00+08:00`)];
     const kiosk = { base: server.base, username: `sync-${c.center}`, password: pw(`sync-${c.center}`) };
     const res = await couch(kiosk, 'POST', `center_${c.center}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);

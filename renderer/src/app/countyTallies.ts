@@ -6,7 +6,8 @@
  * not written again, so an idle kiosk sends nothing new.
  */
 import { centerTally, sameCounts } from '@/domain/county/centerTally';
-import { periodBounds, periodsOf, previousMonth } from '@/domain/county/periods';
+import { moodTally, sameMoodCounts } from '@/domain/county/moodTally';
+import { periodBounds, periodMonths, periodsOf, previousMonth } from '@/domain/county/periods';
 import { localDate } from '@/domain/dates';
 import type { CenterDoc } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
@@ -15,6 +16,13 @@ import { loadContactEvents } from './familyContacts';
 import { activitiesFrom } from './activities';
 
 export const TALLY_EVERY_MS = 6 * 60 * 60_000;
+/**
+ * The current month's mood tally follows the check-ins more closely than the other counts:
+ * recounted (and written when its counts changed) whenever sync goes idle and this long has
+ * passed, once the kiosk has been left alone for a moment (app/quiet.ts), since it reads the
+ * month's check-ins. The term's other months are recounted with the other tallies.
+ */
+export const MOOD_TALLY_EVERY_MS = 10 * 60_000;
 
 /** @returns how many tallies were written. */
 export async function writeCenterTallies(docs: DocStore, center: CenterDoc, deviceId: string, now: Date): Promise<number> {
@@ -44,4 +52,37 @@ export async function writeCenterTallies(docs: DocStore, center: CenterDoc, devi
     });
   }
   return written;
+}
+
+/**
+ * Writes this center's mood tallies (domain/county/moodTally.ts) for `months` (yyyy-mm),
+ * each recomputed from the month's check-ins on this kiosk; an unchanged one is not written
+ * again. Two kiosks writing the same month's tally conflict like centerTally: the latest
+ * `updatedAt` wins (sync/client/conflicts.ts), and the next recount on either kiosk, once
+ * both have every check-in, writes the full counts.
+ * @returns how many tallies were written.
+ */
+export async function writeMoodTallies(docs: DocStore, centerId: string, deviceId: string, months: readonly string[], now: Date): Promise<number> {
+  let written = 0;
+  for (const month of months) {
+    const moods = await docs.listRange('mood', `mood:${month}`, `mood:${month}\ufff0`);
+    const fresh = moodTally(moods, centerId, month, deviceId, now.toISOString());
+    await docs.update('moodTally', ids.moodTally(centerId, month), (current) => {
+      if (current ? sameMoodCounts(current, fresh) : fresh.byGroup.length === 0) return null;
+      written++;
+      return current ? { ...fresh, _rev: current._rev, createdAt: current.createdAt } : fresh;
+    });
+  }
+  return written;
+}
+
+/**
+ * The months whose mood tallies a refresh writes on `now`: the current month; with `all`
+ * (the refresh every TALLY_EVERY_MS) also the previous month and every month of the current
+ * term so far — late edits, another kiosk's check-ins, and a kiosk that had written none yet.
+ */
+export function moodTallyMonths(now: Date, all: boolean): string[] {
+  const p = periodsOf(localDate(now));
+  if (!all) return [p.month];
+  return [...new Set([previousMonth(p.month), ...periodMonths(p.term).filter((m) => m <= p.month)])].sort();
 }

@@ -16,7 +16,7 @@ import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
 import { historyPending } from '@sync/client/initialPull';
-import { TALLY_EVERY_MS, writeCenterTallies } from './countyTallies';
+import { MOOD_TALLY_EVERY_MS, TALLY_EVERY_MS, moodTallyMonths, writeCenterTallies, writeMoodTallies } from './countyTallies';
 import { COVERAGE_CREDENTIAL, writeCoverageKeys } from './coverageKeys';
 import { whenQuiet } from './quiet';
 
@@ -88,12 +88,23 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
     }
   };
   let talliedAt = 0;
-  /** When sync is idle: the county's monthly/term/year counts for this center (issue 9), at most every few hours. */
+  let moodTalliedAt = 0;
+  /**
+   * When sync is idle: the county's monthly/term/year counts for this center (issue 9) and the mood
+   * tallies of the term's months, at most every few hours; this month's mood tally at most every
+   * MOOD_TALLY_EVERY_MS. Mood tallies are recounted once nobody is using the kiosk.
+   */
   const refreshTallies = async (centerId: string, deviceId: string) => {
-    if (Date.now() - talliedAt < TALLY_EVERY_MS) return;
     // Counts from a kiosk whose history is still arriving would be too low: not before it is all here.
     if (history.value) return;
-    talliedAt = Date.now();
+    const all = Date.now() - talliedAt >= TALLY_EVERY_MS;
+    if (all || Date.now() - moodTalliedAt >= MOOD_TALLY_EVERY_MS) {
+      moodTalliedAt = Date.now();
+      if (all) talliedAt = Date.now();
+      await whenQuiet();
+      await writeMoodTallies(docs, centerId, deviceId, moodTallyMonths(new Date(), all), new Date()).catch((e: unknown) => console.warn('mood tallies not written', e));
+    }
+    if (!all) return;
     const center = await docs.get('center', `center:${centerId}`).catch(() => null);
     if (center) await writeCenterTallies(docs, center, deviceId, new Date()).catch((e: unknown) => console.warn('county tallies not written', e));
     // Coverage keys of existing children (the code entered in settings; none when no code is kept on this device).

@@ -42,6 +42,7 @@ const ALWAYS_KEPT: ReadonlySet<string> = new Set<DocType>([
   'child',
   'childPrivate',
   'centerTally',
+  'moodTally',
   'serviceTally',
   'coverage',
 ]);
