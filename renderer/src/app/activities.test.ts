@@ -73,5 +73,9 @@ describe('activitiesOfMonth', () => {
     const thisMonth: number[] = [];
     expect((await activitiesOfMonth(docs, '2027-01', now, (d) => thisMonth.push(d))).map((a) => a._id)).toEqual([]);
     expect(thisMonth).toEqual([1]);
+    // Also on the last evening of a 31-day month.
+    const lastDay: number[] = [];
+    await activitiesOfMonth(docs, '2027-01', new Date('2027-01-31T23:30:00+08:00'), (d, total) => lastDay.push(total));
+    expect(lastDay).toEqual([1]);
   });
 });

@@ -21,8 +21,12 @@ export async function activitiesFrom(docs: DocStore, from: string): Promise<Acti
   return recent.filter((a) => a.date >= from);
 }
 
-/** Ids of about one month of recording time per read: a read the page can report and paint between. */
-const WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
+/**
+ * Ids of about one month of recording time per read: a read the page can report and paint
+ * between. 36 days: the month now — from two days before its first to two days after today,
+ * at most 35 days — is always one read.
+ */
+const WINDOW_MS = 36 * 24 * 60 * 60 * 1000;
 
 /**
  * Every session dated in `month` (yyyy-mm), read in windows of recording time from the
