@@ -192,7 +192,7 @@ describe('progress of the exports, the monthly counts and a transfer (issue 11, 
     await new Promise((r) => setTimeout(r, 500));
     page.off('download', count);
     expect(downloads).toBe(1);
-    const caught = await screenshotSlowed(kiosk, 'progress-roster-export-1024', () => page.click('[data-testid="export-xlsx"]'));
+    const caught = await screenshotSlowed(kiosk, 'progress-roster-export-1024', () => page.click('[data-testid="export-xlsx"]'), 30);
     console.info('[progress e2e] roster export line on screen at 1024×600:', caught);
   }, 180_000);
 
@@ -240,7 +240,7 @@ describe('progress of the exports, the monthly counts and a transfer (issue 11, 
     await page.fill('[data-testid="services-month"]', '2026-11');
     await page.waitForSelector('[data-testid="service-counts"][data-month="2026-11"] tr[data-type]', { timeout: 30_000 });
     expect((await seenProgress(page)).filter((s) => s.step === 'months')).toEqual([]);
-    const caught = await screenshotSlowed(kiosk, 'progress-monthly-counts-1024', () => page.fill('[data-testid="services-month"]', '2026-09'), 20);
+    const caught = await screenshotSlowed(kiosk, 'progress-monthly-counts-1024', () => page.fill('[data-testid="services-month"]', '2026-09'), 40);
     console.info('[progress e2e] monthly counts line on screen at 1024×600:', caught);
   }, 180_000);
 
