@@ -8,10 +8,11 @@
 import { kioskSealedSuite, kioskSuite } from './suites/kiosk';
 import { syncSuite } from './suites/sync';
 import { countySuite } from './suites/county';
+import { staffPagesSuite } from './suites/staffPages';
 import type { Figure, Suite } from './suites/types';
 import { BrowserMissingError, ensureChromium } from '../electron/chromium.mjs';
 
-const SUITES: Record<string, Suite> = { kiosk: kioskSuite, 'kiosk-sealed': kioskSealedSuite, sync: syncSuite, county: countySuite };
+const SUITES: Record<string, Suite> = { kiosk: kioskSuite, 'kiosk-sealed': kioskSealedSuite, sync: syncSuite, county: countySuite, 'staff-pages': staffPagesSuite };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -141,7 +141,7 @@ interface Seeded {
 }
 
 /** Fills the app's databases on `origin` with the bench center (not measured); `seal` turns its encryption on as an administrator's upgrade does. */
-async function seedCenter(context: BrowserContext, origin: string, seal: boolean): Promise<Seeded & { sealed?: { sealed: number; seconds: number } }> {
+export async function seedCenter(context: BrowserContext, origin: string, seal: boolean): Promise<Seeded & { sealed?: { sealed: number; seconds: number } }> {
   const seedPage = await context.newPage();
   await seedPage.goto(`${origin}bench/index.html`);
   await seedPage.waitForFunction(() => document.title === 'ready');

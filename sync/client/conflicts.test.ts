@@ -10,7 +10,7 @@ import { conflictedIds, resolveConflicts } from './conflicts';
 
 const childId = '01JCDEFGHJKMNPQRSTVWXYZ012';
 const child: ChildDoc = {
-  _id: `child:${childId}`, type: 'child', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08:00:00+08:00', updatedAt: '2026-09-01T08:00:00+08:00',
+  _id: `child:${childId}`, type: 'child', centerId: 'qingshan', schemaVersion: 2, createdAt: '2026-09-01T08:00:00+08:00', updatedAt: '2026-09-01T08:00:00+08:00',
   deviceId: 'k1', birthMonth: '2016-03', gender: 'female', grade: 4, school: '村小学', groupHistory: [{ from: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }],
   surrogateParentStaffId: null, enrolledOn: '2026-09-01', leftOn: null, archived: false, avatar: { animal: 'panda', color: '#e57373' },
 };

@@ -141,6 +141,19 @@ describe('validate_doc_update and schema versions (a county runs several app ver
     expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: 1.5 }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
     expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: '1' }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
   });
+  it('a child: version 1 with a caregiver (an older kiosk), version 2 with or without one; version 1 without one is refused', () => {
+    const child = clone(one('child')) as Record<string, unknown> & { groupHistory: Record<string, unknown>[] };
+    expect(child.schemaVersion).toBe(2);
+    const withCaregiver = { ...child, groupHistory: child.groupHistory.map((p) => ({ ...p, caregiver: 'grandparent' })) };
+    const withoutCaregiver = { ...child, groupHistory: child.groupHistory.map(({ caregiver: _c, ...p }) => p) };
+    expect(refusal(() => centerValidate({ ...withCaregiver, schemaVersion: 1 }, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate(withCaregiver, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate(withoutCaregiver, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...withoutCaregiver, schemaVersion: 1 }, null, kiosk, {}))).toMatch(/invalid child document/);
+    // The kiosk reaches the same verdicts (zod, by version).
+    expect(() => checkStored(withoutCaregiver)).not.toThrow();
+    expect(() => checkStored({ ...withoutCaregiver, schemaVersion: 1 })).toThrow();
+  });
   it('lets a version newer than its rules through with the envelope checked, and authority the same', () => {
     const newer = { ...answers, schemaVersion: 3, incompleteNote: '', answeredBy: 'child' };
     expect(refusal(() => centerValidate(newer, null, kiosk, {}))).toBeNull();

@@ -129,22 +129,37 @@ export const centerDoc = z.strictObject({
 });
 export type CenterDoc = z.infer<typeof centerDoc>;
 
-export const groupPeriod = z.strictObject({
+/**
+ * A period of the child's situation, version 1 (kiosks before the child schema's version 2):
+ * who looks after the child was required.
+ */
+export const groupPeriodV1 = z.strictObject({
   /** First day this situation applied. */
   from: isoDate,
   group: z.enum(CHILD_GROUPS),
+  /** Who looks after the child now. */
+  caregiver: z.enum(CAREGIVERS),
+  /** Where the parents work, when they are away (city name; no address). */
+  parentsWorkIn: shortText.optional(),
+});
+
+export const groupPeriod = z.strictObject({
+  ...groupPeriodV1.shape,
   /**
    * Who looks after the child now. Absent = not recorded yet: a roster import whose file had no
    * caregiver for the child leaves it unanswered rather than guessing (issue 11); the child's
    * file shows it as missing and the edit form asks for it. Every form save records it.
+   * Optional from the child schema's version 2.
    */
   caregiver: z.enum(CAREGIVERS).optional(),
-  /** Where the parents work, when they are away (city name; no address). */
-  parentsWorkIn: shortText.optional(),
 });
 export type GroupPeriod = z.infer<typeof groupPeriod>;
 
-export const childDoc = z.strictObject({
+/**
+ * A child, version 1: every period of the situation named the caregiver. Kept for the server's
+ * rules and the migration (sync/schema/versions.ts).
+ */
+export const childDocV1 = z.strictObject({
   ...base,
   type: z.literal('child'),
   birthMonth: isoMonth,
@@ -153,12 +168,25 @@ export const childDoc = z.strictObject({
   grade: z.number().int().min(0).max(12),
   school: shortText,
   /** The child's situation over time, oldest first; never empty. */
-  groupHistory: z.array(groupPeriod).min(1),
+  groupHistory: z.array(groupPeriodV1).min(1),
   surrogateParentStaffId: ulidString.nullable(),
   enrolledOn: isoDate,
   leftOn: isoDate.nullable(),
   archived: z.boolean(),
   avatar: z.strictObject({ animal: z.enum(AVATAR_ANIMALS), color: z.string().regex(/^#[0-9a-f]{6}$/i) }),
+});
+export type ChildDocV1 = z.infer<typeof childDocV1>;
+
+/**
+ * A child. Version 2: a period's caregiver may be not recorded yet (absent). A version-1 kiosk
+ * would find such a child invalid, so the change is a new version: it sees version-2 children as
+ * written by a newer app (kept, shown read-only where they read under its schema).
+ */
+export const CHILD_SCHEMA_VERSION = 2 as const;
+export const childDoc = z.strictObject({
+  ...childDocV1.shape,
+  schemaVersion: z.literal(CHILD_SCHEMA_VERSION),
+  groupHistory: z.array(groupPeriod).min(1),
 });
 export type ChildDoc = z.infer<typeof childDoc>;
 

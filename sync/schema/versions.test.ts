@@ -25,7 +25,7 @@ describe('the migration registry', () => {
     expect(() => checkRegistry(MIGRATIONS, DOC_VERSIONS)).not.toThrow();
     expect(DOC_VERSIONS.screeningAnswers).toBe(2);
     expect(DOC_VERSIONS.attendance).toBe(SCHEMA_VERSION);
-    expect(DATA_VERSION).toBe(2);
+    expect(DATA_VERSION).toBe(3); // screeningAnswers 1 → 2, child 1 → 2
   });
   it('refuses a gap, a step down, a missing or doubled step, a step past the current version and a version without its schema', () => {
     const older = { screeningAnswers: { 1: {}, 2: {} } };
@@ -63,6 +63,42 @@ describe('screeningAnswers 1 → 2', () => {
   });
   it('the current schema refuses the old shape, so only a migrated document reaches a screen', () => {
     expect(() => parseDoc('screeningAnswers', answersV1)).toThrow(InvalidDocumentError);
+  });
+});
+
+/** A child as a kiosk before the child schema's version 2 wrote it: every period names the caregiver. */
+const childV1 = {
+  _id: `child:${CHILD}`, type: 'child', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08:00:00+08:00', updatedAt: '2026-09-01T08:00:00+08:00',
+  deviceId: 'kiosk-old', birthMonth: '2016-03', gender: 'female', grade: 4, school: '村小学',
+  groupHistory: [{ from: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent', parentsWorkIn: '东莞' }],
+  surrogateParentStaffId: null, enrolledOn: '2026-09-01', leftOn: null, archived: false, avatar: { animal: 'panda', color: '#e57373' },
+};
+/** Imported from a roster file without a caregiver: the period leaves it unanswered (not recorded yet). */
+const childV2NoCaregiver = { ...childV1, schemaVersion: 2, groupHistory: [{ from: '2026-09-01', group: 'left-behind-both-away' }] };
+
+describe('child 1 → 2 (a caregiver may be not recorded yet)', () => {
+  const up = MIGRATIONS.find((m) => m.type === 'child' && m.from === 1)!;
+  it('is the current version of a child, and DATA_VERSION counts its step', () => {
+    expect(DOC_VERSIONS.child).toBe(2);
+    expect(DATA_VERSION).toBe(1 + (DOC_VERSIONS.screeningAnswers - 1) + (DOC_VERSIONS.child - 1));
+  });
+  it('a version-1 child with a caregiver reads as version 2, its content unchanged', () => {
+    expect(up.up(childV1)).toEqual({ ...childV1, schemaVersion: 2 });
+    expect(readDoc('child', { ...childV1, _rev: '3-b' })).toEqual({ kind: 'migrated', from: 1, doc: { ...childV1, schemaVersion: 2, _rev: '3-b' } });
+    expect(() => parseDoc('child', up.up(childV1))).not.toThrow();
+  });
+  it('a version-2 child without a caregiver is valid; at version 1 the same child is not (what an older kiosk would have found)', () => {
+    expect(readDoc('child', childV2NoCaregiver)).toEqual({ kind: 'current', doc: childV2NoCaregiver });
+    expect(() => readDoc('child', { ...childV2NoCaregiver, schemaVersion: 1 })).toThrow(/caregiver/);
+    expect(storedProblems(childV2NoCaregiver)).toEqual([]);
+    expect(storedProblems({ ...childV2NoCaregiver, schemaVersion: 1 })).not.toEqual([]);
+    expect(storedProblems(childV1)).toEqual([]);
+  });
+  it('the app of child version 1 reads a version-2 child with a caregiver read-only, and keeps one without it unshown', () => {
+    const v1 = schemaSetAt({ child: 1 });
+    expect(readDoc('child', childV1, v1)).toEqual({ kind: 'current', doc: childV1 });
+    expect(readDoc('child', { ...childV1, schemaVersion: 2 }, v1)).toEqual({ kind: 'newer', version: 2, doc: { ...childV1, schemaVersion: 2 } });
+    expect(readDoc('child', childV2NoCaregiver, v1)).toEqual({ kind: 'newer', version: 2, doc: null });
   });
 });
 

@@ -44,6 +44,9 @@ import {
   type PrivateType,
   schemasByType,
   screeningAnswersDocV1,
+  childDocV1,
+  type ChildDoc,
+  type ChildDocV1,
   type DocOf,
   type DocType,
   type ScreeningAnswersDoc,
@@ -71,11 +74,18 @@ export const MIGRATIONS: readonly Migration[] = [
     'the note on an incomplete screening is always there ("" = no note): one spelling of "no note" for every reader and for the three-way merge',
     (d) => ({ ...d, schemaVersion: 2, incompleteNote: d.incompleteNote ?? '' }),
   ),
+  step<ChildDocV1, ChildDoc>(
+    'child',
+    1,
+    'a period\'s caregiver may be not recorded yet (a roster import does not guess it): every version-1 child is a version-2 child as it is',
+    (d) => ({ ...d, schemaVersion: 2 }),
+  ),
 ];
 
 /** Every schema version of a type that changed, by version; the current one is schemasByType's. */
 export const OLDER_SCHEMAS: { readonly [K in DocType]?: Readonly<Record<number, z.ZodObject>> } = {
   screeningAnswers: { 1: screeningAnswersDocV1 },
+  child: { 1: childDocV1 },
 };
 
 /** The migration registry is not a chain 1 → 2 → … → current for some type. */

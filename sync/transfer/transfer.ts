@@ -14,7 +14,16 @@
  * revisions) or rejects with a reason. Each side records the transfer in its
  * own database (`transfer` documents): the audit trail.
  */
-import { collectForBundle, openBundle, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader } from '../bundle/bundle';
+import { collectForBundle, openBundle, readBundleHeader, sealBundle, BundleError, type BundleDoc, type BundleHeader, type RecordProgress } from '../bundle/bundle';
+
+/**
+ * How far packing or opening a transfer got (issue 11: every operation over a second shows progress).
+ * Besides the bundle's record steps, `find`: the kinds of a child's records searched so far (a big
+ * center's attendance and mood ids are read to find one child's).
+ */
+export type TransferProgress = RecordProgress | { readonly step: 'find'; readonly done: number; readonly total: number };
+export type OnTransferProgress = (p: TransferProgress) => void;
+const noProgress: OnTransferProgress = () => {};
 import { prefixRange } from '../schema/ids';
 
 export const TRANSFERS_DB = 'tongxin_transfers';
@@ -113,11 +122,19 @@ export function normalizeCode(code: string): string {
 }
 
 /** Every document of one child's history in a center database (the child's activities stay: they belong to the center). */
-export async function childHistoryIds(db: PouchDB.Database, childId: string): Promise<string[]> {
+export async function childHistoryIds(db: PouchDB.Database, childId: string, onProgress: OnTransferProgress = noProgress): Promise<string[]> {
   const ids = [`child:${childId}`, `private:child:${childId}`];
+  const KINDS = 5; // consents, attendance, moods, follow-ups, screenings
+  let searched = 0;
+  const searchedOne = () => onProgress({ step: 'find', done: ++searched, total: KINDS });
+  onProgress({ step: 'find', done: 0, total: KINDS });
   const keys = async (prefix: string) => (await db.allDocs(prefixRange(prefix))).rows.map((r) => r.id);
   ids.push(...(await keys(`consent:${childId}:`)));
-  for (const prefix of ['att:', 'mood:']) ids.push(...(await keys(prefix)).filter((id) => id.endsWith(`:${childId}`)));
+  searchedOne();
+  for (const prefix of ['att:', 'mood:']) {
+    ids.push(...(await keys(prefix)).filter((id) => id.endsWith(`:${childId}`)));
+    searchedOne();
+  }
   for (const prefix of ['followup:', 'screening:']) {
     const rows = (await db.allDocs({ ...prefixRange(prefix), include_docs: true })).rows;
     for (const r of rows)
@@ -125,6 +142,7 @@ export async function childHistoryIds(db: PouchDB.Database, childId: string): Pr
         ids.push(r.id);
         if (prefix === 'screening:') ids.push(`private:answers:${r.id.slice(prefix.length)}`);
       }
+    searchedOne();
   }
   const present = await db.allDocs({ keys: ids });
   return present.rows.flatMap((r) => ('value' in r && r.value && !r.value.deleted ? [r.id] : []));
@@ -136,9 +154,10 @@ export async function packTransfer(
   o: { from: string; to: string; childId: string; transferId: string; code: string; createdAt: string; deviceId: string; summary: TransferSummary },
   /** Opens sealed records (issue 14): the package carries them decrypted, under the transfer code, so the receiver seals them under its own center key. */
   open: (doc: BundleDoc) => Promise<BundleDoc> = async (d) => d,
+  onProgress: OnTransferProgress = noProgress,
 ): Promise<TransferRequest> {
   if (o.from === o.to) throw new Error('a center cannot transfer a child to itself');
-  const docs = await Promise.all((await collectForBundle(db, await childHistoryIds(db, o.childId))).map(open));
+  const docs = await Promise.all((await collectForBundle(db, await childHistoryIds(db, o.childId, onProgress), onProgress)).map(open));
   const header: Omit<BundleHeader, 'docCount'> = { centerId: o.from, createdAt: o.createdAt, deviceId: o.deviceId, scope: { kind: 'transfer', to: o.to, transferId: o.transferId } };
   return {
     _id: requestId(o.to, o.from, o.transferId),
@@ -152,7 +171,7 @@ export async function packTransfer(
     status: 'pending',
     decidedAt: null,
     reason: '',
-    package: await sealBundle(header, docs, normalizeCode(o.code)),
+    package: await sealBundle(header, docs, normalizeCode(o.code), undefined, onProgress),
   };
 }
 
@@ -169,10 +188,10 @@ export function transferFileHeader(text: string): BundleHeader & { scope: { kind
  * revisions (new records), no link to the sending center's staff.
  * @throws BundleError: wrong code, tampered, or meant for another center
  */
-export async function unpackTransfer(pkg: string, code: string, o: { to: string; deviceId: string; now: string }): Promise<{ header: BundleHeader; docs: Record<string, unknown>[] }> {
+export async function unpackTransfer(pkg: string, code: string, o: { to: string; deviceId: string; now: string }, onProgress: OnTransferProgress = noProgress): Promise<{ header: BundleHeader; docs: Record<string, unknown>[] }> {
   const header = transferFileHeader(pkg);
   if (header.scope.to !== o.to) throw new BundleError('other-center', `this transfer is for center ${header.scope.to}`);
-  const { docs } = await openBundle(pkg, normalizeCode(code));
+  const { docs } = await openBundle(pkg, normalizeCode(code), onProgress);
   return { header, docs: docs.map((d) => rekey(d, o)) };
 }
 

@@ -11,7 +11,7 @@ const meta = { centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08
 function childDocs(childId: string, fullName: string): [ChildDoc, ChildPrivateDoc] {
   return [
     {
-      _id: `child:${childId}`, type: 'child', ...meta, birthMonth: '2016-05', gender: 'male', grade: 3, school: '', enrolledOn: '2026-09-01', leftOn: null, archived: false,
+      _id: `child:${childId}`, type: 'child', ...meta, schemaVersion: 2, birthMonth: '2016-05', gender: 'male', grade: 3, school: '', enrolledOn: '2026-09-01', leftOn: null, archived: false,
       groupHistory: [{ from: '2026-09-01', group: 'migrant', caregiver: 'parent' }], surrogateParentStaffId: null, avatar: { animal: 'panda', color: '#e57373' },
     },
     { _id: `private:child:${childId}`, type: 'childPrivate', ...meta, childId, fullName, displayName: fullName, guardians: [], address: '', photo: null, pictureCode: ['sun', 'fish', 'kite'] },

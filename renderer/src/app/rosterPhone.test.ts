@@ -14,7 +14,7 @@ import type { ChildDoc, ChildPrivateDoc } from '@sync/schema/documents';
 const childId = '01JCDEFGHJKMNPQRSTVWXYZ021';
 const meta = { centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08:00:00+08:00', updatedAt: '2026-09-01T08:00:00+08:00', deviceId: 'k1' } as const;
 const child: ChildDoc = {
-  _id: `child:${childId}`, type: 'child', ...meta, birthMonth: '2016-05', gender: 'male', grade: 3, school: '', enrolledOn: '2026-09-01', leftOn: null, archived: false,
+  _id: `child:${childId}`, type: 'child', ...meta, schemaVersion: 2, birthMonth: '2016-05', gender: 'male', grade: 3, school: '', enrolledOn: '2026-09-01', leftOn: null, archived: false,
   groupHistory: [{ from: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }], surrogateParentStaffId: null, avatar: { animal: 'panda', color: '#e57373' },
 };
 const priv: ChildPrivateDoc = {

@@ -24,7 +24,7 @@ import type {
   PinHash,
   StaffDoc,
 } from '@sync/schema/documents';
-import { DEFAULT_CENTER_SETTINGS, SCHEMA_VERSION } from '@sync/schema/documents';
+import { CHILD_SCHEMA_VERSION, DEFAULT_CENTER_SETTINGS, SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { Caregiver, ChildGroup, ProviderKind, ServiceType, StaffRole } from '@sync/schema/vocab';
 import { AVATAR_ANIMALS, CONSENT_SCOPES, PICTURES } from '@sync/schema/vocab';
@@ -160,6 +160,7 @@ export function generateDemoCenter(o: DemoOptions): DemoCenter {
       _id: ids.child(childId),
       type: 'child',
       ...stamp(created),
+      schemaVersion: CHILD_SCHEMA_VERSION,
       birthMonth,
       gender,
       grade,

@@ -4,7 +4,7 @@ import { ConsentRequiredError } from './consent';
 import { parseAnyDoc, type ChildDoc, type ConsentDoc } from '@sync/schema/documents';
 
 const child: ChildDoc = {
-  _id: 'child:01JCDEFGHJKMNPQRSTVWXYZ012', type: 'child', centerId: 'qingshan', schemaVersion: 1, createdAt: '2026-09-01T08:00:00+08:00',
+  _id: 'child:01JCDEFGHJKMNPQRSTVWXYZ012', type: 'child', centerId: 'qingshan', schemaVersion: 2, createdAt: '2026-09-01T08:00:00+08:00',
   updatedAt: '2026-09-01T08:00:00+08:00', deviceId: 'k', birthMonth: '2018-03', gender: 'female', grade: 2, school: '村小学',
   groupHistory: [{ from: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }], surrogateParentStaffId: null,
   enrolledOn: '2026-09-01', leftOn: null, archived: false, avatar: { animal: 'panda', color: '#e57373' },

@@ -740,4 +740,9 @@ export default {
     transfer: { toRequired: "Enter the other center's code.", notSaved: 'Some questions are not answered yet (marked in red). No transfer code was made.' },
     erasure: { whoAndHow: 'First choose who asked, how, and whether they are the legal guardian. Nothing was erased.' },
   },
+  everyday4: {
+    progress: {
+      find: "Finding this child's records ({done} of {total} kinds)", store: 'Saving {total} records, please wait…', months: '{done} of {total} months of service records read',
+    },
+  },
 };

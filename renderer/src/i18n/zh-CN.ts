@@ -739,4 +739,9 @@ export default {
     transfer: { toRequired: '请填写对方站点的代码。', notSaved: '还有问题没有回答（见标红的地方），没有生成转站码。' },
     erasure: { whoAndHow: '请先选择是谁提出的、怎么提出的，以及是不是法定监护人。没有删除任何资料。' },
   },
+  everyday4: {
+    progress: {
+      find: '正在查找这个孩子的记录（{done} / {total} 类）', store: '正在保存 {total} 条记录，请稍候…', months: '已查看 {done} / {total} 个月的服务记录',
+    },
+  },
 };

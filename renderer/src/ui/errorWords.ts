@@ -9,8 +9,11 @@ import { StorageFullError, ConflictError } from '../storage/ports';
 import { InvalidDocumentError } from '@sync/schema/documents';
 import { NewerDocumentError } from '@sync/schema/versions';
 import { CenterKeyMissingError, TamperedCiphertextError, WrongRecoveryCodeError } from '@sync/crypto/centerKey';
+import { BackupError } from '@sync/backup/backup';
 
-type Translate = (key: string, values?: Record<string, unknown>) => string;
+export type Translate = (key: string, values?: Record<string, unknown>) => string;
+/** Whether a key has words in the current locale (vue-i18n's `te`). */
+export type HasWords = (key: string) => boolean;
 
 /** A failure whose message is already words for the person (a page's own check, translated): shown as it is. */
 export class WordsError extends Error {
@@ -43,4 +46,20 @@ export function errorWords(e: unknown, t: Translate): string {
   // A record a newer app wrote: its words live with the schema-version strings.
   if (kind === 'newer') return t('schemaVersions.editRefused');
   return t(`errorWords.${kind}`);
+}
+
+/** The problems a restore passes on to the panel by name (features/setup: RestoreError), worded under backups.errors. */
+const PASSED_ON: ReadonlySet<string> = new Set(['no-center', 'no-admin']);
+
+/**
+ * A backup or restore that did not work (ui/BackupRestorePanel.vue): a BackupError's own words, a
+ * problem a caller passed on by its name (`new Error('no-center')`), or errorWords. Any other
+ * message is never looked up as a key: `new Error('other')` from a library would have shown
+ * backups.errors.other with its detail left empty ("无法完成：").
+ */
+export function backupErrorWords(e: unknown, t: Translate, te: HasWords): string {
+  if (e instanceof BackupError) return t(`backups.errors.${e.kind}`, { ...e.values });
+  if (e instanceof StorageFullError) return t('setup.errors.storageFull');
+  if (e instanceof Error && PASSED_ON.has(e.message) && te(`backups.errors.${e.message}`)) return t(`backups.errors.${e.message}`);
+  return errorWords(e, t);
 }

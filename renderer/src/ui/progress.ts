@@ -11,8 +11,16 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import type { RecordProgress } from '@sync/bundle/bundle';
 
-/** What is being done: the record steps of sync/bundle, plus the rows of a file read, checked or written out. */
-export type ProgressStep = RecordProgress['step'] | 'rows' | 'remove' | 'export';
+/**
+ * What is being done: the record steps of sync/bundle, plus the rows of a file read, checked or
+ * written out; `find` (the kinds of a child's records searched for a transfer), `store` (records
+ * saved in one step: a transfer accepted) and `months` (months of service records read for the
+ * monthly counts).
+ */
+export type ProgressStep = RecordProgress['step'] | 'rows' | 'remove' | 'export' | 'find' | 'store' | 'months';
+
+/** Steps added after the first round (issue 11, fourth round): their words are in the everyday4 section. */
+const LATER_STEPS: ReadonlySet<ProgressStep> = new Set(['find', 'store', 'months']);
 
 export interface Progress {
   readonly step: ProgressStep;
@@ -26,12 +34,12 @@ type Translate = (key: string, values?: Record<string, unknown>) => string;
 export function progressWords(p: Progress, t: Translate, locale: string): string {
   const nf = new Intl.NumberFormat(locale);
   const done = Math.max(0, Math.min(p.done, p.total));
-  return t(`everyday3.progress.${p.step}`, { done: nf.format(done), total: nf.format(Math.max(0, p.total)) });
+  return t(`${LATER_STEPS.has(p.step) ? 'everyday4' : 'everyday3'}.progress.${p.step}`, { done: nf.format(done), total: nf.format(Math.max(0, p.total)) });
 }
 
 /** Steps whose count does not move while they run (one WebCrypto or gzip call): the bar shows activity, not a share. */
 export function isIndeterminate(p: Progress): boolean {
-  return p.step === 'seal' || p.step === 'open' || p.step === 'save' || p.total <= 0;
+  return p.step === 'seal' || p.step === 'open' || p.step === 'save' || p.step === 'store' || p.total <= 0;
 }
 
 export interface ProgressRun {

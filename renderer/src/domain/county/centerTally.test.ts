@@ -7,7 +7,7 @@ const meta = { centerId: 'qingshan', schemaVersion: 1 as const, createdAt: '2026
 const center: CenterDoc = { _id: 'center:qingshan', type: 'center', ...meta, name: '青山', county: '云溪县', township: '石桥镇', village: '青山村', defaultLocale: 'zh-CN', settings: DEFAULT_CENTER_SETTINGS };
 const ID = ['01HZZZZZZZZZZZZZZZZZZZZZZ1', '01HZZZZZZZZZZZZZZZZZZZZZZ2', '01HZZZZZZZZZZZZZZZZZZZZZZ3'];
 const child = (id: string, group: ChildDoc['groupHistory'][number]['group']): ChildDoc => ({
-  _id: `child:${id}`, type: 'child', ...meta, birthMonth: '2016-05', gender: 'female', grade: 4, school: '村小', groupHistory: [{ from: '2026-09-01', group, caregiver: 'grandparent' }],
+  _id: `child:${id}`, type: 'child', ...meta, schemaVersion: 2, birthMonth: '2016-05', gender: 'female', grade: 4, school: '村小', groupHistory: [{ from: '2026-09-01', group, caregiver: 'grandparent' }],
   surrogateParentStaffId: null, enrolledOn: '2026-09-01', leftOn: null, archived: false, avatar: { animal: 'panda', color: '#123456' },
 });
 const consent = (childId: string, action: 'grant' | 'withdraw', on: string): ConsentDoc => ({

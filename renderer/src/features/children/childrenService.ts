@@ -5,7 +5,7 @@
  * names, guardians, photo and picture code, which never leaves the center.
  */
 import type { ChildDoc, ChildPrivateDoc, ConsentDoc, Guardian } from '@sync/schema/documents';
-import { SCHEMA_VERSION, childDoc, childPrivateDoc } from '@sync/schema/documents';
+import { CHILD_SCHEMA_VERSION, SCHEMA_VERSION, childDoc, childPrivateDoc } from '@sync/schema/documents';
 import { ids, newUlid } from '@sync/schema/ids';
 import type { AvatarAnimal, Caregiver, ChildGroup, ConsentMethod, ConsentScope, Gender, Picture, Relation } from '@sync/schema/vocab';
 import { AVATAR_ANIMALS, PICTURES } from '@sync/schema/vocab';
@@ -151,7 +151,7 @@ export function childDocs(
     if (current.group !== period.group || current.caregiver !== period.caregiver || (current.parentsWorkIn ?? '') !== (period.parentsWorkIn ?? '')) history = withPeriod(history, period);
   }
   const child: ChildDoc = {
-    _id: ids.child(childId), type: 'child', ...meta(entry?.child ?? null),
+    _id: ids.child(childId), type: 'child', ...meta(entry?.child ?? null), schemaVersion: CHILD_SCHEMA_VERSION,
     birthMonth: form.birthMonth, gender: form.gender, grade: form.grade, school: form.school.trim(), groupHistory: history,
     surrogateParentStaffId: form.surrogateParentStaffId, enrolledOn: form.enrolledOn, leftOn: entry?.child.leftOn ?? null,
     archived: entry?.child.archived ?? false, avatar: { animal: form.avatarAnimal, color: form.avatarColor },

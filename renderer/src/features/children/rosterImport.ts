@@ -25,6 +25,7 @@ import type { RosterEntry } from '../../app/roster';
 import { childDocs, emptyChildForm, schemaProblems, validateChildForm, type ChildForm, type Ports } from './childrenService';
 import { checkXlsxSizes, XlsxLimitError } from './xlsxLimits';
 import { detectAndDecode, type DecodeCandidate, type TextEncodingName } from './textEncoding';
+import { yieldToUi } from '@sync/bundle/bundle';
 
 /** Limits on a roster file: a center has a few hundred children at most; these leave room and stop a hostile file early. */
 export const IMPORT_LIMITS = {
@@ -487,17 +488,21 @@ export function exportTable(entries: readonly RosterEntry[], today: string): str
   return [header, ...rows];
 }
 
+/** Rows of an export per progress report: a 300-child roster reports a few times. */
+const EXPORT_CHUNK = 50;
+
 /**
  * The table as an .xlsx file (base64). Every cell is written as a string with
  * the text number format ("@"): a string value is never a formula in the file,
  * and with the text format Excel and WPS keep the cell text even when someone
  * edits it later, so a name such as `=HYPERLINK(…)` stays a name.
  */
-export async function toXlsxBase64(table: readonly (readonly string[])[]): Promise<string> {
+export async function toXlsxBase64(table: readonly (readonly string[])[], onRows: (done: number, total: number) => void = () => {}): Promise<string> {
   const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('名单');
-  table.forEach((cells, r) => {
+  const total = Math.max(0, table.length - 1);
+  for (const [r, cells] of table.entries()) {
     const row = sheet.getRow(r + 1);
     cells.forEach((value, c) => {
       const cell = row.getCell(c + 1);
@@ -505,7 +510,12 @@ export async function toXlsxBase64(table: readonly (readonly string[])[]): Promi
       cell.value = String(value);
     });
     row.commit();
-  });
+    // The header is row 0; rows written so far are reported, and the page paints, every EXPORT_CHUNK rows.
+    if (r > 0 && (r % EXPORT_CHUNK === 0 || r === total)) {
+      onRows(r, total);
+      await yieldToUi();
+    }
+  }
   const buffer = new Uint8Array(await book.xlsx.writeBuffer());
   let s = '';
   for (let i = 0; i < buffer.length; i += 0x8000) s += String.fromCharCode(...buffer.subarray(i, i + 0x8000));

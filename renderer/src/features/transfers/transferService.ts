@@ -15,7 +15,7 @@ import type { AnyDoc, TransferDoc } from '@sync/schema/documents';
 import { SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids, newUlid } from '@sync/schema/ids';
 import type { ConsentMethod, Relation } from '@sync/schema/vocab';
-import { newTransferCode, packTransfer, requestId, transferFileHeader, unpackTransfer, type TransferClient, type TransferRequest } from '@sync/transfer/transfer';
+import { newTransferCode, packTransfer, requestId, transferFileHeader, unpackTransfer, type OnTransferProgress, type TransferClient, type TransferRequest } from '@sync/transfer/transfer';
 import { BUNDLE_EXTENSION } from '@sync/bundle/bundle';
 import { ageBand, ageOn } from '@/domain/child';
 import { localDate } from '@/domain/dates';
@@ -60,8 +60,16 @@ function openerOf(docs: unknown): (<T extends object>(d: T) => Promise<T>) | und
   return typeof open === 'function' ? <T extends object>(d: T) => open.call(docs, d) as Promise<T> : undefined;
 }
 
+/**
+ * A transfer's progress as the page shows it: the records found, read and sealed (packing), or
+ * opened, checked and stored (accepting). A child's three years are ~1,200 records, and finding
+ * them reads every attendance and mood id of the center (issue 11: progress over a second).
+ */
+export type TransferStepProgress = Parameters<OnTransferProgress>[0] | { readonly step: 'store'; readonly done: number; readonly total: number };
+const noProgress = (): void => {};
+
 /** Records consent, packs the history, keeps the record; files it when `client` is given and reachable. */
-export async function createTransfer(p: TransferPorts, entry: RosterEntry, staffId: string, input: CreateInput, client: TransferClient | null): Promise<Created> {
+export async function createTransfer(p: TransferPorts, entry: RosterEntry, staffId: string, input: CreateInput, client: TransferClient | null, onProgress: (p: TransferStepProgress) => void = noProgress): Promise<Created> {
   const to = input.to.trim().toLowerCase();
   const from = entry.child.centerId;
   if (!CENTER_CODE.test(to)) throw new TransferInputError('centerCode');
@@ -78,7 +86,7 @@ export async function createTransfer(p: TransferPorts, entry: RosterEntry, staff
   const request = await packTransfer(p.centerDb, {
     from, to, childId: entry.childId, transferId, code, createdAt: at, deviceId: p.deviceId,
     summary: { grade: entry.child.grade, gender: entry.child.gender, ageBand: ageBand(ageOn(entry.child.birthMonth, today)) },
-  }, openerOf(p.docs));
+  }, openerOf(p.docs), onProgress);
   let record: TransferDoc = await p.docs.put({
     _id: ids.transfer(transferId), type: 'transfer', centerId: from, schemaVersion: SCHEMA_VERSION, createdAt: at, updatedAt: at, deviceId: p.deviceId,
     transferId, direction: 'out', otherCenterId: to, childId: entry.childId, status: 'pending', via: 'server', consentId: consent._id,
@@ -164,12 +172,14 @@ export function incomingFromFile(text: string, centerId: string): Incoming {
 }
 
 /** Accepts with the code: the child's history becomes this center's records. @throws BundleError (wrong code, tampered), TransferInputError('alreadyHere') */
-export async function acceptTransfer(p: TransferPorts, inc: Incoming, code: string, centerId: string, staffId: string, client: TransferClient | null): Promise<{ childId: string; records: number }> {
+export async function acceptTransfer(p: TransferPorts, inc: Incoming, code: string, centerId: string, staffId: string, client: TransferClient | null, onProgress: (p: TransferStepProgress) => void = noProgress): Promise<{ childId: string; records: number }> {
   const now = p.now().toISOString();
-  const { docs } = await unpackTransfer(inc.pkg, code, { to: centerId, deviceId: p.deviceId, now });
+  const { docs } = await unpackTransfer(inc.pkg, code, { to: centerId, deviceId: p.deviceId, now }, onProgress);
   const child = docs.find((d) => d.type === 'child') as { childId?: string; _id: string } | undefined;
   const childId = String(child?._id ?? '').replace(/^child:/, '');
   if (await p.docs.get('child', `child:${childId}`)) throw new TransferInputError('alreadyHere');
+  // One write, all or nothing (bulkCreate checks every record first): the line says how many, without a count that moves.
+  onProgress({ step: 'store', done: 0, total: docs.length });
   const res = await p.docs.bulkCreate(docs as unknown as AnyDoc[]);
   if (res.failed.length) throw new Error(res.failed.map((f) => `${f.id}: ${f.reason}`).join('; '));
   if (inc.source === 'server' && client) await client.decide(requestId(centerId, inc.from, inc.transferId), 'accepted', '', now);
