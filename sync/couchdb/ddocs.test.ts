@@ -141,7 +141,7 @@ describe('validate_doc_update and schema versions (a county runs several app ver
     expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: 1.5 }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
     expect(refusal(() => centerValidate({ ...one('attendance'), schemaVersion: '1' }, null, kiosk, {}))).toMatch(/schemaVersion: expected a whole number/);
   });
-  it('a child: version 1 with a caregiver (an older kiosk), version 2 with or without one; version 1 without one is refused', () => {
+  it('a child: version 1 or 2, with or without a caregiver (the app of 2026-12-01 wrote version 1 without one; its kiosks still sync), a wrong caregiver refused', () => {
     const child = clone(one('child')) as Record<string, unknown> & { groupHistory: Record<string, unknown>[] };
     expect(child.schemaVersion).toBe(2);
     const withCaregiver = { ...child, groupHistory: child.groupHistory.map((p) => ({ ...p, caregiver: 'grandparent' })) };
@@ -149,10 +149,14 @@ describe('validate_doc_update and schema versions (a county runs several app ver
     expect(refusal(() => centerValidate({ ...withCaregiver, schemaVersion: 1 }, null, kiosk, {}))).toBeNull();
     expect(refusal(() => centerValidate(withCaregiver, null, kiosk, {}))).toBeNull();
     expect(refusal(() => centerValidate(withoutCaregiver, null, kiosk, {}))).toBeNull();
-    expect(refusal(() => centerValidate({ ...withoutCaregiver, schemaVersion: 1 }, null, kiosk, {}))).toMatch(/invalid child document/);
+    expect(refusal(() => centerValidate({ ...withoutCaregiver, schemaVersion: 1 }, null, kiosk, {}))).toBeNull();
+    const wrong = { ...child, groupHistory: child.groupHistory.map((p) => ({ ...p, caregiver: 'neighbour' })) };
+    expect(refusal(() => centerValidate(wrong, null, kiosk, {}))).toMatch(/invalid child document/);
+    expect(refusal(() => centerValidate({ ...wrong, schemaVersion: 1 }, null, kiosk, {}))).toMatch(/invalid child document/);
     // The kiosk reaches the same verdicts (zod, by version).
     expect(() => checkStored(withoutCaregiver)).not.toThrow();
-    expect(() => checkStored({ ...withoutCaregiver, schemaVersion: 1 })).toThrow();
+    expect(() => checkStored({ ...withoutCaregiver, schemaVersion: 1 })).not.toThrow();
+    expect(() => checkStored(wrong)).toThrow();
   });
   it('lets a version newer than its rules through with the envelope checked, and authority the same', () => {
     const newer = { ...answers, schemaVersion: 3, incompleteNote: '', answeredBy: 'child' };

@@ -130,15 +130,19 @@ export const centerDoc = z.strictObject({
 export type CenterDoc = z.infer<typeof centerDoc>;
 
 /**
- * A period of the child's situation, version 1 (kiosks before the child schema's version 2):
- * who looks after the child was required.
+ * A period of the child's situation, version 1. Kiosks before 2026-12-01 required the caregiver;
+ * the app of that day (session 7) already wrote version-1 children without one (a roster import
+ * that does not guess it) and servers of design-document version 5 accepted them — so version 1
+ * as read here and by the server's rules keeps the caregiver optional: nothing already written
+ * becomes invalid. Version 2 (below) is what this app writes, so that the older apps, which would
+ * refuse a child without a caregiver, see it as written by a newer app (kept, read-only).
  */
 export const groupPeriodV1 = z.strictObject({
   /** First day this situation applied. */
   from: isoDate,
   group: z.enum(CHILD_GROUPS),
-  /** Who looks after the child now. */
-  caregiver: z.enum(CAREGIVERS),
+  /** Who looks after the child now (absent: not recorded yet). */
+  caregiver: z.enum(CAREGIVERS).optional(),
   /** Where the parents work, when they are away (city name; no address). */
   parentsWorkIn: shortText.optional(),
 });
@@ -156,8 +160,8 @@ export const groupPeriod = z.strictObject({
 export type GroupPeriod = z.infer<typeof groupPeriod>;
 
 /**
- * A child, version 1: every period of the situation named the caregiver. Kept for the server's
- * rules and the migration (sync/schema/versions.ts).
+ * A child, version 1 (see groupPeriodV1 on its caregiver). Kept for the server's rules and the
+ * migration (sync/schema/versions.ts).
  */
 export const childDocV1 = z.strictObject({
   ...base,
