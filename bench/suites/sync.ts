@@ -64,7 +64,12 @@
  * Before the staged join the bench waits until the county copy (the server's own `_replicator`
  * job, which on the trial server runs in the same Node process) has caught up with the center:
  * a replacement kiosk joins a center whose county copy has long caught up, and on a seeded
- * 273,000-document center the stand-in's copy runs for many minutes after the seeding.
+ * 273,000-document center the stand-in's copy runs for many minutes after the seeding
+ * (BENCH_SYNC_COPY_WAIT=0 joins without waiting; the log says how much the copy had left).
+ *
+ * What bounds time_to_usable_ms (README, "Where the usable stage's time went"): the kiosk storing the
+ * usable stage's ~4,000 documents in IndexedDB; the trial server answers all of the stage's requests
+ * in a few seconds and is idle most of the join.
  */
 import { openBenchBrowser, ROOT, type BenchBrowser } from '../browser';
 import type { Figure, Suite } from './types';
