@@ -59,13 +59,39 @@
  *                            nothing else is measured — the full size in a few minutes:
  *                              BENCH_SYNC_ONLY=usable npm run bench -- sync --json
  *   BENCH_SYNC_HISTORY=0     with it, stop once the kiosk is usable (history_after_join_ms left out)
+ *   BENCH_SYNC_SERVER_DIR=<folder>  keep the trial server's data there between runs (and its port, in
+ *                            `bench-port`): a center seeded for the same size on the same day is used
+ *                            again without seeding (the server's `_local/tongxin-bench-seed` says
+ *                            what it holds); any other is refused with what to do. Delete the folder
+ *                            to start over. Seeding 300 × 3 takes minutes; a re-run then starts at once.
+ *   BENCH_SYNC_SERVER_PROFILE=1  CPU-profile the trial server (bench/tools/server-profiler.cjs) from the
+ *                            join button to usable; the staged join also profiles the page. Both are
+ *                            summarised in the log and kept in test-results/bench-sync/.
+ *
+ * Before the staged join the bench waits until the county copy (the server's own `_replicator`
+ * job, which on the trial server runs in the same Node process) has caught up with the center:
+ * a replacement kiosk joins a center whose county copy has long caught up, and on a seeded
+ * 273,000-document center the stand-in's copy runs for many minutes after the seeding
+ * (BENCH_SYNC_COPY_WAIT=0 joins without waiting; the log says how much the copy had left).
+ *
+ * What bounds time_to_usable_ms (README, "Where the usable stage's time went"): the kiosk storing the
+ * usable stage's ~4,000 documents in IndexedDB; the trial server answers all of the stage's requests
+ * in a few seconds and is idle most of the join.
  */
-import { openBenchBrowser, type BenchBrowser } from '../browser';
+import { openBenchBrowser, ROOT, type BenchBrowser } from '../browser';
 import type { Figure, Suite } from './types';
-import { couch } from '../../sync/couchdb/admin';
+import { couch, resetPassword } from '../../sync/couchdb/admin';
+import { isStandIn } from '../../sync/couchdb/localServer';
+import { replicationFacts } from '../../sync/couchdb/replicationStatus';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { DEFAULT_BATCH_SIZE } from '../../sync/client/replication';
-import { startCountyServer } from '../../tests/integration/countyServer';
+import { startCountyServer, type CountyServer } from '../../tests/integration/countyServer';
+import { freePort } from '../../sync/couchdb/localServer';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { addDays } from '../../renderer/src/domain/dates';
 import { generateCenterKey } from '../../sync/crypto/centerKey';
@@ -86,6 +112,107 @@ const ONLY_USABLE = process.env.BENCH_SYNC_ONLY === 'usable';
 const SEED_BATCH = Number(process.env.BENCH_SYNC_SEED_BATCH ?? 10_000);
 /** BENCH_SYNC_ONLY=push: the first pull and the first push only (a quick look at the push). */
 const PUSH_ONLY = process.env.BENCH_SYNC_ONLY === 'push';
+/** A folder the trial server keeps its data in between runs (see the header comment). */
+const SERVER_DIR = process.env.BENCH_SYNC_SERVER_DIR ? path.resolve(process.env.BENCH_SYNC_SERVER_DIR) : null;
+/** Profile the trial server and the page during the staged join. */
+const PROFILE = process.env.BENCH_SYNC_SERVER_PROFILE === '1';
+/** Where the profiles go. */
+const OUT_DIR = path.join(ROOT, 'test-results', 'bench-sync');
+/** Marks what a kept server folder holds. */
+const SEED_MARK = '_local/tongxin-bench-seed';
+
+type BenchServer = CountyServer & { readonly dir: string };
+
+/** The trial server, in BENCH_SYNC_SERVER_DIR (on the port it had there before) or a temporary folder. */
+async function startBenchServer(): Promise<BenchServer> {
+  // The push and sealed measurements write into databases of their own each run: only the staged join can start from a kept server.
+  if (SERVER_DIR && !ONLY_USABLE) throw new Error('BENCH_SYNC_SERVER_DIR works with BENCH_SYNC_ONLY=usable only');
+  const nodeArgs = PROFILE ? ['--require', path.join(ROOT, 'bench', 'tools', 'server-profiler.cjs')] : [];
+  if (!SERVER_DIR) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-bench-server-'));
+    const server = await startCountyServer({ dir, nodeArgs });
+    return { ...server, dir, stop: () => server.stop().then(() => rm(dir, { recursive: true, force: true })) };
+  }
+  await mkdir(SERVER_DIR, { recursive: true });
+  // The same port each run: the county copy's replication document names the server's address,
+  // and a new address would start that replication again from the beginning.
+  const portFile = path.join(SERVER_DIR, 'bench-port');
+  const port = existsSync(portFile) ? Number(await readFile(portFile, 'utf8')) : await freePort();
+  await writeFile(portFile, String(port));
+  return { ...(await startCountyServer({ dir: SERVER_DIR, port, nodeArgs })), dir: SERVER_DIR };
+}
+
+/**
+ * Tries a request to the trial server up to four times: it now and then drops a connection after a
+ * quiet spell (a kept-alive socket it closed meanwhile) or a large request under load. Seeding only.
+ */
+async function withRetries<T>(f: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
+/**
+ * Seeds bench-center with `docs` unless a kept server already holds exactly this seed.
+ * @returns true when it seeded. @throws Error in words when a kept folder holds another center.
+ */
+async function seedCenter(server: CountyServer, docs: readonly object[], mark: Record<string, unknown>, log: (msg: string) => void): Promise<boolean> {
+  const had = await withRetries(() => couch(server.admin, 'GET', `center_bench-center/${SEED_MARK}`));
+  if (had.status === 200 && Object.entries(mark).every(([k, v]) => had.json[k] === v)) {
+    log(`the server in ${SERVER_DIR} holds this center already (${JSON.stringify(mark)}): not seeded again`);
+    return false;
+  }
+  const held = Number((await couch(server.admin, 'GET', 'center_bench-center')).json.doc_count ?? 0);
+  if (held > 1)
+    throw new Error(`BENCH_SYNC_SERVER_DIR ${SERVER_DIR} holds a center seeded for ${had.status === 200 ? JSON.stringify({ ...had.json, _id: undefined, _rev: undefined }) : 'another run'}, not ${JSON.stringify(mark)} (sizes and day must match): delete the folder, or give another one`);
+  log(`loading ${docs.length} documents into the server (not measured)…`);
+  const loading = Date.now();
+  for (let i = 0; i < docs.length; i += SEED_BATCH) {
+    const chunk = { docs: docs.slice(i, i + SEED_BATCH) };
+    // A document written by a dropped try answers a conflict the next time: it is there. The count below checks that nothing is missing.
+    await withRetries(() => couch(server.admin, 'POST', 'center_bench-center/_bulk_docs', chunk));
+  }
+  const count = Number((await couch(server.admin, 'GET', 'center_bench-center')).json.doc_count) - 1; // less the design document
+  if (count !== docs.length) throw new Error(`seeding: the server holds ${count} of ${docs.length} documents`);
+  if (SERVER_DIR) {
+    const cur = await withRetries(() => couch(server.admin, 'GET', `center_bench-center/${SEED_MARK}`));
+    await withRetries(() => couch(server.admin, 'PUT', `center_bench-center/${SEED_MARK}`, { ...mark, ...(cur.status === 200 ? { _rev: cur.json._rev } : {}) }));
+  }
+  const warm = Date.now();
+  for (let since: unknown = 0; ; ) {
+    const s = since;
+    const res = (await withRetries(() => couch(server.admin, 'GET', `center_bench-center/_changes?include_docs=true&limit=20000&since=${encodeURIComponent(String(s))}`))).json as { results: unknown[]; last_seq: unknown };
+    if (res.results.length === 0) break;
+    since = res.last_seq;
+  }
+  log(`loaded in ${((warm - loading) / 1000).toFixed(1)} s; server warm-up read: ${((Date.now() - warm) / 1000).toFixed(1)} s (not measured)`);
+  return true;
+}
+
+/** Waits (unmeasured) until the county copy of bench-center has caught up; says how long it took. */
+async function countyCopyCaughtUp(server: CountyServer, log: (msg: string) => void): Promise<void> {
+  const standIn = await isStandIn(server.base);
+  const t0 = Date.now();
+  let said = 0;
+  for (;;) {
+    const f = await replicationFacts(server.admin, 'bench', 'bench-center', standIn);
+    if (f.docsWaiting === 0 || f.state === 'missing' || f.state === 'error') {
+      log(`county copy: ${f.state}, caught up after ${((Date.now() - t0) / 1000).toFixed(1)} s of waiting (not measured)`);
+      return;
+    }
+    if (Date.now() - said > 30_000) {
+      said = Date.now();
+      log(`county copy: ${f.docsWaiting ?? '?'} changes still to copy, waiting (not measured)…`);
+    }
+    if (Date.now() - t0 > 3_600_000) throw new Error(`the county copy of bench-center did not catch up in an hour (${f.words})`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
 
 type Call = (fn: string, arg: unknown) => Promise<{ docs: number; ms: number }>;
 
@@ -113,35 +240,23 @@ export const syncSuite: Suite = {
   description: `first sync of ${CHILDREN} children × ${YEARS} school years from the county server, vs raw IndexedDB`,
   async run(log) {
     const browser = await openBenchBrowser();
-    const server = await startCountyServer();
+    const server = await startBenchServer();
     try {
       const origin = new URL(browser.origin).origin;
       const report = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: 'bench-center', name: 'bench' }, { id: 'bench-push', name: 'push' }, { id: 'bench-push-plain', name: 'push, plain' }], kioskOrigins: [origin] })));
       if (report.errors.length) throw new Error(report.errors.join('; '));
-      const passwordOf = (user: string) => report.credentials.find((c) => c.user === user)!.password;
-      const password = passwordOf('sync-bench-center');
+      // A kept server has its accounts already (their passwords were printed once): give them new ones.
+      const passwordOf = async (user: string) => report.credentials.find((c) => c.user === user)?.password ?? (await resetPassword(server.admin, user));
+      const password = await passwordOf('sync-bench-center');
       const today = new Date().toISOString().slice(0, 10);
       const options = { centerId: 'bench-center', children: CHILDREN, years: YEARS, today };
       // A real PIN (2580, the app's iteration count): the replacement kiosk's staff unlock with it.
       const pinHash = await hashPin(BENCH_PIN);
       const gen = (from: string, to: string, seed: number) => demoDocuments(generateDemoCenter({ centerId: 'bench-center', seed, children: CHILDREN, from, to, deviceId: 'bench', pinHash, skipHolidays: true }));
       const docs = gen(addDays(today, -Math.round(365.25 * YEARS)), addDays(today, -1), 7);
-      log(`loading ${docs.length} documents into the server (not measured)…`);
-      const loading = Date.now();
-      for (let i = 0; i < docs.length; i += SEED_BATCH) {
-        const chunk = { docs: docs.slice(i, i + SEED_BATCH) };
-        // The trial server now and then drops a large request under load; loading is not measured, so try once more.
-        await couch(server.admin, 'POST', 'center_bench-center/_bulk_docs', chunk).catch(() => couch(server.admin, 'POST', 'center_bench-center/_bulk_docs', chunk));
-      }
-
-      const warm = Date.now();
-      for (let since: unknown = 0; ; ) {
-        const res = (await couch(server.admin, 'GET', `center_bench-center/_changes?include_docs=true&limit=20000&since=${encodeURIComponent(String(since))}`)).json as { results: unknown[]; last_seq: unknown };
-        if (res.results.length === 0) break;
-        since = res.last_seq;
-      }
-      log(`loaded in ${((warm - loading) / 1000).toFixed(1)} s; server warm-up read: ${((Date.now() - warm) / 1000).toFixed(1)} s (not measured)`);
+      await seedCenter(server, docs, { children: CHILDREN, years: YEARS, today, docs: docs.length }, log);
       if (ONLY_USABLE) {
+        if (process.env.BENCH_SYNC_COPY_WAIT !== '0') await countyCopyCaughtUp(server, log);
         const join = await stagedJoin(server, origin, { password, today, docs, history: process.env.BENCH_SYNC_HISTORY !== '0', log });
         log(`staged join: usable after ${join.usableMs} ms (${join.usableDocs} of ${docs.length} docs), history in after ${join.historyMs ?? '—'} ms`);
         return joinFigures(join, docs.length);
@@ -173,7 +288,7 @@ export const syncSuite: Suite = {
           const again = await provision(server.admin, parseCountyFile(JSON.stringify({ county: { id: 'bench', name: 'bench' }, server: server.base, centers: [{ id: centerId, name: centerId }], kioskOrigins: [origin, new URL(fresh.origin).origin] })));
           if (again.errors.length) throw new Error(again.errors.join('; '));
           const c = await fixturePage(fresh, log);
-          pushed = (await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast })) as typeof pushed;
+          pushed = (await c('firstPush', { url: `${server.base}/center_${centerId}`, username: `sync-${centerId}`, password: await passwordOf(`sync-${centerId}`), batchSize: DEFAULT_BATCH_SIZE, centerId, children: CHILDREN, days: TERM_DAYS, today, fast })) as typeof pushed;
         } finally {
           await fresh.close();
         }
@@ -194,6 +309,7 @@ export const syncSuite: Suite = {
           ...(plain ? [{ name: 'first_push_plain_docs_per_s', value: Math.round(rate(plain)), unit: 'docs/s', note: 'the same push by PouchDB live replication alone' }] : []),
         ] satisfies Figure[];
       }
+      if (process.env.BENCH_SYNC_COPY_WAIT !== '0') await countyCopyCaughtUp(server, log);
       const join = await stagedJoin(server, origin, { password, today, docs, log });
       log(`staged join: usable after ${join.usableMs} ms (${join.usableDocs} of ${docs.length} docs), history in after ${join.historyMs} ms`);
       const push = await pushOne('bench-push', true);
@@ -273,7 +389,7 @@ function joinFigures(join: JoinResult, serverDocs: number): Figure[] {
  * mode with a teacher's PIN — that is usable; then wait until the
  * history line is gone and the sync says 已同步.
  */
-async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>, origin: string, o: { password: string; today: string; history?: boolean; log?: (msg: string) => void; docs: readonly { _id: string; type: string; role?: string; displayName?: string; active?: boolean }[] }): Promise<JoinResult> {
+async function stagedJoin(server: BenchServer, origin: string, o: { password: string; today: string; history?: boolean; log?: (msg: string) => void; docs: readonly { _id: string; type: string; role?: string; displayName?: string; active?: boolean }[] }): Promise<JoinResult> {
   const { log } = o;
   const fresh = await openBenchBrowser();
   try {
@@ -290,6 +406,9 @@ async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>,
     await page.fill('input[name="joinUrl"]', server.base);
     await page.fill('input[name="joinCenter"]', 'bench-center');
     await page.fill('input[name="joinPassword"]', o.password);
+    const copy = await replicationFacts(server.admin, 'bench', 'bench-center', await isStandIn(server.base));
+    log?.(`county copy at the join: ${copy.state}, ${copy.docsWaiting ?? '?'} changes waiting`);
+    const trace = await traceJoin(page, server, log ?? (() => undefined));
     const t0 = Date.now();
     await page.click('[data-testid="setup-join-go"]');
     await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 600_000 });
@@ -309,7 +428,10 @@ async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>,
       const start = performance.getEntriesByName('tongxin:join-start')[0]?.startTime ?? 0;
       return ['tongxin:join-checked', 'tongxin:join-pulled', 'tongxin:join-done'].map((n) => `${n.slice(8)} ${Math.round((performance.getEntriesByName(n)[0]?.startTime ?? Number.NaN) - start)} ms`).join(', ');
     });
+    const measures = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('tongxin:')).map((m) => `${m.name} +${Math.round(m.startTime - (performance.getEntriesByName('tongxin:join-start')[0]?.startTime ?? 0))} ms ${Math.round(m.duration)} ms ${JSON.stringify((m as PerformanceMeasure).detail)}`));
+    for (const m of measures) log?.(`  ${m}`);
     log?.(`usable: ${marks}; kiosk open after ${opened} ms, every child on the grid after ${grid} ms, staff unlocked after ${usableMs} ms`);
+    await trace.report(t0, { opened, grid, usable: usableMs });
     const { now } = joinRanges(o.today);
     const usableDocs = o.docs.filter((d) => inRanges(d._id, now)).length;
     if (o.history === false) return { usableMs, historyMs: null, usableDocs };
@@ -319,4 +441,113 @@ async function stagedJoin(server: Awaited<ReturnType<typeof startCountyServer>>,
   } finally {
     await fresh.close();
   }
+}
+
+interface TracedRequest {
+  /** When the request started (ms since the epoch). */
+  readonly start: number;
+  readonly ms: number;
+  readonly line: string;
+}
+
+/** Self time (ms) by function of a V8 CPU profile, and the sampled time that was not idle. */
+function profileSummary(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }, top = 12): { busyMs: number; totalMs: number; lines: string[] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const cf = byId.get(id)!.callFrame;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    total += ms;
+    const key = `${cf.functionName || '(anonymous)'} ${cf.url.split(/node_modules\/|assets\//).slice(-1)[0]}:${cf.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+  });
+  const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+  const lines = [...self]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`);
+  return { busyMs: total - idle, totalMs: total, lines };
+}
+
+/**
+ * What the staged join does, for finding where its time goes: every request the page makes to
+ * the server (method, path, rows, ms, from the join button), and with BENCH_SYNC_SERVER_PROFILE=1
+ * CPU profiles of the page (per phase: join to kiosk open, to the full grid, to unlocked) and of
+ * the trial server (join to unlocked), summarised in the log and kept in test-results/bench-sync/.
+ */
+async function traceJoin(page: Page, server: BenchServer, log: (msg: string) => void): Promise<{ report(t0: number, at: { opened: number; grid: number; usable: number }): Promise<void> }> {
+  const requests: Promise<TracedRequest | null>[] = [];
+  page.on('requestfinished', (req) => {
+    if (!req.url().startsWith(server.base)) return;
+    requests.push(
+      (async () => {
+        const timing = req.timing();
+        const res = await req.response();
+        let rows = '';
+        try {
+          const body = (await res?.json()) as { rows?: unknown[]; results?: unknown[] } | unknown[];
+          const n = Array.isArray(body) ? body.length : (body.rows ?? body.results)?.length;
+          if (n !== undefined) rows = ` ${n} rows`;
+        } catch {
+          // not JSON
+        }
+        const u = new URL(req.url());
+        const q = decodeURIComponent(u.search).replace(/include_docs=true&?|conflicts=true&?/g, '');
+        return { start: timing.startTime, ms: timing.responseEnd, line: `${req.method()} ${u.pathname}${q} → ${res?.status() ?? '?'}${rows}` };
+      })().catch(() => null),
+    );
+  });
+  const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+  const pid = PROFILE ? Number(await readFile(path.join(server.dir, 'server.pid'), 'utf8')) : 0;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+    process.kill(pid, 'SIGUSR2'); // server profile on
+  }
+  const pageProfiles: { phase: string; profile: Parameters<typeof profileSummary>[0] }[] = [];
+  const phase = async (name: string) => {
+    if (!cdp) return;
+    pageProfiles.push({ phase: name, profile: (await cdp.send('Profiler.stop')).profile as unknown as Parameters<typeof profileSummary>[0] });
+    await cdp.send('Profiler.start');
+  };
+  // The phases are cut where the bench sees them (the join's own marks are printed beside).
+  const watch = (async () => {
+    if (!cdp) return;
+    await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 600_000 });
+    await phase('join → kiosk open');
+  })();
+  return {
+    async report(t0, at) {
+      await watch;
+      await phase('kiosk open → unlocked (grid, unlock)');
+      if (cdp) await cdp.send('Profiler.stop');
+      const done = (await Promise.all(requests)).filter((r): r is TracedRequest => r !== null).sort((a, b) => a.start - b.start);
+      log(`requests to the server from the join button to unlocked (${done.length}):`);
+      for (const r of done) log(`  +${(r.start - t0).toFixed(0).padStart(6)} ms ${r.ms.toFixed(0).padStart(6)} ms  ${r.line}`);
+      if (!cdp) return;
+      process.kill(pid, 'SIGUSR2'); // server profile off, written
+      await mkdir(OUT_DIR, { recursive: true });
+      for (const [i, p] of pageProfiles.entries()) {
+        const sum = profileSummary(p.profile);
+        log(`page CPU, ${p.phase}: busy ${sum.busyMs.toFixed(0)} ms of ${sum.totalMs.toFixed(0)} ms sampled; top self time:`);
+        for (const l of sum.lines) log(`  ${l}`);
+        await writeFile(path.join(OUT_DIR, `page-${i + 1}.cpuprofile`), JSON.stringify(p.profile));
+      }
+      let file: string | undefined;
+      for (let tries = 0; !file && tries < 100; tries++) {
+        await new Promise((r) => setTimeout(r, 200));
+        file = (await readdir(server.dir)).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+      }
+      if (!file) return log('the server wrote no profile');
+      const text = await readFile(path.join(server.dir, file), 'utf8');
+      await writeFile(path.join(OUT_DIR, 'server.cpuprofile'), text);
+      await rm(path.join(server.dir, file));
+      const sum = profileSummary(JSON.parse(text) as Parameters<typeof profileSummary>[0], 20);
+      log(`server CPU, join → unlocked (${at.usable} ms): busy ${sum.busyMs.toFixed(0)} ms of ${sum.totalMs.toFixed(0)} ms sampled; top self time:`);
+      for (const l of sum.lines) log(`  ${l}`);
+    },
+  };
 }

@@ -83,7 +83,12 @@ async function clearTestData(admin: Admin): Promise<void> {
   for (const db of dbs) if (/^(center_|county_|province_)/.test(db) || db === 'tongxin_transfers') await couch(admin, 'DELETE', encodeURIComponent(db));
 }
 
-export async function startCountyServer(): Promise<CountyServer> {
+/**
+ * @param opts.dir keep the server's data in this folder (created when missing, reused when it holds a
+ *   server from before, never deleted): the sync bench keeps a seeded center between runs with it.
+ * @param opts.port the port (default: a free one). @param opts.nodeArgs options for the server's Node process.
+ */
+export async function startCountyServer(opts: { dir?: string; port?: number; nodeArgs?: readonly string[] } = {}): Promise<CountyServer> {
   const external = externalCouchFromEnv(process.env.TONGXIN_TEST_COUCHDB);
   if (external) {
     if (!(await adminWorks(external))) throw new Error(`TONGXIN_TEST_COUCHDB: cannot sign in to ${external.base} as ${external.username} (wrong password, or not a server administrator)`);
@@ -91,8 +96,8 @@ export async function startCountyServer(): Promise<CountyServer> {
     const cannot = () => Promise.reject(new Error('a server given in TONGXIN_TEST_COUCHDB cannot be stopped or started by a test'));
     return { base: external.base, admin: external, external: true, start: cannot, kill: cannot, stop: async () => {} };
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'tongxin-county-'));
-  const server = localServer(dir, await freePort());
+  const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-county-')));
+  const server = localServer(dir, opts.port ?? (await freePort()), undefined, opts.nodeArgs);
   const admin: Admin = { base: server.base, username: 'admin', password: 'test-admin-password' };
   await server.start();
   if (!(await adminWorks(admin))) await createFirstAdmin(admin);
@@ -104,7 +109,7 @@ export async function startCountyServer(): Promise<CountyServer> {
     kill: server.kill,
     async stop() {
       await server.kill();
-      await rm(dir, { recursive: true, force: true });
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // Background scans wait for the kiosk to be left alone (issue 19).
 import { describe, expect, it } from 'vitest';
-import { watchInput, whenQuiet } from './quiet';
+import { noteUse, watchInput, whenQuiet } from './quiet';
 
 describe('whenQuiet', () => {
   it('waits until nobody has touched the kiosk for the given time, and goes at once when nobody has', async () => {
@@ -16,5 +16,13 @@ describe('whenQuiet', () => {
     setTimeout(() => clearInterval(typing), 150);
     await whenQuiet(80);
     expect(performance.now() - tapped).toBeGreaterThanOrEqual(150 + 80 - 25);
+  });
+
+  it('a kiosk opening for someone standing at it (noteUse) counts as a tap: background work waits as long', async () => {
+    await whenQuiet(0);
+    const t0 = performance.now();
+    noteUse();
+    await whenQuiet(80);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(80 - 5);
   });
 });

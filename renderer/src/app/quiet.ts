@@ -17,6 +17,15 @@ export function watchInput(target: Pick<Window, 'addEventListener'> = window): v
     target.addEventListener(type, () => (lastInput = performance.now()), { capture: true, passive: true });
 }
 
+/**
+ * Counts as the person's input, for a moment when someone is at the kiosk before their first
+ * tap: a kiosk that has just joined its center opens for the staff member who joined it, and the
+ * history it starts fetching then (app/sync.ts) gives way to them as it would after a tap.
+ */
+export function noteUse(): void {
+  lastInput = performance.now();
+}
+
 /** Resolves once nobody has touched the kiosk for `quietMs`, in an idle moment of the page. */
 export function whenQuiet(quietMs = QUIET_MS): Promise<void> {
   return new Promise((resolve) => {

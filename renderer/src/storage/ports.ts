@@ -64,6 +64,14 @@ export interface DocStore {
   openAttachment(docId: string, name: string): Promise<Blob>;
   /** Subscribes to changes of any document (local writes and replication alike). Returns an unsubscribe. */
   onChange(listener: (ids: readonly string[]) => void): () => void;
+  /**
+   * Runs `work` (one that writes thousands of documents: a joining kiosk's first stage) with the
+   * change listeners held: they hear of its changes when it ends, all of them at once, instead of
+   * reading each back as it is written. `written` names the documents the work wrote, when it
+   * knows them: if they are every change made meanwhile, the listeners are told those ids without
+   * reading anything back; otherwise the changes are read from where the hold began.
+   */
+  holdingChanges<T>(work: () => Promise<T>, written?: (result: T) => readonly string[]): Promise<T>;
   /** Number of documents (for status screens). */
   count(): Promise<number>;
 }

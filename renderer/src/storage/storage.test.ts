@@ -72,6 +72,45 @@ function suite(name: string, make: () => { store: DocStore; invalid: InvalidStor
       off();
       expect(seen).toContain('day:2026-11-04');
     });
+
+    it('holds the listeners while a large write runs, then tells them of every change once (issue 13: a joining kiosk)', async () => {
+      const { store, raw } = make();
+      const seen: string[] = [];
+      const off = store.onChange((ids) => seen.push(...ids));
+      await store.put(day('2026-10-01'));
+      await expect.poll(() => seen).toEqual(['day:2026-10-01']);
+      let during: string[] = [];
+      const ids = await store.holdingChanges(async () => {
+        await store.put(day('2026-10-02'));
+        // As the join writes: straight into PouchDB, in batches.
+        if (raw) await raw.bulkDocs([day('2026-10-03'), day('2026-10-04')], { new_edits: true });
+        else await store.bulkCreate([day('2026-10-03'), day('2026-10-04')]);
+        await new Promise((r) => setTimeout(r, 100));
+        during = [...seen];
+        return 'done';
+      });
+      expect(ids).toBe('done');
+      expect(during).toEqual(['day:2026-10-01']);
+      await expect.poll(() => [...seen].sort()).toEqual(['day:2026-10-01', 'day:2026-10-02', 'day:2026-10-03', 'day:2026-10-04']);
+      // And the feed goes on as before.
+      await store.put(day('2026-10-05'));
+      await expect.poll(() => seen.at(-1)).toBe('day:2026-10-05');
+      expect(seen.filter((id) => id === 'day:2026-10-03')).toHaveLength(1);
+      // When the work names what it wrote and that is every change, the listeners get exactly those ids, once.
+      await store.holdingChanges(
+        async () => {
+          const docs = [day('2026-10-06'), day('2026-10-07')];
+          if (raw) await raw.bulkDocs(docs);
+          else await store.bulkCreate(docs);
+          return docs.map((d) => d._id);
+        },
+        (written) => written,
+      );
+      await expect.poll(() => seen.slice(-2).sort()).toEqual(['day:2026-10-06', 'day:2026-10-07']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen.filter((id) => id.startsWith('day:2026-10-0') && id >= 'day:2026-10-06')).toHaveLength(2);
+      off();
+    });
   });
 }
 

@@ -96,10 +96,28 @@ export class MemoryDocStore implements DocStore {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
+  async holdingChanges<T>(work: () => Promise<T>, _written?: (result: T) => readonly string[]): Promise<T> {
+    this.held++;
+    try {
+      return await work();
+    } finally {
+      if (--this.held === 0 && this.heldIds.length > 0) {
+        const ids = this.heldIds;
+        this.heldIds = [];
+        this.emit(ids);
+      }
+    }
+  }
+  private held = 0;
+  private heldIds: string[] = [];
   async count() {
     return this.docs.size;
   }
   private emit(ids: readonly string[]) {
+    if (this.held > 0) {
+      this.heldIds.push(...ids);
+      return;
+    }
     for (const l of this.listeners) l(ids);
   }
 }

@@ -360,12 +360,7 @@ export class PouchDocStore implements DocStore {
    */
   onChange(listener: (ids: readonly string[]) => void): () => void {
     this.listeners.add(listener);
-    if (!this.feed) {
-      this.feed = this.db.changes({ since: 'now', live: true });
-      this.feed.on('change', (c) => {
-        for (const l of [...this.listeners]) l([c.id]);
-      });
-    }
+    if (!this.feed && this.held === 0) this.follow('now');
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0 && this.feed) {
@@ -374,6 +369,51 @@ export class PouchDocStore implements DocStore {
       }
     };
   }
+
+  private follow(since: number | string): void {
+    this.feed = this.db.changes({ since, live: true });
+    this.feed.on('change', (c) => {
+      for (const l of [...this.listeners]) l([c.id]);
+    });
+  }
+
+  /**
+   * The feed is closed while `work` runs and opened again from the local sequence where it was
+   * held, so every change is heard once, after the work, in one pass. Issue 13: a joining kiosk's
+   * first stage writes ~4,000 documents in 15 batches; with the feed open, each batch was read back
+   * by the feed and set off the roster's reload (all children, private records and consents, pinyin)
+   * and the newer-documents check, on the same main thread and IndexedDB as the writes (sync bench,
+   * 300 children: 300 consents took 4-7 s to store, 129 service sessions 3-7 s).
+   */
+  async holdingChanges<T>(work: () => Promise<T>, written?: (result: T) => readonly string[]): Promise<T> {
+    // The sequence before closing: a change in between is heard twice at worst, never missed.
+    if (this.held++ === 0) {
+      this.heldSince = (await this.db.info()).update_seq;
+      this.feed?.cancel();
+      this.feed = null;
+    }
+    let ids: readonly string[] | null = null;
+    try {
+      const result = await work();
+      ids = written ? written(result) : null;
+      return result;
+    } finally {
+      if (--this.held === 0) {
+        const since = this.heldSince ?? 'now';
+        this.heldSince = null;
+        // Each new revision written moves update_seq by one: when the work's documents account for
+        // every step since the hold, they are all that changed, and reading them back would tell
+        // the listeners nothing more (at the moment the kiosk opens and first reads its roster).
+        const now = ids && typeof since === 'number' ? (await this.db.info()).update_seq : null;
+        const exact = ids !== null && typeof now === 'number' && now - (since as number) === ids.length;
+        if (this.listeners.size > 0 && this.held === 0 && !this.feed) this.follow(exact ? now : since);
+        if (exact && ids!.length > 0) for (const l of [...this.listeners]) l(ids!);
+      }
+    }
+  }
+
+  private held = 0;
+  private heldSince: number | string | null = null;
 
   /** How many PouchDB change feeds this store holds open (0 or 1). */
   get openFeeds(): number {
