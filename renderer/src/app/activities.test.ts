@@ -6,20 +6,26 @@ import { saveService, type ServiceForm } from '../features/services/serviceServi
 import { loadRoster } from './roster';
 import { activitiesFrom, activitiesOfMonth } from './activities';
 
+/** A center with one child, and `record(recordedAt, date)`: a service session for that child dated `date`, saved at `recordedAt`. */
+async function oneChildCenter() {
+  const docs = new MemoryDocStore();
+  let clock = new Date('2026-09-01T09:00:00+08:00');
+  const p = { docs, deviceId: 'k1', now: () => clock };
+  await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '王小明', gender: 'male', birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
+  const roster = await loadRoster(docs);
+  const form = (date: string): ServiceForm => ({
+    date, startTime: '16:00', durationMin: 60, serviceType: 'educational-support', providerKind: 'volunteer-group', providerName: '', facilitatorStaffIds: [], childIds: [roster[0]!.childId], photos: [], notes: '',
+  });
+  const record = async (recordedAt: string, date: string) => {
+    clock = new Date(recordedAt);
+    return (await saveService(p, 'qingshan', roster, form(date)))._id;
+  };
+  return { docs, record };
+}
+
 describe('activitiesFrom', () => {
   it('finds every session dated from a day on — also those recorded days later or just after midnight — and none before', async () => {
-    const docs = new MemoryDocStore();
-    let clock = new Date('2026-09-01T09:00:00+08:00');
-    const p = { docs, deviceId: 'k1', now: () => clock };
-    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '王小明', gender: 'male', birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
-    const roster = await loadRoster(docs);
-    const form = (date: string): ServiceForm => ({
-      date, startTime: '16:00', durationMin: 60, serviceType: 'educational-support', providerKind: 'volunteer-group', providerName: '', facilitatorStaffIds: [], childIds: [roster[0]!.childId], photos: [], notes: '',
-    });
-    const record = async (recordedAt: string, date: string) => {
-      clock = new Date(recordedAt);
-      return (await saveService(p, 'qingshan', roster, form(date)))._id;
-    };
+    const { docs, record } = await oneChildCenter();
     const old = await record('2026-10-20T17:00:00+08:00', '2026-10-20');
     const lastDayBefore = await record('2026-10-31T23:59:00+08:00', '2026-10-31');
     // Recorded a week late: dated before the month, recorded in it.
@@ -41,18 +47,7 @@ describe('activitiesFrom', () => {
 
 describe('activitiesOfMonth', () => {
   it('finds every session dated in a month — recorded late, just after midnight, or months later — window by window, none of other months', async () => {
-    const docs = new MemoryDocStore();
-    let clock = new Date('2026-09-01T09:00:00+08:00');
-    const p = { docs, deviceId: 'k1', now: () => clock };
-    await saveChild(p, 'qingshan', { ...emptyChildForm('2026-09-01'), fullName: '王小明', gender: 'male', birthMonth: '2015-04', enrolledOn: '2026-09-01', situationFrom: '2026-09-01', group: 'left-behind-both-away', caregiver: 'grandparent' }, null);
-    const roster = await loadRoster(docs);
-    const form = (date: string): ServiceForm => ({
-      date, startTime: '16:00', durationMin: 60, serviceType: 'educational-support', providerKind: 'volunteer-group', providerName: '', facilitatorStaffIds: [], childIds: [roster[0]!.childId], photos: [], notes: '',
-    });
-    const record = async (recordedAt: string, date: string) => {
-      clock = new Date(recordedAt);
-      return (await saveService(p, 'qingshan', roster, form(date)))._id;
-    };
+    const { docs, record } = await oneChildCenter();
     await record('2026-09-30T17:00:00+08:00', '2026-09-30');
     const firstMinute = await record('2026-10-01T00:01:00+08:00', '2026-10-01');
     const inMonth = await record('2026-10-15T16:00:00+08:00', '2026-10-15');
