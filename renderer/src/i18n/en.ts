@@ -736,13 +736,9 @@ export default {
       read: '{done} of {total} records read', seal: 'Encrypting {total} records, please wait…', open: 'Decrypting the file ({total} records), please wait…',
       check: '{done} of {total} records checked', write: '{done} of {total} records written', rows: '{done} of {total} rows checked',
       save: 'Saving the file, please wait…', remove: '{done} of {total} records done', export: '{done} of {total} rows exported',
+      find: "Finding this child's records ({done} of {total} kinds)", store: 'Saving {total} records, please wait…', months: '{done} of {total} months of service records read',
     },
     transfer: { toRequired: "Enter the other center's code.", notSaved: 'Some questions are not answered yet (marked in red). No transfer code was made.' },
     erasure: { whoAndHow: 'First choose who asked, how, and whether they are the legal guardian. Nothing was erased.' },
-  },
-  everyday4: {
-    progress: {
-      find: "Finding this child's records ({done} of {total} kinds)", store: 'Saving {total} records, please wait…', months: '{done} of {total} months of service records read',
-    },
   },
 };

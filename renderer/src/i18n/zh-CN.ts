@@ -735,13 +735,9 @@ export default {
       read: '已读取 {done} / {total} 条记录', seal: '正在加密 {total} 条记录，请稍候…', open: '正在解密文件（{total} 条记录），请稍候…',
       check: '已检查 {done} / {total} 条记录', write: '已写入 {done} / {total} 条记录', rows: '已检查 {done} / {total} 行',
       save: '正在保存文件，请稍候…', remove: '已处理 {done} / {total} 条记录', export: '已导出 {done} / {total} 行',
+      find: '正在查找这个孩子的记录（{done} / {total} 类）', store: '正在保存 {total} 条记录，请稍候…', months: '已查看 {done} / {total} 个月的服务记录',
     },
     transfer: { toRequired: '请填写对方站点的代码。', notSaved: '还有问题没有回答（见标红的地方），没有生成转站码。' },
     erasure: { whoAndHow: '请先选择是谁提出的、怎么提出的，以及是不是法定监护人。没有删除任何资料。' },
-  },
-  everyday4: {
-    progress: {
-      find: '正在查找这个孩子的记录（{done} / {total} 类）', store: '正在保存 {total} 条记录，请稍候…', months: '已查看 {done} / {total} 个月的服务记录',
-    },
   },
 };

@@ -19,9 +19,6 @@ import type { RecordProgress } from '@sync/bundle/bundle';
  */
 export type ProgressStep = RecordProgress['step'] | 'rows' | 'remove' | 'export' | 'find' | 'store' | 'months';
 
-/** Steps added after the first round (issue 11, fourth round): their words are in the everyday4 section. */
-const LATER_STEPS: ReadonlySet<ProgressStep> = new Set(['find', 'store', 'months']);
-
 export interface Progress {
   readonly step: ProgressStep;
   readonly done: number;
@@ -34,7 +31,7 @@ type Translate = (key: string, values?: Record<string, unknown>) => string;
 export function progressWords(p: Progress, t: Translate, locale: string): string {
   const nf = new Intl.NumberFormat(locale);
   const done = Math.max(0, Math.min(p.done, p.total));
-  return t(`${LATER_STEPS.has(p.step) ? 'everyday4' : 'everyday3'}.progress.${p.step}`, { done: nf.format(done), total: nf.format(Math.max(0, p.total)) });
+  return t(`everyday3.progress.${p.step}`, { done: nf.format(done), total: nf.format(Math.max(0, p.total)) });
 }
 
 /** Steps whose count does not move while they run (one WebCrypto or gzip call): the bar shows activity, not a share. */
