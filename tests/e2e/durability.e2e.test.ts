@@ -34,20 +34,36 @@ let context: BrowserContext;
 let page: Page;
 const counts = { checkIns: 0, edits: 0, reloads: 0, kills: 0, unacknowledgedLost: 0 };
 
-/** The main browser process of our own profile (the one without --type=), found by its --user-data-dir. */
-async function browserPid(): Promise<number> {
+/** Chromium's processes on our own profile (found by their --user-data-dir): pid and whether it is the main browser process (no --type=). */
+async function profileProcesses(): Promise<{ pid: number; main: boolean }[]> {
+  const found: { pid: number; main: boolean }[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
     const args = cmd.split('\0');
-    if (args.includes(`--user-data-dir=${profileDir}`) && !args.some((a) => a.startsWith('--type='))) return Number(entry);
+    if (args.includes(`--user-data-dir=${profileDir}`)) found.push({ pid: Number(entry), main: !args.some((a) => a.startsWith('--type=')) });
   }
-  throw new Error('Chromium process not found');
+  return found;
 }
+
+async function browserPid(): Promise<number> {
+  const main = (await profileProcesses()).find((p) => p.main);
+  if (!main) throw new Error('Chromium process not found');
+  return main.pid;
+}
+
+/** The page's last console warnings and errors, said when a start fails. */
+const consoleTail: string[] = [];
 
 async function launch() {
   context = await launchChromium(profileDir);
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    consoleTail.push(`${m.type()}: ${m.text().slice(0, 300)}`);
+    if (consoleTail.length > 20) consoleTail.shift();
+  });
+  page.on('pageerror', (e) => consoleTail.push(`page error: ${e.message.slice(0, 300)}`));
 }
 
 async function kill() {
@@ -55,13 +71,28 @@ async function kill() {
   process.kill(pid, 'SIGKILL');
   await context.close().catch(() => {});
   counts.kills++;
+  // A kiosk that lost power starts with none of its processes left. Here the killed browser's
+  // helpers (renderer, storage, GPU) notice it is gone a moment later, and one that still holds
+  // the profile's IndexedDB files would make the next start's database open fail: wait them out.
+  for (let waited = 0; (await profileProcesses()).length > 0; waited += 100) {
+    if (waited >= 15_000) {
+      for (const p of await profileProcesses()) process.kill(p.pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await launch();
 }
 
 /** After a start or a reload: unlock staff mode and open the register on `date`. */
 async function openRegister(date: string) {
   await page.goto(`${server.url}#/unlock`);
-  await page.click('[data-testid="staff-陈老师"]');
+  await page.click('[data-testid="staff-陈老师"]').catch(async (e: unknown) => {
+    // Say what the screen showed instead of the sign-in names (a start that failed says why in words).
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'durability-unlock-failed.png') }).catch(() => {});
+    const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '(no page)');
+    throw new Error(`the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}`, { cause: e });
+  });
   await typePin(page, '2580');
   await page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 20_000 });
   await page.goto(`${server.url}#/staff/register`);
