@@ -244,7 +244,10 @@ export class ReplicationController {
     if (this.status.state === 'stopped') return;
     if (res.status < 400 || res.status === 404 || res.status === 409 || res.status === 412) {
       this.failing = false;
-      if (this.pausedWhileFailing && this.handle) this.caughtUp();
+      if (this.pausedWhileFailing && this.handle) {
+        this.pausedWhileFailing = false;
+        void this.caughtUpIfSent();
+      }
       else if ((this.status.state === 'offline' || this.status.state === 'waiting') && this.status.retryAt === null) this.update({ state: this.handle ? 'active' : 'connecting' });
       return;
     }
@@ -399,7 +402,7 @@ export class ReplicationController {
           this.pausedWhileFailing = true;
           return;
         }
-        this.caughtUp();
+        void this.caughtUpIfSent();
       })
       .on('change', (info) => {
         // The waiting count is refreshed when sync pauses (and by the app's timer), not per batch.
@@ -415,12 +418,34 @@ export class ReplicationController {
       .on('error', (err) => this.failed(err));
   }
 
+  /**
+   * PouchDB says the sync paused, but that is not enough for 已同步: its two-way
+   * sync starts with both directions counted as paused, so when the pull has
+   * nothing new and pauses while the push is still starting (reading its
+   * checkpoint from the server) or has just been handed a new change, it says
+   * "paused" with records still waiting. Only when nothing waits past the push's
+   * checkpoint is the kiosk up to date; otherwise the push says "paused" again
+   * once it has sent them.
+   */
+  private async caughtUpIfSent(): Promise<void> {
+    const handle = this.handle;
+    // The count reads the push's checkpoint by its id, known once recorded (the server answers now).
+    const waiting = await this.recordPushId()
+      .then(() => this.countPending())
+      .catch(() => 1);
+    if (this.handle !== handle || handle === null || this.failing || this.status.state === 'stopped') return;
+    if (waiting > 0) {
+      this.update({ state: 'active' });
+      return;
+    }
+    this.caughtUp();
+  }
+
   /** Both ways are up to date and the last exchange worked: the one place that says 已同步. */
   private caughtUp(): void {
     this.pausedWhileFailing = false;
     this.attempt = 0;
     this.update({ state: 'idle', lastSyncedAt: new Date(this.now()).toISOString(), lastError: null, retryAt: null });
-    void this.recordPushId().then(() => this.countPending());
   }
 
   private failed(err: unknown): void {

@@ -9,6 +9,7 @@ import { PouchDB } from '../../renderer/src/storage/pouch/createPouch';
 import MemoryAdapter from 'pouchdb-adapter-memory';
 import { couch, provisionCenter } from '../../sync/couchdb/admin';
 import { centerDbUrl, ReplicationController, testConnection, type SyncState, type SyncStatus } from '../../sync/client/replication';
+import { SYNC_IDS_DOC } from '../../sync/client/acknowledged';
 import { startCountyServer, until, type CountyServer } from './countyServer';
 import { startGate, type Gate } from './gateServer';
 
@@ -101,6 +102,31 @@ describe('the state follows the exchanges', () => {
     expect(during.slice(during.indexOf('waiting'))).not.toContain('idle');
     gate.mode = 'pass';
     await until(() => c.current.state === 'idle', 30_000);
+    expect(await c.countPending()).toBe(0);
+    await c.stop();
+  }, 60_000);
+
+  it('never 已同步 while the push has yet to send what waits: the pull caught up first, the push still starting', async () => {
+    gate.mode = 'pass';
+    const local = open();
+    // A first exchange records the push's checkpoint id (the kiosk has pushed to this server before).
+    const first = controller(local);
+    first.c.start();
+    await until(() => first.c.current.state === 'idle');
+    await first.c.stop();
+    const { pushId } = (await local.get(SYNC_IDS_DOC)) as unknown as { pushId: string };
+    // The push's first request (its checkpoint on the server) is slow; the pull has nothing new and pauses at once.
+    const held = `/center_qingshan/_local/${encodeURIComponent(pushId.replace(/^_local\//, ''))}`;
+    gate.hold = new RegExp(`^${held.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await local.put(day('2026-11-06'));
+    const { c, statesSince } = controller(local);
+    c.start();
+    await until(() => gate.requests.includes(`GET ${held}`));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await c.countPending()).toBe(1);
+    expect(statesSince(0)).not.toContain('idle');
+    gate.release();
+    await until(() => c.current.state === 'idle', 20_000);
     expect(await c.countPending()).toBe(0);
     await c.stop();
   }, 60_000);
