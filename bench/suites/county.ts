@@ -4,9 +4,13 @@
  * BENCH_COUNTY_CHILDREN children, default 60, with BENCH_COUNTY_MONTHS months of
  * history, default one term's 5) loaded into the county database of the trial
  * server (pouchdb-server, started here on loopback) as the server-side copy
- * would leave it: the de-identified documents and each center's tallies.
+ * would leave it: what a county now holds — the centers, one service tally per
+ * session, the screenings' copies, each center's tallies (centerTally, moodTally)
+ * and coverage keys; no per-event copy of a check-in or mood answer (retired:
+ * sync/schema/county.ts), every document through the county database's rules.
  * Figures, per size N:
- *   view_build_docs_per_s_<N>c  county documents indexed per second, all county views built from cold
+ *   county_docs_<N>c            documents in the county database; county_load_s_<N>c how long they took to store
+ *   view_build_docs_per_s_<N>c  county documents indexed per second, all county views built from cold (view_build_s_<N>c: how long)
  *   dashboard_cold_ms_<N>c      the dashboard opened on a period in Chromium, views warm, nothing cached
  *                               on the device: from navigation until every table of the section is drawn
  *   dashboard_warm_ms_<N>c      a filter changed (township), everything of the section drawn again
@@ -246,7 +250,7 @@ async function queryBreakdown(admin: Admin, db: string, coordinator: { url: stri
   return { fetchMs: median(fetches), buildMs: median(builds), rowsRead, rowsReturned };
 }
 
-interface SizeResult { build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number; breakdown: Breakdown }
+interface SizeResult { docs: number; loadS: number; buildS: number; build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number; breakdown: Breakdown }
 
 async function measureSize(n: number, log: (m: string) => void): Promise<SizeResult> {
   const server = await startCountyServer();
@@ -266,19 +270,10 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     let total = 0;
     let uploading: Promise<void> = Promise.resolve();
     const db = `county_${countyId}`;
-    const ddoc = (await couch(server.admin, 'GET', `${db}/_design/county`)).json;
+    // Every document goes through the county database's validate_doc_update (any it refuses stops the bench): with the
+    // per-event copies retired a center is about 230 documents, so the rules no longer dominate the load (they did at 9,675).
     for (let i = 0; i < n; i++) {
       const docs = centerCountyDocs(i, n).filter((d) => matchesSelector(d, rule));
-      if (i === 1) {
-        // The first center went through the county database's validate_doc_update (any document it would
-        // refuse stops the bench). The others are made by the same generator, and on the stand-in that check
-        // is most of the load's cost (one center, 9,675 documents: 49 s through the server with it, 4 s for
-        // PouchDB's own write without it, on this loaded machine), so the design document is out while they
-        // load and back before the views are built.
-        await uploading;
-        const del = await couchResent(server.admin, 'DELETE', `${db}/_design/county?rev=${String(ddoc._rev)}`);
-        if (del.status >= 400 && !(del.resent && (del.status === 404 || del.status === 409))) throw new Error(`taking the county design document out: HTTP ${del.status}`);
-      }
       // The next center is generated here while the server stores the previous one (two processes, two cores).
       await uploading;
       uploading = loadPages(server.admin, db, docs);
@@ -289,14 +284,11 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
       }
     }
     await uploading;
-    if (n > 1) {
-      const { _rev, ...content } = ddoc;
-      void _rev;
-      const put = await couchResent(server.admin, 'PUT', `${db}/_design/county`, content);
-      if (put.status >= 400 && !(put.resent && put.status === 409)) throw new Error(`putting the county design document back: HTTP ${put.status}`);
-    }
-    log(`${n} centers: ${total} county documents loaded in ${Math.round((performance.now() - loadStart) / 1000)} s`);
+    const loadS = (performance.now() - loadStart) / 1000;
+    log(`${n} centers: ${total} county documents loaded in ${Math.round(loadS)} s`);
+    const b0 = performance.now();
     const build = await buildViews(server.admin, db, total, (m) => log(`${n} centers: ${m}`));
+    const buildS = (performance.now() - b0) / 1000;
 
     const c1 = performance.now();
     const coverage = await couch(server.admin, 'GET', `county_${countyId}/_design/county/_view/coverage?group_level=3`);
@@ -360,7 +352,7 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     const warm = median(warms);
     log(`${n} centers: ${coldRequests} requests (${responseKb.toFixed(1)} kB) per cold draw, ${warmRequests} per warm draw; coverage view ${coverageRows} rows`);
     log(`${n} centers: cold draw ${cold.toFixed(0)} ms = queries ${breakdown.fetchMs.toFixed(0)} ms (from Node) + tables ${breakdown.buildMs.toFixed(0)} ms + the rest ${(cold - breakdown.fetchMs - breakdown.buildMs).toFixed(0)} ms (device cache write, Vue, chart.js, the driver's round trips); warm draw ${warm.toFixed(0)} ms (no query: tables, Vue, chart.js)`);
-    return { build, cold, warm, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows, breakdown };
+    return { docs: total, loadS, buildS, build, cold, warm, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows, breakdown };
   } finally {
     await browser.close();
     await server.stop();
@@ -383,6 +375,9 @@ export const countySuite: Suite = {
       }
       results.push({ n, ...r });
       figures.push(
+        { name: `county_docs_${n}c`, value: r.docs, unit: 'docs' },
+        { name: `county_load_s_${n}c`, value: round1(r.loadS), unit: 's', note: 'through the county rules' },
+        { name: `view_build_s_${n}c`, value: round1(r.buildS), unit: 's', note: `all ${COUNTY_VIEWS.length} views from cold` },
         { name: `view_build_docs_per_s_${n}c`, value: Math.round(r.build), unit: 'docs/s' },
         { name: `dashboard_cold_ms_${n}c`, value: round1(r.cold), unit: 'ms' },
         { name: `dashboard_warm_ms_${n}c`, value: round1(r.warm), unit: 'ms' },

@@ -9,6 +9,7 @@ import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents
 import { checkStored } from '../schema/versions';
 import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
+import { olderKioskCountyCopy } from '../schema/olderCountyCopies';
 
 const demo = generateDemoCenter({
   centerId: 'qingshan', seed: 3, children: 12, from: '2026-10-01', to: '2026-10-31', deviceId: 'k',
@@ -35,7 +36,9 @@ const dayOff = { _id: 'day:2026-10-02', type: 'day', centerId: 'qingshan', schem
 const working = [...demoDocuments(demo), screening, ...(demo.days.length ? [] : [dayOff])];
 /** The month's mood tally, as the kiosk writes it when sync goes idle (app/countyTallies.ts). */
 const moodTallies = moodTalliesOf(demo.moods, 'qingshan', 'k', '2026-10-31T18:00:00+08:00');
-const docs = [...withCountyCopies(working), ...moodTallies] as unknown as Record<string, unknown>[];
+/** The per-event copies kiosks up to DDOC_VERSION 6 wrote (retired): county databases still hold and accept them. */
+const olderCopies = working.map((d) => olderKioskCountyCopy(d as AnyDoc)).filter((c) => c !== null);
+const docs = [...withCountyCopies(working), ...olderCopies, ...moodTallies] as unknown as Record<string, unknown>[];
 
 type Validate = (newDoc: object, oldDoc: object | null, userCtx: { name: string | null; roles: string[] }, secObj: object) => void;
 function compile<T>(src: string, globals: object = {}): T {
@@ -272,7 +275,10 @@ describe('county database', () => {
 
   it('gets copies that hold no scores, safety flag, staff, wantsTalk, notes, times or who picked a child up', () => {
     const copies = working.map((d) => countyCopyOf(d as AnyDoc)).filter((c) => c !== null);
-    expect(new Set(copies.map((c) => c.type))).toEqual(new Set(['countyAttendance', 'countyMood', 'countyScreening']));
+    // Only screenings get a county copy: the per-event copies of check-ins and mood answers are retired (no view reads them).
+    expect(new Set(copies.map((c) => c.type))).toEqual(new Set(['countyScreening']));
+    expect(withCountyCopies(working).filter((d) => d.type === 'countyAttendance' || d.type === 'countyMood')).toEqual([]);
+    expect(demo.attendance.filter((a) => a.snapshot.countyOk).length).toBeGreaterThan(0);
     expect(JSON.stringify(copies)).not.toMatch(/wantsTalk|total|percent|safety|subscales|administeredBy|notes|checkInAt|checkOutAt|pickedUpBy|reasons|deviceId/);
     expect(countyCopyOf(screening)).toEqual({
       _id: `county:${screening._id}`, type: 'countyScreening', centerId: 'qingshan', schemaVersion: 1, updatedAt: screening.updatedAt, childId, date: '2026-10-09',
@@ -288,14 +294,16 @@ describe('county database', () => {
   it('reads an attendance written by an older kiosk with notes, and keeps the notes out of the county', () => {
     const older = { ...demo.attendance.find((a) => a.snapshot.countyOk)!, notes: ['奶奶说孩子这几天不舒服'] };
     expect(verdicts(older)).toEqual([true, true]);
-    const copy = countyCopyOf(older)!;
+    expect(countyCopyOf(older)).toBeNull();
+    // What a kiosk up to DDOC_VERSION 6 copied of it: no notes, and the county still accepts it.
+    const copy = olderKioskCountyCopy(older)!;
     expect(JSON.stringify(copy)).not.toMatch(/notes|奶奶/);
     expect(refusal(() => countyValidate(copy, null, replicator, {}))).toBeNull();
     expect(refusal(() => countyValidate(older, null, replicator, {}))).toMatch(/holds no attendance/);
   });
   it("lets the county copy's replication account write only its own center's documents", () => {
-    const event = docs.find((d) => d.type === 'attendance' && countyCopyOf(d as AnyDoc) !== null)!;
-    const att = countyCopyOf(event as AnyDoc)!;
+    const event = docs.find((d) => d.type === 'attendance' && olderKioskCountyCopy(d as AnyDoc) !== null)!;
+    const att = olderKioskCountyCopy(event as AnyDoc)!;
     const copy = { name: 'repl-qingshan', roles: ['copy-from:qingshan', 'copy-to:yunxi'] };
     expect(refusal(() => countyValidate(att, null, copy, {}))).toBeNull();
     expect(refusal(() => countyValidate({ ...att, centerId: 'shiqiao' }, null, copy, {}))).toMatch(/only county administrators and the county copy/);
@@ -305,8 +313,8 @@ describe('county database', () => {
     expect(refusal(() => centerValidate(event, null, copy, {}))).toMatch(/may not write to center qingshan/);
   });
   it("lets a province's roll-up account write any center's county copy, and nothing else", () => {
-    const event = docs.find((d) => d.type === 'attendance' && countyCopyOf(d as AnyDoc) !== null)!;
-    const att = countyCopyOf(event as AnyDoc)!;
+    const event = docs.find((d) => d.type === 'attendance' && olderKioskCountyCopy(d as AnyDoc) !== null)!;
+    const att = olderKioskCountyCopy(event as AnyDoc)!;
     const rollup = { name: 'rollup-hubei', roles: ['rollup-to:hubei'] };
     expect(refusal(() => countyValidate(att, null, rollup, {}))).toBeNull();
     expect(refusal(() => countyValidate({ ...att, centerId: 'shiqiao' }, null, rollup, {}))).toBeNull();
@@ -329,9 +337,6 @@ describe('county database', () => {
     const expected = demo.activities.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length;
     expect(services).toHaveLength(expected);
     expect(services[0]![0]).toEqual(['services', ['qingshan', expect.stringMatching(/^2026-10$/), expect.any(String), expect.any(String), expect.any(String)]]);
-    const present = demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length;
-    expect(rows.filter(([k]) => (k as [string])[0] === 'attendance')).toHaveLength(present);
-    expect(rows.filter(([k]) => (k as [string])[0] === 'moods')).toHaveLength(demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk).length);
     expect(rows.filter(([k]) => (k as [string])[0] === 'screenings').map(([k]) => k)).toEqual([['screenings', ['qingshan', '2026-10', 'phq9', 'prompt', screening.snapshot.group]]]);
     expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
   });
@@ -424,7 +429,6 @@ describe('county dashboard views (issue 9)', () => {
     expect(services.length).toBeLessThan(participants.length);
     for (const g of new Set(participants.map((p) => p.snapshot.group)))
       expect(services.filter((r) => r.key[2] === g).reduce((s, r) => s + (r.value as number), 0), g).toBe(participants.filter((p) => p.snapshot.group === g).length);
-    expect(run('month_attendance', docs)).toHaveLength(demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length);
     // Mood check-ins come from the month's tally: one row per group and face (not per check-in), summing to the consenting faces.
     const moods = run('month_moods', docs);
     const faced = demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk);
@@ -435,6 +439,15 @@ describe('county dashboard views (issue 9)', () => {
       expect(r.value, JSON.stringify(r.key)).toBe(faced.filter((m) => m.snapshot.group === r.key[2] && m.face === r.key[3]).length);
     // The county copies of check-ins alone no longer feed it.
     expect(run('month_moods', docs.filter((d) => d.type !== 'moodTally'))).toEqual([]);
+  });
+
+  it('read no per-event copy of a check-in or mood answer (retired: the tallies carry what is drawn)', () => {
+    expect(olderCopies.filter((c) => c.type === 'countyAttendance').length).toBeGreaterThan(0);
+    expect(olderCopies.filter((c) => c.type === 'countyMood').length).toBeGreaterThan(0);
+    for (const name of Object.keys(ddoc.views!)) expect(run(name, olderCopies), name).toEqual([]);
+    for (const gone of ['attendance', 'moods', 'month_attendance']) expect(Object.keys(ddoc.views!)).not.toContain(gone);
+    // Every view's source, as installed: none names a retired type.
+    expect(JSON.stringify(ddoc.views)).not.toMatch(/countyAttendance|countyMood/);
   });
 
   it('give the hierarchy from center documents, and when each center last sent its tallies', () => {

@@ -5,8 +5,10 @@
  *  - erasure: a center's pending `erasure:<child>` requests — every revision of every document
  *    of that child is purged from the center database (the ids the kiosk listed, and whatever
  *    else the server holds of the child by the same rule, sync/schema/erasure.ts); in the county
- *    database the child's coverage key is purged, while the de-identified event copies stay so
- *    the county's counts stay; both databases are compacted; the request is marked done;
+ *    database the child's coverage key and the retired per-event copies an older kiosk wrote
+ *    (`countyAttendance`, `countyMood`: no view counts them) are purged, while the screening
+ *    copies stay so the county's counts stay; both databases are compacted; the request is
+ *    marked done;
  *  - clear revisions: what the encryption migration (Settings → 加密) left behind. A migrated
  *    document's earlier clear revisions are no longer leaves: compaction removes their bodies
  *    (CouchDB keeps only leaf revisions' bodies after compaction). A clear conflicting branch
@@ -21,12 +23,13 @@
  * purge). On the trial server a purge is replaced by a deletion of each live leaf (a tombstone
  * holding only type and centerId) followed by compaction, which drops every earlier body: no
  * content is left, but the ids stay as tombstones and the deletions replicate — so there the
- * child's de-identified county copies (`county:` ids) are left in the center database, since
- * their deletion would replicate into the county database and change its counts.
+ * child's counted county copies (`county:screening:` ids) are left in the center database, since
+ * their deletion would replicate into the county database and change its counts; the retired
+ * per-event copies are deleted there like the rest (their deletion changes no count).
  * (tests/integration/erasure.test.ts names what each server keeps.)
  */
 import { couch, CouchError, countyDbName, centerDbName, type Admin } from './admin';
-import { isChildsDoc, isCountyEventCopy, type RawDoc } from '../schema/erasure';
+import { isChildsDoc, isCountyEventCopy, isRetiredCountyCopy, type RawDoc } from '../schema/erasure';
 import { isPrivateType, isSealed } from '../schema/documents';
 
 type Body = Record<string, unknown> & { _id: string; _rev: string; _deleted?: boolean };
@@ -176,18 +179,20 @@ export async function carryOutErasures(a: Admin, countyId: string, centerId: str
       // Stand-in: its "purge" is a deletion, and a deleted county copy in the center database
       // would replicate to the county database and take the event out of the county's counts;
       // there the de-identified county copies stay in the center database (CouchDB purges them).
-      if (kind && isCountyEventCopy(id)) continue;
+      if (kind && isCountyEventCopy(id) && !isRetiredCountyCopy(id)) continue;
       const leaves = await leafRevisions(a, db, id);
       if (leaves.length > 0) centerLeaves.set(id, leaves);
-      // The county keeps the de-identified event copies (its counts); a coverage key identifies the child.
-      if (id.startsWith('cover:')) {
+      // The county keeps the counted event copies (screenings); a coverage key identifies the child, and a retired copy is counted by no view.
+      if (id.startsWith('cover:') || isRetiredCountyCopy(id)) {
         const cl = await leafRevisions(a, countyDb, id);
         if (cl.length > 0) countyLeaves.set(id, cl);
       }
       if (++i % 200 === 0) say(`  read ${i} of ${ids.length}`);
     }
-    const centerRevisions = await purgeLeaves(a, db, centerLeaves);
+    // The county database first: on the trial server (stand-in) a purge is a deletion, and the center's deletion of a
+    // retired copy replicates into the county database too — deleting there first keeps the revisions read above current.
     const countyRevisions = countyLeaves.size > 0 ? await purgeLeaves(a, countyDb, countyLeaves) : 0;
+    const centerRevisions = await purgeLeaves(a, db, centerLeaves);
     say(`  purged ${centerRevisions} revision(s) in ${db}, ${countyRevisions} in ${countyDb}`);
     out.push({ centerId, childId: q.childId, centerRevisions, countyRevisions, documents: centerLeaves.size });
   }

@@ -22,8 +22,8 @@ type Db = {
 const PouchDB = fromServer('pouchdb-core').plugin(fromServer('pouchdb-mapreduce')).plugin(fromServer('pouchdb-adapter-memory')) as new (name: string, opts: { adapter: string }) => Db;
 
 const snapshot = { group: 'migrant', ageBand: '9-11', gender: 'girl', countyOk: true };
-const attendance = (center: string, date: string, child: string, status = 'present') => ({
-  _id: `county:att:${date}:${child}`, type: 'countyAttendance', centerId: center, childId: child, date, status, snapshot, schemaVersion: 1, updatedAt: `${date}T09:00:00+08:00`,
+const screening = (center: string, date: string, child: string, level = 'attention') => ({
+  _id: `county:screening:${date}:${child}`, type: 'countyScreening', centerId: center, childId: child, date, instrumentId: 'who5', level, snapshot, schemaVersion: 1, updatedAt: `${date}T09:00:00+08:00`,
 });
 
 describe('the trial server views with stand-in fix 3', () => {
@@ -39,24 +39,24 @@ describe('the trial server views with stand-in fix 3', () => {
   it("gives the county views' counts, and each document to the function as its own copy", async () => {
     const db = new PouchDB(`county-${Date.now()}`, { adapter: 'memory' });
     await db.bulkDocs([
-      attendance('qingshan', '2026-10-08', 'a'), attendance('qingshan', '2026-10-09', 'a'), attendance('qingshan', '2026-10-09', 'b', 'absent'),
-      attendance('baiyun', '2026-11-02', 'c'), { _id: 'center:qingshan', type: 'center', centerId: 'qingshan' },
+      screening('qingshan', '2026-10-08', 'a'), screening('qingshan', '2026-10-09', 'a'), { ...screening('qingshan', '2026-10-09', 'b'), snapshot: { ...snapshot, countyOk: false } },
+      screening('baiyun', '2026-11-02', 'c', 'prompt'), { _id: 'center:qingshan', type: 'center', centerId: 'qingshan' },
     ]);
     await db.put({
       _id: '_design/county',
       views: {
-        month_attendance: { map: viewSource('month_attendance'), reduce: '_count' },
+        month_screenings: { map: viewSource('month_screenings'), reduce: '_count' },
         // A function that changes the document it is given: the stored document and the other views never see it.
         meddler: { map: 'function (doc) { doc.type = "changed"; doc.snapshot = null; emit(doc.type, null); }' },
       },
     });
-    expect((await db.query('county/month_attendance', { group_level: 2 })).rows).toEqual([
+    expect((await db.query('county/month_screenings', { group_level: 2 })).rows).toEqual([
       { key: ['2026-10', 'qingshan'], value: 2 },
       { key: ['2026-11', 'baiyun'], value: 1 },
     ]);
     expect((await db.query('county/meddler')).rows.map((r) => r.key)).toEqual(['changed', 'changed', 'changed', 'changed', 'changed']);
-    expect((await db.query('county/month_attendance', { reduce: true })).rows[0]!.value).toBe(3);
-    expect((await db.get('county:att:2026-10-08:a')).type).toBe('countyAttendance');
+    expect((await db.query('county/month_screenings', { reduce: true })).rows[0]!.value).toBe(3);
+    expect((await db.get('county:screening:2026-10-08:a')).type).toBe('countyScreening');
   });
 
   it('reports a map function that throws for one document and indexes the others', async () => {

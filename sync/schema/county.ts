@@ -16,10 +16,21 @@
  *
  * Working documents (attendance with check-in times and who picked a child up, mood
  * check-ins with `wantsTalk`, screenings with scores, the safety flag and the staff
- * member) stay in the center: the kiosk writes a county copy beside each one
- * (storage/*DocStore: put, update, remove, bulkCreate), holding what a county view needs —
- * the pseudonymous child id, the center, the date, the child's snapshot and the one
- * fact counted (status, face, instrument and level).
+ * member) stay in the center. For a valid screening the kiosk writes a county copy beside
+ * it (storage/*DocStore: put, update, remove, bulkCreate), holding what the screening levels
+ * table needs — the pseudonymous child id, the center, the date, the child's snapshot, the
+ * instrument and the level.
+ *
+ * Retired per-event copies (`countyAttendance`, `countyMood`): kiosks up to DDOC_VERSION 6
+ * wrote one beside every consented check-in and mood answer — 98% of a center's county
+ * documents — but no county view reads them any more: the dashboard, report, exports and the
+ * province roll-up read the kiosks' monthly counts (`centerTally`, `moodTally`) instead. So the
+ * kiosk derives none (derive → null, which also deletes an older kiosk's copy when its event is
+ * next written here: the deletion reaches the county), while the county rules keep ACCEPTING
+ * them, since a county server updated before its kiosks must not refuse their sync. Copies
+ * already in a county database stay there until their event is written again by an updated
+ * kiosk or the child is erased (county-purge purges them from the county database too:
+ * sync/couchdb/purge.ts, sync/schema/erasure.ts `isRetiredCountyCopy`).
  *
  * To add a county type (for example a monthly de-identified tally): define its strict
  * zod schema in documents.ts, add a row here, and the selector, filter and county rules
@@ -54,6 +65,8 @@ interface CountyRule {
   readonly idPrefix: string;
   readonly consented: boolean;
   readonly from?: DocType;
+  /** A per-event copy no county view reads any more: the county accepts it from older kiosks, the kiosk writes none. */
+  readonly retired?: boolean;
   /** The copy of a working document of type `from`, or null when the county gets none of it. */
   readonly derive?: (doc: AnyDoc) => CountyCopy | null;
 }
@@ -84,20 +97,10 @@ export const COUNTY_COPY = {
   moodTally: { schema: moodTallyDoc, idPrefix: 'mtally:', consented: false },
   /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
   coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
-  countyAttendance: {
-    schema: countyAttendanceDoc,
-    idPrefix: 'county:att:',
-    consented: true,
-    from: 'attendance',
-    derive: (d) => (d.type === 'attendance' && d.snapshot.countyOk ? { ...copyBase(d), type: 'countyAttendance', status: d.status } : null),
-  },
-  countyMood: {
-    schema: countyMoodDoc,
-    idPrefix: 'county:mood:',
-    consented: true,
-    from: 'mood',
-    derive: (d) => (d.type === 'mood' && d.snapshot.countyOk && d.face !== null ? { ...copyBase(d), type: 'countyMood', face: d.face } : null),
-  },
+  /** Retired (module comment): accepted from older kiosks, never derived; an older copy is deleted when its attendance is next written. */
+  countyAttendance: { schema: countyAttendanceDoc, idPrefix: 'county:att:', consented: true, from: 'attendance', retired: true, derive: () => null },
+  /** Retired (module comment): accepted from older kiosks, never derived; an older copy is deleted when its check-in is next written. */
+  countyMood: { schema: countyMoodDoc, idPrefix: 'county:mood:', consented: true, from: 'mood', retired: true, derive: () => null },
   countyScreening: {
     schema: countyScreeningDoc,
     idPrefix: 'county:screening:',
@@ -157,6 +160,14 @@ export function countySelector(): { $or: Record<string, unknown>[] } {
       ...(rules[t].consented ? { $or: [{ 'snapshot.countyOk': true }, { _deleted: true }] } : {}),
     })),
   };
+}
+
+/** County types that kiosks no longer write but a county database still accepts (module comment). */
+export const RETIRED_COUNTY_TYPES = COUNTY_TYPES.filter((t) => rules[t].retired === true);
+
+/** True for the id of a retired per-event county copy (`county:att:…`, `county:mood:…`). */
+export function isRetiredCountyCopy(id: string): boolean {
+  return RETIRED_COUNTY_TYPES.some((t) => id.startsWith(rules[t].idPrefix));
 }
 
 /** Consented county types (their documents must carry snapshot.countyOk === true). */

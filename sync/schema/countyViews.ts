@@ -5,16 +5,18 @@
  * reducers only: they run inside CouchDB, unchanged on a cluster. The `month_` /
  * `period_` views put the period first, so one key range answers any period for
  * every center at once.
+ *
+ * No view reads the retired per-event copies (`countyAttendance`, `countyMood`,
+ * sync/schema/county.ts): the views `attendance`, `moods` and `month_attendance` that
+ * indexed them were read by no dashboard, report or roll-up and were removed in
+ * DDOC_VERSION 7 (the kiosks' monthly tallies carry what is drawn).
  */
 export const COUNTY_VIEW_REDUCERS = {
   services: '_count',
   sessions: '_count',
-  attendance: '_count',
   screenings: '_count',
-  moods: '_count',
   month_sessions: '_stats',
   month_services: '_sum',
-  month_attendance: '_count',
   month_moods: '_sum',
   month_screenings: '_count',
   period_tallies: '_sum',

@@ -16,6 +16,7 @@
  * with siblings. Counts (serviceTally, centerTally) hold no id at all.
  */
 import type { DocType } from './documents';
+import { isRetiredCountyCopy } from './county';
 
 /** The types that may be a child's document, and the field that says whose. */
 const CHILD_FIELD: { readonly [K in DocType]?: 'childId' | 'childIds' | 'id' } = {
@@ -65,7 +66,14 @@ export function idNamesChild(id: string, childId: string): boolean {
   return id.split(':').includes(childId) && !id.startsWith('erasure:');
 }
 
-/** The county copy's documents among `ids`: the county keeps these (de-identified counts), except coverage keys. */
+/** The county copy's documents among `ids`: the county keeps these (de-identified counts), except coverage keys and retired copies. */
 export function isCountyEventCopy(id: string): boolean {
   return id.startsWith('county:');
 }
+
+/**
+ * A retired per-event county copy (`county:att:…`, `county:mood:…`, sync/schema/county.ts) that an
+ * older kiosk wrote: no county view counts it, so an erasure takes it out of the county database
+ * too, rather than leaving a record of the child there for no count.
+ */
+export { isRetiredCountyCopy };

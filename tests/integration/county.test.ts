@@ -17,6 +17,7 @@ import { testConnection } from '../../sync/client/replication';
 import { replicationFacts } from '../../sync/couchdb/replicationStatus';
 import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
 import { countyFields, withCountyCopies } from '../../sync/schema/county';
+import { olderKioskCountyCopy, withOlderKioskCopies } from '../../sync/schema/olderCountyCopies';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
@@ -69,14 +70,23 @@ describe('a provisioned county', () => {
 
     const demo = generateDemoCenter({ centerId: 'qingshan', seed: 9, children: 15, from: '2026-10-01', to: '2026-10-31', deviceId: 'k', pinHash });
     const kiosk = { base: server.base, username: 'sync-qingshan', password: first.credentials[0]!.password };
-    // What the kiosk's DocStore writes: each event with its county copy.
-    const res = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: withCountyCopies(demoDocuments(demo)) });
+    // What the kiosk's DocStore writes: the events, with a county copy for screenings only (none for check-ins or mood answers).
+    const oldDays = demo.attendance.filter((a) => a.date < '2026-10-15');
+    const written = demoDocuments(demo).filter((d) => !(d.type === 'attendance' && d.date < '2026-10-15'));
+    const res = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: withCountyCopies(written) });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+    // A kiosk of an older version (up to DDOC_VERSION 6) still writes a per-event copy beside each consented check-in: the county accepts them.
+    const older = withOlderKioskCopies(oldDays);
+    expect(older.length).toBeGreaterThan(oldDays.length);
+    const resOld = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: older });
+    expect((resOld.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+    const olderCopyIds = older.filter((d) => d.type === 'countyAttendance').map((d) => d._id);
 
-    const expectedPresent = demo.attendance.filter((a) => a.status === 'present' && a.snapshot.countyOk).length;
     await until(async () => {
-      const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?reduce=true');
-      return ((v.json.rows as { value: number }[] | undefined)?.[0]?.value ?? 0) === expectedPresent;
+      const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_sessions?reduce=true');
+      const sessions = ((v.json.rows as { value: { count: number } }[] | undefined)?.[0]?.value.count ?? 0) === demo.activities.length;
+      const copies = await couch(server.admin, 'POST', 'county_yunxi/_all_docs', { keys: olderCopyIds });
+      return sessions && (copies.json.rows as { value?: unknown }[]).every((r) => r.value);
     }, 60_000);
     // county-status on the trial server: nothing waits once the copy has caught up (from PouchDB's checkpoint).
     await until(async () => (await replicationFacts(server.admin, 'yunxi', 'qingshan', true)).docsWaiting === 0, 60_000);
@@ -87,7 +97,10 @@ describe('a provisioned county', () => {
     expect(rows.some((r) => r.id.startsWith('private:'))).toBe(false);
     const types = new Set(rows.map((r) => r.doc.type).filter((t): t is string => typeof t === 'string'));
     expect([...types].every((t) => (COUNTY_TYPES as readonly string[]).includes(t))).toBe(true);
-    for (const t of ['center', 'countyAttendance', 'countyMood', 'serviceTally']) expect(types).toContain(t);
+    for (const t of ['center', 'serviceTally', 'countyAttendance']) expect(types).toContain(t);
+    // The only per-event copies of check-ins are the older kiosk's; of mood answers there are none.
+    expect(rows.filter((r) => r.doc.type === 'countyAttendance').map((r) => r.id).sort()).toEqual([...olderCopyIds].sort());
+    expect(types).not.toContain('countyMood');
     // The working events stay in the center: the county has their copies only.
     for (const t of ['attendance', 'mood', 'screening']) expect(types).not.toContain(t);
     // Activities stay in the center: their participants' ids and free text never reach the county.
@@ -104,9 +117,9 @@ describe('a provisioned county', () => {
       for (const k of Object.keys(r.doc)) expect(fields[type], `${r.id}.${k}`).toContain(k);
     }
     expect(JSON.stringify(rows)).not.toMatch(/wantsTalk|checkInAt|pickedUpBy|"notes"/);
-    const byGroup = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/attendance?group_level=3');
-    const groups = (byGroup.json.rows as { key: [string, string, string]; value: number }[]).filter((r) => r.key[1] === '2026-10');
-    expect(groups.reduce((s, r) => s + r.value, 0)).toBe(expectedPresent);
+    const byMonth = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_sessions?group_level=2');
+    const october = (byMonth.json.rows as { key: [string, string]; value: { count: number } }[]).filter((r) => r.key[0] === '2026-10');
+    expect(october).toEqual([{ key: ['2026-10', 'qingshan'], value: expect.objectContaining({ count: demo.activities.length }) }]);
     // A coordinator reads the county views; a center's kiosk account cannot.
     const coord = { base: server.base, username: 'coord-li', password: first.credentials[2]!.password };
     expect((await couch(coord, 'GET', 'county_yunxi/_design/county/_view/services?group_level=2')).status).toBe(200);
@@ -141,7 +154,8 @@ describe('a provisioned county', () => {
     expect((await couch(server.admin, 'GET', 'county_yunxi/private:center-copy')).status).toBe(404);
     expect((await couch(server.admin, 'GET', 'county_yunxi/day:2026-11-30')).status).toBe(404);
     // The county database refuses, on its own, whatever is not in the county copy's table — even from an administrator.
-    const copy = withCountyCopies([att]).find((d) => d.type === 'countyAttendance')!;
+    // An older kiosk's per-event copy (retired, still accepted): one more field, another type or a private id is refused.
+    const copy = olderKioskCountyCopy(att)!;
     const direct = async (d: object) => couch(server.admin, 'POST', 'county_yunxi', d);
     expect((await direct({ ...copy, _id: `${copy._id}-x`, note: '哭了' })).status).toBe(403);
     expect((await direct({ ...att, _id: 'att:direct' })).status).toBe(403);

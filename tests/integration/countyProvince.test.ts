@@ -89,11 +89,14 @@ describe('a province rolls its counties up by replication', () => {
         expect({ sum: z!.sum, count: z!.count }, view).toEqual({ sum: x!.sum + y!.sum, count: x!.count + y!.count });
       } else expect(total(tp!), view).toBe((total(ta!) as number) + (total(tb!) as number));
     }
-    // A number a provincial report reads: days present in October over both counties, counted from the generated documents.
-    const present = demos.reduce((s, d) => s + d.attendance.filter((x) => x.status === 'present' && x.snapshot.countyOk && x.date.startsWith('2026-10')).length, 0);
-    expect(present).toBeGreaterThan(0);
-    const oct = await rowsOf(db, 'month_attendance', `group_level=1&startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}`);
-    expect(oct).toEqual([{ key: ['2026-10'], value: present }]);
+    // A number a provincial report reads: service sessions (场次) in October over both counties, counted from the generated documents.
+    const sessions = demos.reduce((s, d) => s + d.activities.filter((x) => x.date.startsWith('2026-10')).length, 0);
+    expect(sessions).toBeGreaterThan(0);
+    const octCount = async () => {
+      const rows = await rowsOf(db, 'month_sessions', `group_level=1&startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}`);
+      return (rows[0]?.value as { count: number } | undefined)?.count;
+    };
+    expect(await octCount()).toBe(sessions);
 
     // Nothing but the county copy: every document a county-copy type with only its fields, no name anywhere,
     // and the province's own design document (the county's is not copied over it).
@@ -114,15 +117,13 @@ describe('a province rolls its counties up by replication', () => {
     expect(JSON.stringify(all)).not.toMatch(/wantsTalk|checkInAt|pickedUpBy|"notes"|birth/);
 
     // A deletion in a center reaches the province as a deletion.
-    const gone = demos[0]!.attendance.find((x) => x.status === 'present' && x.snapshot.countyOk && x.date.startsWith('2026-10'))!;
-    const kioskDoc = await couch(server.admin, 'GET', `center_${COUNTIES[0].center}/${encodeURIComponent(`county:${gone._id}`)}`);
+    const gone = demos[0]!.activities.find((x) => x.date.startsWith('2026-10'))!;
+    const kioskDoc = await couch(server.admin, 'GET', `center_${COUNTIES[0].center}/${encodeURIComponent(`tally:${gone._id.replace(/^activity:/, '')}`)}`);
     expect(kioskDoc.status).toBe(200);
+    expect(kioskDoc.json.type).toBe('serviceTally');
     const del = await couch(server.admin, 'POST', `center_${COUNTIES[0].center}/_bulk_docs`, { docs: [{ _id: kioskDoc.json._id, _rev: kioskDoc.json._rev, _deleted: true, type: kioskDoc.json.type, centerId: kioskDoc.json.centerId }] });
     expect((del.json as unknown as { error?: string }[])[0]!.error).toBeUndefined();
-    await until(async () => {
-      const rows = await rowsOf(db, 'month_attendance', `group_level=1&startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}`);
-      return rows[0]?.value === present - 1;
-    }, 120_000);
+    await until(async () => (await octCount()) === sessions - 1, 120_000);
 
     // A second run changes nothing.
     const again = await provisionProvince(server.admin, 'hubei', readers);

@@ -28,7 +28,8 @@ import { COUNTY_VIEWS } from '../../sync/couchdb/ddocs';
 import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { isSealed } from '../../sync/schema/documents';
 import { isChildsDoc } from '../../sync/schema/erasure';
-import { COUNTY_COPY } from '../../sync/schema/county';
+import { COUNTY_COPY, isRetiredCountyCopy } from '../../sync/schema/county';
+import { olderKioskCountyCopy } from '../../sync/schema/olderCountyCopies';
 import { startCountyServer, until, type CountyServer } from './countyServer';
 
 const run = promisify(execFile);
@@ -108,6 +109,11 @@ describe('erasing a child, end to end', () => {
     const child = demo.children.find((c) => demo.attendance.some((a) => a.childId === c._id.slice(6) && a.snapshot.countyOk))!;
     const childId = child._id.slice('child:'.length);
     const priv = demo.privates.find((p) => p.childId === childId)!;
+    // A kiosk of an older version (up to DDOC_VERSION 6) left per-event county copies of the child's check-ins and mood answers:
+    // no view counts them any more, and the erasure must reach them in the county database too.
+    const olderCopies = [...demo.attendance, ...demo.moods].filter((e) => e.childId === childId).map((e) => olderKioskCountyCopy(e)).filter((c) => c !== null);
+    expect(olderCopies.length).toBeGreaterThan(0);
+    expect((await db.bulkDocs(olderCopies)).filter((r) => 'error' in r && r.error)).toEqual([]);
     const secrets = [priv.fullName, ...priv.guardians.flatMap((g) => [g.name, ...(g.phone ? [g.phone] : [])])];
     // A second kiosk of the center with its own copy, and an edit the server has as an earlier revision.
     await store.update('childPrivate', priv._id, (p) => (p ? { ...p, address: '石桥镇二组', updatedAt: new Date().toISOString() } : null));
@@ -160,16 +166,24 @@ describe('erasing a child, end to end', () => {
     for (const id of serverIds) {
       const revs = await storedRevisions('center_qingshan', id);
       if (!standIn) expect(revs, id).toEqual([]);
-      // Stand-in: a de-identified county copy stays (its deletion would replicate into the county's counts) …
-      else if (id.startsWith('county:')) for (const r of revs) expect(COUNTY_COPY[r.type as 'countyMood'].schema.safeParse(r).success, id).toBe(true);
+      // Stand-in: a counted county copy (a screening's) stays (its deletion would replicate into the county's counts) …
+      else if (id.startsWith('county:') && !isRetiredCountyCopy(id)) for (const r of revs) expect(COUNTY_COPY[r.type as 'countyScreening'].schema.safeParse(r).success, id).toBe(true);
       // … and every other document is a tombstone with nothing but its type and center.
       else for (const r of revs) expect(Object.keys(r).sort(), id).toEqual(TOMBSTONE_KEYS.filter((k) => k in r));
     }
     const centerChanges = await changesText('center_qingshan');
     for (const s of secrets) expect(centerChanges).not.toContain(s);
     if (!standIn) expect(centerChanges.replaceAll(`erasure:${childId}`, '')).not.toContain(childId);
-    // The county copy keeps the child's de-identified event copies, so its counts stay.
+    // The county's counts stay (no view counts the retired copies) …
     expect(await countyCounts()).toEqual(countsBefore);
+    // … and the retired per-event copies of the child are gone from the county database: purged on CouchDB, a bare tombstone on the stand-in.
+    for (const c of olderCopies) {
+      const revs = await storedRevisions('county_yunxi', c._id);
+      if (!standIn) expect(revs, c._id).toEqual([]);
+      else for (const r of revs) expect(Object.keys(r).sort(), c._id).toEqual(TOMBSTONE_KEYS.filter((k) => k in r));
+    }
+    const live = ((await couch(server.admin, 'POST', 'county_yunxi/_all_docs', { keys: olderCopies.map((c) => c._id) })).json.rows as { value?: { deleted?: boolean } }[]).filter((r) => r.value && !r.value.deleted);
+    expect(live).toEqual([]);
     const countyChanges = await changesText('county_yunxi');
     for (const s of secrets) expect(countyChanges).not.toContain(s);
 
@@ -179,7 +193,8 @@ describe('erasing a child, end to end', () => {
     const [shown] = await listErasureRequests(store);
     expect(shown).toMatchObject({ childId, status: 'done' });
     // Stand-in: the county copies stay in the center database (above), so they are not counted as purged.
-    expect(shown!.purged!.center).toBeGreaterThanOrEqual(standIn ? serverIds.filter((id) => !id.startsWith('county:')).length : serverIds.length);
+    expect(shown!.purged!.center).toBeGreaterThanOrEqual(standIn ? serverIds.filter((id) => !id.startsWith('county:') || isRetiredCountyCopy(id)).length : serverIds.length);
+    expect(shown!.purged!.county).toBeGreaterThanOrEqual(olderCopies.length);
     // Running it again finds nothing to do.
     expect(await countyPurge('--center', 'qingshan', '--erasures')).toContain('qingshan: no erasure request waiting');
   }, 600_000);

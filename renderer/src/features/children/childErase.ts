@@ -2,13 +2,16 @@
  * What the erasure confirmation in a child's file shows (ChildErase.vue): of the child's
  * records on this kiosk (app/erasure.ts `childDocCounts`, by type), what leaves the kiosk —
  * all of them, the kiosk's own county copies included — and what the county database keeps:
- * its de-identified copies of the child's events (sync/schema/county.ts), which an erasure
- * leaves in place so every county count stays the same.
+ * its de-identified copies of the child's screenings (sync/schema/county.ts: the screening
+ * levels table counts them), which an erasure leaves in place so every county count stays the
+ * same. The retired per-event copies of check-ins and mood answers (`countyAttendance`,
+ * `countyMood`, written by older kiosks) are not kept: no county view counts them, and
+ * county-purge purges them from the county database with the rest of the child.
  */
 import { COUNTY_TYPES } from '@sync/schema/county';
 
-/** The county copies of a child's events: one per counted check-in, mood answer or screening. */
-export const COUNTY_EVENT_TYPES = ['countyAttendance', 'countyMood', 'countyScreening'] as const satisfies readonly (typeof COUNTY_TYPES)[number][];
+/** The county copies of a child's events that the county keeps after an erasure: one per counted screening. */
+export const COUNTY_EVENT_TYPES = ['countyScreening'] as const satisfies readonly (typeof COUNTY_TYPES)[number][];
 export type CountyEventType = (typeof COUNTY_EVENT_TYPES)[number];
 
 export interface CountedKinds<T extends string = string> {

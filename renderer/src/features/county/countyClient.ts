@@ -87,9 +87,10 @@ export interface CountyQuery {
 /**
  * The dashboard's queries for one period: grouped reduces, the per-event views
  * over the period's key range only (the trial server reads every index row of a
- * range, CouchDB 3 about log n of them), and only views a table draws — days
- * present (month_attendance) are not read: no table shows them, and they are the
- * largest view of a county. Exported so the benchmark times and sizes exactly these.
+ * range, CouchDB 3 about log n of them), and only views a table draws. Days present
+ * are not read (no table shows them; the county design document no longer has a view of
+ * them, nor of single mood check-ins: the kiosks' tallies carry what is drawn).
+ * Exported so the benchmark times and sizes exactly these.
  */
 export function countyQueries(period: string): CountyQuery[] {
   const months = periodMonths(period);

@@ -5,9 +5,10 @@
  * is parsed with the sync schemas; a document that fails is reported through
  * `onInvalid` and skipped, so one bad replicated document cannot break a screen.
  *
- * Every write of an attendance, mood check-in or screening also keeps its county copy
- * (sync/schema/county.ts) in step: written, changed or deleted with it. The copy is
- * what the county database receives; the working document stays in the center.
+ * Every write of a screening also keeps its county copy (sync/schema/county.ts) in step:
+ * written, changed or deleted with it. The copy is what the county database receives; the
+ * working document stays in the center. Attendance and mood check-ins have no copy any more
+ * (retired per-event copies): writing one deletes the copy an older kiosk left beside it.
  *
  * Issue 14: with a keyring, the private fields of the private types (PRIVATE_FIELDS in
  * sync/schema/documents.ts) are encrypted under the center key as a document is written
