@@ -50,6 +50,15 @@ export interface DocStore {
    */
   update<K extends DocType>(type: K, id: string, change: (current: DocOf<K> | null) => DocOf<K> | null): Promise<DocOf<K> | null>;
   /**
+   * `update` without its first read, for a caller that holds the document as it was stored when
+   * it last read it (issue 19: the kiosk's check-in, which knows today's attendance). `expected`
+   * is that document (null: there was none); `change` is applied to it and the result written
+   * with its revision. When the store holds anything else — another kiosk or the sync wrote
+   * since — the revision check refuses the write and this falls back to `update`, applying
+   * `change` to what is stored: never a blind overwrite. `change` may so be called more than once.
+   */
+  updateFrom<K extends DocType>(type: K, id: string, expected: DocOf<K> | null, change: (current: DocOf<K> | null) => DocOf<K> | null): Promise<DocOf<K> | null>;
+  /**
    * Deletes a document, keeping `type` and `centerId` on the tombstone so the
    * county copy learns of the delete (DESIGN.md). No-op when it does not exist.
    */

@@ -45,6 +45,27 @@ function suite(name: string, make: () => { store: DocStore; invalid: InvalidStor
       expect(u?._rev).toMatch(/^2-/);
     });
 
+    it('updates from a document the caller holds, and from what is stored when another writer came between (issue 19)', async () => {
+      const { store } = make();
+      const held = await store.put(day('2026-11-06'));
+      const seen: (string | null)[] = [];
+      const close = (c: DayDoc | null) => (seen.push(c?._rev ?? null), c ? { ...c, held: false, reason: c.reason ? `${c.reason}，停电` : '暴雨' } : null);
+      const first = await store.updateFrom('day', 'day:2026-11-06', held, close);
+      expect(first).toMatchObject({ held: false, reason: '暴雨' });
+      expect(first?._rev).toMatch(/^2-/);
+      expect(seen).toEqual([held._rev]);
+      // `held` is stale now: the change is applied to the stored revision, never over it.
+      seen.length = 0;
+      const second = await store.updateFrom('day', 'day:2026-11-06', held, close);
+      expect(second).toMatchObject({ reason: '暴雨，停电' });
+      expect(second?._rev).toMatch(/^3-/);
+      expect(seen).toEqual([held._rev, first!._rev]);
+      // Believed absent but there: the same.
+      const third = await store.updateFrom('day', 'day:2026-11-06', null, (c) => (c ? { ...c, reason: 'x' } : day('2026-11-06')));
+      expect(third).toMatchObject({ reason: 'x', held: false });
+      expect((await store.get('day', 'day:2026-11-06'))?._rev).toBe(third?._rev);
+    });
+
     it('bulk-creates all or nothing on invalid input', async () => {
       const { store } = make();
       await expect(store.bulkCreate([day('2026-11-02'), { ...day('2026-11-03'), centerId: 'BAD ID' }])).rejects.toThrow(InvalidDocumentError);

@@ -35,8 +35,17 @@ function context(p: KioskPorts, centerId: string): EventContext {
 }
 
 /**
- * Checks a child in or out: one read of the day's record and one write (issue 19: the
- * check-in is a tap a child must see land). With `undoWithinMs`, a child back within that
+ * Today's attendance as the check-in screen read it when it opened, by child id: what the
+ * kiosk knows before a child taps (a child with no entry had no record then).
+ */
+export type KnownAttendance = ReadonlyMap<string, AttendanceDoc>;
+
+/**
+ * Checks a child in or out (issue 19: the check-in is a tap a child must see land). With
+ * `known`, today's attendance as the screen read it, the record is written from what the
+ * screen holds, one write and no read (DocStore.updateFrom); a record changed since — a second
+ * kiosk, the register, the sync — is refused by its revision, read, and the action applied to
+ * it. Without `known` (or for another day), one read and one write. With `undoWithinMs`, a child back within that
  * time of their own kiosk action is offered its undo instead, and nothing is written.
  * @throws ConsentRequiredError without attendance consent (nothing is written).
  */
@@ -45,17 +54,20 @@ export async function recordKioskAction(
   entry: RosterEntry,
   action: KioskAction,
   undoWithinMs: number | null = null,
+  known: { readonly date: string; readonly attendance: KnownAttendance } | null = null,
 ): Promise<{ saved: AttendanceDoc; undo: UndoToken } | { recent: UndoToken }> {
   const ctx = context(p, entry.child.centerId);
   const id = ids.attendance(ctx.date, entry.childId);
   let before: AttendanceDoc | null = null;
   let recent: UndoToken | null = null;
-  const saved = await p.docs.update('attendance', id, (current) => {
+  const change = (current: AttendanceDoc | null): AttendanceDoc | null => {
     before = current;
     recent = undoWithinMs === null ? null : recentUndoToken(current, p.now().getTime(), undoWithinMs);
     if (recent) return null;
     return action === 'check-in' ? checkIn(current, entry, ctx, 'kiosk') : checkOut(current, entry, ctx, current?.pickedUpBy ?? null, 'kiosk');
-  });
+  };
+  // What the screen read is about the day it read it: after midnight it says nothing of the new day.
+  const saved = known && known.date === ctx.date ? await p.docs.updateFrom('attendance', id, known.attendance.get(entry.childId) ?? null, change) : await p.docs.update('attendance', id, change);
   if (recent) return { recent };
   return { saved: saved!, undo: { attendanceId: id, before, at: ctx.at, moodId: null } };
 }

@@ -56,6 +56,17 @@ export class MemoryDocStore implements DocStore {
     if (next === null) return current;
     return this.put({ ...next, _id: id, ...(current?._rev ? { _rev: current._rev } : {}) } as DocOf<K>);
   }
+  /** As PouchDocStore: written from `expected` with its revision; a stale `expected` is a conflict, then `update`. */
+  async updateFrom<K extends DocType>(type: K, id: string, expected: DocOf<K> | null, change: (c: DocOf<K> | null) => DocOf<K> | null) {
+    const next = change(expected);
+    if (next === null) return this.update(type, id, change);
+    try {
+      return await this.put({ ...next, _id: id, ...(expected?._rev ? { _rev: expected._rev } : {}) } as DocOf<K>);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      return this.update(type, id, change);
+    }
+  }
   async remove(_type: DocType, id: string): Promise<void> {
     if (this.docs.delete(id)) {
       this.keepCountyCopy(id, null);

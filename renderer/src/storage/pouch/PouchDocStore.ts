@@ -218,26 +218,49 @@ export class PouchDocStore implements DocStore {
    * brought in step afterwards; a copy written beside a document that was refused is put
    * back in step with the document as stored.
    */
-  private async write<K extends DocType>(valid: DocOf<K>, copyRead: Promise<StoredCopy | null> | null): Promise<DocOf<K>> {
+  private async write<K extends DocType>(valid: DocOf<K>, copyRead: Promise<StoredCopy | null> | null, copyGuessed = false): Promise<DocOf<K>> {
     const stored = await this.seal(valid);
-    const copy = copyRead ? nextCountyCopy(valid._id, valid, await copyRead) : null;
+    const copyId = countyCopyId(valid._id);
+    const copyBefore = copyRead ? await copyRead : null;
+    const copy = copyRead ? nextCountyCopy(valid._id, valid, copyBefore, copyGuessed) : null;
     let res: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
       res = await this.db.bulkDocs((copy ? [stored, copy] : [stored]) as PouchDB.Core.PutDocument<AnyDoc>[]);
     } catch (e) {
+      this.copies.delete(copyId);
       throw (await this.spaceError(e)) ?? e;
     }
     const [own, copyRes] = res;
     if (own && isBulkError(own)) {
+      this.copies.delete(copyId);
       if (copyRes && !isBulkError(copyRes)) await this.repairCopy(valid._id, valid.type);
       if (own.status === 409) throw new ConflictError(valid._id);
       throw (await this.spaceError(own)) ?? Object.assign(new Error(own.message ?? own.name ?? 'write refused'), { status: own.status, name: own.name });
     }
     if (copyRes && isBulkError(copyRes)) {
+      this.copies.delete(copyId);
       if (copyRes.status !== 409) throw (await this.spaceError(copyRes)) ?? Object.assign(new Error(copyRes.message ?? 'county copy refused'), { status: copyRes.status, name: copyRes.name });
       await this.countyCopy(valid._id, valid.type, valid);
+    } else if (copyRead) {
+      const written = copy as (StoredCopy & { _deleted?: boolean }) | null;
+      this.noteCopy(copyId, !written ? copyBefore : written._deleted ? null : { ...written, _rev: (copyRes as PouchDB.Core.Response).rev });
     }
     return { ...valid, _rev: (own as PouchDB.Core.Response).rev };
+  }
+
+  /**
+   * The county copies as this store last wrote or read them (null: none), so that a write from a
+   * known document (`updateFrom`) need not read its copy either. A guess, never shown: the copy is
+   * written with the revision noted here and PouchDB refuses it when another writer came between
+   * (then it is read and brought in step). Bounded: a day's check-ins and check-outs fit.
+   */
+  private readonly copies = new Map<string, StoredCopy | null>();
+  private static readonly COPIES_KEPT = 1_000;
+
+  private noteCopy(copyId: string, copy: StoredCopy | null): void {
+    this.copies.delete(copyId);
+    this.copies.set(copyId, copy);
+    if (this.copies.size > PouchDocStore.COPIES_KEPT) this.copies.delete(this.copies.keys().next().value!);
   }
 
   /** After a refused write whose county copy went in: the copy follows the document as it is stored. */
@@ -267,6 +290,7 @@ export class PouchDocStore implements DocStore {
     if (!hasCountyCopy(type)) return { raw: await this.raw(id), copy: null };
     const res = await this.db.allDocs({ include_docs: true, keys: [id, countyCopyId(id)] });
     const [own, copy] = res.rows.map((r) => ('doc' in r && r.doc ? r.doc : null));
+    this.noteCopy(countyCopyId(id), (copy as StoredCopy | null) ?? null);
     return { raw: own ? await this.open(own as object) : null, copy: Promise.resolve((copy as StoredCopy | null) ?? null) };
   }
 
@@ -291,6 +315,39 @@ export class PouchDocStore implements DocStore {
     }
   }
 
+  /**
+   * Issue 19: a check-in written with no read before it, from the attendance the kiosk already
+   * holds. PouchDB's revision check stands in for the read: when `expected` is not what is stored
+   * (another kiosk, the register or the sync wrote since), the document is refused with a
+   * conflict, nothing of it is written, and `update` reads and applies `change` to what is there.
+   * The county copy goes in the same batch, with no revision when the document is new (a copy
+   * is made only with its document) and otherwise with the one noted in `copies`; without a
+   * noted one, this is `update`.
+   */
+  async updateFrom<K extends DocType>(
+    type: K,
+    id: string,
+    expected: DocOf<K> | null,
+    change: (current: DocOf<K> | null) => DocOf<K> | null,
+  ): Promise<DocOf<K> | null> {
+    const copied = hasCountyCopy(type);
+    const copy = !copied || expected === null ? null : this.copies.get(countyCopyId(id));
+    if (copy === undefined || (expected !== null && expected._id !== id)) return this.update(type, id, change);
+    // A document this kiosk may not change (written by a newer app) is refused by update's own check.
+    if (isNewer(expected, this.schemas)) return this.update(type, id, change);
+    const next = change(expected);
+    // Nothing to write from what the kiosk held: whether that is still so is for a fresh read to say.
+    if (next === null) return this.update(type, id, change);
+    const doc = { ...next, _id: id, ...(expected?._rev ? { _rev: expected._rev } : {}) };
+    this.refuseNewer(id, doc);
+    try {
+      return await this.write(readAnyDoc(doc, this.schemas).doc as DocOf<K>, copied ? Promise.resolve(copy) : null, true);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      return this.update(type, id, change);
+    }
+  }
+
   async remove(type: DocType, id: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const raw = await this.raw(id);
@@ -299,6 +356,7 @@ export class PouchDocStore implements DocStore {
       if (!current) return;
       try {
         await this.db.put({ _id: id, _rev: current._rev, _deleted: true, type, centerId: current.centerId } as PouchDB.Core.PutDocument<object>);
+        this.copies.delete(countyCopyId(id));
         await this.countyCopy(id, type, null);
         return;
       } catch (e) {
