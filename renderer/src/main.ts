@@ -32,10 +32,6 @@ const APP_VERSION = '0.1.0';
 
 async function boot(): Promise<void> {
   performance.mark('tongxin:boot');
-  // The roster's search index (and the home's family-name order) needs the pinyin dictionary,
-  // ~290 KB of code: fetched and compiled while the boot waits on IndexedDB, not after it.
-  // The roster's own import of it (app/roster.ts) then finds it loaded.
-  void import('@/domain/pinyin').catch(() => undefined);
   const device = new DexieDeviceStore();
   const invalidDocs: InvalidStoredDoc[] = [];
   const db = openCenterDb();

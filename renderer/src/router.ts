@@ -108,6 +108,10 @@ export function createAppRouter(services: AppServices): Router {
     if (countyPath) return hasCenter ? '/kiosk' : '/setup';
     if (!hasCenter && to.path !== '/setup') return { path: '/setup', query: to.query };
     if (hasCenter && to.path === '/setup') return '/kiosk';
+    // Issue 19: the kiosk home is drawn before the roster's search index (pinyin) is built; every
+    // other page may search or order by name, so it opens once the index is there (at a cold
+    // start a fraction of a second; after that at once). A dictionary that cannot load leaves search by characters.
+    if (hasCenter && to.path !== '/kiosk') await services.roster.whenIndexed().catch(() => undefined);
     const staff = services.session.staff.value;
     if (to.meta.staff && !staff) return { path: '/unlock', query: { next: to.fullPath } };
     if (to.meta.permission && staff && !can(staff.role, to.meta.permission)) return '/staff';

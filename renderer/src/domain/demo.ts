@@ -64,7 +64,8 @@ export interface DemoCenter {
 /** The PIN every demo staff account uses; shown on the setup screen. */
 export const DEMO_PIN = '2580';
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
+/** The family names the demo and bench centers' children have. */
+export const DEMO_SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
 const GIVEN = '小明华丽芳军杰静婷磊强洋勇艳娜涛斌宇欣怡梓涵浩然子轩雨萱思琪佳博文晨阳鑫一诺俊凯嘉乐安可心悦语彤';
 const SCHOOLS = ['村小学', '镇中心小学', '镇初级中学'];
 const CITIES = ['深圳', '东莞', '广州', '杭州', '宁波', '苏州', '上海', '厦门', '温州', '北京'];
@@ -100,7 +101,7 @@ function drawGroup(rng: Rng): { group: ChildGroup; caregiver: Caregiver } {
 }
 
 function name(rng: Rng): { full: string; display: string } {
-  const surname = rng.pick([...SURNAMES]);
+  const surname = rng.pick([...DEMO_SURNAMES]);
   const given = rng.chance(0.7) ? rng.pick([...GIVEN]) + rng.pick([...GIVEN]) : rng.pick([...GIVEN]);
   return { full: surname + given, display: given.length > 1 && rng.chance(0.3) ? given : surname + given };
 }

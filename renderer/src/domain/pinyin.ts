@@ -1,7 +1,7 @@
 /**
  * Search index entries for roster search (domain/search.ts): a name's pinyin. Kept apart
  * from the search itself because pinyin-pro carries its dictionary (about 450 KB of
- * code): the app loads this module with the roster, after the first screen (issue 19).
+ * code): the roster loads this module once the kiosk home is drawn (issue 19; app/roster.ts).
  */
 import { pinyin } from 'pinyin-pro';
 import { phoneDigits, type SearchEntry } from './search';
