@@ -41,6 +41,7 @@ import {
   centerDoc,
   centerTallyDoc,
   moodTallyDoc,
+  serviceMonthTallyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -95,6 +96,8 @@ export const COUNTY_COPY = {
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
   /** A center's mood check-ins of a month by group and face (domain/county/moodTally.ts): what the wellbeing chart reads, counted. */
   moodTally: { schema: moodTallyDoc, idPrefix: 'mtally:', consented: false },
+  /** A center's service sessions of a month by type, provider kind and group (domain/county/serviceMonthTally.ts): what the activity, mix, resources and coordination tables read, counted. */
+  serviceMonthTally: { schema: serviceMonthTallyDoc, idPrefix: 'stally:', consented: false },
   /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
   coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
   /** Retired (module comment): accepted from older kiosks, never derived; an older copy is deleted when its attendance is next written. */
