@@ -90,7 +90,11 @@ export const COUNTY_COPY = {
   // `day:<date>` (whether a session took place) is not copied: its id carries no center, so two
   // centers' days of one date collided in the county database; what the county needs of days
   // (open days) reaches it counted in centerTally.
-  /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
+  /**
+   * One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. Since
+   * DDOC_VERSION 8 no dashboard view reads it (month_sessions / month_services read serviceMonthTally); only the
+   * center-first `services` and `sessions` views, which no dashboard, report or roll-up queries, still index it.
+   */
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serviceMonthTallyDoc } from '@sync/schema/documents';
 import { generateDemoCenter } from '@/domain/demo';
 import { tallyOf } from '@/domain/tally';
+import { sessionsOf } from './report';
 import { sameServiceCounts, serviceMonthTalliesOf, serviceMonthTally } from './serviceMonthTally';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
@@ -50,5 +51,12 @@ describe('serviceMonthTally', () => {
     expect(serviceMonthTalliesOf(sessions, 'qingshan', 'k', AT).map((t) => t.month)).toEqual(['2026-10', '2026-11']);
     expect(serviceMonthTally([], 'qingshan', '2026-11', 'k', AT).cells).toEqual([]);
     expect(() => serviceMonthTally(sessions, 'QingShan', '2026-11', 'k', AT)).toThrow(/not a service tally/);
+  });
+});
+
+describe('sessionsOf (a month_sessions value)', () => {
+  it('reads [sessions, minutes] from the server, and _stats of minutes from a device cache written before DDOC_VERSION 8', () => {
+    expect(sessionsOf([3, 150])).toBe(3);
+    expect(sessionsOf({ count: 4, sum: 200, min: 30, max: 60 })).toBe(4);
   });
 });
