@@ -50,5 +50,8 @@
     errors = check(rule.schema, newDoc, newDoc.type);
     if (errors.length > 0) forbid('the county database does not hold this ' + newDoc.type + ' document: ' + errors.slice(0, 5).join('; '));
     if (rule.consented && !(newDoc.snapshot && newDoc.snapshot.countyOk === true)) forbid('no county-statistics consent for this ' + newDoc.type + ' document');
+    // A monthly tally's id names its center and month (every center's tallies meet here): one naming another center or month is refused.
+    if ((newDoc.type === 'moodTally' || newDoc.type === 'serviceMonthTally') && newDoc._id !== rule.idPrefix + newDoc.centerId + ':' + newDoc.month)
+      forbid('a ' + newDoc.type + ' of center ' + newDoc.centerId + ' for ' + newDoc.month + ' has the id ' + rule.idPrefix + newDoc.centerId + ':' + newDoc.month);
   };
 })()

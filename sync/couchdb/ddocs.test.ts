@@ -117,6 +117,17 @@ describe('validate_doc_update (center database)', () => {
     expect(refusal(() => centerValidate(mt, null, kiosk, {}))).toBeNull();
     expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:baiyun:2026-10' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
     expect(refusal(() => centerValidate({ ...mt, _id: 'mtally:qingshan:2026-09' }, null, kiosk, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
+    // The same for a service tally, in the center database and again in the county database.
+    const st = docs.find((d) => d.type === 'serviceMonthTally' && d.month === '2026-10')!;
+    expect(st._id).toBe('stally:qingshan:2026-10');
+    expect(refusal(() => centerValidate(st, null, kiosk, {}))).toBeNull();
+    expect(refusal(() => centerValidate({ ...st, _id: 'stally:baiyun:2026-10' }, null, kiosk, {}))).toMatch(/has the id stally:qingshan:2026-10/);
+    expect(refusal(() => centerValidate({ ...st, _id: 'stally:qingshan:2026-09' }, null, kiosk, {}))).toMatch(/has the id stally:qingshan:2026-10/);
+    expect(refusal(() => countyValidate(st, null, replicator, {}))).toBeNull();
+    expect(refusal(() => countyValidate({ ...st, _id: 'stally:baiyun:2026-10' }, null, replicator, {}))).toMatch(/has the id stally:qingshan:2026-10/);
+    expect(refusal(() => countyValidate({ ...mt, _id: 'mtally:qingshan:2026-09' }, null, replicator, {}))).toMatch(/has the id mtally:qingshan:2026-10/);
+    // A tally that names a child is refused on both sides (no field for it).
+    expect(refusal(() => countyValidate({ ...st, cells: [{ ...(st.cells as object[])[0], childId: childId }] }, null, replicator, {}))).toMatch(/not a field/);
   });
   it('accepts deletions that keep only type and centerId, and refuses bare ones and ones with a body', () => {
     const tomb = { _id: 'private:child:x', _rev: '2-a', _revisions: { start: 2, ids: ['a', 'b'] }, _deleted: true, type: 'childPrivate', centerId: 'qingshan' };
@@ -253,6 +264,7 @@ describe('county database', () => {
       centerTally: sorted([...meta, 'period', 'from', 'to', 'openDays', 'staffActive', 'volunteersActive', 'followupsOpen', 'followupsOverdue', 'byGroup']),
       coverage: sorted([...envelope, 'centerId', 'schemaVersion', 'type', 'updatedAt', 'key', 'group']),
       moodTally: sorted([...meta, 'month', 'byGroup']),
+      serviceMonthTally: sorted([...meta, 'month', 'cells']),
     });
     // And the county database enforces exactly that list: one more field on any of them is refused.
     for (const type of COUNTY_TYPES) {
@@ -417,18 +429,30 @@ describe('county dashboard views (issue 9)', () => {
 
   it('put the month first, so one key range covers every center', () => {
     const oct = demo.activities.filter((a) => a.date.startsWith('2026-10'));
+    // Sessions come from the month's service tally: one row per service type and provider kind, [sessions, minutes].
     const sessions = run('month_sessions', docs);
-    expect(sessions).toHaveLength(oct.length);
+    const cellsOf = new Set(oct.map((a) => `${a.serviceType}|${a.providerKind}`));
+    expect(sessions).toHaveLength(cellsOf.size);
+    expect(sessions.length).toBeLessThan(oct.length);
     expect(sessions[0]!.key).toEqual(['2026-10', 'qingshan', expect.any(String), expect.any(String)]);
-    expect(sessions.every((r) => typeof r.value === 'number' && r.value > 0)).toBe(true);
-    // One row per session and group (few rows to read), whose values add up to the consenting participants.
+    for (const r of sessions) {
+      const these = oct.filter((a) => a.serviceType === r.key[2] && a.providerKind === r.key[3]);
+      expect(r.value, JSON.stringify(r.key)).toEqual([these.length, these.reduce((m, a) => m + a.durationMin, 0)]);
+    }
+    // Attendances: one row per type, provider kind and group (few rows to read), adding up to the consenting participants.
     const services = run('month_services', docs);
     const participants = oct.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk));
     expect(services.reduce((s, r) => s + (r.value as number), 0)).toBe(participants.length);
-    expect(services.length).toBe(oct.reduce((s, a) => s + new Set(a.participants.filter((p) => p.snapshot.countyOk).map((p) => p.snapshot.group)).size, 0));
-    expect(services.length).toBeLessThan(participants.length);
+    for (const r of services)
+      expect(r.value, JSON.stringify(r.key)).toBe(
+        oct.filter((a) => a.serviceType === r.key[3] && a.providerKind === r.key[4]).flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk && p.snapshot.group === r.key[2])).length,
+      );
+    expect(services.length).toBeLessThan(oct.reduce((s, a) => s + new Set(a.participants.filter((p) => p.snapshot.countyOk).map((p) => p.snapshot.group)).size, 0));
     for (const g of new Set(participants.map((p) => p.snapshot.group)))
       expect(services.filter((r) => r.key[2] === g).reduce((s, r) => s + (r.value as number), 0), g).toBe(participants.filter((p) => p.snapshot.group === g).length);
+    // The per-session county copies alone no longer feed them (kiosks before DDOC_VERSION 8 wrote no service tally).
+    expect(run('month_sessions', docs.filter((d) => d.type !== 'serviceMonthTally'))).toEqual([]);
+    expect(run('month_services', docs.filter((d) => d.type !== 'serviceMonthTally'))).toEqual([]);
     // Mood check-ins come from the month's tally: one row per group and face (not per check-in), summing to the consenting faces.
     const moods = run('month_moods', docs);
     const faced = demo.moods.filter((m) => m.face !== null && m.snapshot.countyOk);

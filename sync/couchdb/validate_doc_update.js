@@ -79,5 +79,8 @@
     // an id naming another center would collide with that center's own tally.
     if (!newDoc._deleted && newDoc.type === 'moodTally' && newDoc._id !== 'mtally:' + CENTER + ':' + newDoc.month)
       forbid('a mood tally of center ' + CENTER + ' for ' + newDoc.month + ' has the id mtally:' + CENTER + ':' + newDoc.month);
+    // The same for a service tally (stally:<center>:<month>).
+    if (!newDoc._deleted && newDoc.type === 'serviceMonthTally' && newDoc._id !== 'stally:' + CENTER + ':' + newDoc.month)
+      forbid('a service tally of center ' + CENTER + ' for ' + newDoc.month + ' has the id stally:' + CENTER + ':' + newDoc.month);
   };
 })()

@@ -41,6 +41,7 @@ import {
   centerDoc,
   centerTallyDoc,
   moodTallyDoc,
+  serviceMonthTallyDoc,
   countyAttendanceDoc,
   countyMoodDoc,
   countyScreeningDoc,
@@ -89,12 +90,18 @@ export const COUNTY_COPY = {
   // `day:<date>` (whether a session took place) is not copied: its id carries no center, so two
   // centers' days of one date collided in the county database; what the county needs of days
   // (open days) reaches it counted in centerTally.
-  /** One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. */
+  /**
+   * One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. Since
+   * DDOC_VERSION 8 no dashboard view reads it (month_sessions / month_services read serviceMonthTally); only the
+   * center-first `services` and `sessions` views, which no dashboard, report or roll-up queries, still index it.
+   */
   serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
   /** A center's mood check-ins of a month by group and face (domain/county/moodTally.ts): what the wellbeing chart reads, counted. */
   moodTally: { schema: moodTallyDoc, idPrefix: 'mtally:', consented: false },
+  /** A center's service sessions of a month by type, provider kind and group (domain/county/serviceMonthTally.ts): what the activity, mix, resources and coordination tables read, counted. */
+  serviceMonthTally: { schema: serviceMonthTallyDoc, idPrefix: 'stally:', consented: false },
   /** Coverage across providers: a keyed hash of an enrolled child under the county coverage code, with center and group (domain/county/coverage.ts). */
   coverage: { schema: coverageDoc, idPrefix: 'cover:', consented: false },
   /** Retired (module comment): accepted from older kiosks, never derived; an older copy is deleted when its attendance is next written. */

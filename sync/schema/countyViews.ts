@@ -9,13 +9,16 @@
  * No view reads the retired per-event copies (`countyAttendance`, `countyMood`,
  * sync/schema/county.ts): the views `attendance`, `moods` and `month_attendance` that
  * indexed them were read by no dashboard, report or roll-up and were removed in
- * DDOC_VERSION 7 (the kiosks' monthly tallies carry what is drawn).
+ * DDOC_VERSION 7 (the kiosks' monthly tallies carry what is drawn). Since DDOC_VERSION 8
+ * `month_sessions` and `month_services` read the kiosks' monthly service tallies
+ * (serviceMonthTally), and `month_sessions` sums [sessions, minutes] (`_stats` would count
+ * tally rows, not sessions).
  */
 export const COUNTY_VIEW_REDUCERS = {
   services: '_count',
   sessions: '_count',
   screenings: '_count',
-  month_sessions: '_stats',
+  month_sessions: '_sum',
   month_services: '_sum',
   month_moods: '_sum',
   month_screenings: '_count',

@@ -585,6 +585,36 @@ export const moodTallyDoc = z.strictObject({
 export type MoodTallyDoc = z.infer<typeof moodTallyDoc>;
 
 /**
+ * Issue 9 (speed, sixth round): a center's service sessions of one month, counted by service
+ * type and provider kind — sessions (场次), their minutes and the attendances (人次) of
+ * consenting children by group — what the county's activity, mix, resources and coordination
+ * tables draw, in a few numbers instead of one county row per session. The kiosk recounts it
+ * from its own sessions of that month (domain/county/serviceMonthTally.ts), never increments
+ * it, so two kiosks of one center and a re-sync reach the same counts. No child id, name,
+ * date, provider name or note is in it.
+ */
+export const serviceMonthGroup = z.strictObject({
+  group: z.enum(CHILD_GROUPS),
+  /** Attendances (人次) of children of this group with county-statistics consent at the session. */
+  attendances: count.min(1),
+});
+export const serviceMonthCell = z.strictObject({
+  serviceType: z.enum(SERVICE_TYPES),
+  providerKind: z.enum(PROVIDER_KINDS),
+  sessions: count.min(1),
+  minutes: z.number().int().min(1).max(100_000_000),
+  byGroup: z.array(serviceMonthGroup).max(CHILD_GROUPS.length),
+});
+export type ServiceMonthCell = z.infer<typeof serviceMonthCell>;
+export const serviceMonthTallyDoc = z.strictObject({
+  ...base,
+  type: z.literal('serviceMonthTally'),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected yyyy-mm'),
+  cells: z.array(serviceMonthCell).max(SERVICE_TYPES.length * PROVIDER_KINDS.length),
+});
+export type ServiceMonthTallyDoc = z.infer<typeof serviceMonthTallyDoc>;
+
+/**
  * Coverage across providers (issue 9): a keyed hash of one enrolled child under the county
  * coverage code (domain/county/coverage.ts), with the center and the child's group — no id,
  * name or birth month. Its id is `cover:<center>:<key>`, so the county holds one per child
@@ -814,6 +844,7 @@ export const anyDoc = z.discriminatedUnion('type', [
   activityPhotosDoc,
   centerTallyDoc,
   moodTallyDoc,
+  serviceMonthTallyDoc,
   coverageDoc,
   familyMessageDoc,
   familyReplyDoc,
@@ -850,6 +881,7 @@ export const schemasByType = {
   activityPhotos: activityPhotosDoc,
   centerTally: centerTallyDoc,
   moodTally: moodTallyDoc,
+  serviceMonthTally: serviceMonthTallyDoc,
   coverage: coverageDoc,
   familyMessage: familyMessageDoc,
   familyReply: familyReplyDoc,

@@ -104,6 +104,11 @@ export const ids = {
     if (!CENTER_ID_RE.test(centerId) || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new InvalidIdError(`not a mood tally: ${centerId} ${month}`);
     return `mtally:${centerId}:${month}`;
   },
+  /** A center's service sessions of one month, counted (issue 9): the center id in it, as moodTally. */
+  serviceMonthTally: (centerId: string, month: string) => {
+    if (!CENTER_ID_RE.test(centerId) || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new InvalidIdError(`not a service tally: ${centerId} ${month}`);
+    return `stally:${centerId}:${month}`;
+  },
   /** One enrolled child's coverage key at one center: the key, not the child id, so nothing links it to the child's other county documents. */
   coverage: (centerId: string, key: string) => {
     if (!CENTER_ID_RE.test(centerId) || !/^[A-Za-z0-9_-]{22}$/.test(key)) throw new InvalidIdError(`not a coverage key: ${centerId}`);

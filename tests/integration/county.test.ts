@@ -84,7 +84,8 @@ describe('a provisioned county', () => {
 
     await until(async () => {
       const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_sessions?reduce=true');
-      const sessions = ((v.json.rows as { value: { count: number } }[] | undefined)?.[0]?.value.count ?? 0) === demo.activities.length;
+      // month_sessions sums [sessions, minutes] from the monthly service tallies (DDOC_VERSION 8).
+      const sessions = ((v.json.rows as { value: [number, number] }[] | undefined)?.[0]?.value[0] ?? 0) === demo.activities.length;
       const copies = await couch(server.admin, 'POST', 'county_yunxi/_all_docs', { keys: olderCopyIds });
       return sessions && (copies.json.rows as { value?: unknown }[]).every((r) => r.value);
     }, 60_000);
@@ -118,8 +119,8 @@ describe('a provisioned county', () => {
     }
     expect(JSON.stringify(rows)).not.toMatch(/wantsTalk|checkInAt|pickedUpBy|"notes"/);
     const byMonth = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_sessions?group_level=2');
-    const october = (byMonth.json.rows as { key: [string, string]; value: { count: number } }[]).filter((r) => r.key[0] === '2026-10');
-    expect(october).toEqual([{ key: ['2026-10', 'qingshan'], value: expect.objectContaining({ count: demo.activities.length }) }]);
+    const october = (byMonth.json.rows as { key: [string, string]; value: [number, number] }[]).filter((r) => r.key[0] === '2026-10');
+    expect(october).toEqual([{ key: ['2026-10', 'qingshan'], value: [demo.activities.length, demo.activities.reduce((m, a) => m + a.durationMin, 0)] }]);
     // A coordinator reads the county views; a center's kiosk account cannot.
     const coord = { base: server.base, username: 'coord-li', password: first.credentials[2]!.password };
     expect((await couch(coord, 'GET', 'county_yunxi/_design/county/_view/services?group_level=2')).status).toBe(200);

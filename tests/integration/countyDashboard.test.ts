@@ -2,7 +2,7 @@
  * The coordinator dashboard end to end on the bundled trial server (started on
  * a free loopback port): a county with two centers in two townships is
  * provisioned, each center's kiosk writes its generated records and its
- * centerTally and moodTally documents to its center database (as a kiosk's sync would), the
+ * centerTally, moodTally and serviceMonthTally documents to its center database (as a kiosk's sync would), the
  * server copies the de-identified ones into the county database, and the
  * dashboard — reading views only — shows numbers that this test checks against
  * counts it makes itself from the generated documents (not with the app's code).
@@ -15,6 +15,8 @@ import { parseCountyFile, provision } from '../../sync/couchdb/provision';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { moodTalliesOf, moodTally } from '../../renderer/src/domain/county/moodTally';
+import { serviceMonthTally } from '../../renderer/src/domain/county/serviceMonthTally';
+import { tallyOf } from '../../renderer/src/domain/tally';
 import { withCountyCopies } from '../../sync/schema/county';
 import { buildReport, NO_FILTERS, type Cell, type ReportSection, type ReportTable } from '../../renderer/src/domain/county/report';
 import { fetchCountyData, testCoordinator } from '../../renderer/src/features/county/countyClient';
@@ -55,7 +57,8 @@ beforeAll(async () => {
     if (i === 0) kioskA = kiosk;
     // Day documents are left out: their ids (day:<date>) are per center database and do not concern the dashboard.
     // As the kiosk's DocStore writes them: each consented event with its county copy (sync/schema/county.ts).
-    const docs = [...withCountyCopies(demoDocuments(d).filter((x) => x.type !== 'day')), ...tallies];
+    // The monthly service tallies are written below, as the kiosk recounts them.
+    const docs = [...withCountyCopies(demoDocuments(d).filter((x) => x.type !== 'day' && x.type !== 'serviceMonthTally')), ...tallies];
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch(kiosk, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
@@ -70,6 +73,26 @@ beforeAll(async () => {
     expect(put2.status).toBe(201);
     moodTallyRevs.push([full!._id, (put2.json as { rev: string }).rev]);
     expectedCopy += 1;
+    // The months' service tallies the same way: September's once; October's first from the sessions up to the 15th, then
+    // recounted from all of them (a new revision) — the county must count the latest once, never the two added.
+    const sessions = d.activities.map(tallyOf);
+    for (const month of [...new Set(sessions.map((x) => x.date.slice(0, 7)))].filter((m) => m !== '2026-10')) {
+      const t = serviceMonthTally(sessions, id, month, `k-${id}`, `${TODAY}T18:00:00+08:00`);
+      expect((await couch(kiosk, 'PUT', `center_${id}/${t._id}`, t)).status).toBe(201);
+      expectedCopy += 1;
+    }
+    const earlyServices = serviceMonthTally(sessions.filter((x) => x.date <= '2026-10-15'), id, '2026-10', `k-${id}`, '2026-10-15T18:00:00+08:00');
+    const sput = await couch(kiosk, 'PUT', `center_${id}/${earlyServices._id}`, earlyServices);
+    expect(sput.status).toBe(201);
+    const fullServices = serviceMonthTally(sessions, id, '2026-10', `k-${id}`, `${TODAY}T18:00:00+08:00`);
+    const sput2 = await couch(kiosk, 'PUT', `center_${id}/${fullServices._id}`, { ...fullServices, _rev: (sput.json as { rev: string }).rev });
+    expect(sput2.status).toBe(201);
+    moodTallyRevs.push([fullServices._id, (sput2.json as { rev: string }).rev]);
+    expectedCopy += 1;
+    // A tally under another center's id is refused by the center's rules (it would collide with that center's own in the county).
+    const foreign = await couch(kiosk, 'PUT', `center_${id}/stally:${id === 'qingshan' ? 'baiyun' : 'qingshan'}:2026-10`, { ...fullServices, _id: `stally:${id === 'qingshan' ? 'baiyun' : 'qingshan'}:2026-10` });
+    expect(foreign.status).toBe(403);
+    expect(JSON.stringify(foreign.json)).toMatch(/has the id stally:/);
   }
   // Wait until the county copy holds every document the county rule passes (plus its design document), then build the views once.
   await until(async () => Number((await couch(server.admin, 'GET', 'county_yunxi')).json.doc_count) === expectedCopy + 1, 300_000);
@@ -206,6 +229,20 @@ describe('the coordinator dashboard on a county with two centers', () => {
     for (let face = 1; face <= 5; face++) agrees(oneCenter.rows[0]!.cells[face - 1]!, faceCount(centers.filter((c) => c.id === 'baiyun'), face), `baiyun face ${face}`);
     const leftBehind = table(buildReport(data, { ...NO_FILTERS, group: 'left-behind' }, TODAY), 'wellbeing-moods');
     for (let face = 1; face <= 5; face++) agrees(leftBehind.rows[0]!.cells[face - 1]!, faceCount(centers, face, (g) => g.startsWith('left-behind')), `left-behind face ${face}`);
+
+    // Sessions and attendances come from the centers' monthly service tallies (their latest revision, counted once): the
+    // server reads a few rows per center and month, never one per session.
+    for (const view of ['month_sessions', 'month_services']) {
+      const rows = (await couch(server.admin, 'GET', `county_yunxi/_design/county/_view/${view}?reduce=false&startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}`)).json.rows as { id: string }[];
+      expect(new Set(rows.map((r) => r.id)), view).toEqual(new Set(centers.map((c) => `stally:${c.id}:2026-10`)));
+      expect(rows.length, view).toBeLessThan(centers.reduce((n, c) => n + c.demo.activities.filter((a) => a.date.startsWith('2026-10')).length, 0));
+    }
+    // Minutes are carried beside sessions ([sessions, minutes]); the dashboard draws sessions, and these are exact.
+    for (const c of centers) {
+      const oct = c.demo.activities.filter((a) => a.date.startsWith('2026-10'));
+      const mine = data.sessions.filter((r) => r.key[0] === '2026-10' && r.key[1] === c.id).map((r) => r.value as readonly [number, number]);
+      expect([mine.reduce((n, v) => n + v[0], 0), mine.reduce((n, v) => n + v[1], 0)], c.id).toEqual([oct.length, oct.reduce((m, a) => m + a.durationMin, 0)]);
+    }
 
     // Service mix: attendances by type and group.
     const mix = table(report, 'mix-groups');

@@ -17,6 +17,8 @@ import { countyFields, withCountyCopies } from '../../sync/schema/county';
 import { demoDocuments, generateDemoCenter, type DemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
+import { serviceMonthTally } from '../../renderer/src/domain/county/serviceMonthTally';
+import { tallyOf } from '../../renderer/src/domain/tally';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { EXTERNAL_COUCHDB, startCountyServer, until, type CountyServer } from './countyServer';
 
@@ -87,6 +89,10 @@ describe('a province rolls its counties up by replication', () => {
       if (COUNTY_VIEW_REDUCERS[view] === '_stats') {
         const [x, y, z] = [total(ta!), total(tb!), total(tp!)] as { sum: number; count: number }[];
         expect({ sum: z!.sum, count: z!.count }, view).toEqual({ sum: x!.sum + y!.sum, count: x!.count + y!.count });
+      } else if (Array.isArray(total(tp!))) {
+        // _sum over arrays (month_sessions: [sessions, minutes]) sums each position.
+        const [x, y, z] = [total(ta!), total(tb!), total(tp!)] as unknown as number[][];
+        expect(z, view).toEqual(z!.map((_, i) => (x![i] ?? 0) + (y![i] ?? 0)));
       } else expect(total(tp!), view).toBe((total(ta!) as number) + (total(tb!) as number));
     }
     // A number a provincial report reads: service sessions (场次) in October over both counties, counted from the generated documents.
@@ -94,7 +100,7 @@ describe('a province rolls its counties up by replication', () => {
     expect(sessions).toBeGreaterThan(0);
     const octCount = async () => {
       const rows = await rowsOf(db, 'month_sessions', `group_level=1&startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}`);
-      return (rows[0]?.value as { count: number } | undefined)?.count;
+      return (rows[0]?.value as [number, number] | undefined)?.[0];
     };
     expect(await octCount()).toBe(sessions);
 
@@ -123,6 +129,11 @@ describe('a province rolls its counties up by replication', () => {
     expect(kioskDoc.json.type).toBe('serviceTally');
     const del = await couch(server.admin, 'POST', `center_${COUNTIES[0].center}/_bulk_docs`, { docs: [{ _id: kioskDoc.json._id, _rev: kioskDoc.json._rev, _deleted: true, type: kioskDoc.json.type, centerId: kioskDoc.json.centerId }] });
     expect((del.json as unknown as { error?: string }[])[0]!.error).toBeUndefined();
+    // …and the month's service tally recounted without it, as the kiosk does when a session is withdrawn (serviceService.deleteService).
+    const stallyId = `stally:${COUNTIES[0].center}:2026-10`;
+    const current = await couch(server.admin, 'GET', `center_${COUNTIES[0].center}/${stallyId}`);
+    const recounted = serviceMonthTally(demos[0]!.activities.filter((x) => x !== gone).map(tallyOf), COUNTIES[0].center, '2026-10', `k-${COUNTIES[0].center}`, `${TODAY}T19:00:00+08:00`);
+    expect((await couch(server.admin, 'PUT', `center_${COUNTIES[0].center}/${stallyId}`, { ...recounted, _rev: current.json._rev })).status).toBe(201);
     await until(async () => (await octCount()) === sessions - 1, 120_000);
 
     // A second run changes nothing.

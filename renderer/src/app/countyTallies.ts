@@ -7,13 +7,15 @@
  */
 import { centerTally, sameCounts } from '@/domain/county/centerTally';
 import { moodTally, sameMoodCounts } from '@/domain/county/moodTally';
+import { sameServiceCounts, serviceMonthTally } from '@/domain/county/serviceMonthTally';
+import { tallyOf } from '@/domain/tally';
 import { periodBounds, periodMonths, periodsOf, previousMonth } from '@/domain/county/periods';
 import { localDate } from '@/domain/dates';
 import type { CenterDoc } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { DocStore } from '../storage/ports';
 import { loadContactEvents } from './familyContacts';
-import { activitiesFrom } from './activities';
+import { activitiesFrom, activitiesOfMonth } from './activities';
 
 export const TALLY_EVERY_MS = 6 * 60 * 60_000;
 /**
@@ -85,4 +87,28 @@ export function moodTallyMonths(now: Date, all: boolean): string[] {
   const p = periodsOf(localDate(now));
   if (!all) return [p.month];
   return [...new Set([previousMonth(p.month), ...periodMonths(p.term).filter((m) => m <= p.month)])].sort();
+}
+
+/**
+ * Writes this center's service tallies (domain/county/serviceMonthTally.ts) for `months`
+ * (yyyy-mm), each recounted from the month's sessions on this kiosk; an unchanged one is not
+ * written again, and a month without sessions gets none unless it had one (a withdrawn last
+ * session leaves a tally of no sessions, so the county's counts drop with it). Run when a
+ * session is saved, corrected or withdrawn (its months), and when sync goes idle with the mood
+ * tallies' months (another kiosk's sessions). Conflicts between two kiosks settle like the mood
+ * tally's: the latest `updatedAt` wins, and the next recount writes the full counts.
+ * @returns how many tallies were written.
+ */
+export async function writeServiceTallies(docs: DocStore, centerId: string, deviceId: string, months: readonly string[], now: Date): Promise<number> {
+  let written = 0;
+  for (const month of new Set(months)) {
+    const sessions = (await activitiesOfMonth(docs, month, now)).map(tallyOf);
+    const fresh = serviceMonthTally(sessions, centerId, month, deviceId, now.toISOString());
+    await docs.update('serviceMonthTally', ids.serviceMonthTally(centerId, month), (current) => {
+      if (current ? sameServiceCounts(current, fresh) : fresh.cells.length === 0) return null;
+      written++;
+      return current ? { ...fresh, _rev: current._rev, createdAt: current.createdAt } : fresh;
+    });
+  }
+  return written;
 }

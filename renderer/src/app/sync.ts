@@ -16,7 +16,7 @@ import type { DocType } from '@sync/schema/documents';
 import type { ConflictLogEntry, DeviceStore, DocStore } from '../storage/ports';
 import { PouchDB } from '../storage/pouch/createPouch';
 import { historyPending } from '@sync/client/initialPull';
-import { MOOD_TALLY_EVERY_MS, TALLY_EVERY_MS, moodTallyMonths, writeCenterTallies, writeMoodTallies } from './countyTallies';
+import { MOOD_TALLY_EVERY_MS, TALLY_EVERY_MS, moodTallyMonths, writeCenterTallies, writeMoodTallies, writeServiceTallies } from './countyTallies';
 import { COVERAGE_CREDENTIAL, writeCoverageKeys } from './coverageKeys';
 import { whenQuiet } from './quiet';
 
@@ -103,6 +103,8 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
       if (all) talliedAt = Date.now();
       await whenQuiet();
       await writeMoodTallies(docs, centerId, deviceId, moodTallyMonths(new Date(), all), new Date()).catch((e: unknown) => console.warn('mood tallies not written', e));
+      // Service tallies of the same months: another kiosk's sessions, synced here (this kiosk's own are recounted when saved).
+      await writeServiceTallies(docs, centerId, deviceId, moodTallyMonths(new Date(), all), new Date()).catch((e: unknown) => console.warn('service tallies not written', e));
     }
     if (!all) return;
     const center = await docs.get('center', `center:${centerId}`).catch(() => null);

@@ -33,6 +33,7 @@ import { consentOn } from './consent';
 import { addDays, dateRange, parseLocalDate, weekday } from './dates';
 import { seededRng, seededUlid, type Rng } from './random';
 import { tallyOf } from './tally';
+import { serviceMonthTalliesOf } from './county/serviceMonthTally';
 
 export interface DemoOptions {
   readonly centerId: string;
@@ -354,5 +355,7 @@ export function demoDocuments(demo: DemoCenter): AnyDoc[] {
     ...demo.moods,
     ...demo.activities,
     ...demo.activities.map(tallyOf),
+    // The month's service tallies, as the kiosk recounts them (app/countyTallies.ts), stamped with the latest session's time.
+    ...serviceMonthTalliesOf(demo.activities.map(tallyOf), demo.center.centerId, demo.center.deviceId, demo.activities.reduce((t, a) => (a.updatedAt > t ? a.updatedAt : t), demo.center.updatedAt)),
   ];
 }

@@ -43,6 +43,7 @@ const ALWAYS_KEPT: ReadonlySet<string> = new Set<DocType>([
   'childPrivate',
   'centerTally',
   'moodTally',
+  'serviceMonthTally',
   'serviceTally',
   'coverage',
 ]);

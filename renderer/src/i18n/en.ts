@@ -182,7 +182,7 @@ export default {
     docType: {
       center: 'Center', child: 'Child', childPrivate: 'Child (private)', staff: 'Staff', consent: 'Consent', attendance: 'Attendance',
       day: 'Open day', mood: 'Mood', activity: 'Activity', screening: 'Screening', screeningAnswers: 'Screening answers', instrumentPack: 'Instrument pack',
-      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer', serviceTally: 'County service tally', familyMessage: 'Family message', familyReply: 'Parent reply', callPlan: 'Call plan', callLog: 'Call log',
+      activityPhotos: 'Activity photos', followup: 'Follow-up', transfer: 'Transfer', serviceTally: 'County service tally', serviceMonthTally: 'County monthly service counts', moodTally: 'County monthly mood counts', centerTally: 'County center counts', familyMessage: 'Family message', familyReply: 'Parent reply', callPlan: 'Call plan', callLog: 'Call log',
     },
   },
   transfer: {

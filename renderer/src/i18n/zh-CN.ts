@@ -181,7 +181,7 @@ export default {
     docType: {
       center: '站点', child: '儿童', childPrivate: '儿童私密信息', staff: '员工', consent: '同意书', attendance: '签到',
       day: '开放日', mood: '心情', activity: '活动', screening: '筛查', screeningAnswers: '筛查答案', instrumentPack: '问卷包',
-      activityPhotos: '活动照片', followup: '跟进', transfer: '转站', serviceTally: '县级服务统计', familyMessage: '亲情留言', familyReply: '父母回信', callPlan: '通话计划', callLog: '通话记录',
+      activityPhotos: '活动照片', followup: '跟进', transfer: '转站', serviceTally: '县级服务统计', serviceMonthTally: '县级月度服务统计', moodTally: '县级月度心情统计', centerTally: '县级站点统计', familyMessage: '亲情留言', familyReply: '父母回信', callPlan: '通话计划', callLog: '通话记录',
     },
   },
   transfer: {

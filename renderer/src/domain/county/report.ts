@@ -24,6 +24,11 @@ export interface Stats {
   readonly max: number;
 }
 
+/** A `month_sessions` value: [sessions, minutes], or `_stats` of minutes in a device cache written before DDOC_VERSION 8. */
+export type SessionsValue = readonly [number, number] | Stats;
+/** The sessions (场次) a `month_sessions` row counts. */
+export const sessionsOf = (v: SessionsValue): number => (Array.isArray(v) ? (v as readonly [number, number])[0] : (v as Stats).count);
+
 /** What the dashboard reads for one period: view rows only (see features/county/countyClient.ts for the queries). */
 export interface CountyData {
   readonly countyId: string;
@@ -32,8 +37,11 @@ export interface CountyData {
   readonly fetchedAt: string;
   /** [township, village, centerId, name] */
   readonly centers: readonly ViewRow[];
-  /** [month, center, serviceType, providerKind] → stats of minutes (count = sessions); from GAP_MONTHS - 1 months before the period. */
-  readonly sessions: readonly ViewRow<Stats>[];
+  /**
+   * [month, center, serviceType, providerKind] → [sessions, minutes] (summed monthly service tallies); from GAP_MONTHS - 1
+   * months before the period. Results cached by an app before DDOC_VERSION 8 hold `_stats` of minutes instead (count = sessions).
+   */
+  readonly sessions: readonly ViewRow<SessionsValue>[];
   /** [month, center, group, serviceType] → attendances at services (人次) */
   readonly services: readonly ViewRow[];
   /** [month, center, group, face] */
@@ -206,8 +214,8 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const providersSeen = new Set(sessionsIn.map((r) => r.key[3]));
   const usedTypes = SERVICE_TYPES.filter((t) => typesSeen.has(t)).map((t) => ({ key: t, label: typeLabel(t) }));
   const usedProviders = PROVIDER_KINDS.filter((p) => providersSeen.has(p)).map((p) => ({ key: p, label: { k: `services.providerKind.${p}` } as Label }));
-  const sessionsByCenterType = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[2]}`, (r) => r.value.count);
-  const sessionsByCenterProvider = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value.count);
+  const sessionsByCenterType = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[2]}`, (r) => sessionsOf(r.value));
+  const sessionsByCenterProvider = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[3]}`, (r) => sessionsOf(r.value));
   const servicesByCenterType = sumsBy(services, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value);
   const activity: ReportSection = {
     id: 'activity',
@@ -276,7 +284,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     const k = `${r.key[1]}|${r.key[0]}|${r.key[2]}`;
     const d = dup.get(k) ?? { providers: new Set(), sessions: 0 };
     d.providers.add(String(r.key[3]));
-    d.sessions += r.value.count;
+    d.sessions += sessionsOf(r.value);
     dup.set(k, d);
   }
   const nameOf = new Map(allCenters.map((c) => [c.id, c.name]));

@@ -139,10 +139,16 @@ describe('a saved service (issue 11)', () => {
     const fixed = await updateService(later, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', [entry], id, { ...opened, serviceType: 'counselling-group', durationMin: 45, photos: [] });
     expect(fixed).toMatchObject({ serviceType: 'counselling-group', durationMin: 45, createdAt: a.createdAt, updatedAt: '2026-12-01T01:00:00.000Z', participants: a.participants });
     expect(await docs.get('serviceTally', `tally:${id}`)).toMatchObject({ serviceType: 'counselling-group' });
+    // The month's county service tally is recounted with each save: the corrected session counted once, under its new type.
+    expect((await docs.get('serviceMonthTally', 'stally:qingshan:2026-11'))?.cells).toEqual([
+      { serviceType: 'counselling-group', providerKind: 'school', sessions: 1, minutes: 45, byGroup: [{ group: 'left-behind-both-away', attendances: 1 }] },
+    ]);
     expect(await docs.get('activityPhotos', `private:activity-photos:${id}`)).toBeNull();
     await deleteService(later, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', id);
     expect(await docs.get('activity', a._id)).toBeNull();
     expect(await docs.get('serviceTally', `tally:${id}`)).toBeNull();
+    // Withdrawn: the month's tally counts no session any more (kept, with no cells, so the county's counts drop too).
+    expect((await docs.get('serviceMonthTally', 'stally:qingshan:2026-11'))?.cells).toEqual([]);
     expect((await device.listAudit(10)).map((e) => [e.action, e.staffId, e.detail, e.at])).toEqual([
       ['service-delete', 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', a._id, '2026-12-01T01:00:00.000Z'],
       ['service-edit', 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', a._id, '2026-12-01T01:00:00.000Z'],

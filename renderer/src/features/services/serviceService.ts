@@ -13,6 +13,7 @@ import { consentOn } from '@/domain/consent';
 import { snapshotOf } from '@/domain/child';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
+import { writeServiceTallies } from '../../app/countyTallies';
 
 interface Ports {
   readonly docs: DocStore;
@@ -45,6 +46,14 @@ export function validateService(f: ServiceForm, today: string): Partial<Record<k
   return e;
 }
 
+/**
+ * Recounts the county's service tallies of the months a save touched (app/countyTallies.ts). The
+ * session itself is already saved: a failed recount is only logged, and the next idle sync recounts.
+ */
+async function recountMonths(p: Ports, centerId: string, dates: readonly string[]): Promise<void> {
+  await writeServiceTallies(p.docs, centerId, p.deviceId, dates.map((d) => d.slice(0, 7)), p.now()).catch((e: unknown) => console.warn('service tallies not written', e));
+}
+
 /** @throws Error when the form is invalid. */
 export async function saveService(p: Ports, centerId: string, roster: readonly RosterEntry[], form: ServiceForm): Promise<ActivityDoc> {
   const problems = validateService(form, form.date);
@@ -68,6 +77,7 @@ export async function saveService(p: Ports, centerId: string, roster: readonly R
     tallyOf(activity),
     ...(form.photos.length ? [{ _id: ids.activityPhotos(activityId), type: 'activityPhotos' as const, ...meta, activityId, photos: form.photos }] : []),
   ]);
+  await recountMonths(p, centerId, [activity.date]);
   return activity;
 }
 
@@ -119,15 +129,18 @@ export async function updateService(p: EditPorts, staffId: string | null, roster
       _id: photosId, type: 'activityPhotos', centerId: saved.centerId, schemaVersion: SCHEMA_VERSION, createdAt: cur?.createdAt ?? at, updatedAt: at, deviceId: p.deviceId,
       activityId, photos: [...form.photos], ...(cur?._rev ? { _rev: cur._rev } : {}),
     }));
+  await recountMonths(p, saved.centerId, [current.date, saved.date]);
   await p.device.appendAudit({ at, staffId, action: 'service-edit', detail: saved._id });
   return saved;
 }
 
 /** Withdraws a session recorded by mistake, with its tally and photos; the county copy learns of it through the tombstones. */
 export async function deleteService(p: EditPorts, staffId: string | null, activityId: string): Promise<void> {
+  const current = await p.docs.get('activity', ids.activity(activityId));
   await p.docs.remove('activity', ids.activity(activityId));
   await p.docs.remove('serviceTally', ids.serviceTally(activityId));
   await p.docs.remove('activityPhotos', ids.activityPhotos(activityId));
+  if (current) await recountMonths(p, current.centerId, [current.date]);
   await p.device.appendAudit({ at: p.now().toISOString(), staffId, action: 'service-delete', detail: ids.activity(activityId) });
 }
 
