@@ -13,9 +13,10 @@
  * of its snapshot. No child id, name or date is in it. Pure.
  */
 import type { MoodDoc, MoodTallyDoc } from '@sync/schema/documents';
-import { MOOD_FACES, SCHEMA_VERSION } from '@sync/schema/documents';
+import { MOOD_FACES } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import { CHILD_GROUPS, type ChildGroup } from '@sync/schema/vocab';
+import { monthTallyEnvelope } from './monthTally';
 
 export type CountedMood = Pick<MoodDoc, 'date' | 'face' | 'snapshot'>;
 
@@ -29,14 +30,7 @@ export function moodTally(moods: readonly CountedMood[], centerId: string, month
     byGroup.set(m.snapshot.group, faces);
   }
   return {
-    _id: ids.moodTally(centerId, month),
-    type: 'moodTally',
-    centerId,
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: nowIso,
-    updatedAt: nowIso,
-    deviceId,
-    month,
+    ...monthTallyEnvelope('moodTally', ids.moodTally(centerId, month), centerId, month, deviceId, nowIso),
     byGroup: CHILD_GROUPS.flatMap((group) => {
       const faces = byGroup.get(group);
       return faces ? [{ group, faces }] : [];

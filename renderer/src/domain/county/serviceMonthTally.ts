@@ -13,9 +13,9 @@
  * child id, name, date, provider name or note is in it. Pure.
  */
 import type { ServiceMonthCell, ServiceMonthTallyDoc, ServiceTallyDoc } from '@sync/schema/documents';
-import { SCHEMA_VERSION } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@sync/schema/vocab';
+import { monthTallyEnvelope } from './monthTally';
 
 /** What a session contributes: its per-session county tally (participants already limited to consenting children). */
 export type CountedSession = Pick<ServiceTallyDoc, 'date' | 'serviceType' | 'providerKind' | 'durationMin' | 'participants'>;
@@ -50,14 +50,7 @@ export function serviceMonthTally(sessions: readonly CountedSession[], centerId:
       });
     }
   return {
-    _id: ids.serviceMonthTally(centerId, month),
-    type: 'serviceMonthTally',
-    centerId,
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: nowIso,
-    updatedAt: nowIso,
-    deviceId,
-    month,
+    ...monthTallyEnvelope('serviceMonthTally', ids.serviceMonthTally(centerId, month), centerId, month, deviceId, nowIso),
     cells: ordered,
   };
 }
