@@ -80,7 +80,10 @@ describe("erasing a child from the child's file", () => {
     expect(removed).toContain('签到');
     const kept = (await page.textContent('[data-testid="file-erase-kept"]'))!;
     expect(kept).toContain('县里保留的匿名统计');
-    expect(kept).toMatch(/签到 \d+ 次/);
+    // Check-ins and mood answers have no county copy any more (issue 9: the county reads monthly
+    // tallies, which hold no child); this child has no screening result, so the county holds nothing of them.
+    expect(kept).toContain('县里没有这个孩子的统计记录');
+    expect(kept).not.toMatch(/签到 \d+ 次|心情记录 \d+ 次/);
 
     await page.check('[data-testid="file-erase-guardian"]');
     await page.fill('[data-testid="file-erase-name"]', `${child.fullName}x`);
