@@ -11,11 +11,14 @@ import { sameServiceCounts, serviceMonthTally } from '@/domain/county/serviceMon
 import { tallyOf } from '@/domain/tally';
 import { periodBounds, periodMonths, periodsOf, previousMonth } from '@/domain/county/periods';
 import { localDate } from '@/domain/dates';
-import type { CenterDoc } from '@sync/schema/documents';
+import type { CenterDoc, DocOf, MoodTallyDoc, ServiceMonthTallyDoc } from '@sync/schema/documents';
 import { ids } from '@sync/schema/ids';
 import type { DocStore } from '../storage/ports';
 import { loadContactEvents } from './familyContacts';
 import { activitiesFrom, activitiesOfMonth } from './activities';
+
+/** Either monthly tally: both carry the envelope of domain/county/monthTally.ts. */
+type MonthTallyDoc = MoodTallyDoc | ServiceMonthTallyDoc;
 
 export const TALLY_EVERY_MS = 6 * 60 * 60_000;
 /**
@@ -69,11 +72,7 @@ export async function writeMoodTallies(docs: DocStore, centerId: string, deviceI
   for (const month of months) {
     const moods = await docs.listRange('mood', `mood:${month}`, `mood:${month}\ufff0`);
     const fresh = moodTally(moods, centerId, month, deviceId, now.toISOString());
-    await docs.update('moodTally', ids.moodTally(centerId, month), (current) => {
-      if (current ? sameMoodCounts(current, fresh) : fresh.byGroup.length === 0) return null;
-      written++;
-      return current ? { ...fresh, _rev: current._rev, createdAt: current.createdAt } : fresh;
-    });
+    if (await keepMonthTally(docs, 'moodTally', fresh, sameMoodCounts, fresh.byGroup.length === 0)) written++;
   }
   return written;
 }
@@ -104,11 +103,25 @@ export async function writeServiceTallies(docs: DocStore, centerId: string, devi
   for (const month of new Set(months)) {
     const sessions = (await activitiesOfMonth(docs, month, now)).map(tallyOf);
     const fresh = serviceMonthTally(sessions, centerId, month, deviceId, now.toISOString());
-    await docs.update('serviceMonthTally', ids.serviceMonthTally(centerId, month), (current) => {
-      if (current ? sameServiceCounts(current, fresh) : fresh.cells.length === 0) return null;
-      written++;
-      return current ? { ...fresh, _rev: current._rev, createdAt: current.createdAt } : fresh;
-    });
+    if (await keepMonthTally(docs, 'serviceMonthTally', fresh, sameServiceCounts, fresh.cells.length === 0)) written++;
   }
+  return written;
+}
+
+/**
+ * Stores a recounted monthly tally unless the stored one has the same counts (or, with none
+ * stored, the recount is empty), keeping the stored one's creation time. @returns whether it was written.
+ */
+async function keepMonthTally<K extends 'moodTally' | 'serviceMonthTally'>(docs: DocStore, type: K, fresh: DocOf<K>, same: (stored: DocOf<K>, fresh: DocOf<K>) => boolean, empty: boolean): Promise<boolean> {
+  let written = false;
+  // DocOf<K> of a type parameter hides the fields both tally types share; name them once here.
+  const id = (fresh as MonthTallyDoc)._id;
+  await docs.update(type, id, (current) => {
+    if (current ? same(current, fresh) : empty) return null;
+    written = true;
+    if (!current) return fresh;
+    const stored = current as MonthTallyDoc;
+    return { ...fresh, _rev: stored._rev, createdAt: stored.createdAt };
+  });
   return written;
 }

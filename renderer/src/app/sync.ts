@@ -102,9 +102,10 @@ export function createSyncState(local: PouchDB.Database, docs: DocStore, device:
       moodTalliedAt = Date.now();
       if (all) talliedAt = Date.now();
       await whenQuiet();
-      await writeMoodTallies(docs, centerId, deviceId, moodTallyMonths(new Date(), all), new Date()).catch((e: unknown) => console.warn('mood tallies not written', e));
+      const months = moodTallyMonths(new Date(), all);
+      await writeMoodTallies(docs, centerId, deviceId, months, new Date()).catch((e: unknown) => console.warn('mood tallies not written', e));
       // Service tallies of the same months: another kiosk's sessions, synced here (this kiosk's own are recounted when saved).
-      await writeServiceTallies(docs, centerId, deviceId, moodTallyMonths(new Date(), all), new Date()).catch((e: unknown) => console.warn('service tallies not written', e));
+      await writeServiceTallies(docs, centerId, deviceId, months, new Date()).catch((e: unknown) => console.warn('service tallies not written', e));
     }
     if (!all) return;
     const center = await docs.get('center', `center:${centerId}`).catch(() => null);

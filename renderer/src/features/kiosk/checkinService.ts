@@ -40,6 +40,12 @@ function context(p: KioskPorts, centerId: string): EventContext {
  */
 export type KnownAttendance = ReadonlyMap<string, AttendanceDoc>;
 
+/** The day the check-in screen read and its attendance then. */
+export interface KnownDay {
+  readonly date: string;
+  readonly attendance: KnownAttendance;
+}
+
 /**
  * Checks a child in or out (issue 19: the check-in is a tap a child must see land). With
  * `known`, today's attendance as the screen read it, the record is written from what the
@@ -54,7 +60,7 @@ export async function recordKioskAction(
   entry: RosterEntry,
   action: KioskAction,
   undoWithinMs: number | null = null,
-  known: { readonly date: string; readonly attendance: KnownAttendance } | null = null,
+  known: KnownDay | null = null,
 ): Promise<{ saved: AttendanceDoc; undo: UndoToken } | { recent: UndoToken }> {
   const ctx = context(p, entry.child.centerId);
   const id = ids.attendance(ctx.date, entry.childId);
