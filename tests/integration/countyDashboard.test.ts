@@ -149,10 +149,10 @@ function childFacts(d: DemoCenter, month: string): ChildFacts[] {
   });
 }
 
-/** A shown cell agrees with the true count: equal when shown; "<5" whenever the truth is 1–4; hidden 5+ only as a complement. */
+/** A shown cell agrees with the true count: equal when shown; "<5" exactly when the truth is 1–4; "×" (hidden as a complement) never for 1–4. */
 function agrees(cell: Cell, truth: number, where: string) {
   if (truth >= 1 && truth <= 4) expect(cell, where).toBe('<5');
-  else if (cell !== '<5') expect(cell, where).toBe(truth);
+  else if (cell !== '×') expect(cell, where).toBe(truth);
 }
 function table(sections: ReportSection[], id: string): ReportTable {
   const t = sections.flatMap((s) => s.tables).find((x) => x.id === id);
@@ -281,6 +281,24 @@ describe('the coordinator dashboard on a county with two centers', () => {
     expect(colIndex(table(term, 'reach-regular'), 'county.m.enrolled')).toBe(0);
     const enrolled = table(term, 'reach-regular').totals![0];
     agrees(enrolled!, centers.flatMap((c) => c.demo.children.filter((ch) => countyOkOn(c.demo, ch._id.slice(6), TODAY))).length, 'term enrolled');
+  });
+
+  it('a filter cannot uncover a hidden cell: a center shown alone keeps every mark it has among all centers', { timeout: 120_000 }, async () => {
+    const data = await fetchCountyData(coordinator, 'yunxi', '2026-10');
+    const whole = buildReport(data, NO_FILTERS, TODAY);
+    for (const id of ['activity-attendances', 'reach-groups', 'resources-centers', 'wellbeing-followups']) {
+      const all = table(whole, id);
+      for (const c of centers) {
+        const alone = table(buildReport(data, { ...NO_FILTERS, centerId: c.id }, TODAY), id);
+        const name = 'text' in alone.rows[0]!.label ? alone.rows[0]!.label.text : '';
+        const inAll = rowOf(all, name);
+        // Same columns by label, same cells; the one-center totals row shows a number only where the row's cells do.
+        alone.columns.forEach((col, j) => {
+          const k = all.columns.findIndex((x) => JSON.stringify(x) === JSON.stringify(col));
+          expect(alone.rows[0]!.cells[j], `${id} ${name} ${JSON.stringify(col)}`).toEqual(inAll.cells[k]);
+        });
+      }
+    }
   });
 
   it('says in words what is wrong with an account or a server', async () => {

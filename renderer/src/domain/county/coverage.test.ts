@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { birthMonthFromIdNumber, coverageKey, coverageSummary, coverageTable, generateCoverageCode, normaliseName, parseCoverageCode, type CoverageRow } from './coverage';
+import { birthMonthFromIdNumber, coverageKey, coverageSummary, coverageTable, coverageTotals, generateCoverageCode, normaliseName, parseCoverageCode, type CoverageRow } from './coverage';
 
 const CODE = generateCoverageCode(() => new Uint8Array(24).map((_, i) => i * 7));
 
@@ -68,5 +68,7 @@ describe('coverage summary', () => {
     const table = coverageTable(s);
     expect(JSON.stringify(table.rows)).not.toMatch(/[1-4][,\]]/);
     expect(table.rows[0]!.cells).toContain('<5');
+    // The summary line above the table reads the suppressed totals, not the counts (4, 2, 2) in clear.
+    expect(coverageTotals(table)).toEqual({ register: '<5', none: '<5', multi: '<5' });
   });
 });

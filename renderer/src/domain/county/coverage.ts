@@ -23,7 +23,7 @@
  * (name, birth month): the register's birth date is cut to its month, and where the
  * register gives only a resident ID number, the birth month is read from it (digits 7–12).
  */
-import type { Label, ReportTable } from './report';
+import type { Cell, Label, ReportTable } from './report';
 import { suppressCount, suppressTable } from './suppression';
 
 /** Crockford base-32: no I, L, O, U (read as 1, 1, 0 and refused). */
@@ -204,6 +204,12 @@ export function coverageSummary(register: readonly RegisterEntry[], rows: readon
     .map((p) => ({ township: p.township, village: p.village, register: p.register, notEnrolled: p.notEnrolled, notEnrolledTotal: p.notEnrolledTotal, multiCenter: p.multi.size }))
     .sort((a, b) => a.township.localeCompare(b.township, 'zh-CN') || a.village.localeCompare(b.village, 'zh-CN'));
   return { places: list, registerTotal: seen.size, notEnrolledTotal, multiCenterTotal, enrolledTotal: centersOfKey.size };
+}
+
+/** The county totals of the coverage table as its totals row shows them (suppressed): register, enrolled at no center, at two or more. */
+export function coverageTotals(table: ReportTable): { register: Cell; none: Cell; multi: Cell } {
+  const t = table.totals!;
+  return { register: t[0]!, none: t[t.length - 2]!, multi: t[t.length - 1]! };
 }
 
 /** Groups as the register may give them: the kiosk's groups and 'left-behind' (which parent not said). */

@@ -10,7 +10,7 @@
  */
 import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@sync/schema/vocab';
 import { LEVELS } from '@sync/schema/documents';
-import { SUPPRESSED, suppressTable, type ShownCount } from './suppression';
+import { HIDDEN, SUPPRESSED, isHidden, suppressSelection, suppressTable, type ShownCount } from './suppression';
 import { periodMonths, previousMonth } from './periods';
 
 export interface ViewRow<V = number> {
@@ -122,25 +122,41 @@ const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 const typeLabel = (t: string): Label => ({ k: `services.type.${t}` });
 const groupLabel = (g: string): Label => ({ k: `group.${g}` });
 
-/** Suppresses each column of a table of child counts on its own, with a total row (columns are different measures). */
-function suppressColumns(values: readonly (readonly number[])[], childColumns: readonly boolean[]): { cells: Cell[][]; totals: Cell[] } {
+/**
+ * Suppresses each column of a table of child counts on its own, with a total row (columns are
+ * different measures). With `rowSel`, `values` holds every center's row and the view shows the
+ * selected ones, suppressed as in the whole column (suppressSelection).
+ */
+function suppressColumns(values: readonly (readonly number[])[], childColumns: readonly boolean[], rowSel: readonly boolean[] = values.map(() => true)): { cells: Cell[][]; totals: Cell[] } {
   const cols = childColumns.length;
-  const cells: Cell[][] = values.map(() => []);
+  const shownRows = values.filter((_, r) => rowSel[r]);
+  const cells: Cell[][] = shownRows.map(() => []);
   const totals: Cell[] = [];
   for (let c = 0; c < cols; c++) {
     const column = values.map((row) => [row[c] ?? 0]);
     if (childColumns[c]) {
-      const s = suppressTable(column);
+      const s = suppressSelection(column, rowSel, [true]);
       s.cells.forEach((cell, r) => cells[r]!.push(cell[0]!));
       totals.push(s.total);
     } else {
-      column.forEach((v, r) => cells[r]!.push(v[0]!));
-      totals.push(sum(column.map((v) => v[0]!)));
+      shownRows.forEach((row, r) => cells[r]!.push(row[c] ?? 0));
+      totals.push(sum(shownRows.map((row) => row[c] ?? 0)));
     }
   }
   return { cells, totals };
 }
 
+/** Which of a table's rows and columns a filtered view shows (all when omitted). */
+interface Selection {
+  readonly rows?: readonly boolean[];
+  readonly cols?: readonly boolean[];
+}
+
+/**
+ * A table of `rowKeys` × `colKeys` with totals. With `sel`, the keys are the whole table's (every
+ * center, every group) and the view shows the selected rows and columns; counts of children are
+ * then suppressed as in the whole table (suppressSelection), so a filter cannot uncover a cell.
+ */
 function crossTable(
   id: string,
   title: Label,
@@ -151,22 +167,26 @@ function crossTable(
   children: boolean,
   chart: ReportTable['chart'],
   note?: Label,
+  sel: Selection = {},
 ): ReportTable {
   const values = rowKeys.map((r) => colKeys.map((c) => value(r.key, c.key)));
+  const rowSel = rowKeys.map((_, i) => sel.rows?.[i] ?? true);
+  const colSel = colKeys.map((_, i) => sel.cols?.[i] ?? true);
+  const rowsShown = rowKeys.filter((_, i) => rowSel[i]);
+  const columns = [...colKeys.filter((_, i) => colSel[i]).map((c) => c.label), { k: 'county.total' }];
   if (children) {
-    const s = suppressTable(values);
+    const s = suppressSelection(values, rowSel, colSel);
     return {
-      id, title, rowHeader, chart, note,
-      columns: [...colKeys.map((c) => c.label), { k: 'county.total' }],
-      rows: rowKeys.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
+      id, title, rowHeader, chart, note, columns,
+      rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
       totals: [...s.colTotals, s.total],
     };
   }
+  const shown = values.filter((_, r) => rowSel[r]).map((row) => row.filter((_, c) => colSel[c]));
   return {
-    id, title, rowHeader, chart, note,
-    columns: [...colKeys.map((c) => c.label), { k: 'county.total' }],
-    rows: rowKeys.map((r, i) => ({ label: r.label, cells: [...values[i]!, sum(values[i]!)] })),
-    totals: [...colKeys.map((_, c) => sum(values.map((v) => v[c]!))), sum(values.flat())],
+    id, title, rowHeader, chart, note, columns,
+    rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...shown[i]!, sum(shown[i]!)] })),
+    totals: [...columns.slice(1).map((_, c) => sum(shown.map((v) => v[c]!))), sum(shown.flat())],
   };
 }
 
@@ -181,6 +201,11 @@ function sumsBy<R>(rows: readonly R[], key: (r: R) => string, value: (r: R) => n
     sums.set(k, (sums.get(k) ?? 0) + value(r));
   }
   return (k) => sums.get(k) ?? 0;
+}
+
+/** Like ratio, but "×" when the numerator is hidden: the ratio would give it back. */
+function hiddenRatio(a: Cell, b: Cell, times = 1): Cell {
+  return isHidden(a) ? HIDDEN : ratio(a, b, times);
 }
 
 /** Divides, or null (—) when either side is hidden or the divisor is 0; one decimal. */
@@ -202,9 +227,16 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
 
   // Index the rows once: key tuples joined.
   const sessions = data.sessions.filter((r) => inScope.has(String(r.key[1])));
-  const services = data.services.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
+  // Tables of children per center are built over every center and shown for the centers in
+  // scope (suppressSelection), so a filter cannot uncover a hidden cell; hence the county-wide rows.
+  const servicesCounty = data.services.filter((r) => inPeriod(r.key[0]) && groupMatches(filters.group, String(r.key[2])));
+  const services = servicesCounty.filter((r) => inScope.has(String(r.key[1])));
+  const allCenterRows = allCenters.map((c) => ({ key: c.id, label: { text: c.name } as Label }));
+  const centerSel = allCenters.map((c) => inScope.has(c.id));
+  const allGroupRows = CHILD_GROUPS.map((g) => ({ key: g, label: groupLabel(g) }));
+  const groupSel = CHILD_GROUPS.map((g) => groupMatches(filters.group, g));
   const tally = new Map<string, number>();
-  for (const r of data.tallies) if (r.key[0] === data.period && inScope.has(String(r.key[1]))) tally.set(`${r.key[1]}|${r.key[2]}|${r.key[3]}`, r.value);
+  for (const r of data.tallies) if (r.key[0] === data.period) tally.set(`${r.key[1]}|${r.key[2]}|${r.key[3]}`, r.value);
   const tallyOf = (center: string, measure: string, group: string | null) =>
     group === null ? (tally.get(`${center}|${measure}|`) ?? 0) : sum(groups.filter((g) => group === '*' || g === group).map((g) => tally.get(`${center}|${measure}|${g}`) ?? 0));
 
@@ -216,18 +248,23 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const usedProviders = PROVIDER_KINDS.filter((p) => providersSeen.has(p)).map((p) => ({ key: p, label: { k: `services.providerKind.${p}` } as Label }));
   const sessionsByCenterType = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[2]}`, (r) => sessionsOf(r.value));
   const sessionsByCenterProvider = sumsBy(sessionsIn, (r) => `${r.key[1]}|${r.key[3]}`, (r) => sessionsOf(r.value));
-  const servicesByCenterType = sumsBy(services, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value);
+  const servicesByCenterType = sumsBy(servicesCounty, (r) => `${r.key[1]}|${r.key[3]}`, (r) => r.value);
+  const countyTypesSeen = new Set([...data.sessions.filter((r) => inPeriod(r.key[0])).map((r) => r.key[2]), ...servicesCounty.map((r) => r.key[3])]);
+  const countyTypes = SERVICE_TYPES.filter((t) => countyTypesSeen.has(t)).map((t) => ({ key: t, label: typeLabel(t) }));
+  const countyTypeSel = countyTypes.map((t) => typesSeen.has(t.key));
+  // The attendance table's whole pattern: a ratio drawn from its cells is shown only where they are (resources).
+  const attendanceWhole = suppressTable(allCenters.map((c) => countyTypes.map((t) => servicesByCenterType(`${c.id}|${t.key}`))));
   const activity: ReportSection = {
     id: 'activity',
     tables: [
       crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sessionsByCenterType(`${c}|${t}`), false, 'stacked'),
       crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, (c, p) => sessionsByCenterProvider(`${c}|${p}`), false, 'stacked'),
-      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => servicesByCenterType(`${c}|${t}`), true, 'stacked'),
+      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, allCenterRows, countyTypes, (c, t) => servicesByCenterType(`${c}|${t}`), true, 'stacked', undefined, { rows: centerSel, cols: countyTypeSel }),
     ],
   };
 
   // Reach.
-  const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, centerRows, groupRows, (c, g) => tallyOf(c, 'reached', g), true, 'stacked');
+  const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, allCenterRows, allGroupRows, (c, g) => tally.get(`${c}|reached|${g}`) ?? 0, true, 'stacked', undefined, { rows: centerSel, cols: groupSel });
   const regularValues = groups.map((g) => [sum(centers.map((c) => tallyOf(c.id, 'enrolled', g))), sum(centers.map((c) => tallyOf(c.id, 'reached', g))), sum(centers.map((c) => tallyOf(c.id, 'regular', g)))]);
   const reg = suppressColumns(regularValues, [true, true, true]);
   const regularTable: ReportTable = {
@@ -240,27 +277,40 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   };
 
   // Service mix by group: the service types each group receives (人次).
-  const townshipOf = new Map(centers.map((c) => [c.id, c.township]));
   const servicesByTypeGroup = sumsBy(services, (r) => `${r.key[3]}|${r.key[2]}`, (r) => r.value);
-  const servicesByTownshipGroup = sumsBy(services, (r) => `${townshipOf.get(String(r.key[1]))}|${r.key[2]}`, (r) => r.value);
+  const townshipOfAll = new Map(allCenters.map((c) => [c.id, c.township]));
+  const servicesAllGroups = data.services.filter((r) => inPeriod(r.key[0]) && (filters.centerId === null || inScope.has(String(r.key[1]))));
+  const servicesByTownshipGroup = sumsBy(servicesAllGroups, (r) => `${townshipOfAll.get(String(r.key[1]))}|${r.key[2]}`, (r) => r.value);
+  // With a township (or none) chosen, the table is every township's, shown for those in scope; with one center, that center's row.
+  const townshipKeys = [...new Set((filters.centerId === null ? allCenters : centers).map((c) => c.township))];
+  const scopeTownships = new Set(centers.map((c) => c.township));
   const mix: ReportSection = {
     id: 'mix',
     tables: [
       crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, usedTypes, groupRows, (t, g) => servicesByTypeGroup(`${t}|${g}`), true, 'stacked'),
       crossTable(
         'mix-townships', { k: 'county.t.mixTownship' }, { k: 'county.township' },
-        [...new Set(centers.map((c) => c.township))].map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
-        groupRows,
+        townshipKeys.map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
+        allGroupRows,
         (tw, g) => servicesByTownshipGroup(`${tw}|${g}`),
-        true, 'stacked',
+        true, 'stacked', undefined,
+        { rows: townshipKeys.map((t) => scopeTownships.has(t)), cols: groupSel },
       ),
     ],
   };
 
   // Resources: adults and professional services per child.
-  const resValues = centers.map((c) => [tallyOf(c.id, 'enrolled', '*'), tallyOf(c.id, 'staffActive', null), tallyOf(c.id, 'volunteersActive', null)]);
-  const res = suppressColumns(resValues, [true, false, false]);
-  const professional = sumsBy(services.filter((r) => (PROFESSIONAL_SERVICES as readonly string[]).includes(String(r.key[3]))), (r) => String(r.key[1]), (r) => r.value);
+  const resValues = allCenters.map((c) => [tallyOf(c.id, 'enrolled', '*'), tallyOf(c.id, 'staffActive', null), tallyOf(c.id, 'volunteersActive', null)]);
+  const res = suppressColumns(resValues, [true, false, false], centerSel);
+  const professionalSum = sumsBy(services.filter((r) => (PROFESSIONAL_SERVICES as readonly string[]).includes(String(r.key[3]))), (r) => String(r.key[1]), (r) => r.value);
+  // Professional attendances are counted in the attendance table: a ratio from them is shown only when
+  // every cell it sums is shown there (else 28.6 per 100 of 14 children gives a hidden 4 back).
+  const profCols = countyTypes.map((t, i) => ((PROFESSIONAL_SERVICES as readonly string[]).includes(t.key) ? i : -1)).filter((i) => i >= 0);
+  const centerIndex = new Map(allCenters.map((c, i) => [c.id, i]));
+  const profShown = (ids: readonly string[]) =>
+    ids.every((id) => profCols.every((col) => typeof attendanceWhole.cells[centerIndex.get(id)!]![col] === 'number')) ||
+    (ids.length === allCenters.length && profCols.every((col) => typeof attendanceWhole.colTotals[col] === 'number'));
+  const professional = (ids: readonly string[]): Cell => (profShown(ids) ? sum(ids.map(professionalSum)) : HIDDEN);
   const resources: ReportSection = {
     id: 'resources',
     tables: [
@@ -269,9 +319,9 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.staff' }, { k: 'county.m.volunteers' }, { k: 'county.m.childrenPerAdult' }, { k: 'county.m.professionalPer100' }],
         rows: centerRows.map((c, i) => {
           const [enrolled, staff, volunteers] = res.cells[i]! as [Cell, number, number];
-          return { label: c.label, cells: [enrolled, staff, volunteers, ratio(enrolled, staff + volunteers), ratio(professional(c.key), enrolled, 100)] };
+          return { label: c.label, cells: [enrolled, staff, volunteers, ratio(enrolled, staff + volunteers), hiddenRatio(professional([c.key]), enrolled, 100)] };
         }),
-        totals: [res.totals[0]!, res.totals[1]!, res.totals[2]!, ratio(res.totals[0]!, (res.totals[1] as number) + (res.totals[2] as number)), ratio(sum(centers.map((c) => professional(c.id))), res.totals[0]!, 100)],
+        totals: [res.totals[0]!, res.totals[1]!, res.totals[2]!, ratio(res.totals[0]!, (res.totals[1] as number) + (res.totals[2] as number)), hiddenRatio(professional(centers.map((c) => c.id)), res.totals[0]!, 100)],
         note: { k: 'county.professionalDefinition' },
         chartColumns: [3, 4],
       },
@@ -343,8 +393,8 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     (m, f) => moodsByMonthFace(`${m}|${f}`),
     true, 'line',
   );
-  const followValues = centers.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
-  const follow = suppressColumns(followValues, [true, true]);
+  const followValues = allCenters.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
+  const follow = suppressColumns(followValues, [true, true], centerSel);
   const wellbeing: ReportSection = {
     id: 'wellbeing',
     tables: [
@@ -382,4 +432,4 @@ export function isLabelCell(cell: Cell): cell is string {
   return typeof cell === 'string' && cell.startsWith('county.');
 }
 
-export { SUPPRESSED };
+export { HIDDEN, SUPPRESSED };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUPPRESSED, suppressCount, suppressTable } from './suppression';
+import { HIDDEN, SUPPRESSED, isHidden, suppressCount, suppressSelection, suppressTable } from './suppression';
 
 /** Every equation of a table with margins: [members shown] — none may have exactly one hidden member. */
 function equations(values: number[][], s: ReturnType<typeof suppressTable>) {
@@ -23,11 +23,11 @@ describe('small-cell suppression', () => {
       [3, 10, 12],
       [20, 30, 40],
     ]);
-    expect(s.cells[0]).toEqual([SUPPRESSED, SUPPRESSED, 12]);
+    // The second cell is not 1–4, so it is marked "×", not "<5" (which would be untrue).
+    expect(s.cells[0]).toEqual([SUPPRESSED, HIDDEN, 12]);
     expect(s.rowTotals[0]).toBe(25);
     // Columns 0 and 1 now each have one hidden cell: a cell in row 1 goes too, so no column gives it away.
-    expect(s.cells[1]!.filter((c) => c === SUPPRESSED)).toHaveLength(2);
-    expect(s.cells[1]).toEqual([SUPPRESSED, SUPPRESSED, 40]);
+    expect(s.cells[1]).toEqual([HIDDEN, HIDDEN, 40]);
   });
 
   it('never leaves an equation with exactly one hidden member, on many random tables', () => {
@@ -38,12 +38,13 @@ describe('small-cell suppression', () => {
       const cols = 1 + Math.floor(rand() * 6);
       const values = Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rand() < 0.3 ? Math.floor(rand() * 5) : Math.floor(rand() * 40))));
       const s = suppressTable(values);
-      for (const eq of equations(values, s)) expect(eq.filter((c) => c === SUPPRESSED).length).not.toBe(1);
+      for (const eq of equations(values, s)) expect(eq.filter(isHidden).length).not.toBe(1);
       values.forEach((row, r) =>
         row.forEach((v, c) => {
           const shown = s.cells[r]![c]!;
+          // "<5" exactly for 1–4; "×" never for 1–4; a number is the number.
           if (v >= 1 && v <= 4) expect(shown).toBe(SUPPRESSED);
-          else if (shown !== SUPPRESSED) expect(shown).toBe(v);
+          else if (shown !== HIDDEN) expect(shown).toBe(v);
         }),
       );
     }
@@ -55,9 +56,82 @@ describe('small-cell suppression', () => {
       [8, 6, 25],
     ]);
     const b = suppressTable([
-      [3, 8, 30],
-      [7, 7, 25],
+      [1, 10, 30],
+      [9, 5, 25],
     ]);
     expect(a).toEqual(b);
+  });
+
+  it('hides as second cell one of 9 or more where there is one, so "×" cannot narrow the small cell down', () => {
+    // With the old choice (the smallest other cell, 5), the row total 6 over "<5" and "×" could only be 1 + 5.
+    const s = suppressTable([[1, 5, 9]]);
+    expect(s.cells[0]).toEqual([SUPPRESSED, 5, HIDDEN]);
+    // Every small value from 1 to 4 stays possible: the attacker's sum 1..4 + 9.. is consistent with the total.
+    expect(s.rowTotals[0]).toBe(15);
+  });
+});
+
+describe('a filtered view suppressed with the whole table (issue 9: comparing views)', () => {
+  // Two centers (rows) × two groups (columns): 白云 7 and 青山 2 in column 0.
+  const values = [
+    [7, 20],
+    [2, 30],
+  ];
+
+  it('keeps each cell\'s mark from the whole table: the 7 hidden to protect the 2 stays hidden when 白云 alone is shown', () => {
+    const whole = suppressTable(values);
+    expect(whole.cells.map((r) => r[0])).toEqual([HIDDEN, SUPPRESSED]);
+    expect(whole.colTotals[0]).toBe(9);
+    const baiyun = suppressSelection(values, [true, false], [true, true]);
+    expect(baiyun.cells[0]![0]).toBe(HIDDEN);
+    // Its column total is the 7 itself: hidden, or 9 - 7 would give 青山's 2 back.
+    expect(baiyun.colTotals[0]).toBe(HIDDEN);
+    // The row total is the whole table's (same cells) and so is its mark.
+    expect(baiyun.rowTotals[0]).toBe(whole.rowTotals[0]);
+  });
+
+  it('shows a partial total only where it follows from what the whole table shows', () => {
+    const v = [
+      [7, 20, 10],
+      [2, 30, 12],
+      [15, 25, 11],
+    ];
+    const whole = suppressTable(v);
+    const two = suppressSelection(v, [true, false, true], [true, true, true]);
+    for (let c = 0; c < 3; c++) {
+      const cellsVisible = [0, 2].every((r) => typeof whole.cells[r]![c] === 'number');
+      // Or: the column's total and the cell left out are shown in the whole table (total minus the other).
+      const byDifference = typeof whole.colTotals[c] === 'number' && typeof whole.cells[1]![c] === 'number';
+      if (cellsVisible || byDifference) expect(two.colTotals[c]).toBe(v[0]![c]! + v[2]![c]!);
+      else expect(isHidden(two.colTotals[c])).toBe(true);
+    }
+  });
+
+  it('every number any view shows follows from the whole table: random tables, every selection of rows and columns', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 200; n++) {
+      const rows = 1 + Math.floor(rand() * 4);
+      const cols = 1 + Math.floor(rand() * 4);
+      const v = Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rand() < 0.35 ? Math.floor(rand() * 5) : Math.floor(rand() * 30))));
+      const whole = suppressTable(v);
+      const known = (r: number, c: number) => typeof whole.cells[r]![c] === 'number';
+      for (let rm = 1; rm < 2 ** rows; rm++)
+        for (let cm = 1; cm < 2 ** cols; cm++) {
+          const rs = Array.from({ length: rows }, (_, r) => ((rm >> r) & 1) === 1);
+          const cs = Array.from({ length: cols }, (_, c) => ((cm >> c) & 1) === 1);
+          const view = suppressSelection(v, rs, cs);
+          const R = rs.flatMap((x, r) => (x ? [r] : []));
+          const C = cs.flatMap((x, c) => (x ? [c] : []));
+          R.forEach((r, i) => {
+            C.forEach((c, j) => expect(view.cells[i]![j]).toBe(whole.cells[r]![c]));
+            // A shown row total is the whole table's, or sums cells the whole table shows.
+            if (typeof view.rowTotals[i] === 'number' && C.length < cols) expect(C.every((c) => known(r, c)) || (typeof whole.rowTotals[r] === 'number' && v[0]!.every((_, c) => cs[c] || known(r, c)))).toBe(true);
+          });
+          C.forEach((c, j) => {
+            if (typeof view.colTotals[j] === 'number' && R.length < rows) expect(R.every((r) => known(r, c)) || (typeof whole.colTotals[c] === 'number' && v.every((_, r) => rs[r] || known(r, c)))).toBe(true);
+          });
+        }
+    }
   });
 });

@@ -8,14 +8,26 @@
  * themselves form two more: the column of row totals and the row of column
  * totals, both summing to the grand total). An equation with exactly one
  * hidden member gives that member away, so for each such equation a second
- * member is hidden as well (complementary suppression: the smallest visible
- * non-zero cell, else the smallest visible cell, else the equation's total),
- * and this repeats until no equation has exactly one hidden member. Zeros are
- * shown: "no child" reveals nobody. Pure; tested in suppression.test.ts.
+ * member is hidden as well (complementary suppression), and this repeats until
+ * no equation has exactly one hidden member. Zeros are shown: "no child"
+ * reveals nobody. Pure; tested in suppression.test.ts.
+ *
+ * A cell hidden only to protect another is not 1–4, so it is not marked "<5"
+ * (that would be untrue: a coordinator who reads "<5" for 7 is misled, and the
+ * printed report would say it): it is marked HIDDEN ("×"). Since "×" tells that
+ * the cell is 0 or 5 or more, a complementary cell of 5–8 would narrow the small
+ * one down (a total of 6 over "<5" and "×" can only be 1 + 5); so the second
+ * cell is the smallest visible one of 9 or more where there is one (then the
+ * small cell can still be anything from 1 to 4), else the largest visible
+ * non-zero one, else a zero, else the equation's total.
  */
 
 export const SUPPRESSED = '<5' as const;
-export type ShownCount = number | typeof SUPPRESSED;
+/** A cell hidden so that a "<5" cell cannot be worked out from the totals (see the module comment). */
+export const HIDDEN = '×' as const;
+export type ShownCount = number | typeof SUPPRESSED | typeof HIDDEN;
+/** The smallest complementary cell that leaves a small cell's range 1–4 whole (module comment). */
+export const SAFE_COMPLEMENT = 9;
 
 /** A count that must not be shown: 1 to 4 children. */
 export function isSmallCount(n: number): boolean {
@@ -42,7 +54,8 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
   const colTotalAt = rowTotalAt + rows;
   const grandAt = colTotalAt + cols;
   value.push(...rowTotal, ...colTotal, rowTotal.reduce((s, v) => s + v, 0));
-  const hidden = value.map(isSmallCount);
+  const small = value.map(isSmallCount);
+  const hidden = [...small];
 
   // Each equation: its parts, then its total.
   const equations: { parts: number[]; total: number }[] = [];
@@ -57,13 +70,13 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
       const members = [...eq.parts, eq.total];
       if (members.filter((m) => hidden[m]).length !== 1) continue;
       const visible = eq.parts.filter((m) => !hidden[m]).sort((a, b) => value[a]! - value[b]!);
-      const pick = visible.find((m) => value[m]! > 0) ?? visible[0] ?? eq.total;
+      const pick = visible.find((m) => value[m]! >= SAFE_COMPLEMENT) ?? visible.filter((m) => value[m]! > 0).at(-1) ?? visible[0] ?? eq.total;
       if (hidden[pick]) continue;
       hidden[pick] = true;
       changed = true;
     }
   }
-  const shown = (i: number): ShownCount => (hidden[i] ? SUPPRESSED : value[i]!);
+  const shown = (i: number): ShownCount => (small[i] ? SUPPRESSED : hidden[i] ? HIDDEN : value[i]!);
   return {
     cells: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => shown(r * cols + c))),
     rowTotals: Array.from({ length: rows }, (_, r) => shown(rowTotalAt + r)),
@@ -72,7 +85,53 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
   };
 }
 
+/** True for a cell not shown as a number ("<5" or "×"). */
+export function isHidden(cell: unknown): cell is typeof SUPPRESSED | typeof HIDDEN {
+  return cell === SUPPRESSED || cell === HIDDEN;
+}
+
 /** One count shown alone (no total to recover it from). */
 export function suppressCount(n: number): ShownCount {
   return isSmallCount(n) ? SUPPRESSED : n;
+}
+
+/**
+ * A filtered view of a table of child counts: the rows and columns selected (a township or a
+ * center, a group), suppressed consistently with the whole table so that comparing views cannot
+ * give a hidden cell back (issue 9: "all centers: 9; 白云 alone: 7; so 青山 = 2"). Each selected
+ * cell keeps its mark from the whole table; a total keeps the whole table's when it sums the same
+ * cells, and a total over a part of a line is shown only where it follows from numbers the whole
+ * table shows (every cell it sums visible there; or the line's total and every cell it leaves out
+ * visible there; or, for the grand total, every line total it sums), so no view tells anything the
+ * whole table does not. A hidden partial total is "<5" when
+ * it is 1–4, else "×".
+ */
+export function suppressSelection(values: readonly (readonly number[])[], rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
+  const whole = suppressTable(values);
+  const rows = values.map((_, r) => r).filter((r) => rowSel[r]);
+  const cols = (values[0] ?? []).map((_, c) => c).filter((c) => colSel[c]);
+  const allRows = rows.length === values.length;
+  const allCols = cols.length === (values[0]?.length ?? 0);
+  const visible = (cell: ShownCount) => typeof cell === 'number';
+  const partial = (sum: number, derivable: boolean): ShownCount => (derivable ? sum : isSmallCount(sum) ? SUPPRESSED : HIDDEN);
+  const cellSum = (rs: readonly number[], cs: readonly number[]) => rs.reduce((s, r) => s + cs.reduce((t, c) => t + (values[r]![c] ?? 0), 0), 0);
+  const cellsVisible = (rs: readonly number[], cs: readonly number[]) => rs.every((r) => cs.every((c) => visible(whole.cells[r]![c]!)));
+  const otherRows = values.map((_, r) => r).filter((r) => !rowSel[r]);
+  const otherCols = (values[0] ?? []).map((_, c) => c).filter((c) => !colSel[c]);
+  return {
+    cells: rows.map((r) => cols.map((c) => whole.cells[r]![c]!)),
+    rowTotals: rows.map((r) =>
+      allCols ? whole.rowTotals[r]! : partial(cellSum([r], cols), cellsVisible([r], cols) || (visible(whole.rowTotals[r]!) && cellsVisible([r], otherCols))),
+    ),
+    colTotals: cols.map((c) =>
+      allRows ? whole.colTotals[c]! : partial(cellSum(rows, [c]), cellsVisible(rows, [c]) || (visible(whole.colTotals[c]!) && cellsVisible(otherRows, [c]))),
+    ),
+    total:
+      allRows && allCols
+        ? whole.total
+        : partial(
+            cellSum(rows, cols),
+            cellsVisible(rows, cols) || (allRows && cols.every((c) => visible(whole.colTotals[c]!))) || (allCols && rows.every((r) => visible(whole.rowTotals[r]!))),
+          ),
+  };
 }
