@@ -65,6 +65,39 @@ describe('the center key on the kiosk', () => {
     expect(again.status.value).toBe('ok');
   });
 
+  it('a read started while the keys are still being restored waits for them: no sealed record is skipped (issue 19: the roster at the first line of the boot)', async () => {
+    const a = kiosk();
+    await a.keys.create('qingshan', 'k1');
+    await a.docs.put(priv);
+    await a.docs.put(consent);
+    // A restart whose device store is slow to hand over the keys.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const getSecret = a.device.getSecret.bind(a.device);
+    a.device.getSecret = async (key) => {
+      await held;
+      return getSecret(key);
+    };
+    const docs = new PouchDocStore(a.db);
+    const missing: string[] = [];
+    docs.onKeyMissing = (id) => missing.push(id);
+    const keys = createKeyState(a.device, docs);
+    const loading = keys.load();
+    let settled = false;
+    const privates = docs.list('childPrivate', 'private:child:').finally(() => (settled = true));
+    const consents = docs.list('consent', 'consent:');
+    // The records are read from IndexedDB meanwhile; opening them waits for the keys.
+    await a.db.allDocs({ include_docs: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(false);
+    release();
+    await loading;
+    expect((await privates).map((p) => p.fullName)).toEqual(['王小明']);
+    expect((await consents).map((c) => c.note)).toEqual(['爸爸电话同意']);
+    expect(missing).toEqual([]);
+    expect(keys.status.value).toBe('ok');
+  });
+
   it('a kiosk without the key says so, refuses a wrong recovery code, and reads everything after the right one', async () => {
     const a = kiosk();
     const { code } = await a.keys.create('qingshan', 'k1');

@@ -150,6 +150,19 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       startkey = page.rows[PAGE]!.id;
     }
   }
+  /** The keys kept on this device, into the keyring. */
+  async function restore(): Promise<void> {
+    const text = await device.getSecret(DEVICE_SECRET);
+    if (!text) return;
+    try {
+      const stored = JSON.parse(text) as StoredKeys;
+      for (const k of stored.keys) keyring.add(await importCenterKey(k), false);
+      if (stored.current && keyring.get(stored.current)) keyring.add(keyring.get(stored.current)!, true);
+      sealedFor = stored.sealedFor ?? null;
+    } catch (e) {
+      console.error('centerKey: the keys kept on this device could not be read', e);
+    }
+  }
   const stale = (d: object, currentId: string | undefined) => needsSealing(d) || (isSealed(d) && (d as { enc?: { k?: string } }).enc?.k !== currentId);
   let resealing: Promise<number> | null = null;
 
@@ -164,17 +177,10 @@ export function createKeyState(device: DeviceStore, docs: PouchDocStore, keyring
       await state.refreshStatus();
     },
     async load() {
-      const text = await device.getSecret(DEVICE_SECRET);
-      if (text) {
-        try {
-          const stored = JSON.parse(text) as StoredKeys;
-          for (const k of stored.keys) keyring.add(await importCenterKey(k), false);
-          if (stored.current && keyring.get(stored.current)) keyring.add(keyring.get(stored.current)!, true);
-          sealedFor = stored.sealedFor ?? null;
-        } catch (e) {
-          console.error('centerKey: the keys kept on this device could not be read', e);
-        }
-      }
+      const restored = restore();
+      // Reads of sealed records started meanwhile wait for these keys rather than skip the records.
+      docs.keysLoaded = restored.catch(() => undefined);
+      await restored;
       await state.refreshStatus();
       // A key this kiosk holds but has not yet sealed every record under (an interrupted migration or rotation).
       if (status.value === 'ok' && keyring.current && sealedFor !== keyring.current.id) void state.resealAll().catch((e: unknown) => console.error('centerKey: re-encryption stopped', e));

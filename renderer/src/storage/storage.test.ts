@@ -192,6 +192,29 @@ describe('DexieDeviceStore', () => {
     expect(await b.getSecret('sync')).toBeNull();
   });
 
+  it('reads its settings without waiting for another reader of the table (issue 19: the boot reads the settings and the keys at once)', async () => {
+    const name = `device-readonly-${Date.now()}`;
+    const a = new DexieDeviceStore(name);
+    const first = await a.getSettings();
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    // A reader that keeps its transaction on the table open until the settings have been read:
+    // a read-write transaction would wait for it to end, a read-only one runs beside it.
+    let done = false;
+    const kv = raw.transaction('kv', 'readonly').objectStore('kv');
+    const keepReading = () => {
+      if (!done) kv.get('settings').onsuccess = keepReading;
+    };
+    keepReading();
+    const settings = await Promise.race([a.getSettings(), new Promise((resolve) => setTimeout(() => resolve('held up behind the reader'), 2000))]);
+    done = true;
+    raw.close();
+    expect(settings).toEqual(first);
+  });
+
   it('keeps the conflict log across restarts until each entry is reviewed', async () => {
     const name = `device-conflicts-${Date.now()}`;
     const a = new DexieDeviceStore(name);

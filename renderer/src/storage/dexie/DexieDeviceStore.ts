@@ -52,6 +52,10 @@ export class DexieDeviceStore implements DeviceStore {
   }
 
   async getSettings(): Promise<DeviceSettings> {
+    // A read-only transaction first: read-write ones on the same table run one after another, and
+    // the boot asks for the settings from several places at once while reading the keys (issue 19: cold start).
+    const row = await this.db.kv.get('settings');
+    if (row) return { ...DEFAULTS, ...(row.value as DeviceSettings) };
     return this.db.transaction('rw', this.db.kv, async () => {
       const row = await this.db.kv.get('settings');
       if (row) return { ...DEFAULTS, ...(row.value as DeviceSettings) };

@@ -78,6 +78,13 @@ export class PouchDocStore implements DocStore {
   keyring: CenterKeyring | null = null;
   /** Called when a sealed document could not be read because this kiosk lacks its key. */
   onKeyMissing: (docId: string) => void = () => {};
+  /**
+   * Settles once the keys kept on this device are in the keyring (app/centerKey.ts `load` sets it;
+   * it never rejects). A sealed document read before then waits for them instead of being skipped
+   * as unreadable, so a read may start while the boot is still loading the keys (issue 19: the
+   * roster is read from the boot's first line).
+   */
+  keysLoaded: Promise<unknown> = Promise.resolve();
   /** The schema versions this app knows (a test sets an older app's: sync/schema/versions.ts). */
   schemas: SchemaSet = APP_SCHEMAS;
   /** Called when a document written by a newer app was met (read, or refused a write). */
@@ -112,6 +119,7 @@ export class PouchDocStore implements DocStore {
   /** A stored document as the app sees it: decrypted when sealed. @throws CenterKeyMissingError, TamperedCiphertextError */
   async open<T extends object>(raw: T): Promise<T> {
     if (!isSealed(raw)) return raw;
+    await this.keysLoaded;
     if (!this.keyring) throw new CenterKeyMissingError(raw._id);
     try {
       return await openDoc(raw, this.keyring);
@@ -139,6 +147,7 @@ export class PouchDocStore implements DocStore {
     const isBlob = typeof (stored as Blob).arrayBuffer === 'function';
     const type = isBlob ? (stored as Blob).type : '';
     const bytes = isBlob ? new Uint8Array(await (stored as Blob).arrayBuffer()) : new Uint8Array(stored as Uint8Array);
+    if (name.endsWith(SEALED_ATTACHMENT)) await this.keysLoaded;
     if (!this.keyring && name.endsWith(SEALED_ATTACHMENT)) throw new CenterKeyMissingError(docId);
     const plain = this.keyring ? await openAttachment(bytes, docId, name, this.keyring) : bytes;
     return new Blob([plain as Uint8Array<ArrayBuffer>], { type });
