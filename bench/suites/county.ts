@@ -26,6 +26,8 @@
  * growth in centers: the cost should grow no faster than the number of centers.
  * Timings come from playwright-core driving the page, so they include its round trips (a few ms).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { openBenchBrowser } from '../browser';
 import type { Figure, Suite } from './types';
 import { round1 } from './types';
@@ -190,6 +192,35 @@ async function buildViews(admin: Admin, db: string, docs: number, log: (m: strin
   return docs / ((performance.now() - t0) / 1000);
 }
 
+/** BENCH_COUNTY_PROFILE=<dir>: a Chromium CPU profile of each cold draw is written there and summarised in the log (the profiler costs time: the figures of such a run are not the bench's). */
+const PROFILE_DIR = process.env.BENCH_COUNTY_PROFILE ? path.resolve(process.env.BENCH_COUNTY_PROFILE) : null;
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time of a CPU profile summed by `key` of each sample's function, the `top` largest, in words (idle left out). */
+function selfTimeBy(p: CpuProfile, key: (cf: CpuProfile['nodes'][number]['callFrame']) => string, top = 8): string {
+  const byId = new Map(p.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const cf = byId.get(id)!;
+    if (cf.functionName === '(idle)') return;
+    const k = key(cf);
+    self.set(k, (self.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ');
+}
+
+/** The page's marks of one draw as steps, in ms from `zero` (the period chosen, on the page's clock). */
+function markSteps(marks: Record<string, number>, zero: number): string {
+  const at = (m: string) => (marks[m] === undefined ? '—' : `${(marks[m]! - zero).toFixed(0)}`);
+  return `opened ${at('open')}, queries sent ${at('asked')}, all answered and parsed ${at('answered')}, tables built ${at('report')}, ` +
+    `drawn (Vue and charts) ${at('drawn')}, kept on the device ${at('kept')}`;
+}
+
 interface Breakdown { fetchMs: number; buildMs: number; rowsRead: number; rowsReturned: number }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -329,13 +360,31 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     requests = 0;
     bytes = 0;
     page.on('requestfinished', onDone);
+    await page.evaluate(() => performance.clearMarks());
+    const cdp = PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     c0Wall = Date.now();
     const c0 = performance.now();
     await page.selectOption('select[name="period"]', PERIOD);
     await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${PERIOD}|||all|reach"]`, { timeout: 120_000 });
     const cold = performance.now() - c0;
+    const cpu = cdp ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : null;
     page.off('requestfinished', onDone);
     log(`${n} centers: the cold draw's requests in the browser (from the period chosen): ${timings.join('; ')}`);
+    // The page's own marks (countyState.open, CountyDashboard.vue): where the browser's time went.
+    await page.waitForFunction(() => performance.getEntriesByName('tongxin:county-kept').length > 0, undefined, { timeout: 30_000 }).catch(() => undefined);
+    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tongxin:county-')).map((m) => [m.name.slice('tongxin:county-'.length), m.startTime])));
+    log(`${n} centers: the cold draw in the page (ms after the period was chosen, from the page's marks; the driver's round trips are the rest): ${markSteps(marks, c0Wall - (await page.evaluate(() => performance.timeOrigin)))}`);
+    if (cpu) {
+      await mkdir(PROFILE_DIR!, { recursive: true });
+      const file = path.join(PROFILE_DIR!, `county-cold-${n}c.cpuprofile`);
+      await writeFile(file, JSON.stringify(cpu));
+      log(`${n} centers: CPU profile of the cold draw in ${file}; self time by script: ${selfTimeBy(cpu, (cf) => cf.url.split('/').at(-1) || cf.functionName)}; top functions: ${selfTimeBy(cpu, (cf) => `${cf.functionName || '(anonymous)'} ${cf.url.split('/').at(-1)}:${cf.lineNumber + 1}`, 12)}`);
+    }
     await page.waitForTimeout(300);
     const coldRequests = requests;
     const responseKb = bytes / 1024;
