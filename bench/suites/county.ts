@@ -225,11 +225,23 @@ function selfTimeBy(p: CpuProfile, key: (cf: CpuProfile['nodes'][number]['callFr
   return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ');
 }
 
+/** The page's county marks since they were last cleared, each at its first time (a cold draw is drawn twice: its open section, then complete). */
+async function pageMarks(page: import('playwright-core').Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    for (const m of performance.getEntriesByType('mark')) {
+      const name = m.name.slice('tongxin:county-'.length);
+      if (m.name.startsWith('tongxin:county-') && !(name in out)) out[name] = m.startTime;
+    }
+    return out;
+  });
+}
+
 /** The page's marks of one draw as steps, in ms from `zero` (the period chosen, on the page's clock). */
 function markSteps(marks: Record<string, number>, zero: number): string {
   const at = (m: string) => (marks[m] === undefined ? '—' : `${(marks[m]! - zero).toFixed(0)}`);
-  return `opened ${at('open')}, queries sent ${at('asked')}, all answered and parsed ${at('answered')}, tables built ${at('report')}, ` +
-    `drawn (Vue and charts) ${at('drawn')}, kept on the device ${at('kept')}`;
+  return `opened ${at('open')}, queries sent ${at('asked')}, the open section's rows in ${at('first')}, its tables built ${at('report')}, ` +
+    `drawn (Vue and charts) ${at('drawn')}, every row in ${at('answered')}, kept on the device ${at('kept')}`;
 }
 
 interface Breakdown { fetchMs: number; firstMs: number; buildMs: number; rowsRead: number; rowsReturned: number }
@@ -388,7 +400,7 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     log(`${n} centers: the cold draw's requests in the browser (from the period chosen): ${timings.join('; ')}`);
     // The page's own marks (countyState.open, CountyDashboard.vue): where the browser's time went.
     await page.waitForFunction(() => performance.getEntriesByName('tongxin:county-kept').length > 0, undefined, { timeout: 30_000 }).catch(() => undefined);
-    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tongxin:county-')).map((m) => [m.name.slice('tongxin:county-'.length), m.startTime])));
+    const marks = await pageMarks(page);
     const zero = c0Wall - (await page.evaluate(() => performance.timeOrigin));
     log(`${n} centers: the cold draw in the page (ms after the period was chosen, from the page's marks; the driver's round trips are the rest): ${markSteps(marks, zero)}`);
     const complete = marks.kept === undefined ? null : marks.kept - zero;
@@ -419,7 +431,7 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
       await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${other}|||all|reach"]`, { timeout: 120_000 });
       const cpu = (await cdp.send('Profiler.stop')).profile as CpuProfile;
       await page.waitForFunction(() => performance.getEntriesByName('tongxin:county-kept').length > 0, undefined, { timeout: 30_000 }).catch(() => undefined);
-      const pmarks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tongxin:county-')).map((m) => [m.name.slice('tongxin:county-'.length), m.startTime])));
+      const pmarks = await pageMarks(page);
       await mkdir(PROFILE_DIR, { recursive: true });
       const file = path.join(PROFILE_DIR, `county-cold-${n}c.cpuprofile`);
       await writeFile(file, JSON.stringify(cpu));
