@@ -21,11 +21,17 @@
  *   dashboard_rows_read_<N>c    index rows in the key ranges of one draw's queries (the trial server reads them all)
  *   dashboard_rows_returned_<N>c  rows those queries return
  *   dashboard_queries_ms_<N>c   one draw's queries in parallel, from Node; dashboard_tables_ms_<N>c the tables built from them
+ *   dashboard_first_queries_ms_<N>c  the open section's (reach) queries alone, from Node: what a cold draw waits for,
+ *                               since it reads the open section's rows first and the rest after (countyState.open)
+ *   dashboard_complete_ms_<N>c  the cold draw until every section's rows are read and kept on the device (the page's marks)
+ * With BENCH_COUNTY_PROFILE=<dir> a Chromium CPU profile of each cold draw is written there and summarised in the log.
  * (each query's time, rows read and rows returned go to the log).
  * and the growth from the smallest to the largest size (cold_growth, warm_growth), beside the
  * growth in centers: the cost should grow no faster than the number of centers.
  * Timings come from playwright-core driving the page, so they include its round trips (a few ms).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { openBenchBrowser } from '../browser';
 import type { Figure, Suite } from './types';
 import { round1 } from './types';
@@ -39,8 +45,8 @@ import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { withCountyCopies } from '../../sync/schema/county';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
-import { countyQueries, fetchCountyData, viewQueryString } from '../../renderer/src/features/county/countyClient';
-import { buildReport, NO_FILTERS } from '../../renderer/src/domain/county/report';
+import { countyQueries, fetchCountyData, fetchCountyRows, viewQueryString } from '../../renderer/src/features/county/countyClient';
+import { buildReport, NO_FILTERS, SECTION_FIELDS } from '../../renderer/src/domain/county/report';
 import { COUNTY_VIEW_REDUCERS, type CountyView } from '../../sync/schema/countyViews';
 
 const SIZES = (process.env.BENCH_COUNTY_SIZES ?? '5,20,50').split(',').map(Number);
@@ -114,6 +120,13 @@ async function loadPages(admin: Admin, db: string, docs: readonly Record<string,
 }
 
 /** How long the views may take to build before the bench gives up on a size (BENCH_COUNTY_BUILD_LIMIT_S, default 2 h). */
+/**
+ * BENCH_COUNTY_VIEWS=dashboard: build only the views a draw and the coverage figure read (the trial
+ * server builds each view on its own, when first asked), not `services`, `sessions` and `screenings`
+ * (per-session copies, read by no dashboard query): on a loaded machine `services` alone took over 25
+ * minutes to build. The view_build figures of such a run are of those views only.
+ */
+const BUILT_VIEWS: readonly string[] = process.env.BENCH_COUNTY_VIEWS === 'dashboard' ? [...new Set([...countyQueries(PERIOD).map((q) => q.view), 'coverage'])] : COUNTY_VIEWS;
 const BUILD_LIMIT_MS = Number(process.env.BENCH_COUNTY_BUILD_LIMIT_S ?? 7200) * 1000;
 /**
  * How long one view request may wait for the index before it is cut off and asked
@@ -156,17 +169,17 @@ async function indexerProgress(admin: Admin, db: string): Promise<string> {
 async function buildViews(admin: Admin, db: string, docs: number, log: (m: string) => void): Promise<number> {
   const t0 = performance.now();
   const elapsed = () => Math.round((performance.now() - t0) / 1000);
-  const building = new Set<string>(COUNTY_VIEWS);
+  const building = new Set<string>(BUILT_VIEWS);
   const ticker = setInterval(() => {
     void indexerProgress(admin, db).then((p) =>
-      log(`building views: ${COUNTY_VIEWS.length - building.size}/${COUNTY_VIEWS.length} built, building ${[...building].join(', ')}, ${elapsed()} s${p}`),
+      log(`building views: ${BUILT_VIEWS.length - building.size}/${BUILT_VIEWS.length} built, building ${[...building].join(', ')}, ${elapsed()} s${p}`),
     );
   }, PROGRESS_EVERY_MS);
   const build = async (view: string) => {
     for (;;) {
       if (performance.now() - t0 > BUILD_LIMIT_MS)
         throw new ViewBuildTimeout(
-          `the county views of ${docs} documents were not built within ${BUILD_LIMIT_MS / 1000} s (${COUNTY_VIEWS.length - building.size} of ${COUNTY_VIEWS.length} built, ${[...building].join(', ')} still building); ` +
+          `the county views of ${docs} documents were not built within ${BUILD_LIMIT_MS / 1000} s (${BUILT_VIEWS.length - building.size} of ${BUILT_VIEWS.length} built, ${[...building].join(', ')} still building); ` +
             'no figures for this size. Give it longer with BENCH_COUNTY_BUILD_LIMIT_S=<seconds>, or run it on a quieter machine or a real CouchDB (TONGXIN_TEST_COUCHDB).',
         );
       const res = await fetch(`${admin.base}/${db}/_design/county/_view/${view}?limit=0`, {
@@ -180,17 +193,58 @@ async function buildViews(admin: Admin, db: string, docs: number, log: (m: strin
       if (!/timeout/i.test(body)) throw new Error(`view ${view}: HTTP ${res.status} ${body.slice(0, 200)}`);
     }
     building.delete(view);
-    log(`view ${view} built after ${elapsed()} s (${COUNTY_VIEWS.length - building.size}/${COUNTY_VIEWS.length})`);
+    log(`view ${view} built after ${elapsed()} s (${BUILT_VIEWS.length - building.size}/${BUILT_VIEWS.length})`);
   };
   try {
-    await Promise.all(COUNTY_VIEWS.map(build));
+    await Promise.all(BUILT_VIEWS.map(build));
   } finally {
     clearInterval(ticker);
   }
   return docs / ((performance.now() - t0) / 1000);
 }
 
-interface Breakdown { fetchMs: number; buildMs: number; rowsRead: number; rowsReturned: number }
+/** BENCH_COUNTY_PROFILE=<dir>: a Chromium CPU profile of each cold draw is written there and summarised in the log (the profiler costs time: the figures of such a run are not the bench's). */
+const PROFILE_DIR = process.env.BENCH_COUNTY_PROFILE ? path.resolve(process.env.BENCH_COUNTY_PROFILE) : null;
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time of a CPU profile summed by `key` of each sample's function, the `top` largest, in words (idle left out). */
+function selfTimeBy(p: CpuProfile, key: (cf: CpuProfile['nodes'][number]['callFrame']) => string, top = 8): string {
+  const byId = new Map(p.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const cf = byId.get(id)!;
+    if (cf.functionName === '(idle)') return;
+    const k = key(cf);
+    self.set(k, (self.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ');
+}
+
+/** The page's county marks since they were last cleared, each at its first time (a cold draw is drawn twice: its open section, then complete). */
+async function pageMarks(page: import('playwright-core').Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    for (const m of performance.getEntriesByType('mark')) {
+      const name = m.name.slice('tongxin:county-'.length);
+      if (m.name.startsWith('tongxin:county-') && !(name in out)) out[name] = m.startTime;
+    }
+    return out;
+  });
+}
+
+/** The page's marks of one draw as steps, in ms from `zero` (the period chosen, on the page's clock). */
+function markSteps(marks: Record<string, number>, zero: number): string {
+  const at = (m: string) => (marks[m] === undefined ? '—' : `${(marks[m]! - zero).toFixed(0)}`);
+  return `opened ${at('open')}, queries sent ${at('asked')}, the open section's rows in ${at('first')}, its tables built ${at('report')}, ` +
+    `drawn (Vue and charts) ${at('drawn')}, every row in ${at('answered')}, kept on the device ${at('kept')}`;
+}
+
+interface Breakdown { fetchMs: number; firstMs: number; buildMs: number; rowsRead: number; rowsReturned: number }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -240,17 +294,24 @@ async function queryBreakdown(admin: Admin, db: string, coordinator: { url: stri
     data = await fetchCountyData(coordinator, countyId, PERIOD);
     fetches.push(performance.now() - t0);
   }
+  // What a cold draw of the reach section (the one the bench opens) asks first, alone (countyState.open: the open section's rows first).
+  const firsts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await fetchCountyRows(coordinator, countyId, PERIOD, SECTION_FIELDS.reach);
+    firsts.push(performance.now() - t0);
+  }
   const builds: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     buildReport(data!, i % 2 ? NO_FILTERS : { ...NO_FILTERS, township: TOWNSHIPS[0]! }, TO);
     builds.push(performance.now() - t0);
   }
-  log(`  all ${countyQueries(PERIOD).length} queries in parallel (as the page sends them): ${median(fetches).toFixed(1)} ms; every section's tables built from their rows (buildReport): ${median(builds).toFixed(1)} ms`);
-  return { fetchMs: median(fetches), buildMs: median(builds), rowsRead, rowsReturned };
+  log(`  all ${countyQueries(PERIOD).length} queries in parallel: ${median(fetches).toFixed(1)} ms; the reach section's (${SECTION_FIELDS.reach.join(', ')}) alone, as a cold draw of it asks first: ${median(firsts).toFixed(1)} ms; every section's tables built from their rows (buildReport): ${median(builds).toFixed(1)} ms`);
+  return { fetchMs: median(fetches), firstMs: median(firsts), buildMs: median(builds), rowsRead, rowsReturned };
 }
 
-interface SizeResult { docs: number; loadS: number; buildS: number; build: number; cold: number; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number; breakdown: Breakdown }
+interface SizeResult { docs: number; loadS: number; buildS: number; build: number; cold: number; complete: number | null; warm: number; requests: number; warmRequests: number; responseKb: number; coverageMs: number; coverageRows: number; breakdown: Breakdown }
 
 async function measureSize(n: number, log: (m: string) => void): Promise<SizeResult> {
   const server = await startCountyServer();
@@ -329,6 +390,7 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     requests = 0;
     bytes = 0;
     page.on('requestfinished', onDone);
+    await page.evaluate(() => performance.clearMarks());
     c0Wall = Date.now();
     const c0 = performance.now();
     await page.selectOption('select[name="period"]', PERIOD);
@@ -336,6 +398,12 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     const cold = performance.now() - c0;
     page.off('requestfinished', onDone);
     log(`${n} centers: the cold draw's requests in the browser (from the period chosen): ${timings.join('; ')}`);
+    // The page's own marks (countyState.open, CountyDashboard.vue): where the browser's time went.
+    await page.waitForFunction(() => performance.getEntriesByName('tongxin:county-kept').length > 0, undefined, { timeout: 30_000 }).catch(() => undefined);
+    const marks = await pageMarks(page);
+    const zero = c0Wall - (await page.evaluate(() => performance.timeOrigin));
+    log(`${n} centers: the cold draw in the page (ms after the period was chosen, from the page's marks; the driver's round trips are the rest): ${markSteps(marks, zero)}`);
+    const complete = marks.kept === undefined ? null : marks.kept - zero;
     await page.waitForTimeout(300);
     const coldRequests = requests;
     const responseKb = bytes / 1024;
@@ -350,9 +418,29 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     }
     const warmRequests = requests / warms.length;
     const warm = median(warms);
+    // Profiled apart from the measured draws (the profiler costs time): one more cold draw, of the month before.
+    if (PROFILE_DIR) {
+      const other = '2026-10';
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await page.evaluate(() => performance.clearMarks());
+      await cdp.send('Profiler.start');
+      const p0Wall = Date.now();
+      await page.selectOption('select[name="period"]', other);
+      await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn="${other}|||all|reach"]`, { timeout: 120_000 });
+      const cpu = (await cdp.send('Profiler.stop')).profile as CpuProfile;
+      await page.waitForFunction(() => performance.getEntriesByName('tongxin:county-kept').length > 0, undefined, { timeout: 30_000 }).catch(() => undefined);
+      const pmarks = await pageMarks(page);
+      await mkdir(PROFILE_DIR, { recursive: true });
+      const file = path.join(PROFILE_DIR, `county-cold-${n}c.cpuprofile`);
+      await writeFile(file, JSON.stringify(cpu));
+      log(`${n} centers: profiled cold draw of ${other} (profiler on): ${markSteps(pmarks, p0Wall - (await page.evaluate(() => performance.timeOrigin)))}; profile in ${file}`);
+      log(`${n} centers: its main-thread self time by script: ${selfTimeBy(cpu, (cf) => cf.url.split('/').at(-1) || cf.functionName)}; top functions: ${selfTimeBy(cpu, (cf) => `${cf.functionName || '(anonymous)'} ${cf.url.split('/').at(-1)}:${cf.lineNumber + 1}`, 15)}`);
+    }
     log(`${n} centers: ${coldRequests} requests (${responseKb.toFixed(1)} kB) per cold draw, ${warmRequests} per warm draw; coverage view ${coverageRows} rows`);
-    log(`${n} centers: cold draw ${cold.toFixed(0)} ms = queries ${breakdown.fetchMs.toFixed(0)} ms (from Node) + tables ${breakdown.buildMs.toFixed(0)} ms + the rest ${(cold - breakdown.fetchMs - breakdown.buildMs).toFixed(0)} ms (device cache write, Vue, chart.js, the driver's round trips); warm draw ${warm.toFixed(0)} ms (no query: tables, Vue, chart.js)`);
-    return { docs: total, loadS, buildS, build, cold, warm, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows, breakdown };
+    log(`${n} centers: cold draw ${cold.toFixed(0)} ms = the open section's queries ${breakdown.firstMs.toFixed(0)} ms (from Node; all ${breakdown.fetchMs.toFixed(0)} ms) + tables ${breakdown.buildMs.toFixed(0)} ms + the rest ${(cold - breakdown.firstMs - breakdown.buildMs).toFixed(0)} ms (device reads, Vue, chart.js, the driver's round trips: the page's marks above); warm draw ${warm.toFixed(0)} ms (no query: tables, Vue, chart.js)`);
+    return { docs: total, loadS, buildS, build, cold, complete, warm, requests: coldRequests, warmRequests, responseKb, coverageMs, coverageRows, breakdown };
   } finally {
     await browser.close();
     await server.stop();
@@ -377,10 +465,12 @@ export const countySuite: Suite = {
       figures.push(
         { name: `county_docs_${n}c`, value: r.docs, unit: 'docs' },
         { name: `county_load_s_${n}c`, value: round1(r.loadS), unit: 's', note: 'through the county rules' },
-        { name: `view_build_s_${n}c`, value: round1(r.buildS), unit: 's', note: `all ${COUNTY_VIEWS.length} views from cold` },
+        { name: `view_build_s_${n}c`, value: round1(r.buildS), unit: 's', note: `${BUILT_VIEWS.length === COUNTY_VIEWS.length ? 'all' : 'the dashboard\'s'} ${BUILT_VIEWS.length} views from cold` },
         { name: `view_build_docs_per_s_${n}c`, value: Math.round(r.build), unit: 'docs/s' },
         { name: `dashboard_cold_ms_${n}c`, value: round1(r.cold), unit: 'ms' },
         { name: `dashboard_warm_ms_${n}c`, value: round1(r.warm), unit: 'ms' },
+        ...(r.complete === null ? [] : [{ name: `dashboard_complete_ms_${n}c`, value: round1(r.complete), unit: 'ms', note: 'cold: until every section\'s rows are read and kept on the device' }]),
+        { name: `dashboard_first_queries_ms_${n}c`, value: round1(r.breakdown.firstMs), unit: 'ms', note: 'the open section\'s queries alone (what a cold draw waits for), from Node' },
         { name: `dashboard_requests_${n}c`, value: r.requests, unit: 'requests', note: 'one cold draw of a period' },
         { name: `dashboard_warm_requests_${n}c`, value: round1(r.warmRequests), unit: 'requests', note: 'per filter change' },
         { name: `dashboard_response_kb_${n}c`, value: round1(r.responseKb), unit: 'kB' },

@@ -741,4 +741,8 @@ export default {
     transfer: { toRequired: "Enter the other center's code.", notSaved: 'Some questions are not answered yet (marked in red). No transfer code was made.' },
     erasure: { whoAndHow: 'First choose who asked, how, and whether they are the legal guardian. Nothing was erased.' },
   },
+  countyStaged: {
+    sectionLoading: "Reading this section's figures…",
+    sectionMissing: "This section's figures could not be read. Check the connection, then tap Refresh.",
+  },
 };

@@ -740,4 +740,8 @@ export default {
     transfer: { toRequired: '请填写对方站点的代码。', notSaved: '还有问题没有回答（见标红的地方），没有生成转站码。' },
     erasure: { whoAndHow: '请先选择是谁提出的、怎么提出的，以及是不是法定监护人。没有删除任何资料。' },
   },
+  countyStaged: {
+    sectionLoading: '正在读取本栏的数据…',
+    sectionMissing: '本栏的数据没有读到。请检查网络后点“刷新”。',
+  },
 };

@@ -54,6 +54,27 @@ export interface CountyData {
   readonly freshness: readonly ViewRow<Stats>[];
 }
 
+/** The view rows of a CountyData: one field per dashboard query. */
+export type CountyField = Exclude<keyof CountyData, 'countyId' | 'period' | 'fetchedAt'>;
+export const COUNTY_FIELDS: readonly CountyField[] = ['centers', 'sessions', 'services', 'moods', 'screenings', 'tallies', 'freshness'];
+
+/**
+ * The rows each section's tables read (buildReport below): a cold dashboard asks the server
+ * for these first and draws the open section as soon as they are in, then reads the rest.
+ * A section missing a field here would be drawn from rows not yet read: report.test.ts checks
+ * that each section's tables come out the same without the other fields.
+ */
+export const SECTION_FIELDS: Readonly<Record<ReportSection['id'], readonly CountyField[]>> = {
+  activity: ['centers', 'sessions', 'services'],
+  reach: ['centers', 'tallies'],
+  mix: ['centers', 'services'],
+  resources: ['centers', 'tallies', 'services'],
+  coordination: ['centers', 'sessions'],
+  continuity: ['centers', 'tallies'],
+  wellbeing: ['centers', 'moods', 'screenings', 'tallies'],
+  freshness: ['centers', 'freshness'],
+};
+
 /** Months without a service type before a center counts as a gap in it. */
 export const GAP_MONTHS = 3;
 /** A center that sent nothing for this many days is flagged. */

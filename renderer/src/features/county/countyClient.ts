@@ -10,7 +10,7 @@
 import { basicAuth, type ConnectionVerdict } from '@sync/client/replication';
 import { COUNTY_VIEWS } from '@sync/schema/countyViews';
 import { periodMonths, previousMonth } from '@/domain/county/periods';
-import { GAP_MONTHS, type CountyData, type ViewRow } from '@/domain/county/report';
+import { COUNTY_FIELDS, GAP_MONTHS, type CountyData, type CountyField, type ViewRow } from '@/domain/county/report';
 
 export type { CountyData };
 
@@ -79,7 +79,7 @@ export class CountyQueryError extends Error {
 
 /** One view query of the dashboard: which view, its parameters, and the CountyData field it fills. */
 export interface CountyQuery {
-  readonly field: Exclude<keyof CountyData, 'countyId' | 'period' | 'fetchedAt'>;
+  readonly field: CountyField;
   readonly view: string;
   readonly params: Readonly<Record<string, unknown>>;
 }
@@ -116,11 +116,23 @@ export function viewQueryString(params: Readonly<Record<string, unknown>>): stri
     .join('&');
 }
 
+/** Some of a period's view rows: the fields asked for. */
+export type CountyRows = Partial<Pick<CountyData, CountyField>>;
+
 /**
  * Reads one period's view rows (countyQueries, in parallel).
  * @throws CountyQueryError when the server cannot be reached or refuses.
  */
 export async function fetchCountyData(account: CoordinatorAccount, countyId: string, period: string, now: Date = new Date()): Promise<CountyData> {
+  const rows = (await fetchCountyRows(account, countyId, period, COUNTY_FIELDS)) as Pick<CountyData, CountyField>;
+  return { countyId, period, fetchedAt: now.toISOString(), ...rows };
+}
+
+/**
+ * Reads the view rows of `fields` for one period (their queries from countyQueries, in parallel).
+ * @throws CountyQueryError when the server cannot be reached or refuses.
+ */
+export async function fetchCountyRows(account: CoordinatorAccount, countyId: string, period: string, fields: readonly CountyField[]): Promise<CountyRows> {
   const base = `${normalise(account.url)}/county_${encodeURIComponent(countyId)}/_design/county/_view/`;
   const auth = basicAuth(account.username.trim(), account.password);
   const query = async (q: CountyQuery): Promise<ViewRow<unknown>[]> => {
@@ -135,10 +147,9 @@ export async function fetchCountyData(account: CoordinatorAccount, countyId: str
     if (!res.ok) throw new CountyQueryError('server', `HTTP ${res.status}`);
     return ((await res.json()) as { rows: ViewRow<unknown>[] }).rows;
   };
-  const queries = countyQueries(period);
+  const queries = countyQueries(period).filter((q) => fields.includes(q.field));
   const answers = await Promise.all(queries.map(query));
-  const rows = Object.fromEntries(queries.map((q, i) => [q.field, answers[i]!])) as unknown as Omit<CountyData, 'countyId' | 'period' | 'fetchedAt'>;
-  return { countyId, period, fetchedAt: now.toISOString(), ...rows };
+  return Object.fromEntries(queries.map((q, i) => [q.field, answers[i]!])) as CountyRows;
 }
 
 /** The coverage view's rows ([key, center, group]: hashes, no ids) and the centers, with when they were read. */

@@ -12,11 +12,11 @@ import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import type { TongxinBridge } from '../../../../electron/contract';
 import { hashSecret, verifySecret } from '@/domain/pin';
 import { shouldLock } from '@/domain/lock';
-import type { CountyData } from '@/domain/county/report';
+import { COUNTY_FIELDS, type CountyData, type CountyField } from '@/domain/county/report';
 import type { CoordinatorSettings, CountyStore } from '../../storage/ports';
 import type { RegisterEntry } from '@/domain/county/coverage';
 import { parseCoverageCode } from '@/domain/county/coverage';
-import { CountyQueryError, fetchCountyData, fetchCoverage, testCoordinator, type CoverageData, type VerdictResult } from './countyClient';
+import { CountyQueryError, fetchCountyRows, fetchCoverage, testCoordinator, type CountyRows, type CoverageData, type VerdictResult } from './countyClient';
 
 /** Minutes without a touch before the dashboard locks (a county office PC, not a shared kiosk). */
 export const COORDINATOR_LOCK_MINUTES = 10;
@@ -41,8 +41,20 @@ export interface CountyState {
   touch(): void;
   /** Locks if the timeout passed; returns true when it locked. */
   checkInactivity(): boolean;
-  /** Shows the period from the cache at once, then asks the server; keeps the cache when offline. */
-  open(period: string): Promise<void>;
+  /**
+   * Rows of `data` not read yet (empty until they are): on a cold period the fields `first`
+   * names are read and shown first, the rest after; a section reading a pending field is
+   * not drawn until it is in. Empty whenever `data` is complete (the cache only ever holds
+   * complete results).
+   */
+  readonly pending: Ref<readonly CountyField[]>;
+  /**
+   * Shows the period from the cache at once, then asks the server; keeps the cache when offline.
+   * With nothing cached for the period, the rows `first` names (the open section's, SECTION_FIELDS)
+   * are read first and shown as soon as they are in, then the rest; the results are kept on the
+   * device once complete. Resolves when everything is read and kept (or failed).
+   */
+  open(period: string, first?: readonly CountyField[]): Promise<void>;
   /** Signs this device out of coordinator mode: account, password and cache gone. */
   forget(): Promise<void>;
   /** The county coverage code kept on this device (canonical form), or null. */
@@ -58,12 +70,18 @@ export interface CountyState {
   openCoverage(): Promise<void>;
 }
 
+/** Every field of CountyData empty: what a field not read yet holds (`pending` names it). */
+const NOTHING_READ: Pick<CountyData, CountyField> = { centers: [], sessions: [], services: [], moods: [], screenings: [], tallies: [], freshness: [] };
+
 export function createCountyState(store: CountyStore, bridge: TongxinBridge, now: () => Date = () => new Date()): CountyState {
   const account = shallowRef<CoordinatorSettings | null>(null);
   const unlocked = ref(false);
   const data = shallowRef<CountyData | null>(null);
   const problem = ref<CountyQueryError['problem'] | null>(null);
   const fromCache = ref(false);
+  const pending = ref<readonly CountyField[]>([]);
+  /** Counts calls of open(): only the latest shows what it read (an earlier one may answer later). */
+  let opening = 0;
   const coverageCode = ref<string | null>(null);
   const register = shallowRef<readonly RegisterEntry[]>([]);
   const coverage = shallowRef<CoverageData | null>(null);
@@ -73,7 +91,7 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
   const cacheKey = (countyId: string, period: string) => `${countyId}|${period}`;
 
   const state: CountyState = {
-    account, unlocked, data, problem, fromCache,
+    account, unlocked, data, problem, fromCache, pending,
     coverageCode, register, coverage,
     async load() {
       account.value = await store.getCoordinator();
@@ -147,30 +165,66 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
       unlocked.value = false;
       return true;
     },
-    async open(period) {
+    async open(period, first) {
       const a = account.value;
       if (!a) return;
+      const call = ++opening;
+      const latest = () => call === opening;
+      // Marks for the benchmark's breakdown of a draw (bench/suites/county.ts): opened, asked, first rows in, all in, kept.
+      performance.mark('tongxin:county-open');
       // Both from the device at once: the queries go out one device read sooner.
       const [cached, password] = await Promise.all([store.getCached<CountyData>(cacheKey(a.countyId, period)), bridge.loadCredential(COORDINATOR_CREDENTIAL)]);
-      if (cached) {
+      if (cached && latest()) {
         data.value = cached;
+        pending.value = [];
         fromCache.value = true;
       }
       if (!password) {
-        problem.value = 'wrong-password';
+        if (latest()) problem.value = 'wrong-password';
         return;
       }
+      const coordinator = { url: a.url, username: a.username, password };
+      // Cold (nothing cached to show): the open section's rows first, so it is drawn without waiting for
+      // the rows of sections not open (on the trial server every query's rows cost the one server thread).
+      const head = !cached && first ? COUNTY_FIELDS.filter((f) => first.includes(f)) : [];
+      const staged = head.length > 0 && head.length < COUNTY_FIELDS.length;
+      const fetchedAt = now().toISOString();
+      let shownHead = false;
       try {
-        const fresh = await fetchCountyData({ url: a.url, username: a.username, password }, a.countyId, period, now());
+        performance.mark('tongxin:county-asked');
+        let rows: CountyRows = {};
+        if (staged) {
+          rows = await fetchCountyRows(coordinator, a.countyId, period, head);
+          performance.mark('tongxin:county-first');
+          if (latest()) {
+            data.value = { ...NOTHING_READ, countyId: a.countyId, period, fetchedAt, ...rows };
+            pending.value = COUNTY_FIELDS.filter((f) => !head.includes(f));
+            fromCache.value = false;
+            problem.value = null;
+            shownHead = true;
+          }
+        }
+        rows = { ...rows, ...(await fetchCountyRows(coordinator, a.countyId, period, COUNTY_FIELDS.filter((f) => !(staged && head.includes(f))))) };
+        const fresh: CountyData = { ...NOTHING_READ, ...rows, countyId: a.countyId, period, fetchedAt };
+        performance.mark('tongxin:county-answered');
         // Drawn first, then kept on the device: the cache write is not on the way to the screen.
-        data.value = fresh;
-        fromCache.value = false;
-        problem.value = null;
+        if (latest()) {
+          data.value = fresh;
+          pending.value = [];
+          fromCache.value = false;
+          problem.value = null;
+        }
         await store.setCached(cacheKey(a.countyId, period), fresh);
+        performance.mark('tongxin:county-kept');
       } catch (e) {
         if (!(e instanceof CountyQueryError)) throw e;
+        if (!latest()) return;
         problem.value = e.problem;
-        if (!cached) data.value = null;
+        // What the first rows drew stays on screen (its numbers are right); nothing incomplete is kept on the device.
+        if (!cached && !shownHead) {
+          data.value = null;
+          pending.value = [];
+        }
       }
     },
     async forget() {
@@ -183,6 +237,7 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
       await store.clearCache();
       account.value = null;
       data.value = null;
+      pending.value = [];
       unlocked.value = false;
     },
   };
