@@ -4,10 +4,11 @@
  * BENCH_COUNTY_CHILDREN children, default 60, with BENCH_COUNTY_MONTHS months of
  * history, default one term's 5) loaded into the county database of the trial
  * server (pouchdb-server, started here on loopback) as the server-side copy
- * would leave it: what a county now holds — the centers, one service tally per
- * session, the screenings' copies, each center's tallies (centerTally, moodTally)
- * and coverage keys; no per-event copy of a check-in or mood answer (retired:
- * sync/schema/county.ts), every document through the county database's rules.
+ * would leave it: what a county now holds — the centers, the screenings' copies,
+ * each center's tallies (centerTally, moodTally, serviceMonthTally) and coverage
+ * keys; no per-event copy of a check-in or mood answer and no per-session copy of a
+ * service (retired: sync/schema/county.ts), every document through the county
+ * database's rules.
  * Figures, per size N:
  *   county_docs_<N>c            documents in the county database; county_load_s_<N>c how long they took to store
  *   view_build_docs_per_s_<N>c  county documents indexed per second, all county views built from cold (view_build_s_<N>c: how long)

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
 import fc from 'fast-check';
-import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, filterSource } from './ddocs';
+import { centerDesignDoc, COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, DDOC_VERSION, filterSource } from './ddocs';
 import { massageSelector, matchesSelector } from 'pouchdb-selector-core';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { parseStored, type AnyDoc, type ScreeningDoc } from '../schema/documents';
@@ -10,6 +10,7 @@ import { checkStored } from '../schema/versions';
 import { countyCopyOf, countyFields, withCountyCopies } from '../schema/county';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { olderKioskCountyCopy } from '../schema/olderCountyCopies';
+import { tallyOf } from '../../renderer/src/domain/tally';
 
 const demo = generateDemoCenter({
   centerId: 'qingshan', seed: 3, children: 12, from: '2026-10-01', to: '2026-10-31', deviceId: 'k',
@@ -36,8 +37,11 @@ const dayOff = { _id: 'day:2026-10-02', type: 'day', centerId: 'qingshan', schem
 const working = [...demoDocuments(demo), screening, ...(demo.days.length ? [] : [dayOff])];
 /** The month's mood tally, as the kiosk writes it when sync goes idle (app/countyTallies.ts). */
 const moodTallies = moodTalliesOf(demo.moods, 'qingshan', 'k', '2026-10-31T18:00:00+08:00');
-/** The per-event copies kiosks up to DDOC_VERSION 6 wrote (retired): county databases still hold and accept them. */
-const olderCopies = working.map((d) => olderKioskCountyCopy(d as AnyDoc)).filter((c) => c !== null);
+/**
+ * The per-event copies kiosks up to DDOC_VERSION 6 wrote, and the per-session copies (`serviceTally`, the shape of
+ * `tallyOf`) kiosks up to DDOC_VERSION 8 wrote (retired): county databases still hold and accept them.
+ */
+const olderCopies = [...working.map((d) => olderKioskCountyCopy(d as AnyDoc)).filter((c) => c !== null), ...demo.activities.map(tallyOf)];
 const docs = [...withCountyCopies(working), ...olderCopies, ...moodTallies] as unknown as Record<string, unknown>[];
 
 type Validate = (newDoc: object, oldDoc: object | null, userCtx: { name: string | null; roles: string[] }, secObj: object) => void;
@@ -345,10 +349,11 @@ describe('county database', () => {
       const map = compile<(doc: object) => void>(view.map, { emit: (k: unknown, v: unknown) => rows.push([[name, k], v]) });
       for (const d of countyDocs) map(d);
     }
-    const services = rows.filter(([k]) => (k as [string])[0] === 'services');
+    // Attendances at services come from the month's service tally: they add up to the consenting participants.
+    const services = rows.filter(([k]) => (k as [string])[0] === 'month_services');
     const expected = demo.activities.flatMap((a) => a.participants.filter((p) => p.snapshot.countyOk)).length;
-    expect(services).toHaveLength(expected);
-    expect(services[0]![0]).toEqual(['services', ['qingshan', expect.stringMatching(/^2026-10$/), expect.any(String), expect.any(String), expect.any(String)]]);
+    expect(services.reduce((n, [, v]) => n + (v as number), 0)).toBe(expected);
+    expect(services[0]![0]).toEqual(['month_services', [expect.stringMatching(/^2026-10$/), 'qingshan', expect.any(String), expect.any(String), expect.any(String)]]);
     expect(rows.filter(([k]) => (k as [string])[0] === 'screenings').map(([k]) => k)).toEqual([['screenings', ['qingshan', '2026-10', 'phq9', 'prompt', screening.snapshot.group]]]);
     expect(JSON.stringify(rows)).not.toMatch(new RegExp(demo.privates.map((p) => p.fullName).join('|')));
   });
@@ -465,13 +470,31 @@ describe('county dashboard views (issue 9)', () => {
     expect(run('month_moods', docs.filter((d) => d.type !== 'moodTally'))).toEqual([]);
   });
 
-  it('read no per-event copy of a check-in or mood answer (retired: the tallies carry what is drawn)', () => {
+  it('read no per-event copy of a check-in or mood answer, nor a per-session copy of a service (retired: the tallies carry what is drawn)', () => {
     expect(olderCopies.filter((c) => c.type === 'countyAttendance').length).toBeGreaterThan(0);
     expect(olderCopies.filter((c) => c.type === 'countyMood').length).toBeGreaterThan(0);
+    expect(olderCopies.filter((c) => c.type === 'serviceTally').length).toBe(demo.activities.length);
     for (const name of Object.keys(ddoc.views!)) expect(run(name, olderCopies), name).toEqual([]);
-    for (const gone of ['attendance', 'moods', 'month_attendance']) expect(Object.keys(ddoc.views!)).not.toContain(gone);
+    for (const gone of ['attendance', 'moods', 'month_attendance', 'services', 'sessions']) expect(Object.keys(ddoc.views!)).not.toContain(gone);
     // Every view's source, as installed: none names a retired type.
-    expect(JSON.stringify(ddoc.views)).not.toMatch(/countyAttendance|countyMood/);
+    expect(JSON.stringify(ddoc.views)).not.toMatch(/countyAttendance|countyMood|serviceTally/);
+    // A design document without the retired views is a new version, so provisioning replaces an installed one (admin.ts ensureDesignDoc).
+    expect(DDOC_VERSION).toBeGreaterThanOrEqual(9);
+    expect(ddoc.tongxinVersion).toBe(DDOC_VERSION);
+  });
+
+  it("still accept an older kiosk's per-session copy, and its deletion, by the county rules and the selector", () => {
+    const tally = olderCopies.find((c) => c.type === 'serviceTally')!;
+    const copy = { name: 'repl-qingshan', roles: ['copy-from:qingshan', 'copy-to:yunxi'] };
+    expect(refusal(() => countyValidate(tally, null, copy, {}))).toBeNull();
+    expect(refusal(() => centerValidate(tally, null, kiosk, {}))).toBeNull();
+    expect(matchesSelector(tally, massageSelector(COUNTY_SELECTOR))).toBe(true);
+    // What an updated kiosk leaves when it deletes one (storage/*DocStore remove): type and centerId, nothing else.
+    const tombstone = { _id: tally._id, _deleted: true, type: 'serviceTally', centerId: 'qingshan' };
+    expect(refusal(() => countyValidate(tombstone, null, copy, {}))).toBeNull();
+    expect(refusal(() => centerValidate(tombstone, null, kiosk, {}))).toBeNull();
+    expect(matchesSelector(tombstone, massageSelector(COUNTY_SELECTOR))).toBe(true);
+    expect(refusal(() => countyValidate({ ...tombstone, durationMin: 60 }, null, copy, {}))).toMatch(/not a field/);
   });
 
   it('give the hierarchy from center documents, and when each center last sent its tallies', () => {

@@ -32,6 +32,14 @@
  * kiosk or the child is erased (county-purge purges them from the county database too:
  * sync/couchdb/purge.ts, sync/schema/erasure.ts `isRetiredCountyCopy`).
  *
+ * Retired per-session copies (`serviceTally`, `tally:<activityId>`) the same way: kiosks up to
+ * DDOC_VERSION 8 wrote one with every service session; since DDOC_VERSION 8 the activity, mix,
+ * resources and coordination tables read the monthly `serviceMonthTally`, and DDOC_VERSION 9
+ * removed the last views over them (`services`, `sessions`, read by nothing). This version writes
+ * none, deletes an older one when its session is next corrected or withdrawn here (the tombstone
+ * carries `type` and `centerId`, so the selector lets it through to the county), and the county
+ * rules still accept them. They hold no child id, so an erasure has nothing of a child in them.
+ *
  * To add a county type (for example a monthly de-identified tally): define its strict
  * zod schema in documents.ts, add a row here, and the selector, filter and county rules
  * follow; the test listing every county field (sync/couchdb/ddocs.test.ts) names it.
@@ -66,7 +74,7 @@ interface CountyRule {
   readonly idPrefix: string;
   readonly consented: boolean;
   readonly from?: DocType;
-  /** A per-event copy no county view reads any more: the county accepts it from older kiosks, the kiosk writes none. */
+  /** A copy no county view reads any more: the county accepts it from older kiosks, the kiosk writes none. */
   readonly retired?: boolean;
   /** The copy of a working document of type `from`, or null when the county gets none of it. */
   readonly derive?: (doc: AnyDoc) => CountyCopy | null;
@@ -91,11 +99,12 @@ export const COUNTY_COPY = {
   // centers' days of one date collided in the county database; what the county needs of days
   // (open days) reaches it counted in centerTally.
   /**
-   * One service session, written with the activity (domain/tally.ts): snapshots of consenting participants only. Since
-   * DDOC_VERSION 8 no dashboard view reads it (month_sessions / month_services read serviceMonthTally); only the
-   * center-first `services` and `sessions` views, which no dashboard, report or roll-up queries, still index it.
+   * Retired (module comment): one service session (`tally:<activityId>`, the shape of domain/tally.ts `tallyOf`), which
+   * kiosks up to DDOC_VERSION 8 wrote with each session. No county view reads it since DDOC_VERSION 9 (the activity
+   * tables read serviceMonthTally); accepted from older kiosks, written by none of this version, and an older copy is
+   * deleted when its session is next corrected or withdrawn here (features/services/serviceService.ts).
    */
-  serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false },
+  serviceTally: { schema: serviceTallyDoc, idPrefix: 'tally:', consented: false, retired: true },
   /** A center's counts for a month, term or year (domain/county/centerTally.ts): children, staff and follow-ups counted, never named. */
   centerTally: { schema: centerTallyDoc, idPrefix: 'ctally:', consented: false },
   /** A center's mood check-ins of a month by group and face (domain/county/moodTally.ts): what the wellbeing chart reads, counted. */
@@ -172,7 +181,7 @@ export function countySelector(): { $or: Record<string, unknown>[] } {
 /** County types that kiosks no longer write but a county database still accepts (module comment). */
 export const RETIRED_COUNTY_TYPES = COUNTY_TYPES.filter((t) => rules[t].retired === true);
 
-/** True for the id of a retired per-event county copy (`county:att:…`, `county:mood:…`). */
+/** True for the id of a retired county copy (`county:att:…`, `county:mood:…`, `tally:…`). */
 export function isRetiredCountyCopy(id: string): boolean {
   return RETIRED_COUNTY_TYPES.some((t) => id.startsWith(rules[t].idPrefix));
 }

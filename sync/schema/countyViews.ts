@@ -12,11 +12,11 @@
  * DDOC_VERSION 7 (the kiosks' monthly tallies carry what is drawn). Since DDOC_VERSION 8
  * `month_sessions` and `month_services` read the kiosks' monthly service tallies
  * (serviceMonthTally), and `month_sessions` sums [sessions, minutes] (`_stats` would count
- * tally rows, not sessions).
+ * tally rows, not sessions). DDOC_VERSION 9 removed `services` and `sessions`, the center-first
+ * views over the retired per-session copies (`serviceTally`), which no dashboard, report,
+ * export, coverage table, roll-up or tool queried.
  */
 export const COUNTY_VIEW_REDUCERS = {
-  services: '_count',
-  sessions: '_count',
   screenings: '_count',
   month_sessions: '_sum',
   month_services: '_sum',

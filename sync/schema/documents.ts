@@ -319,10 +319,12 @@ export const activityDoc = z.strictObject({
 export type ActivityDoc = z.infer<typeof activityDoc>;
 
 /**
- * What the county learns of one activity, written with it (domain/tally.ts):
- * when, what, by whom in kind, how long, and the snapshot of each participant
- * whose guardian consented to county statistics — no child ids, names, notes
- * or provider names. The county copy carries this, never the activity itself.
+ * What the county counts of one activity (domain/tally.ts): when, what, by whom in
+ * kind, how long, and the snapshot of each participant whose guardian consented to
+ * county statistics — no child ids, names, notes or provider names. Retired as a
+ * stored county copy (sync/schema/county.ts): kiosks up to DDOC_VERSION 8 wrote one
+ * with each activity, this version writes none; the schema stays so older copies
+ * are still read, accepted and deleted.
  */
 export const serviceTallyDoc = z.strictObject({
   ...base,

@@ -13,7 +13,8 @@
  * Kept on purpose, because they are records of something else and hold no more than the
  * pseudonymous id, which nothing links to the child once the profile and private record are
  * gone: a service session's participant list (activity) and a call plan or call log shared
- * with siblings. Counts (serviceTally, centerTally) hold no id at all.
+ * with siblings. Counts (centerTally, moodTally, serviceMonthTally, and the retired per-session
+ * serviceTally an older kiosk may have left) hold no id at all, so an erasure has nothing in them.
  */
 import type { DocType } from './documents';
 import { isRetiredCountyCopy } from './county';

@@ -15,11 +15,13 @@ import { couch } from '../../sync/couchdb/admin';
 import { addKioskAccount, parseCountyFile, provision, replicationDoc, resetAccount } from '../../sync/couchdb/provision';
 import { testConnection } from '../../sync/client/replication';
 import { replicationFacts } from '../../sync/couchdb/replicationStatus';
-import { COUNTY_SELECTOR, COUNTY_TYPES } from '../../sync/couchdb/ddocs';
+import { COUNTY_SELECTOR, COUNTY_TYPES, countyDesignDoc, DDOC_VERSION } from '../../sync/couchdb/ddocs';
 import { countyFields, withCountyCopies } from '../../sync/schema/county';
 import { olderKioskCountyCopy, withOlderKioskCopies } from '../../sync/schema/olderCountyCopies';
 import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/demo';
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
+import { tallyOf } from '../../renderer/src/domain/tally';
+import { testCoordinator } from '../../renderer/src/features/county/countyClient';
 import { EXTERNAL_COUCHDB, externalCouchFromEnv, startCountyServer, until, type CountyServer } from './countyServer';
 
 const run = promisify(execFile);
@@ -75,12 +77,14 @@ describe('a provisioned county', () => {
     const written = demoDocuments(demo).filter((d) => !(d.type === 'attendance' && d.date < '2026-10-15'));
     const res = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: withCountyCopies(written) });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
-    // A kiosk of an older version (up to DDOC_VERSION 6) still writes a per-event copy beside each consented check-in: the county accepts them.
+    // A kiosk of an older version (up to DDOC_VERSION 6) still writes a per-event copy beside each consented check-in,
+    // and (up to DDOC_VERSION 8) a per-session copy of each service session: the county accepts them.
     const older = withOlderKioskCopies(oldDays);
     expect(older.length).toBeGreaterThan(oldDays.length);
-    const resOld = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: older });
+    const olderTallies = demo.activities.map(tallyOf);
+    const resOld = await couch(kiosk, 'POST', 'center_qingshan/_bulk_docs', { docs: [...older, ...olderTallies] });
     expect((resOld.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
-    const olderCopyIds = older.filter((d) => d.type === 'countyAttendance').map((d) => d._id);
+    const olderCopyIds = [...older.filter((d) => d.type === 'countyAttendance'), ...olderTallies].map((d) => d._id);
 
     await until(async () => {
       const v = await couch(server.admin, 'GET', 'county_yunxi/_design/county/_view/month_sessions?reduce=true');
@@ -99,8 +103,8 @@ describe('a provisioned county', () => {
     const types = new Set(rows.map((r) => r.doc.type).filter((t): t is string => typeof t === 'string'));
     expect([...types].every((t) => (COUNTY_TYPES as readonly string[]).includes(t))).toBe(true);
     for (const t of ['center', 'serviceTally', 'countyAttendance']) expect(types).toContain(t);
-    // The only per-event copies of check-ins are the older kiosk's; of mood answers there are none.
-    expect(rows.filter((r) => r.doc.type === 'countyAttendance').map((r) => r.id).sort()).toEqual([...olderCopyIds].sort());
+    // The only per-event copies of check-ins and per-session copies of services are the older kiosk's; of mood answers there are none.
+    expect(rows.filter((r) => r.doc.type === 'countyAttendance' || r.doc.type === 'serviceTally').map((r) => r.id).sort()).toEqual([...olderCopyIds].sort());
     expect(types).not.toContain('countyMood');
     // The working events stay in the center: the county has their copies only.
     for (const t of ['attendance', 'mood', 'screening']) expect(types).not.toContain(t);
@@ -123,9 +127,63 @@ describe('a provisioned county', () => {
     expect(october).toEqual([{ key: ['2026-10', 'qingshan'], value: [demo.activities.length, demo.activities.reduce((m, a) => m + a.durationMin, 0)] }]);
     // A coordinator reads the county views; a center's kiosk account cannot.
     const coord = { base: server.base, username: 'coord-li', password: first.credentials[2]!.password };
-    expect((await couch(coord, 'GET', 'county_yunxi/_design/county/_view/services?group_level=2')).status).toBe(200);
+    expect((await couch(coord, 'GET', 'county_yunxi/_design/county/_view/month_services?group_level=2')).status).toBe(200);
     expect((await couch(kiosk, 'GET', 'county_yunxi/_all_docs')).status).toBeGreaterThanOrEqual(401);
     expect((await couch(kiosk, 'GET', 'center_shiqiao/_all_docs')).status).toBeGreaterThanOrEqual(401);
+  });
+
+  it("replaces a county's older design document on the next provisioning run: the retired views go, older copies stay accepted, and a deleted one leaves the county", async () => {
+    const file = parseCountyFile(JSON.stringify({ county: { id: 'hexi', name: '河西县' }, server: server.base, centers: [{ id: 'hexi-dongpo', name: '东坡' }], coordinators: [{ name: 'coord-hexi' }] }));
+    const first = await provision(server.admin, file);
+    expect(first.errors).toEqual([]);
+    const pw = (user: string) => first.credentials.find((c) => c.user === user)!.password;
+    // The county as provisioned by a version up to DDOC_VERSION 8: its design document with the center-first views over the per-session copies.
+    const current = await couch(server.admin, 'GET', 'county_hexi/_design/county');
+    const ddoc = countyDesignDoc();
+    const olderViews = {
+      ...ddoc.views,
+      services: { map: "function (doc) { if (doc.type !== 'serviceTally' || !doc.participants) return; for (var i = 0; i < doc.participants.length; i++) emit([doc.centerId, doc.date.substring(0, 7), doc.participants[i].group, doc.serviceType, doc.providerKind], 1); }", reduce: '_count' },
+      sessions: { map: "function (doc) { if (doc.type === 'serviceTally') emit([doc.centerId, doc.date.substring(0, 7), doc.serviceType, doc.providerKind], doc.durationMin); }", reduce: '_count' },
+    };
+    const put = await couch(server.admin, 'PUT', 'county_hexi/_design/county', { ...ddoc, _rev: current.json._rev, tongxinVersion: 8, views: olderViews });
+    expect(put.status).toBe(201);
+
+    // An older kiosk syncs its sessions with their per-session copies.
+    const demo = generateDemoCenter({ centerId: 'hexi-dongpo', seed: 4, children: 8, from: '2026-10-01', to: '2026-10-31', deviceId: 'k0', pinHash });
+    const kiosk = { base: server.base, username: 'sync-hexi-dongpo', password: pw('sync-hexi-dongpo') };
+    const olderTallies = demo.activities.map(tallyOf);
+    expect(olderTallies.length).toBeGreaterThan(1);
+    const res = await couch(kiosk, 'POST', 'center_hexi-dongpo/_bulk_docs', { docs: [demo.center, ...demo.activities, ...olderTallies] });
+    expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
+    const inCounty = async (id: string) => (await couch(server.admin, 'GET', `county_hexi/${encodeURIComponent(id)}`)).status;
+    await until(async () => (await Promise.all(olderTallies.map((t) => inCounty(t._id)))).every((s) => s === 200), 60_000);
+    expect((await couch(server.admin, 'GET', 'county_hexi/_design/county/_view/sessions?reduce=true')).json.rows).toEqual([{ key: null, value: olderTallies.length }]);
+
+    // Provisioning again (county IT, after updating): the design document is replaced by this version's.
+    const again = await provision(server.admin, file);
+    expect(again.errors).toEqual([]);
+    expect(again.steps.find((s) => s.what === 'county_hexi/_design/county')).toEqual({ what: 'county_hexi/_design/county', outcome: 'updated' });
+    const installed = (await couch(server.admin, 'GET', 'county_hexi/_design/county')).json as { tongxinVersion: number; views: Record<string, unknown> };
+    expect(installed.tongxinVersion).toBe(DDOC_VERSION);
+    expect(Object.keys(installed.views).sort()).toEqual(Object.keys(ddoc.views!).sort());
+    for (const gone of ['services', 'sessions']) expect((await couch(server.admin, 'GET', `county_hexi/_design/county/_view/${gone}`)).status, gone).toBe(404);
+    expect((await provision(server.admin, file)).steps.find((s) => s.what === 'county_hexi/_design/county')?.outcome).toBe('unchanged');
+    // The coordinator's device finds every view it reads.
+    expect((await testCoordinator({ url: server.base, username: 'coord-hexi', password: pw('coord-hexi') })).verdict).toBe('ok');
+
+    // The county rules still take an older kiosk's copies…
+    const late = { ...olderTallies[0]!, _id: 'tally:01JC00000000000000000000ZZ', activityId: '01JC00000000000000000000ZZ' };
+    expect((await couch(kiosk, 'PUT', `center_hexi-dongpo/${encodeURIComponent(late._id)}`, late)).status).toBe(201);
+    await until(async () => (await inCounty(late._id)) === 200, 60_000);
+    // …and an updated kiosk's deletion of one (type and centerId kept) leaves the county too.
+    const gone = olderTallies[1]!;
+    const cur = await couch(kiosk, 'GET', `center_hexi-dongpo/${encodeURIComponent(gone._id)}`);
+    const del = await couch(kiosk, 'PUT', `center_hexi-dongpo/${encodeURIComponent(gone._id)}`, { _id: gone._id, _rev: cur.json._rev, _deleted: true, type: 'serviceTally', centerId: 'hexi-dongpo' });
+    expect(del.status).toBe(201);
+    await until(async () => (await inCounty(gone._id)) === 404, 60_000);
+    // As a deletion (a tombstone), not as a document that never arrived.
+    const row = ((await couch(server.admin, 'POST', 'county_hexi/_all_docs', { keys: [gone._id] })).json.rows as { value?: { deleted?: boolean } }[])[0];
+    expect(row?.value?.deleted).toBe(true);
   });
 
   it('keeps private data out of the county copy: unknown fields, deletions with a body, county types under private ids', async () => {

@@ -354,7 +354,7 @@ export function demoDocuments(demo: DemoCenter): AnyDoc[] {
     ...demo.attendance,
     ...demo.moods,
     ...demo.activities,
-    ...demo.activities.map(tallyOf),
+    // No per-session county copy (`serviceTally`, retired): a kiosk of this version writes none.
     // The month's service tallies, as the kiosk recounts them (app/countyTallies.ts), stamped with the latest session's time.
     ...serviceMonthTalliesOf(demo.activities.map(tallyOf), demo.center.centerId, demo.center.deviceId, demo.activities.reduce((t, a) => (a.updatedAt > t ? a.updatedAt : t), demo.center.updatedAt)),
   ];

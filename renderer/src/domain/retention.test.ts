@@ -36,7 +36,7 @@ describe('retention window', () => {
   });
 
   it('keeps what is still needed however old', () => {
-    for (const type of ['center', 'staff', 'child', 'childPrivate', 'centerKey', 'erasureRequest', 'centerTally', 'serviceTally', 'coverage', 'instrumentPack'])
+    for (const type of ['center', 'staff', 'child', 'childPrivate', 'centerKey', 'erasureRequest', 'centerTally', 'moodTally', 'serviceMonthTally', 'coverage', 'instrumentPack'])
       expect(keepReason({ _id: `${type}:1`, type, ...old }, ctx()), type).toBe('needed');
     expect(keepReason({ _id: `consent:${C}:1`, type: 'consent', childId: C, ...old }, ctx())).toBe('needed');
     expect(keepReason({ _id: `consent:${OTHER}:1`, type: 'consent', childId: OTHER, ...old }, ctx())).toBeNull();
@@ -47,6 +47,16 @@ describe('retention window', () => {
     expect(keepReason({ _id: 'private:call-plan:1', type: 'callPlan', active: true, ...old }, ctx())).toBe('needed');
     expect(keepReason({ _id: 'private:fmsg:1', type: 'familyMessage', status: 'waiting', ...old }, ctx())).toBe('needed');
     expect(keepReason({ _id: '_design/x', ...old }, ctx())).toBe('needed');
+  });
+
+  it("lets an older kiosk's retired per-session county copy leave with its session, not outlive it", () => {
+    // As a kiosk up to DDOC_VERSION 8 stored it beside its session: the same date and last edit.
+    const session = { _id: 'activity:01J0000000000000000000000S', type: 'activity', ...old };
+    const copy = { _id: 'tally:01J0000000000000000000000S', type: 'serviceTally', ...old };
+    expect([keepReason(session, ctx()), keepReason(copy, ctx())]).toEqual([null, null]);
+    expect(keepReason({ ...copy, date: '2025-03-02', updatedAt: '2025-03-02T08:00:00.000Z' }, ctx())).toBe('recent');
+    expect(keepReason(copy, ctx({ unsent: new Set([copy._id]) }))).toBe('unsent');
+    expect(planRetention([session, copy], ctx()).preview.byType).toEqual({ activity: 1, serviceTally: 1 });
   });
 
   it('previews how many, of what kinds, from when', () => {

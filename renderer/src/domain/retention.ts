@@ -11,7 +11,8 @@
  *    requests, children's profiles and private records (the roster: a child leaves the kiosk
  *    only by erasure), every consent event of a child still enrolled, open follow-ups and the
  *    documents they came from, pending transfers, active call plans, undelivered family
- *    messages, and the de-identified tallies and coverage keys the county's counts come from.
+ *    messages, and the de-identified tallies and coverage keys the county's counts come from
+ *    (not the retired per-session `serviceTally` copies an older kiosk wrote: they leave with their session).
  */
 import type { DocType } from '@sync/schema/documents';
 
@@ -44,7 +45,8 @@ const ALWAYS_KEPT: ReadonlySet<string> = new Set<DocType>([
   'centerTally',
   'moodTally',
   'serviceMonthTally',
-  'serviceTally',
+  // Not `serviceTally`: the per-session county copy is retired (sync/schema/county.ts) and no county count comes from
+  // it, so an older kiosk's copy leaves with its session (the same date and last edit), rather than outliving it here.
   'coverage',
 ]);
 

@@ -1,7 +1,12 @@
 /**
- * The county's view of an activity (sync/schema: serviceTally): derived from
- * the activity when it is written, so the county copy needs neither the
- * participants' ids nor any free text. Pure.
+ * What the county counts of one service session (the `serviceTally` shape): its date,
+ * type, provider kind, minutes and the group, age band and gender of each consenting
+ * participant — neither the participants' ids nor any free text. Pure.
+ *
+ * The monthly county tally adds these up in memory (app/countyTallies.ts,
+ * domain/county/serviceMonthTally.ts). Kiosks up to DDOC_VERSION 8 also stored each one
+ * as a per-session county copy (`tally:<activityId>`); that copy is retired
+ * (sync/schema/county.ts) and this version stores none.
  */
 import type { ActivityDoc, ServiceTallyDoc } from '@sync/schema/documents';
 import { ids, trailingUlid } from '@sync/schema/ids';

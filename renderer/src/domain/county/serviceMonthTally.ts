@@ -6,9 +6,9 @@
  * types × provider kinds × groups per center and month) instead of one row per session,
  * which on the trial server is what a grouped reduce costs.
  *
- * Counted from the month's per-session county tallies (domain/tally.ts `tallyOf`: the same
- * derivation the county copy of a session has always had, so the numbers cannot drift from
- * it), always recounted, never incremented: two kiosks of one center, a re-sync, an edited or
+ * Counted from the month's sessions through domain/tally.ts `tallyOf` (the derivation the
+ * retired per-session county copy had, so the numbers are the ones it always gave; the copy
+ * itself is no longer stored), always recounted, never incremented: two kiosks of one center, a re-sync, an edited or
  * withdrawn session all end at the same counts once the kiosk has the month's sessions. No
  * child id, name, date, provider name or note is in it. Pure.
  */
@@ -17,7 +17,7 @@ import { ids } from '@sync/schema/ids';
 import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@sync/schema/vocab';
 import { monthTallyEnvelope } from './monthTally';
 
-/** What a session contributes: its per-session county tally (participants already limited to consenting children). */
+/** What a session contributes: its `tallyOf` shape (participants already limited to consenting children). */
 export type CountedSession = Pick<ServiceTallyDoc, 'date' | 'serviceType' | 'providerKind' | 'durationMin' | 'participants'>;
 
 /** The tally of `month` (yyyy-mm) from `sessions` (sessions of other months are ignored). @throws InvalidIdError for a malformed center id or month. */

@@ -127,7 +127,7 @@ describe('a teacher form with blanks (issue 11)', () => {
 });
 
 describe('a saved service (issue 11)', () => {
-  it('is opened, corrected and withdrawn with its tally and photos, and the audit log says who and when', async () => {
+  it('is opened, corrected and withdrawn with its photos and its month recounted, and the audit log says who and when', async () => {
     const { docs, p, entry } = await center();
     const device = new MemoryDeviceStore();
     const form = { date: '2026-11-30', startTime: '16:30', durationMin: 60, serviceType: 'educational-support' as const, providerKind: 'school' as const, providerName: '村小学', facilitatorStaffIds: [], childIds: [entry.childId], notes: '', photos: ['data:image/jpeg;base64,AAAA'] };
@@ -138,7 +138,8 @@ describe('a saved service (issue 11)', () => {
     const later = { ...p, device, now: at('2026-12-01T09:00:00+08:00') };
     const fixed = await updateService(later, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', [entry], id, { ...opened, serviceType: 'counselling-group', durationMin: 45, photos: [] });
     expect(fixed).toMatchObject({ serviceType: 'counselling-group', durationMin: 45, createdAt: a.createdAt, updatedAt: '2026-12-01T01:00:00.000Z', participants: a.participants });
-    expect(await docs.get('serviceTally', `tally:${id}`)).toMatchObject({ serviceType: 'counselling-group' });
+    // No per-session county copy (retired): the month's tally carries the session to the county.
+    expect(await docs.get('serviceTally', `tally:${id}`)).toBeNull();
     // The month's county service tally is recounted with each save: the corrected session counted once, under its new type.
     expect((await docs.get('serviceMonthTally', 'stally:qingshan:2026-11'))?.cells).toEqual([
       { serviceType: 'counselling-group', providerKind: 'school', sessions: 1, minutes: 45, byGroup: [{ group: 'left-behind-both-away', attendances: 1 }] },

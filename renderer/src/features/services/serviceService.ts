@@ -3,10 +3,15 @@
  * of provider — counted the way county staff report, sessions (场次) and
  * attendances (人次) per type per month. Each participant carries a snapshot
  * of the child's group, age band and gender, so county figures need no names.
+ *
+ * What the county gets of sessions is the month's `serviceMonthTally`, recounted here
+ * whenever a session is saved, corrected or withdrawn (app/countyTallies.ts). The
+ * per-session county copy (`serviceTally`, `tally:<activityId>`) is retired
+ * (sync/schema/county.ts): none is written, and one an older kiosk wrote is deleted when
+ * its session is corrected or withdrawn here, so the county learns of it by its tombstone.
  */
 import type { ActivityDoc } from '@sync/schema/documents';
 import { SCHEMA_VERSION } from '@sync/schema/documents';
-import { tallyOf } from '@/domain/tally';
 import { ids, newUlid } from '@sync/schema/ids';
 import type { ProviderKind, ServiceType } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
@@ -74,7 +79,6 @@ export async function saveService(p: Ports, centerId: string, roster: readonly R
   };
   await p.docs.bulkCreate([
     activity,
-    tallyOf(activity),
     ...(form.photos.length ? [{ _id: ids.activityPhotos(activityId), type: 'activityPhotos' as const, ...meta, activityId, photos: form.photos }] : []),
   ]);
   await recountMonths(p, centerId, [activity.date]);
@@ -95,7 +99,8 @@ export function serviceFormOf(activity: ActivityDoc, photos: readonly string[]):
 }
 
 /**
- * Saves a correction of a session: the record, its county tally and its photos change together.
+ * Saves a correction of a session: the record and its photos change together, the months' county tallies are
+ * recounted, and a per-session county copy an older kiosk wrote of it (retired) is deleted.
  * A child who took part keeps the snapshot taken then; a child added now gets one as of the session's date.
  * @returns null when the session no longer exists (removed meanwhile). @throws Error when the form is invalid.
  */
@@ -120,8 +125,7 @@ export async function updateService(p: EditPorts, staffId: string | null, roster
     },
   );
   if (!saved) return null;
-  const tally = tallyOf(saved);
-  await p.docs.update('serviceTally', tally._id, (cur) => ({ ...tally, createdAt: cur?.createdAt ?? tally.createdAt, ...(cur?._rev ? { _rev: cur._rev } : {}) }));
+  await p.docs.remove('serviceTally', ids.serviceTally(activityId));
   const photosId = ids.activityPhotos(activityId);
   if (form.photos.length === 0) await p.docs.remove('activityPhotos', photosId);
   else
@@ -134,7 +138,10 @@ export async function updateService(p: EditPorts, staffId: string | null, roster
   return saved;
 }
 
-/** Withdraws a session recorded by mistake, with its tally and photos; the county copy learns of it through the tombstones. */
+/**
+ * Withdraws a session recorded by mistake, with its photos and any per-session county copy an older kiosk wrote of it
+ * (retired; its tombstone reaches the county); the month's county tally is recounted without it.
+ */
 export async function deleteService(p: EditPorts, staffId: string | null, activityId: string): Promise<void> {
   const current = await p.docs.get('activity', ids.activity(activityId));
   await p.docs.remove('activity', ids.activity(activityId));
