@@ -97,12 +97,42 @@ describe('coordinator mode', () => {
     const { page } = kiosk;
     await page.goto(`${kiosk.url}#/setup`);
     await page.waitForSelector('[data-testid="setup-coordinator"]');
+    // The three kinds of start are on the first screen, the coordinator's named; its button brings the form into view.
+    for (const [width, height] of [[1024, 600], [1366, 768], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = (await page.locator('[data-testid="setup-start-coordinator"]').boundingBox())!;
+      expect(box.y + box.height, `${width}x${height}`).toBeLessThan(height);
+      expect(box.height).toBeGreaterThanOrEqual(47.5);
+      await kiosk.screenshot(`county-setup-starts-${width}x${height}`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    expect(await page.textContent('[data-testid="setup-starts"]')).toContain('县级协调员');
+    await page.click('[data-testid="setup-start-coordinator"]');
+    // The card is last on the page: it comes into view (as far up as the page scrolls).
+    await expect.poll(() => page.locator('[data-testid="setup-coordinator"] h2').evaluate((e) => e.getBoundingClientRect().top)).toBeLessThan(768 - 200);
+    expect(await page.locator('[data-testid="setup-coordinator"] h2').evaluate((e) => e.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
+    await kiosk.screenshot('county-setup-coordinator-1366x768');
+    // Empty fields: the button says what is missing, not only greyed out.
+    expect(await page.textContent('[data-testid="county-connect-missing"]')).toContain('还没有填写：服务器地址、协调员账号、密码');
+    // A malformed address and a server that is not there: our words, never the browser's.
+    await page.fill('input[name="countyUrl"]', 'not a url');
+    await page.fill('input[name="countyUser"]', 'coord-li');
+    expect(await page.textContent('[data-testid="county-connect-missing"]')).toBe('还没有填写：密码。');
+    await page.fill('input[name="countyPassword"]', 'x');
+    await page.click('[data-testid="county-connect-go"]');
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('服务器地址写得不对');
+    await page.fill('input[name="countyUrl"]', 'http://127.0.0.1:9');
+    await page.click('[data-testid="county-connect-go"]');
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('连不上服务器。请检查');
+    expect(await page.textContent('[data-testid="county-verdict"]')).not.toMatch(/Failed|fetch|not a url|TypeError/);
     await connectAs('coord-li', 'not-the-password');
     await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('账号或密码不对');
     await connectAs(syncUser.name, syncUser.password);
     await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('这是站点的同步账号');
     await connectAs('coord-bare', barePassword);
-    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('还没有县级统计视图');
+    await expect.poll(() => page.textContent('[data-testid="county-verdict"]')).toContain('还没有为本县开通统计看板');
+    expect(await page.textContent('[data-testid="county-verdict"]')).not.toMatch(/npm|provision|county_/);
     await page.locator('[data-testid="setup-coordinator"]').scrollIntoViewIfNeeded();
     await kiosk.screenshot('county-setup-refused');
     // Nothing changed: still the first-run screen, no coordinator kept.
@@ -113,6 +143,21 @@ describe('coordinator mode', () => {
     const { page } = kiosk;
     await connectAs('coord-li', coordPassword);
     await page.waitForSelector('[data-testid="county-dashboard"]', { timeout: 30_000 });
+    // The title names the county as the centers wrote it, never its id; the sign-in says where the password is kept.
+    expect(await page.textContent('[data-testid="county-title"]')).toContain('云溪县');
+    expect(await page.textContent('[data-testid="county-title"]')).not.toContain('yunxi');
+    expect(await page.textContent('[data-testid="county-connected"]')).toMatch(/密码.*(系统密钥库|浏览器数据)/);
+    await page.click('[data-testid="county-connected-ok"]');
+    expect(await page.locator('[data-testid="county-connected"]').count()).toBe(0);
+    // Opened without a period early in a month with no session yet (the data ends with TO): it lands on the newest month with data and says so.
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    if (thisMonth === '2026-12' || thisMonth === '2027-01') {
+      await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn^="${PERIOD}|"]`, { timeout: 60_000 });
+      expect(await page.inputValue('select[name="period"]')).toBe(PERIOD);
+      expect(await page.textContent('[data-testid="county-landed"]')).toContain('还没有服务记录');
+      expect(await page.textContent('[data-testid="county-shown"]')).toContain('显示：');
+      await kiosk.screenshot('county-landed-1366x768');
+    }
     await page.selectOption('select[name="period"]', PERIOD);
     await page.waitForSelector(`[data-testid="county-dashboard"][data-drawn^="${PERIOD}|"]`, { timeout: 60_000 });
     expect(await page.textContent('[data-testid="county-as-of"]')).toMatch(/数据截至 \d{4}/);
@@ -245,9 +290,33 @@ describe('coordinator mode', () => {
         return { wide, outside };
       });
       expect(overflow, s).toEqual({ wide: 0, outside: [] });
+      // The chrome leaves the data most of the screen: one row of top bar; at 600 px the filters fold to a line with a button.
+      const chrome = await page.evaluate(() => ({
+        topbar: document.querySelector('.topbar')!.getBoundingClientRect().height,
+        tabsBottom: document.querySelector('.tabs')!.getBoundingClientRect().bottom + window.scrollY,
+        filters: !!document.querySelector('[data-testid="county-filters"]') && getComputedStyle(document.querySelector('[data-testid="county-filters"]')!).display !== 'none',
+      }));
+      expect(chrome.topbar, s).toBeLessThan(80);
+      if (height === 600) {
+        expect(chrome.filters, s).toBe(false);
+        expect(chrome.tabsBottom, s).toBeLessThan(190);
+      }
+      // The coverage tab counts the whole register: no filters that would do nothing there, and a word why.
+      if (s === 'coverage') {
+        expect(await page.locator('[data-testid="county-filters"]').count()).toBe(0);
+        expect(await page.textContent('[data-testid="county-coverage-filters"]')).toContain('筛选对这一页不起作用');
+      }
       await kiosk.screenshot(`county-${s}-${width}x${height}`);
     }
     }
+    // At 600 px the folded filters open with their button, every control still 48 px.
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.click('[data-testid="county-filters-toggle"]');
+    await page.waitForSelector('select[name="period"]', { state: 'visible' });
+    expect(Math.min(...(await page.locator('.filters select, [data-testid="county-filters-toggle"]').evaluateAll((es) => es.map((e) => e.getBoundingClientRect().height))))).toBeGreaterThanOrEqual(47.5);
+    await kiosk.screenshot('county-filters-open-1024x600');
+    await page.click('[data-testid="county-filters-toggle"]');
     await page.setViewportSize({ width: 1366, height: 768 });
   });
 
@@ -275,6 +344,12 @@ describe('coordinator mode', () => {
     await kiosk.screenshot('county-coverage-preview');
     await page.click('[data-testid="coverage-register-add"]');
     await expect.poll(() => page.textContent('[data-testid="coverage-register-size"]')).toContain('6 名');
+    // The same file again: each child is kept once, and the page says how many were already there.
+    await page.setInputFiles('[data-testid="coverage-register-file"]', { name: '名册.csv', mimeType: 'text/csv', buffer: Buffer.from(encodeGbk(rows.join('\r\n'))) });
+    await expect.poll(() => page.textContent('[data-testid="coverage-register-preview"]')).toContain('6 行可以导入');
+    await page.click('[data-testid="coverage-register-add"]');
+    await expect.poll(() => page.textContent('[data-testid="coverage-register-done"]')).toContain('6 名本机名册里已经有了');
+    expect(await page.textContent('[data-testid="coverage-register-size"]')).toContain('本机名册：6 名');
     await page.waitForSelector('[data-testid="county-table-coverage"]');
     // No kiosk of this county has written keys: all six are enrolled nowhere, five in 青山村 (shown), one in 白云村 (<5).
     expect(await page.textContent('[data-testid="coverage-totals"]')).toContain('未在任何站点登记 6 名');
@@ -311,6 +386,7 @@ describe('coordinator mode', () => {
     await page.setViewportSize({ width: 1024, height: 600 });
     await kiosk.screenshot('county-offline-1024x600');
     // A period never read on this device: no results to show, and the page says so instead of pointing at none.
+    await page.click('[data-testid="county-filters-toggle"]');
     await page.selectOption('select[name="periodKind"]', 'year');
     await expect.poll(() => page.textContent('[data-testid="county-problem"]'), { timeout: 60_000 }).toContain('这台电脑上也还没有这个时段保存过的结果');
     expect(await page.locator('.county-table').count()).toBe(0);

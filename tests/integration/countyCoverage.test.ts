@@ -167,6 +167,37 @@ describe('coverage across providers', () => {
       if (r.id.startsWith('cover:')) expect(Object.keys(r.doc).sort()).toEqual(['_id', '_rev', 'centerId', 'group', 'key', 'schemaVersion', 'type', 'updatedAt']);
   });
 
+  it('names the county from the centers’ documents, and keeps a register child once when the same file is added twice', async () => {
+    const store = new MemoryCountyStore();
+    const kept = new Map<string, string>();
+    const bridge = {
+      storeCredential: async (k: string, v: string | null) => (v === null ? kept.delete(k) : kept.set(k, v), { secure: false }),
+      loadCredential: async (k: string) => kept.get(k) ?? null,
+    } as unknown as TongxinBridge;
+    const state = createCountyState(store, bridge, () => NOW);
+    const res = await state.connect(coordinator.url, coordinator.username, coordinator.password);
+    expect(res).toMatchObject({ verdict: 'ok', countyId: 'yunxi', secure: false });
+    // The name the centers entered (the demo centers' county), never the id.
+    expect(res.countyName).toBe(demos.get('qingshan')!.center.county);
+    expect(state.account.value?.countyName).toBe(demos.get('qingshan')!.center.county);
+    expect(state.justConnected.value).toEqual({ secure: false });
+    // A name set on the device stays across a new sign-in; an empty one goes back to the centers'.
+    await state.setCountyName('云溪县（试点）');
+    await state.connect(coordinator.url, coordinator.username, coordinator.password);
+    expect(store.coordinator?.countyName).toBe('云溪县（试点）');
+    await state.setCountyName('  ');
+    expect(state.account.value?.countyName).toBe(demos.get('qingshan')!.center.county);
+
+    await state.setCoverageCode(CODE);
+    const read = await readImportFile('名册.csv', encodeGbk(registerCsv()));
+    if (read.kind !== 'table') throw new Error('ambiguous');
+    const entries = registerEntries(await previewRegister(read.table, CODE));
+    expect(await state.saveRegister(entries, false)).toEqual({ added: entries.length, already: 0 });
+    expect(await state.saveRegister(entries, false)).toEqual({ added: 0, already: entries.length });
+    expect(state.register.value).toHaveLength(entries.length);
+    expect(new Set(state.register.value.map((e) => e.key)).size).toBe(entries.length);
+  });
+
   it('refuses a malformed register file in words and keeps the register as it was', async () => {
     const noName = await readImportFile('名册.csv', new TextEncoder().encode('编号,出生日期,村\r\n1,2015-01-01,青山村\r\n'));
     if (noName.kind !== 'table') throw new Error('ambiguous');

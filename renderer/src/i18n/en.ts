@@ -745,4 +745,39 @@ export default {
     sectionLoading: "Reading this section's figures…",
     sectionMissing: "This section's figures could not be read. Check the connection, then tap Refresh.",
   },
+  /** Issue 9, review walk 10: the coordinator's side in words a coordinator understands. */
+  countyWalk10: {
+    verdict: {
+      ok: 'Connected.', 'bad-url': 'The server address is not right: it starts with http:// or https://, for example https://county.example:6984. Check it against the address the county gave you.',
+      unreachable: 'Cannot reach the server. Check that this computer is online and that the server address is typed correctly; if it is, ask the person who runs the county server to check that it is running.',
+      'wrong-password': 'Wrong account or password. After several wrong tries the server locks the account for a while: try again in 5 minutes.', locked: 'The server has locked this account for a while after several wrong passwords. Try again in 5 minutes.',
+      'not-this-center': 'This account cannot read the county statistics. Ask the person who runs the county server whether you were given a coordinator account.',
+      'server-too-old': 'The county server runs software too old for Tongxin. Ask the person who runs the county server to upgrade it.',
+      'center-account': "This is a center's sync account, not a coordinator account. Use the account the county gave to coordinators.",
+      'not-coordinator': 'This account has no county coordinator rights. Ask the person who runs the county server to give this account coordinator rights.',
+      'no-views': "The county server does not have this county's dashboard set up yet. Ask the person who runs the county server to finish setting it up for this county as Tongxin's instructions say, then connect again.",
+    },
+    problemNoViews: "The county server no longer has this county's dashboard. Ask the person who runs the county server to set it up again.",
+    missing: 'Still to fill in: {fields}.', sep: ', ', field: { url: 'server address', username: 'coordinator account', password: 'password' },
+    keychainBefore: "Once connected, the password is kept encrypted in this computer's system keychain; a computer without one keeps it in this browser profile (you will be told which).",
+    connected: 'Connected to the county server.', dismiss: 'OK',
+    current: 'Connected as {user} · {url}',
+    countyName: {
+      label: 'County name', help: 'Shown in the title of the dashboard, the lock screen and the monthly report. By default taken from what the centers entered; you can change it to the official name. Kept on this computer only.',
+      save: 'Save name', saved: 'County name saved.', empty: 'Enter the county name.', tooLong: 'The name can be at most 40 characters.', unnamed: 'This county',
+    },
+    shown: 'Showing: {period}', landed: '{current} has no sessions yet: showing {period}, the latest month with data.',
+    filtersShow: 'Change filters', filtersHide: 'Hide filters', allTownships: 'all townships', allCenters: 'all centers', allGroups: 'all children',
+    coverageFilters: '"Coverage and duplication" counts the whole county register: the period, township, center and group filters do not apply on this tab.',
+    chartEmpty: {
+      small: 'Nothing to draw in this chart: every count is 0 or "<5" (1 to 4 children are not shown). The numbers are in the table.',
+      sessions: 'Nothing to draw in this chart: no sessions in this period. The numbers are in the table.',
+      zero: 'Nothing to draw in this chart: every count is 0. The numbers are in the table.',
+    },
+    setup: {
+      intro: "First run: choose how to start — set up a new children's center, join a center already on the county server, restore from a backup, or, as a county coordinator, see the county's anonymous statistics.",
+      start: 'How to start', create: 'New center', join: 'Join a center', restore: 'Restore a backup', coordinator: 'County coordinator',
+    },
+    registerAdded: 'Added {added} children\'s coverage keys; {already} more were already in the register on this computer and were not added again. The register holds {total}. The file itself was not kept.',
+  },
 };

@@ -744,4 +744,39 @@ export default {
     sectionLoading: '正在读取本栏的数据…',
     sectionMissing: '本栏的数据没有读到。请检查网络后点“刷新”。',
   },
+  /** Issue 9, review walk 10: the coordinator's side in words a coordinator understands. */
+  countyWalk10: {
+    verdict: {
+      ok: '连接成功。', 'bad-url': '服务器地址写得不对：应以 http:// 或 https:// 开头，例如 https://county.example:6984。请对照县里发的地址重新输入。',
+      unreachable: '连不上服务器。请检查这台电脑能不能上网、服务器地址有没有写错；地址没错的话，请联系县里管服务器的人，确认服务器开着。',
+      'wrong-password': '账号或密码不对。连续输错多次时服务器会暂时锁定账号，请 5 分钟后再试。', locked: '这个账号因为连续输错密码，被服务器暂时锁定了。请 5 分钟后再试。',
+      'not-this-center': '这个账号不能读取县里的统计。请联系县里管服务器的人，确认发给你的是协调员账号。',
+      'server-too-old': '县服务器的软件版本太旧，童心用不了。请联系县里管服务器的人升级服务器。',
+      'center-account': '这是站点的同步账号，不是协调员账号。请使用县里发给协调员的账号。',
+      'not-coordinator': '这个账号没有县级协调员权限。请联系县里管服务器的人，为这个账号开通协调员权限。',
+      'no-views': '县服务器还没有为本县开通统计看板。请联系县里管服务器的人，请他按童心的说明为本县完成服务器设置，然后再连接。',
+    },
+    problemNoViews: '县服务器上找不到本县的统计看板。请联系县里管服务器的人重新完成服务器设置。',
+    missing: '还没有填写：{fields}。', sep: '、', field: { url: '服务器地址', username: '协调员账号', password: '密码' },
+    keychainBefore: '连接成功后，密码会加密保存在这台电脑的系统密钥库里；没有系统密钥库的电脑保存在本机浏览器数据里（连接后会说明是哪一种）。',
+    connected: '已连接县服务器。', dismiss: '知道了',
+    current: '当前连接：{user} · {url}',
+    countyName: {
+      label: '县（区）名称', help: '显示在看板、锁屏和月报的标题上。默认取自各站点填写的县名，可以改成正式名称；只保存在这台电脑上。',
+      save: '保存名称', saved: '已保存县（区）名称。', empty: '请填写县（区）名称。', tooLong: '名称最多 40 个字。', unnamed: '本县',
+    },
+    shown: '显示：{period}', landed: '{current}还没有服务记录，先显示最近有数据的 {period}。',
+    filtersShow: '更改筛选', filtersHide: '收起筛选', allTownships: '全部乡镇', allCenters: '全部站点', allGroups: '全部儿童',
+    coverageFilters: '“覆盖与重复”按全县的名册统计：时段、乡镇、站点和儿童类别的筛选对这一页不起作用。',
+    chartEmpty: {
+      small: '这张图没有可画的数：全部是 0 或“<5”（1 到 4 名儿童不显示）。数字见表格。',
+      sessions: '这张图没有可画的数：这个时段没有服务场次。数字见表格。',
+      zero: '这张图没有可画的数：全部是 0。数字见表格。',
+    },
+    setup: {
+      intro: '第一次使用：请选择怎样开始——建立新的儿童之家、加入县服务器上已有的站点、从备份恢复，或者作为县级协调员查看全县的匿名统计。',
+      start: '怎样开始', create: '建立新站点', join: '加入已有站点', restore: '从备份恢复', coordinator: '县级协调员',
+    },
+    registerAdded: '已加入 {added} 名儿童的覆盖键；另有 {already} 名本机名册里已经有了，没有重复加入。名册共 {total} 名。文件内容没有保存。',
+  },
 };

@@ -169,6 +169,10 @@ export interface CoordinatorSettings {
   readonly countyId: string;
   /** PBKDF2 of the coordinator's password, to unlock the dashboard offline after the inactivity lock. */
   readonly unlockHash: PinHashLike;
+  /** The county's name for titles: set by the coordinator on this device, or `serverCountyName`. */
+  readonly countyName?: string;
+  /** The county's name as the centers entered it, read at sign-in. */
+  readonly serverCountyName?: string;
 }
 export interface PinHashLike {
   readonly alg: 'PBKDF2-SHA256';

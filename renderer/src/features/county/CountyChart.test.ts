@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 // A county chart with nothing to draw says so in a line (both locales) instead of drawing empty axes;
 // one with a count to draw gets its canvas.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createApp, nextTick } from 'vue';
 import { createAppI18n } from '../../i18n';
 import type { ReportTable } from '@/domain/county/report';
 import CountyChart from './CountyChart.vue';
+import { Chart } from 'chart.js';
 
 let host: HTMLElement | null = null;
 afterEach(() => host?.remove());
@@ -15,11 +16,13 @@ const table = (cells: ReportTable['rows'][number]['cells'][]): ReportTable => ({
   rows: cells.map((c, i) => ({ label: { text: `第${i + 1}类` }, cells: c })), totals: null, chart: 'bar',
 });
 
+let i18n: ReturnType<typeof createAppI18n>;
 async function render(t: ReportTable, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<HTMLElement> {
   host = document.createElement('div');
   document.body.append(host);
   const app = createApp(CountyChart, { table: t });
-  app.use(createAppI18n(locale));
+  i18n = createAppI18n(locale);
+  app.use(i18n);
   app.mount(host);
   await nextTick();
   return host;
@@ -37,5 +40,39 @@ describe('CountyChart', () => {
     const el = await render(table([[0, '<5'], [7, 0]]));
     expect(el.querySelector('canvas')).not.toBeNull();
     expect(el.querySelector('[data-testid="county-chart-empty"]')).toBeNull();
+  });
+
+  it('words an empty chart for what it counts: sessions are not people, and "<5" is named only where a cell is hidden', async () => {
+    const sessions: ReportTable = { ...table([[0, 0]]), id: 'activity-sessions' };
+    let el = await render(sessions);
+    expect(el.textContent).toContain('没有服务场次');
+    expect(el.textContent).not.toMatch(/人|<5/);
+    host!.remove();
+    el = await render({ ...table([[0, 0]]), id: 'continuity-groups' });
+    expect(el.textContent).toContain('全部是 0');
+    expect(el.textContent).not.toContain('<5');
+    host!.remove();
+    el = await render({ ...table([[0, '<5']]), id: 'reach-groups' });
+    expect(el.textContent).toContain('1 到 4 名儿童不显示');
+  });
+
+  it('draws again in the new language when the language changes', async () => {
+    // happy-dom has no 2D canvas: a context that accepts every drawing call, so chart.js keeps its chart.
+    const ctx = (canvas: HTMLCanvasElement): unknown =>
+      new Proxy({}, { get: (_, p) => (p === 'canvas' ? canvas : p === 'measureText' ? () => ({ width: 10 }) : p === 'getImageData' ? () => ({ data: [] }) : () => undefined), set: () => true });
+    const spy = vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
+      return ctx(this) as CanvasRenderingContext2D;
+    } as never);
+    onTestFinished(() => spy.mockRestore());
+    const el = await render({ ...table([[3, 9]]), columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: [{ label: { k: 'group.migrant' }, cells: [3, 9] }] });
+    const labels = () => {
+      const chart = Chart.getChart(el.querySelector('canvas')!)!;
+      return [...chart.data.datasets.map((d) => d.label), ...(chart.data.labels as string[])];
+    };
+    expect(labels()).toEqual(['未结束', '已逾期', '流动儿童']);
+    i18n.global.locale.value = 'en';
+    await nextTick();
+    await nextTick();
+    expect(labels()).toEqual(['Open', 'Overdue', 'Migrant']);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countyQueries, viewQueryString } from './countyClient';
+import { countyQueries, testCoordinator, viewQueryString, type CoordinatorVerdict } from './countyClient';
+import { problemWords, verdictWords } from './countyLabels';
+import { createAppI18n } from '../../i18n';
 import { COUNTY_VIEW_REDUCERS } from '@sync/schema/countyViews';
 
 describe('the dashboard’s view queries', () => {
@@ -28,5 +30,34 @@ describe('the dashboard’s view queries', () => {
       `startkey=${encodeURIComponent('["2026-10"]')}&endkey=${encodeURIComponent('["2026-10",{}]')}&group_level=4`,
     );
     expect(viewQueryString({ key: 'a', reduce: false })).toBe(`key=${encodeURIComponent('"a"')}&reduce=false`);
+  });
+});
+
+describe('the coordinator verdicts', () => {
+  const verdicts = ['ok', 'bad-url', 'unreachable', 'wrong-password', 'locked', 'not-this-center', 'server-too-old', 'center-account', 'not-coordinator', 'no-views'] as const satisfies readonly CoordinatorVerdict[];
+  const translators = { 'zh-CN': createAppI18n('zh-CN').global.t, en: createAppI18n('en').global.t } as const;
+
+  it('say a malformed address is one, without asking the network', async () => {
+    for (const url of ['not a url', 'county.example:6984', 'http://', 'ftp://county.example'])
+      expect((await testCoordinator({ url, username: 'coord-li', password: 'x' })).verdict, url).toBe('bad-url');
+  });
+
+  it('word a server that cannot be reached without the browser’s message ("Failed to fetch")', async () => {
+    // A closed port on this machine: fetch fails at once with the runtime's own message.
+    const res = await testCoordinator({ url: 'http://127.0.0.1:9', username: 'coord-li', password: 'x' });
+    expect(res.verdict).toBe('unreachable');
+    expect(res.detail).not.toBe('');
+    for (const t of Object.values(translators)) expect(verdictWords(t, res.verdict)).not.toContain(res.detail);
+  });
+
+  it('are every one our own words in both languages: no library message, command, database name or placeholder', () => {
+    for (const [lang, t] of Object.entries(translators))
+      for (const v of verdicts) {
+        const text = verdictWords(t, v);
+        expect(text, `${lang} ${v}`).not.toBe(`countyWalk10.verdict.${v}`);
+        expect(text, `${lang} ${v}`).not.toMatch(/Failed to fetch|not a url|npm|provision|county_|coordinator:|HTTP \d|\{|TypeError|CouchDB/);
+      }
+    for (const [lang, t] of Object.entries(translators))
+      expect(problemWords(t, 'no-views'), lang).not.toMatch(/npm|provision|county_/);
   });
 });

@@ -14,7 +14,7 @@ import { COUNTY_FIELDS, GAP_MONTHS, type CountyData, type CountyField, type View
 
 export type { CountyData };
 
-export type CoordinatorVerdict = ConnectionVerdict | 'center-account' | 'not-coordinator' | 'no-views';
+export type CoordinatorVerdict = ConnectionVerdict | 'bad-url' | 'center-account' | 'not-coordinator' | 'no-views';
 
 export interface CoordinatorAccount {
   readonly url: string;
@@ -27,6 +27,8 @@ export interface VerdictResult {
   readonly detail: string;
   /** The county the account coordinates (from its role), when the verdict is ok. */
   readonly countyId: string | null;
+  /** The county's name as the centers entered it (their center documents' `county`), when the verdict is ok and a center has synced. */
+  readonly countyName?: string | null;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -38,7 +40,7 @@ const normalise = (url: string) => url.trim().replace(/\/+$/, '');
 export async function testCoordinator(account: CoordinatorAccount): Promise<VerdictResult> {
   const base = normalise(account.url);
   const fail = (verdict: CoordinatorVerdict, detail = ''): VerdictResult => ({ verdict, detail, countyId: null });
-  if (!/^https?:\/\/[^\s/]+/.test(base)) return fail('unreachable', base || '—');
+  if (!/^https?:\/\/[^\s/]+/.test(base) || !URL.canParse(base)) return fail('bad-url', base || '—');
   const auth = basicAuth(account.username.trim(), account.password);
   try {
     const root = await fetch(`${base}/`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -60,9 +62,25 @@ export async function testCoordinator(account: CoordinatorAccount): Promise<Verd
     const views = ((await ddoc.json()) as { views?: Record<string, unknown> }).views ?? {};
     const missing = COUNTY_VIEWS.filter((v) => !(v in views));
     if (missing.length > 0) return fail('no-views', missing.join(', '));
-    return { verdict: 'ok', detail: `county_${countyId}`, countyId };
+    return { verdict: 'ok', detail: `county_${countyId}`, countyId, countyName: await countyNameOf(base, auth, countyId) };
   } catch (e) {
     return fail('unreachable', e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * The county's display name: the `county` field of one center document (the one place the
+ * name is written; the coordinator can change it on the device). One row of the centers view
+ * with its document — a center's settings, no child — or null when no center has synced yet.
+ */
+async function countyNameOf(base: string, auth: string, countyId: string): Promise<string | null> {
+  try {
+    const res = await fetch(`${base}/county_${encodeURIComponent(countyId)}/_design/county/_view/centers?reduce=false&limit=1&include_docs=true`, { headers: { Authorization: auth }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) return null;
+    const name = ((await res.json()) as { rows?: { doc?: { county?: unknown } }[] }).rows?.[0]?.doc?.county;
+    return typeof name === 'string' && name.trim() ? name.trim().slice(0, 40) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -42,3 +42,18 @@ export function periodText(t: Translate, period: string): string {
   if (periodKind(period) !== 'term') return period;
   return t(`county.term.${period.slice(5)}`, { year: period.slice(0, 4) });
 }
+
+/** The county's name for a title: the one kept on the device, never its id ("yunxi"); "本县" until a name is known. */
+export function countyTitle(t: Translate, account: { readonly countyName?: string } | null | undefined): string {
+  return account?.countyName?.trim() || t('countyWalk10.countyName.unnamed');
+}
+
+/** Why the dashboard could not read the server, in words (no command, no library message). */
+export function problemWords(t: Translate, problem: 'unreachable' | 'wrong-password' | 'no-views' | 'server'): string {
+  return problem === 'no-views' ? t('countyWalk10.problemNoViews') : t(`county.problem.${problem}`);
+}
+
+/** What a coordinator verdict says: always our own words, never the detail (a library message, a role list, a database name). */
+export function verdictWords(t: Translate, verdict: string): string {
+  return t(`countyWalk10.verdict.${verdict}`);
+}

@@ -63,8 +63,16 @@ export interface CountyState {
   setCoverageCode(code: string): Promise<void>;
   /** The register children's keys, townships, villages and groups (never names). */
   readonly register: ShallowRef<readonly RegisterEntry[]>;
-  /** Adds `entries` to the register kept on the device; `replace` empties it first. */
-  saveRegister(entries: readonly RegisterEntry[], replace: boolean): Promise<void>;
+  /**
+   * Adds `entries` to the register kept on the device; `replace` empties it first. A child (same
+   * key) is kept once: one already there takes the new row's township, village and group.
+   * Returns how many were new and how many were already there.
+   */
+  saveRegister(entries: readonly RegisterEntry[], replace: boolean): Promise<{ added: number; already: number }>;
+  /** Names the county on this device (titles); an empty name goes back to the one read at sign-in. */
+  setCountyName(name: string): Promise<void>;
+  /** Set by a successful connect until dismissed: where the password was kept (said on the dashboard after first-run sign-in). */
+  readonly justConnected: Ref<{ secure: boolean } | null>;
   readonly coverage: ShallowRef<CoverageData | null>;
   /** Shows the cached coverage rows at once, then reads them from the server. */
   openCoverage(): Promise<void>;
@@ -82,6 +90,7 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
   const pending = ref<readonly CountyField[]>([]);
   /** Counts calls of open(): only the latest shows what it read (an earlier one may answer later). */
   let opening = 0;
+  const justConnected = ref<{ secure: boolean } | null>(null);
   const coverageCode = ref<string | null>(null);
   const register = shallowRef<readonly RegisterEntry[]>([]);
   const coverage = shallowRef<CoverageData | null>(null);
@@ -91,7 +100,7 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
   const cacheKey = (countyId: string, period: string) => `${countyId}|${period}`;
 
   const state: CountyState = {
-    account, unlocked, data, problem, fromCache, pending,
+    account, unlocked, data, problem, fromCache, pending, justConnected,
     coverageCode, register, coverage,
     async load() {
       account.value = await store.getCoordinator();
@@ -110,10 +119,25 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
     },
     async saveRegister(entries, replace) {
       const a = account.value;
-      if (!a) return;
-      const next = [...(replace ? [] : register.value), ...entries];
+      if (!a) return { added: 0, already: 0 };
+      const byKey = new Map((replace ? [] : register.value).map((e) => [e.key, e]));
+      const before = byKey.size;
+      let already = 0;
+      for (const e of entries) {
+        if (byKey.has(e.key)) already++;
+        byKey.set(e.key, e);
+      }
+      const next = [...byKey.values()];
       await store.setCached(registerKey(a.countyId), next);
       register.value = next;
+      return { added: next.length - before, already };
+    },
+    async setCountyName(name) {
+      const a = account.value;
+      if (!a) return;
+      const next: CoordinatorSettings = { ...a, countyName: name.trim() || a.serverCountyName || undefined };
+      await store.saveCoordinator(next);
+      account.value = next;
     },
     async openCoverage() {
       const a = account.value;
@@ -139,12 +163,20 @@ export function createCountyState(store: CountyStore, bridge: TongxinBridge, now
       const verdict = await testCoordinator({ url, username, password });
       if (verdict.verdict !== 'ok' || !verdict.countyId) return { ...verdict, secure: false };
       const { secure } = await bridge.storeCredential(COORDINATOR_CREDENTIAL, password);
-      const settings: CoordinatorSettings = { url: url.trim().replace(/\/+$/, ''), username: username.trim(), countyId: verdict.countyId, unlockHash: await hashSecret(password) };
+      const serverCountyName = verdict.countyName ?? undefined;
+      // A name the coordinator set for this county stays; otherwise the centers' name for it.
+      const prior = account.value?.countyId === verdict.countyId ? account.value : null;
+      const countyName = prior?.countyName && prior.countyName !== prior.serverCountyName ? prior.countyName : (serverCountyName ?? prior?.countyName);
+      const settings: CoordinatorSettings = {
+        url: url.trim().replace(/\/+$/, ''), username: username.trim(), countyId: verdict.countyId, unlockHash: await hashSecret(password),
+        ...(countyName ? { countyName } : {}), ...(serverCountyName ? { serverCountyName } : {}),
+      };
       if (account.value && account.value.countyId !== settings.countyId) await store.clearCache();
       await store.saveCoordinator(settings);
       account.value = settings;
       register.value = (await store.getCached<RegisterEntry[]>(registerKey(settings.countyId))) ?? [];
       unlocked.value = true;
+      justConnected.value = { secure };
       lastActivity = now().getTime();
       return { ...verdict, secure };
     },
