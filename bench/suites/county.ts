@@ -420,9 +420,9 @@ async function measureSize(n: number, log: (m: string) => void): Promise<SizeRes
     }
     const warmRequests = requests / warms.length;
     const warm = median(warms);
-    // Profiled apart from the measured draws (the profiler costs time): one more cold draw, of the month before.
+    // Profiled apart from the measured draws (the profiler costs time): one more cold draw, of the month before PERIOD.
     if (PROFILE_DIR) {
-      const other = '2026-10';
+      const other = '2026-09';
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
