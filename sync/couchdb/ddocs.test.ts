@@ -523,6 +523,29 @@ describe('county dashboard views (issue 9)', () => {
     expect(rows).toHaveLength(5 + 6);
   });
 
+  it('spread every count of a group tally, the attendance and contact bands too, without knowing their names', () => {
+    const tally = {
+      _id: 'ctally:qingshan:2026-10', type: 'centerTally', centerId: 'qingshan', period: '2026-10', openDays: 17, staffActive: 3, volunteersActive: 2, followupsOpen: 4, followupsOverdue: 1,
+      byGroup: [
+        { group: 'migrant', enrolled: 9, reached: 8, regular: 6, longGap: 1, surrogateVisit: 0, parentContact: 0, attendNone: 1, attendUnder25: 0, attend25to49: 2, attend50to74: 2, attend75up: 4 },
+        {
+          group: 'left-behind-both-away', enrolled: 5, reached: 5, regular: 3, longGap: 0, surrogateVisit: 2, parentContact: 4,
+          attendNone: 0, attendUnder25: 1, attend25to49: 1, attend50to74: 1, attend75up: 2, visits0: 3, visits1: 2, visits2to3: 0, visits4up: 0, contacts0: 1, contacts1: 1, contacts2to3: 1, contacts4up: 2,
+          aFutureMeasure: 7,
+        },
+      ],
+    };
+    const rows = run('period_tallies', [tally]);
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'attend75up', 'migrant'], value: 4 });
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'attendNone', 'migrant'], value: 1 });
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'contacts4up', 'left-behind-both-away'], value: 2 });
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'visits1', 'left-behind-both-away'], value: 2 });
+    expect(rows).toContainEqual({ key: ['2026-10', 'qingshan', 'aFutureMeasure', 'left-behind-both-away'], value: 7 });
+    // The group's name is a key, not a count; nothing else is emitted.
+    expect(rows.filter((r) => r.key[2] === 'group')).toEqual([]);
+    expect(rows).toHaveLength(5 + 11 + 20);
+  });
+
   it('never emit a name, child id or score', () => {
     const all = Object.keys(ddoc.views!).flatMap((v) => run(v, docs));
     const text = JSON.stringify(all);

@@ -29,7 +29,7 @@ export const COUNTY_SELECTOR = countySelector();
 export { COUNTY_VIEWS, COUNTY_VIEW_REDUCERS, type CountyView } from '../schema/countyViews';
 
 /** Bumped when a design document changes, so provisioning knows to update it. */
-export const DDOC_VERSION = 9;
+export const DDOC_VERSION = 10;
 
 function source(relative: string): string {
   const text = readFileSync(new URL(relative, import.meta.url), 'utf8');

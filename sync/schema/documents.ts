@@ -544,6 +544,30 @@ export const groupTally = z.strictObject({
   /** Received at least one surrogate-parent visit / parent–child contact session. */
   surrogateVisit: count,
   parentContact: count,
+  /**
+   * Issue 9 (continuity): the enrolled children by the share of the center's open days they
+   * attended while enrolled (domain/centerTally.ts: attendanceBand) — none, under 25 %, 25–49 %,
+   * 50–74 %, 75 % and over; the five add up to `enrolled`. Optional: a tally from an older kiosk
+   * has none of them, and the dashboard shows "no data" for it, never 0.
+   */
+  attendNone: count.optional(),
+  attendUnder25: count.optional(),
+  attend25to49: count.optional(),
+  attend50to74: count.optional(),
+  attend75up: count.optional(),
+  /**
+   * Left-behind groups only: the enrolled children by the number of surrogate-parent visits /
+   * parent–child contact sessions they took part in during the period — none, 1, 2–3, 4 or more
+   * (domain/centerTally.ts: timesBand); each four add up to `enrolled`. Optional, as above.
+   */
+  visits0: count.optional(),
+  visits1: count.optional(),
+  visits2to3: count.optional(),
+  visits4up: count.optional(),
+  contacts0: count.optional(),
+  contacts1: count.optional(),
+  contacts2to3: count.optional(),
+  contacts4up: count.optional(),
 });
 export type GroupTally = z.infer<typeof groupTally>;
 export const centerTallyDoc = z.strictObject({

@@ -127,7 +127,7 @@ function openDaysOf(d: DemoCenter, month: string): string[] {
   }
   return out;
 }
-interface ChildFacts { group: ChildGroup; reached: boolean; regular: boolean; longGap: boolean; surrogate: boolean; contact: boolean }
+interface ChildFacts { group: ChildGroup; reached: boolean; regular: boolean; longGap: boolean; surrogate: boolean; contact: boolean; share: number; visits: number; contacts: number }
 function childFacts(d: DemoCenter, month: string): ChildFacts[] {
   const open = openDaysOf(d, month);
   const end = open.at(-1)! > TODAY ? TODAY : `${month}-31` > TODAY ? TODAY : `${month}-${month === '2026-09' ? '30' : '31'}`;
@@ -142,7 +142,9 @@ function childFacts(d: DemoCenter, month: string): ChildFacts[] {
       longest = Math.max(longest, run);
     }
     const served = (type: string) => d.activities.some((a) => a.serviceType === type && a.date.startsWith(month) && a.participants.some((p) => p.childId === id));
+    const sessionsWith = (type: string) => d.activities.filter((a) => a.serviceType === type && a.date.startsWith(month) && a.participants.some((p) => p.childId === id)).length;
     return [{
+      share: open.length === 0 ? 0 : open.filter((x) => present.has(x)).length / open.length, visits: sessionsWith('surrogate-parent-visit'), contacts: sessionsWith('parent-child-contact'),
       group: groupOnDate(d, id, end), reached: present.size > 0, regular: open.filter((x) => present.has(x)).length * 2 >= open.length, longGap: longest >= 10,
       surrogate: served('surrogate-parent-visit'), contact: served('parent-child-contact'),
     }];
@@ -214,6 +216,32 @@ describe('the coordinator dashboard on a county with two centers', () => {
     }
     expect(all.length).toBeGreaterThan(20);
 
+    // Attendance regularity in bands (share of open days: none, < 25 %, 25–49 %, 50–74 %, 75 % +), and for left-behind
+    // children how many surrogate-parent visits and parent–child contacts (none, 1, 2–3, 4+), counted here by division.
+    const inBand = [(x: number) => x === 0, (x: number) => x > 0 && x < 0.25, (x: number) => x >= 0.25 && x < 0.5, (x: number) => x >= 0.5 && x < 0.75, (x: number) => x >= 0.75];
+    const inTimes = [(n: number) => n === 0, (n: number) => n === 1, (n: number) => n === 2 || n === 3, (n: number) => n >= 4];
+    const bands = table(report, 'continuity-regularity');
+    const visits = table(report, 'continuity-visits');
+    const contacts = table(report, 'continuity-contacts');
+    let banded = 0;
+    for (const [i, g] of GROUPS.entries()) {
+      const facts = all.filter((f) => f.group === g);
+      for (const [b, test] of inBand.entries()) agrees(bands.rows[i]!.cells[b]!, facts.filter((f) => test(f.share)).length, `attendance band ${b} ${g}`);
+      agrees(bands.rows[i]!.cells[5]!, facts.length, `banded ${g}`);
+      if (!g.startsWith('left-behind')) continue;
+      const row = (t: ReportTable) => t.rows.find((r) => 'k' in r.label && r.label.k === `group.${g}`)!.cells;
+      for (const [b, test] of inTimes.entries()) {
+        agrees(row(visits)[b]!, facts.filter((f) => test(f.visits)).length, `visits band ${b} ${g}`);
+        agrees(row(contacts)[b]!, facts.filter((f) => test(f.contacts)).length, `contacts band ${b} ${g}`);
+        banded += 2;
+      }
+    }
+    expect(banded).toBe(3 * 4 * 2);
+    // The bands are not all in one place (the check above would then prove little).
+    expect(new Set(all.map((f) => inBand.findIndex((t) => t(f.share)))).size).toBeGreaterThan(1);
+    expect(all.filter((f) => f.group.startsWith('left-behind') && f.visits + f.contacts > 0).length).toBeGreaterThan(0);
+    expect(bands.note).toEqual({ k: 'countyBands.regularityDefinition' });
+
     // Mood check-ins by face (from the centers' monthly mood tallies: their latest revision, counted once), for the
     // whole county, one center, and one group.
     const faceCount = (cs: typeof centers, face: number, group: (g: ChildGroup) => boolean = () => true) =>
@@ -227,6 +255,10 @@ describe('the coordinator dashboard on a county with two centers', () => {
     expect(faceCount(centers, 3)).toBeGreaterThan(4);
     const oneCenter = table(buildReport(data, { ...NO_FILTERS, centerId: 'baiyun' }, TODAY), 'wellbeing-moods');
     for (let face = 1; face <= 5; face++) agrees(oneCenter.rows[0]!.cells[face - 1]!, faceCount(centers.filter((c) => c.id === 'baiyun'), face), `baiyun face ${face}`);
+    // And by group and face.
+    const moodGroups = table(report, 'wellbeing-moods-groups');
+    for (const [i, g] of GROUPS.entries())
+      for (let face = 1; face <= 5; face++) agrees(moodGroups.rows[i]!.cells[face - 1]!, faceCount(centers, face, (x) => x === g), `${g} face ${face}`);
     const leftBehind = table(buildReport(data, { ...NO_FILTERS, group: 'left-behind' }, TODAY), 'wellbeing-moods');
     for (let face = 1; face <= 5; face++) agrees(leftBehind.rows[0]!.cells[face - 1]!, faceCount(centers, face, (g) => g.startsWith('left-behind')), `left-behind face ${face}`);
 

@@ -780,4 +780,18 @@ export default {
     },
     registerAdded: 'Added {added} children\'s coverage keys; {already} more were already in the register on this computer and were not added again. The register holds {total}. The file itself was not kept.',
   },
+  countyBands: {
+    t: { regularity: 'Attendance regularity (children)', visits: 'Left-behind children: surrogate-parent visits (children)', contacts: 'Left-behind children: parent–child contacts (children)', moodsByGroup: 'Mood check-ins by group and face (check-ins)', screeningsByMonth: 'Screening levels by month (screenings)' },
+    attend: { None: 'Never attended', Under25: 'Under 25%', '25to49': '25–49%', '50to74': '50–74%', '75up': '75% and over' },
+    times: { '0': 'None', '1': 'Once', '2to3': '2–3 times', '4up': '4 or more' },
+    noData: 'No data',
+    regularityDefinition: 'Share of the open days while enrolled on which the child attended; a child with no open day while enrolled counts as never attended. 50% and over is "regular".',
+    regularityDefinitionMissing: 'Share of the open days while enrolled on which the child attended; 50% and over is "regular". Not included (an older app version did not send it): {centers}.',
+    visitsDefinition: 'Surrogate-parent visits each left-behind child took part in during the period. Children with none come first.',
+    visitsDefinitionMissing: 'Surrogate-parent visits each left-behind child took part in during the period. Not included (an older app version did not send it): {centers}.',
+    contactsDefinition: 'Parent–child contact sessions each left-behind child took part in during the period. For a term or a year, compare with its number of months.',
+    contactsDefinitionMissing: 'Parent–child contact sessions each left-behind child took part in during the period. Not included (an older app version did not send it): {centers}.',
+    moodsDefinition: 'Each check-in counts once (check-ins, not children).',
+    freshnessDefinition: '"Last data" is the date (this device\'s local date) of the newest count a center sent. Centers with no new data for more than {n} days are flagged.',
+  },
 };

@@ -779,4 +779,18 @@ export default {
     },
     registerAdded: '已加入 {added} 名儿童的覆盖键；另有 {already} 名本机名册里已经有了，没有重复加入。名册共 {total} 名。文件内容没有保存。',
   },
+  countyBands: {
+    t: { regularity: '到站规律性分布（人数）', visits: '留守儿童：代理家长探访次数（人数）', contacts: '留守儿童：亲子联系次数（人数）', moodsByGroup: '心情签到（按群体和表情，人次）', screeningsByMonth: '筛查等级（按月份，人次）' },
+    attend: { None: '从未到站', Under25: '不到 25%', '25to49': '25%–49%', '50to74': '50%–74%', '75up': '75% 及以上' },
+    times: { '0': '没有', '1': '1 次', '2to3': '2–3 次', '4up': '4 次及以上' },
+    noData: '无数据',
+    regularityDefinition: '在册期间到站天数占站点开放日的比例；在册期间没有开放日的计入“从未到站”。50% 及以上即“经常到站”。',
+    regularityDefinitionMissing: '在册期间到站天数占站点开放日的比例；50% 及以上即“经常到站”。未计入（旧版本软件没有上报这一项）：{centers}。',
+    visitsDefinition: '本时段内每个留守儿童参加的代理家长探访次数。“没有”的孩子需要优先安排。',
+    visitsDefinitionMissing: '本时段内每个留守儿童参加的代理家长探访次数。未计入（旧版本软件没有上报这一项）：{centers}。',
+    contactsDefinition: '本时段内每个留守儿童参加的亲子联系（亲情连线）次数。看学期或全年时，请对照其中的月数。',
+    contactsDefinitionMissing: '本时段内每个留守儿童参加的亲子联系（亲情连线）次数。未计入（旧版本软件没有上报这一项）：{centers}。',
+    moodsDefinition: '每次签到计一次（人次），不是人数。',
+    freshnessDefinition: '“最近数据”是站点最近一次上报统计的日期（本机日期）。超过 {n} 天没有任何新数据的站点标为“长时间未更新”。',
+  },
 };

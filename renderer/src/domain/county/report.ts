@@ -12,6 +12,8 @@ import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@s
 import { LEVELS } from '@sync/schema/documents';
 import { HIDDEN, SUPPRESSED, isHidden, suppressSelection, suppressTable, type ShownCount } from './suppression';
 import { periodMonths, previousMonth } from './periods';
+import { ATTENDANCE_BANDS, CONTACT_BANDS, VISIT_BANDS } from './centerTally';
+import { localDate } from '../dates';
 
 export interface ViewRow<V = number> {
   readonly key: readonly (string | number)[];
@@ -387,6 +389,30 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   };
 
   // Continuity.
+  /**
+   * Children of each group (rows) by band (columns), summed over the centers in scope. A center
+   * whose tally lacks the bands (an older kiosk) but counts children in the group is left out of
+   * the sums and named in the note; a group no center has the bands for shows "no data", never 0.
+   */
+  const leftBehindRows = groupRows.filter((g) => g.key.startsWith('left-behind'));
+  const bandTable = (id: string, title: Label, rows: typeof groupRows, bands: readonly string[], bandKey: string, definition: { k: string }): ReportTable => {
+    const lacking = new Set<string>();
+    const known = rows.map((g) => {
+      const withBands = centers.filter((c) => tally.has(`${c.id}|${bands[0]}|${g.key}`));
+      for (const c of centers) if (!tally.has(`${c.id}|${bands[0]}|${g.key}`) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
+      return withBands.length > 0 || centers.every((c) => tallyOf(c.id, 'enrolled', g.key) === 0) ? withBands : null;
+    });
+    const values = rows.map((_, i) => bands.map((b) => sum((known[i] ?? []).map((c) => tallyOf(c.id, b, rows[i]!.key)))));
+    const s = suppressTable(values);
+    const noData = bands.map(() => 'countyBands.noData');
+    return {
+      id, title, rowHeader: { k: 'county.group' }, chart: 'stacked',
+      columns: [...bands.map((b) => ({ k: `${bandKey}.${b.replace(/^(attend|visits|contacts)/, '')}` })), { k: 'county.total' }],
+      rows: rows.map((g, i) => ({ label: g.label, cells: known[i] === null ? [...noData, 'countyBands.noData'] : [...s.cells[i]!, s.rowTotals[i]!] })),
+      totals: known.every((k) => k === null) ? [...noData, 'countyBands.noData'] : [...s.colTotals, s.total],
+      note: lacking.size > 0 ? { k: `${definition.k}Missing`, p: { centers: [...lacking].join('、') } } : definition,
+    };
+  };
   const contValues = groups.map((g) => ['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact'].map((m) => sum(centers.map((c) => tallyOf(c.id, m, g)))));
   const cont = suppressColumns(contValues, [true, true, true, true, true]);
   const continuity: ReportSection = {
@@ -399,6 +425,9 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         totals: cont.totals,
         note: { k: 'county.continuityDefinition' },
       },
+      bandTable('continuity-regularity', { k: 'countyBands.t.regularity' }, groupRows, ATTENDANCE_BANDS, 'countyBands.attend', { k: 'countyBands.regularityDefinition' }),
+      bandTable('continuity-visits', { k: 'countyBands.t.visits' }, leftBehindRows, VISIT_BANDS, 'countyBands.times', { k: 'countyBands.visitsDefinition' }),
+      bandTable('continuity-contacts', { k: 'countyBands.t.contacts' }, leftBehindRows, CONTACT_BANDS, 'countyBands.times', { k: 'countyBands.contactsDefinition' }),
     ],
   };
 
@@ -407,6 +436,11 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const screenings = data.screenings.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
   const moodsByMonthFace = sumsBy(moods, (r) => `${r.key[0]}|${r.key[3]}`, (r) => r.value);
   const screeningsByGroupLevel = sumsBy(screenings, (r) => `${r.key[2]}|${r.key[3]}`, (r) => r.value);
+  const screeningsByMonthLevel = sumsBy(screenings, (r) => `${r.key[0]}|${r.key[3]}`, (r) => r.value);
+  const moodsByGroupFace = sumsBy(moods, (r) => `${r.key[2]}|${r.key[3]}`, (r) => r.value);
+  const monthRows = months.map((m) => ({ key: m, label: { text: m } as Label }));
+  const levelCols = LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } as Label }));
+  const faceCols = [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } as Label }));
   const moodTable = crossTable(
     'wellbeing-moods', { k: 'county.t.moods' }, { k: 'county.month' },
     months.map((m) => ({ key: m, label: { text: m } })),
@@ -420,7 +454,9 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     id: 'wellbeing',
     tables: [
       moodTable,
-      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } })), (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }),
+      crossTable('wellbeing-moods-groups', { k: 'countyBands.t.moodsByGroup' }, { k: 'county.group' }, groupRows, faceCols, (g, f) => moodsByGroupFace(`${g}|${f}`), true, 'stacked', { k: 'countyBands.moodsDefinition' }),
+      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, levelCols, (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }),
+      crossTable('wellbeing-screenings-months', { k: 'countyBands.t.screeningsByMonth' }, { k: 'county.month' }, monthRows, levelCols, (m, l) => screeningsByMonthLevel(`${m}|${l}`), true, 'line', { k: 'county.levelsOnly' }),
       { id: 'wellbeing-followups', title: { k: 'county.t.followups' }, rowHeader: { k: 'county.center' }, chart: 'bar', columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: centerRows.map((c, i) => ({ label: c.label, cells: follow.cells[i]! })), totals: follow.totals },
     ],
   };
@@ -437,11 +473,13 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         rows: centerRows.map((c) => {
           const ms = last.get(c.key);
           if (ms === undefined) return { label: c.label, cells: [null, null, 'county.status.never'] };
-          const days = Math.max(0, Math.floor((todayMs - Date.parse(`${new Date(ms).toISOString().slice(0, 10)}T00:00:00Z`)) / 86_400_000));
-          return { label: c.label, cells: [new Date(ms).toISOString().slice(0, 10), days, days > SILENT_DAYS ? 'county.status.silent' : 'county.status.ok'] };
+          // The device's local date (Beijing time on a county's machines), not UTC: a count sent at 07:30 is that day's.
+          const lastDay = localDate(new Date(ms));
+          const days = Math.max(0, Math.floor((todayMs - Date.parse(`${lastDay}T00:00:00Z`)) / 86_400_000));
+          return { label: c.label, cells: [lastDay, days, days > SILENT_DAYS ? 'county.status.silent' : 'county.status.ok'] };
         }),
         totals: null,
-        note: { k: 'county.freshnessDefinition', p: { n: SILENT_DAYS } },
+        note: { k: 'countyBands.freshnessDefinition', p: { n: SILENT_DAYS } },
       },
     ],
   };
@@ -450,7 +488,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
 
 /** True for a cell that is a status word key (freshness), so views translate it. */
 export function isLabelCell(cell: Cell): cell is string {
-  return typeof cell === 'string' && cell.startsWith('county.');
+  return typeof cell === 'string' && /^county[A-Za-z]*\./.test(cell);
 }
 
 export { HIDDEN, SUPPRESSED };

@@ -1,10 +1,15 @@
-/* County dashboard: a center's counts for a period (centerTally) by [period, center, measure, group ('' for the whole center)]; reduce _sum. */
+/*
+ * County dashboard: a center's counts for a period (centerTally) by [period, center, measure, group ('' for the whole center)]; reduce _sum.
+ * Every numeric field of a group's tally is emitted under its own name, so a new measure needs no change here
+ * (and a tally from an older kiosk simply has no row for a measure it did not count).
+ */
 function (doc) {
   if (doc.type !== 'centerTally') return;
   var whole = ['openDays', 'staffActive', 'volunteersActive', 'followupsOpen', 'followupsOverdue'];
-  var per = ['enrolled', 'reached', 'regular', 'longGap', 'surrogateVisit', 'parentContact'];
-  var i, j;
+  var i, j, k, g;
   for (i = 0; i < whole.length; i++) emit([doc.period, doc.centerId, whole[i], ''], doc[whole[i]]);
-  for (j = 0; j < doc.byGroup.length; j++)
-    for (i = 0; i < per.length; i++) emit([doc.period, doc.centerId, per[i], doc.byGroup[j].group], doc.byGroup[j][per[i]]);
+  for (j = 0; j < doc.byGroup.length; j++) {
+    g = doc.byGroup[j];
+    for (k in g) if (Object.prototype.hasOwnProperty.call(g, k) && typeof g[k] === 'number') emit([doc.period, doc.centerId, k, g.group], g[k]);
+  }
 }
