@@ -398,8 +398,11 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const bandTable = (id: string, title: Label, rows: typeof groupRows, bands: readonly string[], bandKey: string, definition: { k: string }): ReportTable => {
     const lacking = new Set<string>();
     const known = rows.map((g) => {
-      const withBands = centers.filter((c) => tally.has(`${c.id}|${bands[0]}|${g.key}`));
-      for (const c of centers) if (!tally.has(`${c.id}|${bands[0]}|${g.key}`) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
+      // The view marks a group's tally that counted the bands ('_bands'; a band of 0 has no row). An
+      // answer kept on a device before that mark existed has a row for every band: its first band's row then says so.
+      const counted = (c: CenterInfo) => tally.has(`${c.id}|_bands|${g.key}`) || tally.has(`${c.id}|${bands[0]}|${g.key}`);
+      const withBands = centers.filter(counted);
+      for (const c of centers) if (!counted(c) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
       return withBands.length > 0 || centers.every((c) => tallyOf(c.id, 'enrolled', g.key) === 0) ? withBands : null;
     });
     const values = rows.map((_, i) => bands.map((b) => sum((known[i] ?? []).map((c) => tallyOf(c.id, b, rows[i]!.key)))));

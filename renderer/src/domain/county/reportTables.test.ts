@@ -50,6 +50,19 @@ describe('the dashboard tables of issue 9, second walk', () => {
     expect(t.note).toEqual({ k: 'countyBands.regularityDefinitionMissing', p: { centers: '白云' } });
   });
 
+  it('reads the view as it answers now: no row for a band of 0, the group marked as counted (_bands)', () => {
+    const asTheViewAnswers = [
+      ...tallies.filter((r) => r.value !== 0),
+      { key: ['2026-10', 'qingshan', '_bands', LB], value: 1 },
+      { key: ['2026-10', 'qingshan', '_bands', 'migrant'], value: 1 },
+    ];
+    const qingshan = buildReport(data(asTheViewAnswers, 'qingshan'), NO_FILTERS, '2026-11-02');
+    // Counted zeros stay 0 (not "no data"), and qingshan is not named as lacking the bands.
+    expect(row(table(qingshan, 'continuity-regularity'), 'migrant')).toEqual([0, 0, 5, 0, 5, 10]);
+    expect(row(table(qingshan, 'continuity-contacts'), LB)[0]).toBe(0);
+    expect(table(qingshan, 'continuity-regularity').note).toEqual({ k: 'countyBands.regularityDefinition' });
+  });
+
   it('says "no data", never 0, where no center in scope sent the bands', () => {
     const baiyun = buildReport(data(tallies, 'baiyun'), NO_FILTERS, '2026-11-02');
     expect(row(table(baiyun, 'continuity-regularity'), LB)).toEqual(Array(6).fill('countyBands.noData'));
