@@ -10,7 +10,7 @@
  */
 import { CHILD_GROUPS, PROVIDER_KINDS, SERVICE_TYPES, type ChildGroup } from '@sync/schema/vocab';
 import { LEVELS } from '@sync/schema/documents';
-import { HIDDEN, SUPPRESSED, isHidden, suppressSelection, suppressTable, type ShownCount } from './suppression';
+import { HIDDEN, SUPPRESSED, isHidden, selectIn, suppressScoped, suppressSelection, suppressTable, type ShownCount, type SuppressedTable } from './suppression';
 import { periodMonths, previousMonth } from './periods';
 import { ATTENDANCE_BANDS, CONTACT_BANDS, VISIT_BANDS } from './centerTally';
 import { localDate } from '../dates';
@@ -169,11 +169,33 @@ function suppressColumns(values: readonly (readonly number[])[], childColumns: r
   return { cells, totals };
 }
 
-/** Which of a table's rows and columns a filtered view shows (all when omitted). */
+/**
+ * Every scope a view can show — each center, each township, the county — for the tables that sum over
+ * centers (suppression.ts suppressScoped); `index` is the scope of this view (null: a filter that
+ * names no known center or township).
+ */
+interface Scopes {
+  readonly centers: readonly string[];
+  readonly townships: readonly (readonly number[])[];
+  readonly index: number | null;
+}
+
+/** Which of a table's rows and columns a filtered view shows (all when omitted), and for a table summing over centers, each center's count. */
 interface Selection {
   readonly rows?: readonly boolean[];
   readonly cols?: readonly boolean[];
+  readonly scoped?: { readonly scopes: Scopes; readonly valueAt: (center: string, row: string, col: string) => number };
 }
+
+/** A table summing over centers, suppressed over every scope together and shown for this view's (with the rows and columns selected). */
+function scopedSlice(scopes: Scopes & { readonly index: number }, rowKeys: readonly { key: string }[], colKeys: readonly { key: string }[], valueAt: (center: string, row: string, col: string) => number, rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
+  const cube = scopes.centers.map((c) => rowKeys.map((r) => colKeys.map((col) => valueAt(c, r.key, col.key))));
+  const slice = suppressScoped(cube, scopes.townships, rowKeys.length, colKeys.length)(scopes.index);
+  return selectIn(slice.table, slice.values, rowSel, colSel);
+}
+
+/** True when the scopes name this view's scope. */
+const scopeKnown = (scopes: Scopes): scopes is Scopes & { readonly index: number } => scopes.index !== null;
 
 /**
  * A table of `rowKeys` × `colKeys` with totals. With `sel`, the keys are the whole table's (every
@@ -198,7 +220,8 @@ function crossTable(
   const rowsShown = rowKeys.filter((_, i) => rowSel[i]);
   const columns = [...colKeys.filter((_, i) => colSel[i]).map((c) => c.label), { k: 'county.total' }];
   if (children) {
-    const s = suppressSelection(values, rowSel, colSel);
+    const scoped = sel.scoped;
+    const s = scoped && scopeKnown(scoped.scopes) ? scopedSlice(scoped.scopes, rowKeys, colKeys, scoped.valueAt, rowSel, colSel) : suppressSelection(values, rowSel, colSel);
     return {
       id, title, rowHeader, chart, note, columns,
       rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
@@ -258,6 +281,27 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const centerSel = allCenters.map((c) => inScope.has(c.id));
   const allGroupRows = CHILD_GROUPS.map((g) => ({ key: g, label: groupLabel(g) }));
   const groupSel = CHILD_GROUPS.map((g) => groupMatches(filters.group, g));
+  const townshipList = [...new Set(allCenters.map((c) => c.township))];
+  const chosenCenter = filters.centerId === null ? -1 : allCenters.findIndex((c) => c.id === filters.centerId && (!filters.township || c.township === filters.township));
+  const chosenTownship = filters.township === null ? -1 : townshipList.indexOf(filters.township);
+  const scopes: Scopes = {
+    centers: allCenters.map((c) => c.id),
+    townships: townshipList.map((t) => allCenters.flatMap((c, i) => (c.township === t ? [i] : []))),
+    index:
+      filters.centerId !== null ? (chosenCenter >= 0 ? chosenCenter : null)
+      : filters.township !== null ? (chosenTownship >= 0 ? allCenters.length + chosenTownship : null)
+      : allCenters.length + townshipList.length,
+  };
+  /** One column of a table summing over centers (rows: every group, shown as the filter says), suppressed over every scope together. */
+  const scopedColumn = (valueAt: (center: string, group: string) => number): SuppressedTable | null =>
+    scopeKnown(scopes) ? scopedSlice(scopes, allGroupRows, [{ key: '' }], (c, g) => valueAt(c, g), groupSel, [true]) : null;
+  /** Columns of center tally measures by group, each suppressed over every scope together (null: no known scope). */
+  const scopedColumns = (measures: readonly string[]): { cells: Cell[][]; totals: Cell[] } | null => {
+    const cols = measures.map((m) => scopedColumn((c, g) => tally.get(`${c}|${m}|${g}`) ?? 0));
+    if (cols.some((c) => c === null)) return null;
+    const shown = cols as SuppressedTable[];
+    return { cells: groups.map((_, i) => shown.map((c) => c.cells[i]![0]!)), totals: shown.map((c) => c.total) };
+  };
   const tally = new Map<string, number>();
   for (const r of data.tallies) if (r.key[0] === data.period) tally.set(`${r.key[1]}|${r.key[2]}|${r.key[3]}`, r.value);
   const tallyOf = (center: string, measure: string, group: string | null) =>
@@ -289,7 +333,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   // Reach.
   const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, allCenterRows, allGroupRows, (c, g) => tally.get(`${c}|reached|${g}`) ?? 0, true, 'stacked', undefined, { rows: centerSel, cols: groupSel });
   const regularValues = groups.map((g) => [sum(centers.map((c) => tallyOf(c.id, 'enrolled', g))), sum(centers.map((c) => tallyOf(c.id, 'reached', g))), sum(centers.map((c) => tallyOf(c.id, 'regular', g)))]);
-  const reg = suppressColumns(regularValues, [true, true, true]);
+  const reg = scopedColumns(['enrolled', 'reached', 'regular']) ?? suppressColumns(regularValues, [true, true, true]);
   const regularTable: ReportTable = {
     id: 'reach-regular', title: { k: 'county.t.regular' }, rowHeader: { k: 'county.group' }, chart: 'bar',
     columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.reached' }, { k: 'county.m.regular' }, { k: 'county.m.regularShare' }],
@@ -301,6 +345,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
 
   // Service mix by group: the service types each group receives (人次).
   const servicesByTypeGroup = sumsBy(services, (r) => `${r.key[3]}|${r.key[2]}`, (r) => r.value);
+  const servicesByCenterTypeGroup = sumsBy(data.services.filter((r) => inPeriod(r.key[0])), (r) => `${r.key[1]}|${r.key[3]}|${r.key[2]}`, (r) => r.value);
   const townshipOfAll = new Map(allCenters.map((c) => [c.id, c.township]));
   const servicesAllGroups = data.services.filter((r) => inPeriod(r.key[0]) && (filters.centerId === null || inScope.has(String(r.key[1]))));
   const servicesByTownshipGroup = sumsBy(servicesAllGroups, (r) => `${townshipOfAll.get(String(r.key[1]))}|${r.key[2]}`, (r) => r.value);
@@ -310,7 +355,9 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const mix: ReportSection = {
     id: 'mix',
     tables: [
-      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, usedTypes, groupRows, (t, g) => servicesByTypeGroup(`${t}|${g}`), true, 'stacked'),
+      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, countyTypes, allGroupRows, (t, g) => servicesByTypeGroup(`${t}|${g}`), true, 'stacked', undefined, {
+        rows: countyTypeSel, cols: groupSel, scoped: { scopes, valueAt: (c, t, g) => servicesByCenterTypeGroup(`${c}|${t}|${g}`) },
+      }),
       crossTable(
         'mix-townships', { k: 'county.t.mixTownship' }, { k: 'county.township' },
         townshipKeys.map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
@@ -394,19 +441,24 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
    * whose tally lacks the bands (an older kiosk) but counts children in the group is left out of
    * the sums and named in the note; a group no center has the bands for shows "no data", never 0.
    */
-  const leftBehindRows = groupRows.filter((g) => g.key.startsWith('left-behind'));
-  const bandTable = (id: string, title: Label, rows: typeof groupRows, bands: readonly string[], bandKey: string, definition: { k: string }): ReportTable => {
+  const leftBehindRows = allGroupRows.filter((g) => g.key.startsWith('left-behind'));
+  const bandTable = (id: string, title: Label, rowsAll: typeof allGroupRows, bands: readonly string[], bandKey: string, definition: { k: string }): ReportTable => {
+    const rowSel = rowsAll.map((g) => groupMatches(filters.group, g.key));
+    const rows = rowsAll.filter((_, i) => rowSel[i]);
+    // The view marks a group's tally that counted the bands ('_bands'; a band of 0 has no row). An
+    // answer kept on a device before that mark existed has a row for every band: its first band's row then says so.
+    const counted = (c: string, g: string) => tally.has(`${c}|_bands|${g}`) || tally.has(`${c}|${bands[0]}|${g}`);
     const lacking = new Set<string>();
     const known = rows.map((g) => {
-      // The view marks a group's tally that counted the bands ('_bands'; a band of 0 has no row). An
-      // answer kept on a device before that mark existed has a row for every band: its first band's row then says so.
-      const counted = (c: CenterInfo) => tally.has(`${c.id}|_bands|${g.key}`) || tally.has(`${c.id}|${bands[0]}|${g.key}`);
-      const withBands = centers.filter(counted);
-      for (const c of centers) if (!counted(c) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
+      const withBands = centers.filter((c) => counted(c.id, g.key));
+      for (const c of centers) if (!counted(c.id, g.key) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
       return withBands.length > 0 || centers.every((c) => tallyOf(c.id, 'enrolled', g.key) === 0) ? withBands : null;
     });
-    const values = rows.map((_, i) => bands.map((b) => sum((known[i] ?? []).map((c) => tallyOf(c.id, b, rows[i]!.key)))));
-    const s = suppressTable(values);
+    // A center whose tally lacks the bands counts 0 in them (left out, and named in the note).
+    const valueAt = (c: string, g: string, b: string) => (counted(c, g) ? (tally.get(`${c}|${b}|${g}`) ?? 0) : 0);
+    const s = scopeKnown(scopes)
+      ? scopedSlice(scopes, rowsAll, bands.map((b) => ({ key: b })), valueAt, rowSel, bands.map(() => true))
+      : suppressTable(rows.map((g) => bands.map((b) => sum(centers.map((c) => valueAt(c.id, g.key, b))))));
     const noData = bands.map(() => 'countyBands.noData');
     return {
       id, title, rowHeader: { k: 'county.group' }, chart: 'stacked',
@@ -417,7 +469,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     };
   };
   const contValues = groups.map((g) => ['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact'].map((m) => sum(centers.map((c) => tallyOf(c.id, m, g)))));
-  const cont = suppressColumns(contValues, [true, true, true, true, true]);
+  const cont = scopedColumns(['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact']) ?? suppressColumns(contValues, [true, true, true, true, true]);
   const continuity: ReportSection = {
     id: 'continuity',
     tables: [
@@ -428,7 +480,7 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         totals: cont.totals,
         note: { k: 'county.continuityDefinition' },
       },
-      bandTable('continuity-regularity', { k: 'countyBands.t.regularity' }, groupRows, ATTENDANCE_BANDS, 'countyBands.attend', { k: 'countyBands.regularityDefinition' }),
+      bandTable('continuity-regularity', { k: 'countyBands.t.regularity' }, allGroupRows, ATTENDANCE_BANDS, 'countyBands.attend', { k: 'countyBands.regularityDefinition' }),
       bandTable('continuity-visits', { k: 'countyBands.t.visits' }, leftBehindRows, VISIT_BANDS, 'countyBands.times', { k: 'countyBands.visitsDefinition' }),
       bandTable('continuity-contacts', { k: 'countyBands.t.contacts' }, leftBehindRows, CONTACT_BANDS, 'countyBands.times', { k: 'countyBands.contactsDefinition' }),
     ],
@@ -444,12 +496,20 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const monthRows = months.map((m) => ({ key: m, label: { text: m } as Label }));
   const levelCols = LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } as Label }));
   const faceCols = [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } as Label }));
+  // Each center's counts, for the tables suppressed over every scope together (crossTable's `scoped`).
+  const moodsInPeriod = data.moods.filter((r) => inPeriod(r.key[0]));
+  const screeningsInPeriod = data.screenings.filter((r) => inPeriod(r.key[0]));
+  const moodsCMF = sumsBy(moodsInPeriod.filter((r) => groupMatches(filters.group, String(r.key[2]))), (r) => `${r.key[1]}|${r.key[0]}|${r.key[3]}`, (r) => r.value);
+  const moodsCGF = sumsBy(moodsInPeriod, (r) => `${r.key[1]}|${r.key[2]}|${r.key[3]}`, (r) => r.value);
+  const screeningsCGL = sumsBy(screeningsInPeriod, (r) => `${r.key[1]}|${r.key[2]}|${r.key[3]}`, (r) => r.value);
+  const screeningsCML = sumsBy(screeningsInPeriod.filter((r) => groupMatches(filters.group, String(r.key[2]))), (r) => `${r.key[1]}|${r.key[0]}|${r.key[3]}`, (r) => r.value);
   const moodTable = crossTable(
     'wellbeing-moods', { k: 'county.t.moods' }, { k: 'county.month' },
     months.map((m) => ({ key: m, label: { text: m } })),
     [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } })),
     (m, f) => moodsByMonthFace(`${m}|${f}`),
-    true, 'line',
+    true, 'line', undefined,
+    { scoped: { scopes, valueAt: (c, m, f) => moodsCMF(`${c}|${m}|${f}`) } },
   );
   const followValues = allCenters.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
   const follow = suppressColumns(followValues, [true, true], centerSel);
@@ -457,9 +517,15 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     id: 'wellbeing',
     tables: [
       moodTable,
-      crossTable('wellbeing-moods-groups', { k: 'countyBands.t.moodsByGroup' }, { k: 'county.group' }, groupRows, faceCols, (g, f) => moodsByGroupFace(`${g}|${f}`), true, 'stacked', { k: 'countyBands.moodsDefinition' }),
-      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, groupRows, levelCols, (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }),
-      crossTable('wellbeing-screenings-months', { k: 'countyBands.t.screeningsByMonth' }, { k: 'county.month' }, monthRows, levelCols, (m, l) => screeningsByMonthLevel(`${m}|${l}`), true, 'line', { k: 'county.levelsOnly' }),
+      crossTable('wellbeing-moods-groups', { k: 'countyBands.t.moodsByGroup' }, { k: 'county.group' }, allGroupRows, faceCols, (g, f) => moodsByGroupFace(`${g}|${f}`), true, 'stacked', { k: 'countyBands.moodsDefinition' }, {
+        rows: groupSel, scoped: { scopes, valueAt: (c, g, f) => moodsCGF(`${c}|${g}|${f}`) },
+      }),
+      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, allGroupRows, levelCols, (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }, {
+        rows: groupSel, scoped: { scopes, valueAt: (c, g, l) => screeningsCGL(`${c}|${g}|${l}`) },
+      }),
+      crossTable('wellbeing-screenings-months', { k: 'countyBands.t.screeningsByMonth' }, { k: 'county.month' }, monthRows, levelCols, (m, l) => screeningsByMonthLevel(`${m}|${l}`), true, 'line', { k: 'county.levelsOnly' }, {
+        scoped: { scopes, valueAt: (c, m, l) => screeningsCML(`${c}|${m}|${l}`) },
+      }),
       { id: 'wellbeing-followups', title: { k: 'county.t.followups' }, rowHeader: { k: 'county.center' }, chart: 'bar', columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: centerRows.map((c, i) => ({ label: c.label, cells: follow.cells[i]! })), totals: follow.totals },
     ],
   };

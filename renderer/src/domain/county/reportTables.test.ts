@@ -100,3 +100,34 @@ describe('the dashboard tables of issue 9, second walk', () => {
     expect(fresh.note).toEqual({ k: 'countyBands.freshnessDefinition', p: { n: 7 } });
   });
 });
+
+describe('tables that sum over centers cannot be compared across scopes (issue 9)', () => {
+  // 白云 (云岭乡) gave 7 left-behind children homework help, 青山 (石桥镇) 2: the county shows 9.
+  const two: CountyData = {
+    countyId: 'yunxi', period: '2026-10', fetchedAt: '2026-11-02T10:00:00+08:00',
+    centers: [{ key: ['石桥镇', '青山村', 'qingshan', '青山'], value: 1 }, { key: ['云岭乡', '白云村', 'baiyun', '白云'], value: 1 }],
+    sessions: [],
+    services: [
+      { key: ['2026-10', 'baiyun', LB, 'educational-support'], value: 7 },
+      { key: ['2026-10', 'qingshan', LB, 'educational-support'], value: 2 },
+      { key: ['2026-10', 'baiyun', 'migrant', 'educational-support'], value: 30 },
+      { key: ['2026-10', 'qingshan', 'migrant', 'educational-support'], value: 25 },
+    ],
+    moods: [], screenings: [], tallies: [], freshness: [],
+  };
+  const cell = (filters: Parameters<typeof buildReport>[1]) => {
+    const t = table(buildReport(two, filters, '2026-11-02'), 'mix-groups');
+    return t.rows[0]!.cells[t.columns.findIndex((c) => 'k' in c && c.k === `group.${LB}`)];
+  };
+
+  it('the township alone does not show 7 where the county shows 9', () => {
+    const county = cell(NO_FILTERS);
+    const yunling = cell({ ...NO_FILTERS, township: '云岭乡' });
+    const baiyun = cell({ ...NO_FILTERS, centerId: 'baiyun' });
+    // Whatever the county shows, 云岭乡's and 白云's cells are hidden: else 9 - 7 = 2.
+    expect(isHidden(yunling)).toBe(true);
+    expect(isHidden(baiyun)).toBe(true);
+    expect(cell({ ...NO_FILTERS, township: '石桥镇' })).toBe('<5');
+    if (typeof county === 'number') expect(county).toBe(9);
+  });
+});

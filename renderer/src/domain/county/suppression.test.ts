@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIDDEN, SUPPRESSED, isHidden, suppressCount, suppressSelection, suppressTable } from './suppression';
+import { HIDDEN, SUPPRESSED, isHidden, suppressCount, suppressScoped, suppressSelection, suppressTable, type ShownCount } from './suppression';
 
 /** Every equation of a table with margins: [members shown] — none may have exactly one hidden member. */
 function equations(values: number[][], s: ReturnType<typeof suppressTable>) {
@@ -132,6 +132,62 @@ describe('a filtered view suppressed with the whole table (issue 9: comparing vi
             if (typeof view.colTotals[j] === 'number' && R.length < rows) expect(R.every((r) => known(r, c)) || (typeof whole.colTotals[c] === 'number' && v.every((_, r) => rs[r] || known(r, c)))).toBe(true);
           });
         }
+    }
+  });
+});
+
+describe('a table summing over centers, suppressed over every scope together (issue 9: county, township, center views)', () => {
+  it('the county 9 = 白云 7 + 青山 2: neither 白云 alone nor its township gives the 7 (and so the 2) back', () => {
+    // One cell (1 × 1): centers 白云 (township 云岭乡) and 青山 (township 石桥镇).
+    const view = suppressScoped([[[7]], [[2]]], [[0], [1]], 1, 1);
+    expect(view(0).table.cells[0]![0]).toBe(HIDDEN); // 白云
+    expect(view(1).table.cells[0]![0]).toBe(SUPPRESSED); // 青山
+    expect(isHidden(view(2).table.cells[0]![0])).toBe(true); // 云岭乡 = 白云
+    expect(view(4).table.cells[0]![0]).toBe(9); // the county
+  });
+
+  it('no equation of any scope, or between scopes, has exactly one hidden member: random counties', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 150; n++) {
+      const K = 2 + Math.floor(rand() * 4);
+      const rows = 1 + Math.floor(rand() * 3);
+      const cols = 1 + Math.floor(rand() * 3);
+      const v = Array.from({ length: K }, () => Array.from({ length: rows }, () => Array.from({ length: cols }, () => (rand() < 0.4 ? Math.floor(rand() * 5) : Math.floor(rand() * 25)))));
+      // Townships: the first center alone, the rest together.
+      const townships = [[0], Array.from({ length: K - 1 }, (_, k) => k + 1)];
+      const view = suppressScoped(v, townships, rows, cols);
+      const scopes = Array.from({ length: K + townships.length + 1 }, (_, s) => view(s));
+      // Every member of a scope: cells, row totals, column totals, total (as [r][c] with rows/cols as the margins).
+      const member = (s: number, r: number, c: number) => {
+        const t = scopes[s]!.table;
+        if (r < rows && c < cols) return t.cells[r]![c]!;
+        if (r < rows) return t.rowTotals[r]!;
+        if (c < cols) return t.colTotals[c]!;
+        return t.total;
+      };
+      const truth = (s: number, r: number, c: number) => {
+        const ks = s < K ? [s] : s < K + townships.length ? townships[s - K]! : Array.from({ length: K }, (_, k) => k);
+        let t = 0;
+        for (const k of ks) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if ((r === rows || r === i) && (c === cols || c === j)) t += v[k]![i]![j]!;
+        return t;
+      };
+      const hiddenCount = (ms: ShownCount[]) => ms.filter(isHidden).length;
+      for (let s = 0; s < scopes.length; s++)
+        for (let r = 0; r <= rows; r++)
+          for (let c = 0; c <= cols; c++) {
+            const shown = member(s, r, c);
+            const t = truth(s, r, c);
+            if (t >= 1 && t <= 4) expect(shown).toBe(SUPPRESSED);
+            else if (shown !== HIDDEN) expect(shown).toBe(t);
+            if (c === cols) expect(hiddenCount([...Array.from({ length: cols }, (_, j) => member(s, r, j)), shown])).not.toBe(1);
+            if (r === rows) expect(hiddenCount([...Array.from({ length: rows }, (_, i) => member(s, i, c)), shown])).not.toBe(1);
+            if (s === scopes.length - 1) {
+              expect(hiddenCount([...Array.from({ length: K }, (_, k) => member(k, r, c)), shown])).not.toBe(1);
+              expect(hiddenCount([...townships.map((_, t) => member(K + t, r, c)), shown])).not.toBe(1);
+            }
+            if (s >= K && s < K + townships.length) expect(hiddenCount([...townships[s - K]!.map((k) => member(k, r, c)), shown])).not.toBe(1);
+          }
     }
   });
 });

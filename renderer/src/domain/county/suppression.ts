@@ -54,9 +54,6 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
   const colTotalAt = rowTotalAt + rows;
   const grandAt = colTotalAt + cols;
   value.push(...rowTotal, ...colTotal, rowTotal.reduce((s, v) => s + v, 0));
-  const small = value.map(isSmallCount);
-  const hidden = [...small];
-
   // Each equation: its parts, then its total.
   const equations: { parts: number[]; total: number }[] = [];
   for (let r = 0; r < rows; r++) equations.push({ parts: Array.from({ length: cols }, (_, c) => r * cols + c), total: rowTotalAt + r });
@@ -64,18 +61,7 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
   equations.push({ parts: Array.from({ length: rows }, (_, r) => rowTotalAt + r), total: grandAt });
   equations.push({ parts: Array.from({ length: cols }, (_, c) => colTotalAt + c), total: grandAt });
 
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const eq of equations) {
-      const members = [...eq.parts, eq.total];
-      if (members.filter((m) => hidden[m]).length !== 1) continue;
-      const visible = eq.parts.filter((m) => !hidden[m]).sort((a, b) => value[a]! - value[b]!);
-      const pick = visible.find((m) => value[m]! >= SAFE_COMPLEMENT) ?? visible.filter((m) => value[m]! > 0).at(-1) ?? visible[0] ?? eq.total;
-      if (hidden[pick]) continue;
-      hidden[pick] = true;
-      changed = true;
-    }
-  }
+  const { small, hidden } = suppressMembers(value, equations);
   const shown = (i: number): ShownCount => (small[i] ? SUPPRESSED : hidden[i] ? HIDDEN : value[i]!);
   return {
     cells: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => shown(r * cols + c))),
@@ -88,6 +74,35 @@ export function suppressTable(values: readonly (readonly number[])[]): Suppresse
 /** True for a cell not shown as a number ("<5" or "×"). */
 export function isHidden(cell: unknown): cell is typeof SUPPRESSED | typeof HIDDEN {
   return cell === SUPPRESSED || cell === HIDDEN;
+}
+
+interface Equation {
+  readonly parts: readonly number[];
+  readonly total: number;
+}
+
+/**
+ * The complementary suppression of the module comment over any members and equations (`total` =
+ * sum of `parts`): small members hidden, then a second member of any equation with exactly one
+ * hidden, until none has.
+ */
+function suppressMembers(value: readonly number[], equations: readonly Equation[]): { small: boolean[]; hidden: boolean[] } {
+  const small = value.map(isSmallCount);
+  const hidden = [...small];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const eq of equations) {
+      let n = hidden[eq.total] ? 1 : 0;
+      for (const m of eq.parts) if (hidden[m]) n++;
+      if (n !== 1) continue;
+      const visible = eq.parts.filter((m) => !hidden[m]).sort((a, b) => value[a]! - value[b]!);
+      const pick = visible.find((m) => value[m]! >= SAFE_COMPLEMENT) ?? visible.filter((m) => value[m]! > 0).at(-1) ?? visible[0] ?? eq.total;
+      if (hidden[pick]) continue;
+      hidden[pick] = true;
+      changed = true;
+    }
+  }
+  return { small, hidden };
 }
 
 /** One count shown alone (no total to recover it from). */
@@ -107,7 +122,11 @@ export function suppressCount(n: number): ShownCount {
  * it is 1–4, else "×".
  */
 export function suppressSelection(values: readonly (readonly number[])[], rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
-  const whole = suppressTable(values);
+  return selectIn(suppressTable(values), values, rowSel, colSel);
+}
+
+/** The selected rows and columns of `whole` (the suppressed `values`), as suppressSelection says. */
+export function selectIn(whole: SuppressedTable, values: readonly (readonly number[])[], rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
   const rows = values.map((_, r) => r).filter((r) => rowSel[r]);
   const cols = (values[0] ?? []).map((_, c) => c).filter((c) => colSel[c]);
   const allRows = rows.length === values.length;
@@ -134,4 +153,61 @@ export function suppressSelection(values: readonly (readonly number[])[], rowSel
             cellsVisible(rows, cols) || (allRows && cols.every((c) => visible(whole.colTotals[c]!))) || (allCols && rows.every((r) => visible(whole.rowTotals[r]!))),
           ),
   };
+}
+
+/**
+ * A table that sums over centers (service mix by group, screening levels, continuity…), for every
+ * scope a coordinator can choose — each center, each township, the county — suppressed together,
+ * so that no comparison of two views gives a hidden cell back ("the county's 9 minus 石桥镇's 7").
+ * `values[k][r][c]` is center k's count; `townships` lists the centers of each township (a
+ * partition). The members are every scope's cells and margins; the equations are each scope's
+ * rows and columns (as in suppressTable) and, for every cell and margin, township = its centers
+ * and county = its townships = its centers. @returns each scope's table (scope: a center's index,
+ * then townships from `centers.length`, then the county) and its values.
+ */
+export function suppressScoped(values: readonly (readonly (readonly number[])[])[], townships: readonly (readonly number[])[], rows: number, cols: number): (scope: number) => { table: SuppressedTable; values: number[][] } {
+  const K = values.length;
+  const S = K + townships.length + 1;
+  const county = S - 1;
+  const R1 = rows + 1;
+  const C1 = cols + 1;
+  const at = (s: number, r: number, c: number) => (s * R1 + r) * C1 + c;
+  const value = new Array<number>(S * R1 * C1).fill(0);
+  for (let k = 0; k < K; k++)
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        const v = values[k]![r]![c] ?? 0;
+        value[at(k, r, c)]! += v;
+        value[at(k, r, cols)]! += v;
+        value[at(k, rows, c)]! += v;
+        value[at(k, rows, cols)]! += v;
+      }
+  const sumInto = (target: number, parts: readonly number[]) => {
+    for (let r = 0; r < R1; r++) for (let c = 0; c < C1; c++) value[at(target, r, c)] = parts.reduce((t, k) => t + value[at(k, r, c)]!, 0);
+  };
+  townships.forEach((ks, t) => sumInto(K + t, ks));
+  sumInto(county, Array.from({ length: K }, (_, k) => k));
+
+  const equations: Equation[] = [];
+  for (let s = 0; s < S; s++) {
+    for (let r = 0; r < R1; r++) equations.push({ parts: Array.from({ length: cols }, (_, c) => at(s, r, c)), total: at(s, r, cols) });
+    for (let c = 0; c < C1; c++) equations.push({ parts: Array.from({ length: rows }, (_, r) => at(s, r, c)), total: at(s, rows, c) });
+  }
+  for (let r = 0; r < R1; r++)
+    for (let c = 0; c < C1; c++) {
+      townships.forEach((ks, t) => equations.push({ parts: ks.map((k) => at(k, r, c)), total: at(K + t, r, c) }));
+      equations.push({ parts: townships.map((_, t) => at(K + t, r, c)), total: at(county, r, c) });
+      equations.push({ parts: Array.from({ length: K }, (_, k) => at(k, r, c)), total: at(county, r, c) });
+    }
+  const { small, hidden } = suppressMembers(value, equations);
+  const shown = (i: number): ShownCount => (small[i] ? SUPPRESSED : hidden[i] ? HIDDEN : value[i]!);
+  return (s) => ({
+    table: {
+      cells: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => shown(at(s, r, c)))),
+      rowTotals: Array.from({ length: rows }, (_, r) => shown(at(s, r, cols))),
+      colTotals: Array.from({ length: cols }, (_, c) => shown(at(s, rows, c))),
+      total: shown(at(s, rows, cols)),
+    },
+    values: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => value[at(s, r, c)]!)),
+  });
 }
