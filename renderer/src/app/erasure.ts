@@ -20,6 +20,7 @@ import { localDate } from '@/domain/dates';
 import type { ErasureGround } from '@/domain/retention';
 import type { DeviceStore, DocStore } from '../storage/ports';
 import { purgeDoc } from '../storage/pouch/purge';
+import { byCodeUnits } from '@/domain/search';
 
 export interface ErasureDeps {
   readonly docs: DocStore;
@@ -149,7 +150,7 @@ export async function applyErasureRequests(db: PouchDB.Database): Promise<number
 
 /** The erasure requests filed from this center, newest first (for the kiosk's list of their states). */
 export async function listErasureRequests(docs: DocStore): Promise<ErasureRequestDoc[]> {
-  return (await docs.list('erasureRequest', 'erasure:')).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return (await docs.list('erasureRequest', 'erasure:')).sort((a, b) => byCodeUnits(b.createdAt, a.createdAt));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { AgeBand, Caregiver, ChildGroup } from '@sync/schema/vocab';
 import type { ChildDoc, ChildSnapshot, GroupPeriod } from '@sync/schema/documents';
+import { byCodeUnits } from './search';
 
 /** Age in whole years on `date`, from a birth month (the day is taken as the 1st). */
 export function ageOn(birthMonth: string, date: string): number {
@@ -66,5 +67,5 @@ export function snapshotOf(
  * keeping history sorted. Returns a new array.
  */
 export function withPeriod(history: readonly GroupPeriod[], period: GroupPeriod): GroupPeriod[] {
-  return [...history.filter((p) => p.from !== period.from), period].sort((a, b) => a.from.localeCompare(b.from));
+  return [...history.filter((p) => p.from !== period.from), period].sort((a, b) => byCodeUnits(a.from, b.from));
 }

@@ -7,6 +7,7 @@
 import type { ConsentScope } from '@sync/schema/vocab';
 import { CONSENT_SCOPES } from '@sync/schema/vocab';
 import type { ConsentDoc } from '@sync/schema/documents';
+import { byCodeUnits } from './search';
 
 export type ConsentState = Readonly<Record<ConsentScope, boolean>>;
 
@@ -18,7 +19,7 @@ export function consentOn(events: readonly Pick<ConsentDoc, 'action' | 'scopes' 
   const state: Record<ConsentScope, boolean> = { ...NO_CONSENT };
   const ordered = events
     .filter((e) => e.effectiveOn <= date)
-    .sort((a, b) => a.effectiveOn.localeCompare(b.effectiveOn) || a.createdAt.localeCompare(b.createdAt));
+    .sort((a, b) => byCodeUnits(a.effectiveOn, b.effectiveOn) || byCodeUnits(a.createdAt, b.createdAt));
   for (const e of ordered) for (const s of e.scopes) state[s] = e.action === 'grant';
   return state;
 }

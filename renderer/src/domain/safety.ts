@@ -13,6 +13,7 @@
  * Oldest first within each kind: the child who has waited longest comes first.
  */
 import type { FollowupDoc } from '@sync/schema/documents';
+import { byCodeUnits } from './search';
 
 export function isWaitingSafety(f: Pick<FollowupDoc, 'status' | 'urgent' | 'acknowledgedAt'>): boolean {
   return f.status !== 'closed' && f.urgent && f.acknowledgedAt === null;
@@ -22,7 +23,7 @@ export function isWaitingTalk(f: Pick<FollowupDoc, 'status' | 'reason'>): boolea
   return f.reason === 'talk-request' && f.status === 'open';
 }
 
-const oldestFirst = (a: FollowupDoc, b: FollowupDoc) => a.openedAt.localeCompare(b.openedAt);
+const oldestFirst = (a: FollowupDoc, b: FollowupDoc) => byCodeUnits(a.openedAt, b.openedAt);
 
 export function waitingSafety(list: readonly FollowupDoc[]): FollowupDoc[] {
   return list.filter(isWaitingSafety).sort(oldestFirst);

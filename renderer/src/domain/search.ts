@@ -26,6 +26,8 @@ export interface SearchEntry {
 /**
  * Plain code-unit order: pinyin spellings are lowercase ASCII, where it is the same as a
  * collator's, without building one (the first collator of a page loads ICU data: issue 19).
+ * Also the order for ISO dates and timestamps of one shape (their time order) and for ids:
+ * machine strings are never compared with `localeCompare`, which builds that collator.
  */
 export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

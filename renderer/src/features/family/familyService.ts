@@ -24,6 +24,7 @@ import { expired, mayMessage } from '@/domain/familyContact';
 import type { CenterSettings } from '@sync/schema/documents';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
+import { byCodeUnits } from '@/domain/search';
 
 export interface FamilyPorts {
   readonly docs: DocStore;
@@ -148,7 +149,7 @@ export interface FamilyGroup {
 export function waitingByFamily(messages: readonly FamilyMessageDoc[]): FamilyGroup[] {
   const by = new Map<string, FamilyMessageDoc[]>();
   for (const m of messages) if (m.status === 'waiting') by.set(m.childId, [...(by.get(m.childId) ?? []), m]);
-  return [...by.entries()].map(([childId, waiting]) => ({ childId, waiting })).sort((a, b) => a.waiting[0]!.createdAt.localeCompare(b.waiting[0]!.createdAt));
+  return [...by.entries()].map(([childId, waiting]) => ({ childId, waiting })).sort((a, b) => byCodeUnits(a.waiting[0]!.createdAt, b.waiting[0]!.createdAt));
 }
 
 export function markDelivered(p: FamilyPorts, messageId: string, staff: StaffDoc, how: NonNullable<FamilyMessageDoc['deliveredHow']>) {

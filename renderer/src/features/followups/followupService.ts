@@ -15,6 +15,7 @@ import { can } from '@/domain/roles';
 import { isWaitingSafety, isWaitingTalk } from '@/domain/safety';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
+import { byCodeUnits } from '@/domain/search';
 
 interface Ports {
   readonly docs: DocStore;
@@ -35,7 +36,7 @@ export function isOverdue(f: Pick<FollowupDoc, 'status' | 'dueOn'>, today: strin
 /** Urgent and unacknowledged first, then children waiting to talk (longest wait first), then overdue, then by due date. */
 export function sortFollowups(list: readonly FollowupDoc[], today: string): FollowupDoc[] {
   const rank = (f: FollowupDoc) => (f.status === 'closed' ? 4 : isWaitingSafety(f) ? 0 : isWaitingTalk(f) ? 1 : isOverdue(f, today) ? 2 : 3);
-  return [...list].sort((a, b) => rank(a) - rank(b) || a.dueOn.localeCompare(b.dueOn) || a.openedAt.localeCompare(b.openedAt));
+  return [...list].sort((a, b) => rank(a) - rank(b) || byCodeUnits(a.dueOn, b.dueOn) || byCodeUnits(a.openedAt, b.openedAt));
 }
 
 export async function loadFollowups(docs: DocStore, role: StaffRole): Promise<FollowupDoc[]> {

@@ -16,6 +16,7 @@ import { instrumentSchema, parsePack, type Instrument } from '@/domain/instrumen
 import { scoreInstrument, suitsAge, type Answers, type Level, type ScreeningResult } from '@/domain/instruments/score';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
+import { byCodeUnits } from '@/domain/search';
 
 interface Ports {
   readonly docs: DocStore;
@@ -59,7 +60,7 @@ export type Eligibility =
 export function eligibility(entry: RosterEntry, inst: Instrument, today: string, history: readonly ScreeningDoc[]): Eligibility {
   if (!consentOn(entry.consents, today).screening) return { ok: false, reason: 'no-consent' };
   if (!suitsAge(inst, ageOn(entry.child.birthMonth, today))) return { ok: false, reason: 'age' };
-  const last = history.filter((s) => s.childId === entry.childId && s.instrumentId === inst.id && s.valid).sort((a, b) => b.date.localeCompare(a.date))[0];
+  const last = history.filter((s) => s.childId === entry.childId && s.instrumentId === inst.id && s.valid).sort((a, b) => byCodeUnits(b.date, a.date))[0];
   if (last && inst.minIntervalDays > 0 && daysBetween(last.date, today) < inst.minIntervalDays)
     return { ok: false, reason: 'too-soon', nextOn: addDays(last.date, inst.minIntervalDays) };
   return { ok: true };

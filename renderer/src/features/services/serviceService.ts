@@ -19,6 +19,7 @@ import { snapshotOf } from '@/domain/child';
 import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 import { writeServiceTallies } from '../../app/countyTallies';
+import { byCodeUnits } from '@/domain/search';
 
 interface Ports {
   readonly docs: DocStore;
@@ -174,5 +175,5 @@ export function countByMonthAndType(activities: readonly ActivityDoc[]): MonthCo
       const [month, serviceType] = key.split('|') as [string, ServiceType];
       return { month, serviceType, ...c };
     })
-    .sort((a, b) => b.month.localeCompare(a.month) || b.sessions - a.sessions);
+    .sort((a, b) => byCodeUnits(b.month, a.month) || b.sessions - a.sessions);
 }
