@@ -53,3 +53,29 @@ describe('SECTION_FIELDS: the rows each section is drawn from', () => {
     for (const field of SECTION_FIELDS[id]) expect(sectionOf(without(data, [field]), id), field).not.toEqual(sectionOf(data, id));
   });
 });
+
+describe('no Total column that repeats the one column beside it (the printed report, issue 9 leftovers)', () => {
+  const data = countyData();
+  const tableOf = (id: string, filters: Filters = NO_FILTERS) => buildReport(data, filters, TODAY).flatMap((s) => s.tables).find((t) => t.id === id)!;
+
+  it('the gap table: one column of centers, no Total column and no totals row (a sum over services counts a center once per service it lacks)', () => {
+    const gaps = tableOf('coordination-gaps');
+    expect(gaps.columns).toEqual([{ k: 'county.m.centersWithout' }]);
+    expect(gaps.totals).toBeNull();
+    expect(gaps.rows.every((r) => r.cells.length === 1)).toBe(true);
+    // 白云 had no individual counselling in the period's last month only: still served within the three months.
+    expect(gaps.rows.find((r) => 'k' in r.label && r.label.k === 'services.type.educational-support')!.cells).toEqual([0]);
+    expect(gaps.rows.find((r) => 'k' in r.label && r.label.k === 'services.type.after-school-care')!.cells).toEqual([3]);
+    expect(gaps.note).toEqual({ k: 'county.gapDefinition', p: { n: 3, to: PERIOD } });
+  });
+
+  it('a view of one group: its one column, no Total beside it; two groups keep their Total', () => {
+    const one = tableOf('reach-groups', { ...NO_FILTERS, group: 'migrant' });
+    expect(one.columns).toEqual([{ k: 'group.migrant' }]);
+    expect(one.rows.every((r) => r.cells.length === 1)).toBe(true);
+    expect(one.totals).toHaveLength(1);
+    const two = tableOf('reach-groups', { ...NO_FILTERS, group: 'left-behind' });
+    expect(two.columns.at(-1)).toEqual({ k: 'county.total' });
+    expect(two.columns).toHaveLength(4);
+  });
+});

@@ -218,21 +218,25 @@ function crossTable(
   const rowSel = rowKeys.map((_, i) => sel.rows?.[i] ?? true);
   const colSel = colKeys.map((_, i) => sel.cols?.[i] ?? true);
   const rowsShown = rowKeys.filter((_, i) => rowSel[i]);
-  const columns = [...colKeys.filter((_, i) => colSel[i]).map((c) => c.label), { k: 'county.total' }];
+  const shownColumns = colKeys.filter((_, i) => colSel[i]).map((c) => c.label);
+  // A Total column beside a single column would only repeat it.
+  const withTotal = shownColumns.length > 1;
+  const columns = withTotal ? [...shownColumns, { k: 'county.total' }] : shownColumns;
+  const line = <T>(cells: readonly T[], total: T): T[] => (withTotal ? [...cells, total] : [...cells]);
   if (children) {
     const scoped = sel.scoped;
     const s = scoped && scopeKnown(scoped.scopes) ? scopedSlice(scoped.scopes, rowKeys, colKeys, scoped.valueAt, rowSel, colSel) : suppressSelection(values, rowSel, colSel);
     return {
       id, title, rowHeader, chart, note, columns,
-      rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
-      totals: [...s.colTotals, s.total],
+      rows: rowsShown.map((r, i) => ({ label: r.label, cells: line<Cell>(s.cells[i]!, s.rowTotals[i]!) })),
+      totals: line<Cell>(s.colTotals, s.total),
     };
   }
   const shown = values.filter((_, r) => rowSel[r]).map((row) => row.filter((_, c) => colSel[c]));
   return {
     id, title, rowHeader, chart, note, columns,
-    rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...shown[i]!, sum(shown[i]!)] })),
-    totals: [...columns.slice(1).map((_, c) => sum(shown.map((v) => v[c]!))), sum(shown.flat())],
+    rows: rowsShown.map((r, i) => ({ label: r.label, cells: line<Cell>(shown[i]!, sum(shown[i]!)) })),
+    totals: line<Cell>(shownColumns.map((_, c) => sum(shown.map((v) => v[c]!))), sum(shown.flat())),
   };
 }
 
@@ -425,13 +429,15 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         }),
         totals: null,
       },
-      crossTable(
-        'coordination-gaps', { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, { k: 'county.serviceType' },
-        SERVICE_TYPES.map((t) => ({ key: t, label: typeLabel(t) })),
-        [{ key: 'centers', label: { k: 'county.m.centersWithout' } }],
-        (t) => centers.filter((c) => !servedInWindow.has(`${c.id}|${t}`)).length,
-        false, 'bar', { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
-      ),
+      // One column, and no totals row: a sum over service types would count each center once per
+      // service it lacks, which no reader of "centers without the service" expects.
+      {
+        id: 'coordination-gaps', title: { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, rowHeader: { k: 'county.serviceType' }, chart: 'bar',
+        columns: [{ k: 'county.m.centersWithout' }],
+        rows: SERVICE_TYPES.map((t) => ({ label: typeLabel(t), cells: [centers.filter((c) => !servedInWindow.has(`${c.id}|${t}`)).length] })),
+        totals: null,
+        note: { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
+      },
     ],
   };
 
