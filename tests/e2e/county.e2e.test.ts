@@ -98,6 +98,41 @@ async function connectAs(username: string, password: string) {
   await page.click('[data-testid="county-connect-go"]');
 }
 
+/**
+ * How the tables matching `selector` are laid out: for each, its right edge, the most lines any header or row
+ * name takes, and every place a line break splits a word (two Han characters, or two letters or digits, on
+ * either side of a break with no space between them).
+ */
+async function tableLayout(page: Kiosk['page'], selector: string) {
+  return page.$$eval(selector, (tables) => {
+    const han = /\p{Script=Han}/u;
+    const letter = /[A-Za-z0-9]/;
+    return tables.map((table) => {
+      const splits: string[] = [];
+      let lines = 0;
+      for (const th of table.querySelectorAll('th')) {
+        // Each character's line (its top); a line break between two characters of one word splits the word.
+        const chars: { ch: string; top: number }[] = [];
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode())
+          for (let i = 0; i < n.textContent!.length; i++) {
+            const range = document.createRange();
+            range.setStart(n, i);
+            range.setEnd(n, i + 1);
+            chars.push({ ch: n.textContent![i]!, top: Math.round(range.getBoundingClientRect().top) });
+          }
+        lines = Math.max(lines, new Set(chars.filter((c) => c.ch.trim() !== '').map((c) => c.top)).size);
+        for (let i = 1; i < chars.length; i++) {
+          const [a, b] = [chars[i - 1]!, chars[i]!];
+          if (a.ch.trim() === '' || b.ch.trim() === '' || a.top === b.top) continue;
+          if ((han.test(a.ch) && han.test(b.ch)) || (letter.test(a.ch) && letter.test(b.ch))) splits.push(`${th.textContent!.trim()}: ${a.ch}|${b.ch}`);
+        }
+      }
+      return { id: (table as HTMLElement).dataset.table ?? '', right: table.getBoundingClientRect().right, splits, lines };
+    });
+  });
+}
+
 describe('coordinator mode', () => {
   it('refuses a wrong password, a center account and a server without the county views, in words', async () => {
     const { page } = kiosk;
@@ -265,34 +300,7 @@ describe('coordinator mode', () => {
     const viewport = page.viewportSize()!;
     for (const [orientation, width] of [['portrait', 703], ['landscape', 1032]] as const) {
       await page.setViewportSize({ width, height: 800 });
-      const laidOut = await page.$$eval(`.county-report .report-table${orientation === 'landscape' ? '.wide' : ':not(.wide)'} table`, (tables) => {
-        const han = /\p{Script=Han}/u;
-        const letter = /[A-Za-z0-9]/;
-        return tables.map((table) => {
-          const splits: string[] = [];
-          let lines = 0;
-          for (const th of table.querySelectorAll('th')) {
-            // Each character's line (its top); a line break between two characters of one word splits the word.
-            const chars: { ch: string; top: number }[] = [];
-            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode())
-              for (let i = 0; i < n.textContent!.length; i++) {
-                const range = document.createRange();
-                range.setStart(n, i);
-                range.setEnd(n, i + 1);
-                chars.push({ ch: n.textContent![i]!, top: Math.round(range.getBoundingClientRect().top) });
-              }
-            const shown = chars.filter((c) => c.ch.trim() !== '');
-            lines = Math.max(lines, new Set(shown.map((c) => c.top)).size);
-            for (let i = 1; i < chars.length; i++) {
-              const [a, b] = [chars[i - 1]!, chars[i]!];
-              if (a.ch.trim() === '' || b.ch.trim() === '' || a.top === b.top) continue;
-              if ((han.test(a.ch) && han.test(b.ch)) || (letter.test(a.ch) && letter.test(b.ch))) splits.push(`${th.textContent!.trim()}: ${a.ch}|${b.ch}`);
-            }
-          }
-          return { id: (table as HTMLElement).dataset.table!, right: table.getBoundingClientRect().right, splits, lines };
-        });
-      });
+      const laidOut = await tableLayout(page, `.county-report .report-table${orientation === 'landscape' ? '.wide' : ':not(.wide)'} table`);
       expect(laidOut.length, orientation).toBeGreaterThan(0);
       for (const t of laidOut) {
         expect(t.splits, `${t.id} (${orientation})`).toEqual([]);
@@ -386,6 +394,13 @@ describe('coordinator mode', () => {
       await kiosk.screenshot(`county-${s}-${width}x${height}`);
     }
     }
+    // On screen too, a header keeps its words whole: the table with a column per service type scrolls inside its card.
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.locator('[data-testid="county-table-activity-sessions"] table').scrollIntoViewIfNeeded();
+    for (const t of await tableLayout(page, '.county-table table')) expect(t.splits).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await kiosk.screenshot('county-activity-table-1024x600');
     // At 600 px the folded filters open with their button, every control still 48 px.
     await page.setViewportSize({ width: 1024, height: 600 });
     await page.click('[data-testid="county-tab-activity"]');
@@ -461,7 +476,33 @@ describe('coordinator mode', () => {
     expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(2);
     await kiosk.screenshot('county-offline');
     await page.setViewportSize({ width: 1024, height: 600 });
-    await kiosk.screenshot('county-offline-1024x600');
+    // With the notice showing, the title is whole at 1024×600 (no "…", nothing over it), in both languages; the
+    // notice is still on screen, shortened beside the date (the banner says the rest).
+    for (const locale of ['zh-CN', 'en'] as const) {
+      if (locale === 'en') await page.locator('.topbar .locale-toggle button', { hasText: 'English' }).click();
+      await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain(locale === 'en' ? 'County dashboard' : '县级数据看板');
+      const fit = await page.evaluate(() => {
+        const title = document.querySelector('[data-testid="county-title"]')!;
+        const shown = [title, ...title.querySelectorAll('span')].filter((e) => getComputedStyle(e).display !== 'none');
+        const box = title.getBoundingClientRect();
+        const buttons = [...document.querySelectorAll('.topbar button')].map((b) => b.getBoundingClientRect());
+        const notice = document.querySelector('[data-testid="county-offline-short"]')?.getBoundingClientRect();
+        return {
+          cut: shown.filter((e) => e.scrollWidth > e.clientWidth + 0.5).map((e) => e.textContent),
+          inView: box.left >= 0 && box.top >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight,
+          underButton: buttons.some((b) => b.left < box.right - 0.5 && b.right > box.left + 0.5 && b.top < box.bottom && b.bottom > box.top),
+          buttonsInView: buttons.every((b) => b.right <= window.innerWidth + 0.5 && b.height >= 47.5),
+          notice: !!notice && notice.width > 0 && notice.right <= window.innerWidth && notice.bottom <= window.innerHeight,
+          // Every tab keeps its whole name (the row scrolls where they do not all fit).
+          tabsCut: [...document.querySelectorAll('.tabs button')].filter((b) => b.scrollWidth > b.clientWidth + 0.5).map((b) => b.textContent),
+        };
+      });
+      expect(fit, locale).toEqual({ cut: [], inView: true, underButton: false, buttonsInView: true, notice: true, tabsCut: [] });
+      expect(await page.textContent('[data-testid="county-title"]')).toContain('云溪县');
+      await kiosk.screenshot(locale === 'en' ? 'county-offline-1024x600-en' : 'county-offline-1024x600');
+    }
+    await page.locator('.topbar .locale-toggle button', { hasText: '简体中文' }).click();
+    await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain('县级数据看板');
     // A period never read on this device: no results to show, and the page says so instead of pointing at none.
     await page.click('[data-testid="county-filters-toggle"]');
     await page.selectOption('select[name="periodKind"]', 'year');
