@@ -474,6 +474,9 @@ describe('coordinator mode', () => {
     const asOf = (await page.textContent('[data-testid="county-as-of"]'))!.replace('数据截至', '').trim();
     expect(await page.textContent('[data-testid="county-problem"]')).toContain(`下面是 ${asOf} 读取`);
     expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(2);
+    // At 1366 px the notice says it in full, on the summary line: the top bar keeps to one row.
+    expect(await page.locator('[data-testid="county-offline"]').innerText()).toBe('离线：显示的是上次保存的结果');
+    expect(await page.evaluate(() => document.querySelector('.topbar')!.getBoundingClientRect().height)).toBeLessThan(80);
     await kiosk.screenshot('county-offline');
     await page.setViewportSize({ width: 1024, height: 600 });
     // With the notice showing, the title is whole at 1024×600 (no "…", nothing over it), in both languages; the
@@ -486,7 +489,7 @@ describe('coordinator mode', () => {
         const shown = [title, ...title.querySelectorAll('span')].filter((e) => getComputedStyle(e).display !== 'none');
         const box = title.getBoundingClientRect();
         const buttons = [...document.querySelectorAll('.topbar button')].map((b) => b.getBoundingClientRect());
-        const notice = document.querySelector('[data-testid="county-offline-short"]')?.getBoundingClientRect();
+        const notice = document.querySelector('[data-testid="county-offline"]')?.getBoundingClientRect();
         return {
           cut: shown.filter((e) => e.scrollWidth > e.clientWidth + 0.5).map((e) => e.textContent),
           inView: box.left >= 0 && box.top >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight,
@@ -499,6 +502,7 @@ describe('coordinator mode', () => {
       });
       expect(fit, locale).toEqual({ cut: [], inView: true, underButton: false, buttonsInView: true, notice: true, tabsCut: [] });
       expect(await page.textContent('[data-testid="county-title"]')).toContain('云溪县');
+      expect(await page.locator('[data-testid="county-offline"]').innerText()).toBe(locale === 'en' ? 'Offline' : '离线');
       await kiosk.screenshot(locale === 'en' ? 'county-offline-1024x600-en' : 'county-offline-1024x600');
     }
     await page.locator('.topbar .locale-toggle button', { hasText: '简体中文' }).click();
