@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, COUNTY_FIELDS, NO_FILTERS, SECTION_FIELDS, type CountyData, type CountyField, type Filters, type ReportSection } from './report';
+import { isHidden } from './suppression';
 
 const PERIOD = '2026-10';
 const TODAY = '2026-10-31';
@@ -77,5 +78,22 @@ describe('no Total column that repeats the one column beside it (the printed rep
     const two = tableOf('reach-groups', { ...NO_FILTERS, group: 'left-behind' });
     expect(two.columns.at(-1)).toEqual({ k: 'county.total' });
     expect(two.columns).toHaveLength(4);
+  });
+});
+
+describe('a filter that names no known center or township', () => {
+  const SCOPED = ['mix-groups', 'reach-regular', 'continuity-groups', 'continuity-regularity', 'wellbeing-moods', 'wellbeing-moods-groups', 'wellbeing-screenings', 'wellbeing-screenings-months'];
+  it.each([
+    ['an unknown center', { ...NO_FILTERS, centerId: 'nowhere' }],
+    ['an unknown township', { ...NO_FILTERS, township: '不存在镇' }],
+    ['a center outside the chosen township', { ...NO_FILTERS, township: '云岭乡', centerId: 'qs' }],
+  ] as const)('%s: the tables summing over centers count no center (every count 0, nothing hidden)', (_, filters) => {
+    const tables = buildReport(countyData(), filters, TODAY).flatMap((s) => s.tables).filter((t) => SCOPED.includes(t.id));
+    expect(tables.map((t) => t.id).sort()).toEqual([...SCOPED].sort());
+    for (const t of tables) {
+      const cells = [...t.rows.flatMap((r) => r.cells), ...(t.totals ?? [])];
+      expect(cells.filter((c) => typeof c === 'number' && c !== 0), t.id).toEqual([]);
+      expect(cells.filter(isHidden), t.id).toEqual([]);
+    }
   });
 });
