@@ -461,21 +461,26 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     // The view marks a group's tally that counted the bands ('_bands'; a band of 0 has no row). An
     // answer kept on a device before that mark existed has a row for every band: its first band's row then says so.
     const counted = (c: string, g: string) => tally.has(`${c}|_bands|${g}`) || tally.has(`${c}|${bands[0]}|${g}`);
-    const lacking = new Set<string>();
-    const known = rows.map((g) => {
-      const withBands = centers.filter((c) => counted(c.id, g.key));
-      for (const c of centers) if (!counted(c.id, g.key) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
-      return withBands.length > 0 || centers.every((c) => tallyOf(c.id, 'enrolled', g.key) === 0) ? withBands : null;
-    });
+    /**
+     * A group's centers in scope: the names of those whose tally lacks the bands though they count children
+     * in the group (left out of the sums, named in the note), and whether the group's bands are known — some
+     * center counted them, or none lacks them (no child anywhere: a true 0).
+     */
+    const bandsOf = (g: string) => {
+      const lacking = centers.filter((c) => !counted(c.id, g) && tallyOf(c.id, 'enrolled', g) > 0).map((c) => c.name);
+      return { lacking, known: lacking.length === 0 || centers.some((c) => counted(c.id, g)) };
+    };
+    const perGroup = rows.map((g) => bandsOf(g.key));
+    const lacking = new Set(perGroup.flatMap((p) => p.lacking));
     // A center whose tally lacks the bands counts 0 in them (left out, and named in the note).
     const valueAt = (c: string, g: string, b: string) => (counted(c, g) ? (tally.get(`${c}|${b}|${g}`) ?? 0) : 0);
     const s = overCenters(scopes, rowsAll, bands.map((b) => ({ key: b })), valueAt, rowSel, bands.map(() => true));
-    const noData = bands.map(() => 'countyBands.noData');
+    const noData = [...bands, 'total'].map(() => 'countyBands.noData');
     return {
       id, title, rowHeader: { k: 'county.group' }, chart: 'stacked',
       columns: [...bands.map((b) => ({ k: `${bandKey}.${b.replace(/^(attend|visits|contacts)/, '')}` })), { k: 'county.total' }],
-      rows: rows.map((g, i) => ({ label: g.label, cells: known[i] === null ? [...noData, 'countyBands.noData'] : [...s.cells[i]!, s.rowTotals[i]!] })),
-      totals: known.every((k) => k === null) ? [...noData, 'countyBands.noData'] : [...s.colTotals, s.total],
+      rows: rows.map((g, i) => ({ label: g.label, cells: perGroup[i]!.known ? [...s.cells[i]!, s.rowTotals[i]!] : noData })),
+      totals: perGroup.some((p) => p.known) ? [...s.colTotals, s.total] : noData,
       note: lacking.size > 0 ? { k: `${definition.k}Missing`, p: { centers: [...lacking].join('、') } } : definition,
     };
   };
