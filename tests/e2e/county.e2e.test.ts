@@ -133,6 +133,26 @@ async function tableLayout(page: Kiosk['page'], selector: string) {
   });
 }
 
+/**
+ * Under print media, each table of the report at its page's printable width (A4 portrait 186 mm = 703 px;
+ * the appendix's landscape 273 mm = 1032 px): no wider than the page, no header or row name split inside a
+ * word, at most `maxLines` lines to a header. Leaves the viewport as it found it (and the print media on).
+ */
+async function expectPaperLayout(page: Kiosk['page'], maxLines: number) {
+  const viewport = page.viewportSize()!;
+  for (const [orientation, width] of [['portrait', 703], ['landscape', 1032]] as const) {
+    await page.setViewportSize({ width, height: 800 });
+    const laidOut = await tableLayout(page, `.county-report .report-table${orientation === 'landscape' ? '.wide' : ':not(.wide)'} table`);
+    expect(laidOut.length, orientation).toBeGreaterThan(0);
+    for (const t of laidOut) {
+      expect(t.splits, `${t.id} (${orientation})`).toEqual([]);
+      expect(t.right, `${t.id} (${orientation})`).toBeLessThanOrEqual(width + 0.5);
+      expect(t.lines, `${t.id} (${orientation})`).toBeLessThanOrEqual(maxLines);
+    }
+  }
+  await page.setViewportSize(viewport);
+}
+
 describe('coordinator mode', () => {
   it('refuses a wrong password, a center account and a server without the county views, in words', async () => {
     const { page } = kiosk;
@@ -297,18 +317,7 @@ describe('coordinator mode', () => {
     expect(wide, 'a column per service type: landscape').toEqual(expect.arrayContaining(['activity-sessions', 'activity-attendances']));
     expect(wide, 'the service mix by group fits a portrait page').not.toContain('mix-groups');
     await page.emulateMedia({ media: 'print' });
-    const viewport = page.viewportSize()!;
-    for (const [orientation, width] of [['portrait', 703], ['landscape', 1032]] as const) {
-      await page.setViewportSize({ width, height: 800 });
-      const laidOut = await tableLayout(page, `.county-report .report-table${orientation === 'landscape' ? '.wide' : ':not(.wide)'} table`);
-      expect(laidOut.length, orientation).toBeGreaterThan(0);
-      for (const t of laidOut) {
-        expect(t.splits, `${t.id} (${orientation})`).toEqual([]);
-        expect(t.right, `${t.id} (${orientation})`).toBeLessThanOrEqual(width + 0.5);
-        expect(t.lines, `${t.id} (${orientation})`).toBeLessThanOrEqual(3);
-      }
-    }
-    await page.setViewportSize(viewport);
+    await expectPaperLayout(page, 3);
     const out = path.join(SCREENSHOTS, '..', 'county-report');
     await mkdir(out, { recursive: true });
     const pdf = path.join(out, 'county-report.pdf');
@@ -353,6 +362,24 @@ describe('coordinator mode', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SCREENSHOTS, 'county-report-page')]);
     await page.click('[data-testid="report-back"]');
     await page.waitForSelector('[data-testid="county-dashboard"]');
+  });
+
+  it('prints the report in English with the same care: words whole, every table within its page', async () => {
+    const { page } = kiosk;
+    await page.locator('.topbar .locale-toggle button', { hasText: 'English' }).click();
+    await page.click('[data-testid="county-print"]');
+    await page.waitForSelector('[data-testid="county-report"][data-ready="true"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="county-report"]')).toContain('Appendix table 1');
+    await page.emulateMedia({ media: 'print' });
+    await expectPaperLayout(page, 8);
+    const pdf = path.join(SCREENSHOTS, '..', 'county-report', 'county-report-en.pdf');
+    await writeFile(pdf, new Uint8Array(await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })));
+    await page.emulateMedia({ media: 'screen' });
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SCREENSHOTS, 'county-report-en-page')]);
+    await page.click('[data-testid="report-back"]');
+    await page.waitForSelector('[data-testid="county-dashboard"]');
+    await page.locator('.topbar .locale-toggle button', { hasText: '简体中文' }).click();
+    await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain('县级数据看板');
   });
 
   it('fits every view on a 1024×600 and a 1920×1080 screen: nothing cut off at the right, every button reachable', async () => {
