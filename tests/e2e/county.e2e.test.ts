@@ -22,6 +22,8 @@ import { demoDocuments, generateDemoCenter } from '../../renderer/src/domain/dem
 import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { encodeGbk } from '../gbk';
+import { SERVICE_TYPES } from '../../sync/schema/vocab';
+import { ids, newUlid } from '../../sync/schema/ids';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 const PERIOD = '2026-11';
@@ -50,10 +52,14 @@ beforeAll(async () => {
     const demo = generateDemoCenter({ centerId: id, seed: 21 + i, children: 14, from: '2026-11-02', to: TO, deviceId: `k-${id}`, pinHash, name });
     const center = { ...demo.center, township };
     names.push(...demo.privates.map((p) => p.fullName));
-    const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities: demo.activities };
+    // 青山 also holds one session of each service type the demo leaves out, so the county uses them all,
+    // as a real one does: the widest tables of the printed report (a column per service type).
+    const unused = i === 0 ? SERVICE_TYPES.filter((t) => !demo.activities.some((a) => a.serviceType === t)) : [];
+    const activities = [...demo.activities, ...unused.map((serviceType, k) => ({ ...demo.activities[k]!, _id: ids.activity(newUlid(Date.parse(`${demo.activities[k]!.date}T12:00:00Z`))), serviceType }))];
+    const records = { center, children: demo.children, consents: demo.consents, staff: demo.staff, followups: [], days: demo.days, attendance: demo.attendance, activities };
     const tallies = [PERIOD, '2026-autumn', '2026'].map((p) => centerTally(records, p, TO, `k-${id}`, `${TO}T18:00:00+08:00`));
     // The months' mood tallies, as the kiosk writes them (app/countyTallies.ts): the wellbeing chart reads these.
-    const docs = [...demoDocuments({ ...demo, center }).filter((d) => d.type !== 'day'), ...tallies, ...moodTalliesOf(demo.moods, id, `k-${id}`, `${TO}T18:00:00+08:00`)];
+    const docs = [...demoDocuments({ ...demo, activities, center }).filter((d) => d.type !== 'day'), ...tallies, ...moodTalliesOf(demo.moods, id, `k-${id}`, `${TO}T18:00:00+08:00`)];
     expectedCopy += docs.filter((x) => matchesSelector(x, massageSelector(COUNTY_SELECTOR))).length;
     const res = await couch({ base: server.base, username: `sync-${id}`, password: pw(`sync-${id}`) }, 'POST', `center_${id}/_bulk_docs`, { docs });
     expect((res.json as unknown as { error?: string }[]).filter((r) => r.error)).toEqual([]);
@@ -90,6 +96,61 @@ async function connectAs(username: string, password: string) {
   await page.fill('input[name="countyUser"]', username);
   await page.fill('input[name="countyPassword"]', password);
   await page.click('[data-testid="county-connect-go"]');
+}
+
+/**
+ * How the tables matching `selector` are laid out: for each, its right edge, the most lines any header or row
+ * name takes, and every place a line break splits a word (two Han characters, or two letters or digits, on
+ * either side of a break with no space between them).
+ */
+async function tableLayout(page: Kiosk['page'], selector: string) {
+  return page.$$eval(selector, (tables) => {
+    const han = /\p{Script=Han}/u;
+    const letter = /[A-Za-z0-9]/;
+    return tables.map((table) => {
+      const splits: string[] = [];
+      let lines = 0;
+      for (const th of table.querySelectorAll('th')) {
+        // Each character's line (its top); a line break between two characters of one word splits the word.
+        const chars: { ch: string; top: number }[] = [];
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode())
+          for (let i = 0; i < n.textContent!.length; i++) {
+            const range = document.createRange();
+            range.setStart(n, i);
+            range.setEnd(n, i + 1);
+            chars.push({ ch: n.textContent![i]!, top: Math.round(range.getBoundingClientRect().top) });
+          }
+        lines = Math.max(lines, new Set(chars.filter((c) => c.ch.trim() !== '').map((c) => c.top)).size);
+        for (let i = 1; i < chars.length; i++) {
+          const [a, b] = [chars[i - 1]!, chars[i]!];
+          if (a.ch.trim() === '' || b.ch.trim() === '' || a.top === b.top) continue;
+          if ((han.test(a.ch) && han.test(b.ch)) || (letter.test(a.ch) && letter.test(b.ch))) splits.push(`${th.textContent!.trim()}: ${a.ch}|${b.ch}`);
+        }
+      }
+      return { id: (table as HTMLElement).dataset.table ?? '', right: table.getBoundingClientRect().right, splits, lines };
+    });
+  });
+}
+
+/**
+ * Under print media, each table of the report at its page's printable width (A4 portrait 186 mm = 703 px;
+ * the appendix's landscape 273 mm = 1032 px): no wider than the page, no header or row name split inside a
+ * word, at most `maxLines` lines to a header. Leaves the viewport as it found it (and the print media on).
+ */
+async function expectPaperLayout(page: Kiosk['page'], maxLines: number) {
+  const viewport = page.viewportSize()!;
+  for (const [orientation, width] of [['portrait', 703], ['landscape', 1032]] as const) {
+    await page.setViewportSize({ width, height: 800 });
+    const laidOut = await tableLayout(page, `.county-report .report-table${orientation === 'landscape' ? '.wide' : ':not(.wide)'} table`);
+    expect(laidOut.length, orientation).toBeGreaterThan(0);
+    for (const t of laidOut) {
+      expect(t.splits, `${t.id} (${orientation})`).toEqual([]);
+      expect(t.right, `${t.id} (${orientation})`).toBeLessThanOrEqual(width + 0.5);
+      expect(t.lines, `${t.id} (${orientation})`).toBeLessThanOrEqual(maxLines);
+    }
+  }
+  await page.setViewportSize(viewport);
 }
 
 describe('coordinator mode', () => {
@@ -250,14 +311,47 @@ describe('coordinator mode', () => {
     await page.waitForTimeout(300);
     const rows = await page.$$eval('.county-report tbody th', (ths) => ths.map((th) => th.textContent!.trim()));
     expect(rows.length).toBeGreaterThan(30);
+    // Laid out for paper: each table as wide as its page's printable width (A4 portrait, 186 mm; a table too
+    // wide for it is on a landscape page, 273 mm), every header and row name whole, broken only between words.
+    const wide = await page.$$eval('.county-report .report-table.wide table', (ts) => ts.map((t) => (t as HTMLElement).dataset.table!));
+    expect(wide, 'a column per service type: landscape').toEqual(expect.arrayContaining(['activity-sessions', 'activity-attendances']));
+    expect(wide, 'the service mix by group fits a portrait page').not.toContain('mix-groups');
+    await page.emulateMedia({ media: 'print' });
+    await expectPaperLayout(page, 3);
     const out = path.join(SCREENSHOTS, '..', 'county-report');
     await mkdir(out, { recursive: true });
     const pdf = path.join(out, 'county-report.pdf');
-    await page.emulateMedia({ media: 'print' });
     await writeFile(pdf, new Uint8Array(await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })));
     await page.emulateMedia({ media: 'screen' });
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
     expect(pages).toBeGreaterThan(1);
+    // Each page's orientation and text: the wide tables are on landscape pages, the rest on portrait ones.
+    const sizes = [...execFileSync('pdfinfo', ['-f', '1', '-l', String(pages), pdf], { encoding: 'utf8' }).matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)/g)].map((m) => (Number(m[1]) > Number(m[2]) ? 'landscape' : 'portrait'));
+    expect(sizes).toHaveLength(pages);
+    const pageText = Array.from({ length: pages }, (_, i) => execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), '-layout', pdf, '-'], { encoding: 'utf8' }));
+    const pageOf = (needle: string) => pageText.findIndex((x) => x.replace(/\s+/g, '').includes(needle.replace(/\s+/g, '')));
+    // The body reads on portrait pages: the first section starts on page 1, the wide tables' charts in place with
+    // a pointer; the tables themselves are at the end, on landscape pages (附表).
+    expect(sizes[0]).toBe('portrait');
+    expect(pageOf('服务场次（按服务类型）')).toBe(0);
+    expect(pageText[0]).toContain('附表 1（横向页）');
+    expect(sizes[pageOf('附表 1　服务场次（按服务类型）')]).toBe('landscape');
+    expect(sizes[pageOf('附表 2　服务人次（按服务类型）')]).toBe('landscape');
+    expect(sizes[pageOf('各类儿童接受的服务（人次）')]).toBe('portrait');
+    expect(sizes.slice(0, pageOf('附表 1　服务场次')).every((x) => x === 'portrait')).toBe(true);
+    // The gap table: one column of centers (no Total column repeating it, no totals row), and its note on its page.
+    const gaps = await page.$$eval('[data-testid="report-table-coordination-gaps"] thead th', (ths) => ths.map((th) => th.textContent!.trim()));
+    expect(gaps).toEqual(['服务类型', '没有该服务的站点数']);
+    expect(await page.locator('[data-testid="report-table-coordination-gaps"] tfoot').count()).toBe(0);
+    const gapNote = pageOf('截至 2026-11 的最近 3 个月内没有一场该服务');
+    expect(gapNote).toBeGreaterThanOrEqual(0);
+    expect(pageText[gapNote]).toContain('没有该服务的站点数');
+    // No note (a table's definition) starts a page away from its table.
+    const notes = await page.$$eval('.county-report .report-table .note', (ps) => ps.map((p) => p.textContent!.replace(/\s+/g, '')));
+    for (const [i, text] of pageText.entries()) {
+      const first = text.replace(/\s+/g, '');
+      expect(notes.filter((n) => first.startsWith(n.slice(0, 12))), `page ${i + 1}`).toEqual([]);
+    }
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     for (const r of rows) expect(text, r).toContain(r.replace(/\s+/g, ' '));
     expect(text).toContain('2026-11');
@@ -268,6 +362,24 @@ describe('coordinator mode', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SCREENSHOTS, 'county-report-page')]);
     await page.click('[data-testid="report-back"]');
     await page.waitForSelector('[data-testid="county-dashboard"]');
+  });
+
+  it('prints the report in English with the same care: words whole, every table within its page', async () => {
+    const { page } = kiosk;
+    await page.locator('.topbar .locale-toggle button', { hasText: 'English' }).click();
+    await page.click('[data-testid="county-print"]');
+    await page.waitForSelector('[data-testid="county-report"][data-ready="true"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="county-report"]')).toContain('Appendix table 1');
+    await page.emulateMedia({ media: 'print' });
+    await expectPaperLayout(page, 8);
+    const pdf = path.join(SCREENSHOTS, '..', 'county-report', 'county-report-en.pdf');
+    await writeFile(pdf, new Uint8Array(await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true })));
+    await page.emulateMedia({ media: 'screen' });
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(SCREENSHOTS, 'county-report-en-page')]);
+    await page.click('[data-testid="report-back"]');
+    await page.waitForSelector('[data-testid="county-dashboard"]');
+    await page.locator('.topbar .locale-toggle button', { hasText: '简体中文' }).click();
+    await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain('县级数据看板');
   });
 
   it('fits every view on a 1024×600 and a 1920×1080 screen: nothing cut off at the right, every button reachable', async () => {
@@ -309,6 +421,13 @@ describe('coordinator mode', () => {
       await kiosk.screenshot(`county-${s}-${width}x${height}`);
     }
     }
+    // On screen too, a header keeps its words whole: the table with a column per service type scrolls inside its card.
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.click('[data-testid="county-tab-activity"]');
+    await page.locator('[data-testid="county-table-activity-sessions"] table').scrollIntoViewIfNeeded();
+    for (const t of await tableLayout(page, '.county-table table')) expect(t.splits).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await kiosk.screenshot('county-activity-table-1024x600');
     // At 600 px the folded filters open with their button, every control still 48 px.
     await page.setViewportSize({ width: 1024, height: 600 });
     await page.click('[data-testid="county-tab-activity"]');
@@ -382,9 +501,39 @@ describe('coordinator mode', () => {
     const asOf = (await page.textContent('[data-testid="county-as-of"]'))!.replace('数据截至', '').trim();
     expect(await page.textContent('[data-testid="county-problem"]')).toContain(`下面是 ${asOf} 读取`);
     expect(await page.locator('[data-testid="county-table-activity-sessions"] tbody tr').count()).toBe(2);
+    // At 1366 px the notice says it in full, on the summary line: the top bar keeps to one row.
+    expect(await page.locator('[data-testid="county-offline"]').innerText()).toBe('离线：显示的是上次保存的结果');
+    expect(await page.evaluate(() => document.querySelector('.topbar')!.getBoundingClientRect().height)).toBeLessThan(80);
     await kiosk.screenshot('county-offline');
     await page.setViewportSize({ width: 1024, height: 600 });
-    await kiosk.screenshot('county-offline-1024x600');
+    // With the notice showing, the title is whole at 1024×600 (no "…", nothing over it), in both languages; the
+    // notice is still on screen, shortened beside the date (the banner says the rest).
+    for (const locale of ['zh-CN', 'en'] as const) {
+      if (locale === 'en') await page.locator('.topbar .locale-toggle button', { hasText: 'English' }).click();
+      await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain(locale === 'en' ? 'County dashboard' : '县级数据看板');
+      const fit = await page.evaluate(() => {
+        const title = document.querySelector('[data-testid="county-title"]')!;
+        const shown = [title, ...title.querySelectorAll('span')].filter((e) => getComputedStyle(e).display !== 'none');
+        const box = title.getBoundingClientRect();
+        const buttons = [...document.querySelectorAll('.topbar button')].map((b) => b.getBoundingClientRect());
+        const notice = document.querySelector('[data-testid="county-offline"]')?.getBoundingClientRect();
+        return {
+          cut: shown.filter((e) => e.scrollWidth > e.clientWidth + 0.5).map((e) => e.textContent),
+          inView: box.left >= 0 && box.top >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight,
+          underButton: buttons.some((b) => b.left < box.right - 0.5 && b.right > box.left + 0.5 && b.top < box.bottom && b.bottom > box.top),
+          buttonsInView: buttons.every((b) => b.right <= window.innerWidth + 0.5 && b.height >= 47.5),
+          notice: !!notice && notice.width > 0 && notice.right <= window.innerWidth && notice.bottom <= window.innerHeight,
+          // Every tab keeps its whole name (the row scrolls where they do not all fit).
+          tabsCut: [...document.querySelectorAll('.tabs button')].filter((b) => b.scrollWidth > b.clientWidth + 0.5).map((b) => b.textContent),
+        };
+      });
+      expect(fit, locale).toEqual({ cut: [], inView: true, underButton: false, buttonsInView: true, notice: true, tabsCut: [] });
+      expect(await page.textContent('[data-testid="county-title"]')).toContain('云溪县');
+      expect(await page.locator('[data-testid="county-offline"]').innerText()).toBe(locale === 'en' ? 'Offline' : '离线');
+      await kiosk.screenshot(locale === 'en' ? 'county-offline-1024x600-en' : 'county-offline-1024x600');
+    }
+    await page.locator('.topbar .locale-toggle button', { hasText: '简体中文' }).click();
+    await expect.poll(() => page.textContent('[data-testid="county-title"]')).toContain('县级数据看板');
     // A period never read on this device: no results to show, and the page says so instead of pointing at none.
     await page.click('[data-testid="county-filters-toggle"]');
     await page.selectOption('select[name="periodKind"]', 'year');

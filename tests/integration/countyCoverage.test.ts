@@ -16,14 +16,11 @@ import { coverageKey, coverageSummary, generateCoverageCode, type CoverageRow } 
 import { centersOf } from '../../renderer/src/domain/county/report';
 import { writeCoverageKeys } from '../../renderer/src/app/coverageKeys';
 import { MemoryDocStore } from '../../renderer/src/storage/memory/MemoryDocStore';
-import { MemoryCountyStore } from '../../renderer/src/storage/memory/MemoryCountyStore';
 import { fetchCoverage } from '../../renderer/src/features/county/countyClient';
-import { createCountyState } from '../../renderer/src/features/county/countyState';
 import { previewRegister, registerEntries } from '../../renderer/src/features/county/registerImport';
 import { readImportFile } from '../../renderer/src/features/children/rosterImport';
-import type { TongxinBridge } from '../../electron/contract';
 import { encodeGbk } from '../gbk';
-import { startCountyServer, until, type CountyServer } from './countyServer';
+import { signInCoordinator, startCountyServer, until, type CountyServer } from './countyServer';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
 const NOW = new Date('2026-10-31T10:00:00+08:00');
@@ -135,14 +132,8 @@ describe('coverage across providers', () => {
   });
 
   it('puts no name, birth month or ID number in the county database or in what the coordinator device stores', async () => {
-    const store = new MemoryCountyStore();
-    const kept = new Map<string, string>();
-    const bridge = {
-      storeCredential: async (k: string, v: string | null) => (v === null ? kept.delete(k) : kept.set(k, v), { secure: true }),
-      loadCredential: async (k: string) => kept.get(k) ?? null,
-    } as unknown as TongxinBridge;
-    const state = createCountyState(store, bridge, () => NOW);
-    expect((await state.connect(coordinator.url, coordinator.username, coordinator.password)).verdict).toBe('ok');
+    const { state, store, answer } = await signInCoordinator(coordinator.url, coordinator.username, coordinator.password, { now: NOW });
+    expect(answer.verdict).toBe('ok');
     await state.setCoverageCode(CODE);
     const read = await readImportFile('名册.csv', encodeGbk(registerCsv()));
     if (read.kind !== 'table') throw new Error('ambiguous');
@@ -168,14 +159,7 @@ describe('coverage across providers', () => {
   });
 
   it('names the county from the centers’ documents, and keeps a register child once when the same file is added twice', async () => {
-    const store = new MemoryCountyStore();
-    const kept = new Map<string, string>();
-    const bridge = {
-      storeCredential: async (k: string, v: string | null) => (v === null ? kept.delete(k) : kept.set(k, v), { secure: false }),
-      loadCredential: async (k: string) => kept.get(k) ?? null,
-    } as unknown as TongxinBridge;
-    const state = createCountyState(store, bridge, () => NOW);
-    const res = await state.connect(coordinator.url, coordinator.username, coordinator.password);
+    const { state, store, answer: res } = await signInCoordinator(coordinator.url, coordinator.username, coordinator.password, { now: NOW, secure: false });
     expect(res).toMatchObject({ verdict: 'ok', countyId: 'yunxi', secure: false });
     // The name the centers entered (the demo centers' county), never the id.
     expect(res.countyName).toBe(demos.get('qingshan')!.center.county);

@@ -17,6 +17,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { couch, type Admin } from '../../sync/couchdb/admin';
 import { adminWorks, createFirstAdmin, freePort, localServer, type LocalServer } from '../../sync/couchdb/localServer';
+import { createCountyState, type CountyState } from '../../renderer/src/features/county/countyState';
+import type { VerdictResult } from '../../renderer/src/features/county/countyClient';
+import { MemoryCountyStore } from '../../renderer/src/storage/memory/MemoryCountyStore';
+import type { TongxinBridge } from '../../electron/contract';
 
 /** Polls `pred` every 100 ms until it holds. @throws Error after `ms`. */
 export async function until(pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
@@ -112,4 +116,30 @@ export async function startCountyServer(opts: { dir?: string; port?: number; nod
       if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A coordinator's device signed in to a county server (signInCoordinator). */
+export interface CoordinatorDevice {
+  readonly state: CountyState;
+  /** What the device keeps (the values Dexie keeps on a real one). */
+  readonly store: MemoryCountyStore;
+  /** The sign-in's answer (verdict, county, whether the password went to a secure store). */
+  readonly answer: VerdictResult & { readonly secure: boolean };
+}
+
+/**
+ * A coordinator's device as the dashboard builds it (countyState over a memory store), signed in to
+ * `url`: its credential bridge keeps the password in memory and says it is kept `secure` (the system
+ * keyring) or not. The sign-in's answer is returned, not checked: a test of a refusal uses it too.
+ */
+export async function signInCoordinator(url: string, username: string, password: string, opts: { readonly now: Date; readonly secure?: boolean }): Promise<CoordinatorDevice> {
+  const store = new MemoryCountyStore();
+  const kept = new Map<string, string>();
+  const secure = opts.secure ?? true;
+  const bridge = {
+    storeCredential: async (k: string, v: string | null) => (v === null ? kept.delete(k) : kept.set(k, v), { secure }),
+    loadCredential: async (k: string) => kept.get(k) ?? null,
+  } as unknown as TongxinBridge;
+  const state = createCountyState(store, bridge, () => opts.now);
+  return { state, store, answer: await state.connect(url, username, password) };
 }

@@ -18,10 +18,9 @@ import { centerTally } from '../../renderer/src/domain/county/centerTally';
 import { moodTalliesOf } from '../../renderer/src/domain/county/moodTally';
 import { buildReport, COUNTY_FIELDS, NO_FILTERS, SECTION_FIELDS, type CountyData } from '../../renderer/src/domain/county/report';
 import { fetchCountyData } from '../../renderer/src/features/county/countyClient';
-import { createCountyState, type CountyState } from '../../renderer/src/features/county/countyState';
-import { MemoryCountyStore } from '../../renderer/src/storage/memory/MemoryCountyStore';
-import type { TongxinBridge } from '../../electron/contract';
-import { startCountyServer, until, type CountyServer } from './countyServer';
+import type { CountyState } from '../../renderer/src/features/county/countyState';
+import type { MemoryCountyStore } from '../../renderer/src/storage/memory/MemoryCountyStore';
+import { signInCoordinator, startCountyServer, until, type CountyServer } from './countyServer';
 import { startGate, type Gate } from './gateServer';
 
 const pinHash = { alg: 'PBKDF2-SHA256', iterations: 10_000, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=' } as const;
@@ -60,14 +59,8 @@ afterAll(async () => server?.stop());
 /** A coordinator device (memory store: the values Dexie keeps) signed in through a fresh gate. */
 async function device(): Promise<{ state: CountyState; store: MemoryCountyStore; gate: Gate }> {
   const gate = await startGate(server.base);
-  const store = new MemoryCountyStore();
-  const kept = new Map<string, string>();
-  const bridge = {
-    storeCredential: async (k: string, v: string | null) => (v === null ? kept.delete(k) : kept.set(k, v), { secure: true }),
-    loadCredential: async (k: string) => kept.get(k) ?? null,
-  } as unknown as TongxinBridge;
-  const state = createCountyState(store, bridge, () => NOW);
-  expect((await state.connect(gate.base, 'coord-li', password)).verdict).toBe('ok');
+  const { state, store, answer } = await signInCoordinator(gate.base, 'coord-li', password, { now: NOW });
+  expect(answer.verdict).toBe('ok');
   return { state, store, gate };
 }
 

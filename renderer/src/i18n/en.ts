@@ -794,4 +794,10 @@ export default {
     moodsDefinition: 'Each check-in counts once (check-ins, not children).',
     freshnessDefinition: '"Last data" is the date (this device\'s local date) of the newest count a center sent. Centers with no new data for more than {n} days are flagged.',
   },
+  county11: {
+    appendix: 'Appendix tables (landscape pages)',
+    appendixTitle: 'Appendix table {n}: {title}',
+    seeAppendix: 'This table has many columns: it is printed in full as appendix table {n} at the end of the report (landscape page).',
+    offlineShort: 'Offline',
+  },
 };

@@ -793,4 +793,10 @@ export default {
     moodsDefinition: '每次签到计一次（人次），不是人数。',
     freshnessDefinition: '“最近数据”是站点最近一次上报统计的日期（本机日期）。超过 {n} 天没有任何新数据的站点标为“长时间未更新”。',
   },
+  county11: {
+    appendix: '附表（横向页）',
+    appendixTitle: '附表 {n}　{title}',
+    seeAppendix: '这张表的栏目较多，完整表格印在报告末尾的附表 {n}（横向页）。',
+    offlineShort: '离线',
+  },
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, COUNTY_FIELDS, NO_FILTERS, SECTION_FIELDS, type CountyData, type CountyField, type Filters, type ReportSection } from './report';
+import { isHidden } from './suppression';
 
 const PERIOD = '2026-10';
 const TODAY = '2026-10-31';
@@ -51,5 +52,48 @@ describe('SECTION_FIELDS: the rows each section is drawn from', () => {
 
   it.each(sections)('%s: every field it names changes what it draws (the list is no longer than needed)', (id) => {
     for (const field of SECTION_FIELDS[id]) expect(sectionOf(without(data, [field]), id), field).not.toEqual(sectionOf(data, id));
+  });
+});
+
+describe('no Total column that repeats the one column beside it (the printed report, issue 9 leftovers)', () => {
+  const data = countyData();
+  const tableOf = (id: string, filters: Filters = NO_FILTERS) => buildReport(data, filters, TODAY).flatMap((s) => s.tables).find((t) => t.id === id)!;
+
+  it('the gap table: one column of centers, no Total column and no totals row (a sum over services counts a center once per service it lacks)', () => {
+    const gaps = tableOf('coordination-gaps');
+    expect(gaps.columns).toEqual([{ k: 'county.m.centersWithout' }]);
+    expect(gaps.totals).toBeNull();
+    expect(gaps.rows.every((r) => r.cells.length === 1)).toBe(true);
+    // 白云 had no individual counselling in the period's last month only: still served within the three months.
+    expect(gaps.rows.find((r) => 'k' in r.label && r.label.k === 'services.type.educational-support')!.cells).toEqual([0]);
+    expect(gaps.rows.find((r) => 'k' in r.label && r.label.k === 'services.type.after-school-care')!.cells).toEqual([3]);
+    expect(gaps.note).toEqual({ k: 'county.gapDefinition', p: { n: 3, to: PERIOD } });
+  });
+
+  it('a view of one group: its one column, no Total beside it; two groups keep their Total', () => {
+    const one = tableOf('reach-groups', { ...NO_FILTERS, group: 'migrant' });
+    expect(one.columns).toEqual([{ k: 'group.migrant' }]);
+    expect(one.rows.every((r) => r.cells.length === 1)).toBe(true);
+    expect(one.totals).toHaveLength(1);
+    const two = tableOf('reach-groups', { ...NO_FILTERS, group: 'left-behind' });
+    expect(two.columns.at(-1)).toEqual({ k: 'county.total' });
+    expect(two.columns).toHaveLength(4);
+  });
+});
+
+describe('a filter that names no known center or township', () => {
+  const SCOPED = ['mix-groups', 'reach-regular', 'continuity-groups', 'continuity-regularity', 'wellbeing-moods', 'wellbeing-moods-groups', 'wellbeing-screenings', 'wellbeing-screenings-months'];
+  it.each([
+    ['an unknown center', { ...NO_FILTERS, centerId: 'nowhere' }],
+    ['an unknown township', { ...NO_FILTERS, township: '不存在镇' }],
+    ['a center outside the chosen township', { ...NO_FILTERS, township: '云岭乡', centerId: 'qs' }],
+  ] as const)('%s: the tables summing over centers count no center (every count 0, nothing hidden)', (_, filters) => {
+    const tables = buildReport(countyData(), filters, TODAY).flatMap((s) => s.tables).filter((t) => SCOPED.includes(t.id));
+    expect(tables.map((t) => t.id).sort()).toEqual([...SCOPED].sort());
+    for (const t of tables) {
+      const cells = [...t.rows.flatMap((r) => r.cells), ...(t.totals ?? [])];
+      expect(cells.filter((c) => typeof c === 'number' && c !== 0), t.id).toEqual([]);
+      expect(cells.filter(isHidden), t.id).toEqual([]);
+    }
   });
 });

@@ -178,24 +178,39 @@ interface Scopes {
   readonly centers: readonly string[];
   readonly townships: readonly (readonly number[])[];
   readonly index: number | null;
+  /** The centers of this view's scope (none when `index` is null: the filter names no known center or township). */
+  readonly inScope: readonly string[];
 }
 
-/** Which of a table's rows and columns a filtered view shows (all when omitted), and for a table summing over centers, each center's count. */
+/** Which of a table's rows and columns a filtered view shows (all when omitted). */
 interface Selection {
   readonly rows?: readonly boolean[];
   readonly cols?: readonly boolean[];
-  readonly scoped?: { readonly scopes: Scopes; readonly valueAt: (center: string, row: string, col: string) => number };
 }
 
-/** A table summing over centers, suppressed over every scope together and shown for this view's (with the rows and columns selected). */
-function scopedSlice(scopes: Scopes & { readonly index: number }, rowKeys: readonly { key: string }[], colKeys: readonly { key: string }[], valueAt: (center: string, row: string, col: string) => number, rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
+/** Each center's count in a table that sums over centers (every center, every row and column key). */
+type PerCenter = (center: string, row: string, col: string) => number;
+
+/**
+ * A table summing over centers, suppressed over every scope together (suppressScoped) and shown for
+ * this view's scope, with the rows and columns selected. A filter that names no known center or
+ * township has no center in scope: each cell then sums the centers in scope, which is none.
+ */
+function overCenters(scopes: Scopes, rowKeys: readonly { key: string }[], colKeys: readonly { key: string }[], valueAt: PerCenter, rowSel: readonly boolean[], colSel: readonly boolean[]): SuppressedTable {
+  if (scopes.index === null) return suppressSelection(rowKeys.map((r) => colKeys.map((c) => sum(scopes.inScope.map((x) => valueAt(x, r.key, c.key))))), rowSel, colSel);
   const cube = scopes.centers.map((c) => rowKeys.map((r) => colKeys.map((col) => valueAt(c, r.key, col.key))));
   const slice = suppressScoped(cube, scopes.townships, rowKeys.length, colKeys.length)(scopes.index);
   return selectIn(slice.table, slice.values, rowSel, colSel);
 }
 
-/** True when the scopes name this view's scope. */
-const scopeKnown = (scopes: Scopes): scopes is Scopes & { readonly index: number } => scopes.index !== null;
+/**
+ * What a table counts: plain numbers (sessions; every one shown), children in a table whose rows and
+ * columns are the whole table's (suppressSelection), or children summed over centers (overCenters).
+ */
+type Counts =
+  | { readonly plain: (row: string, col: string) => number }
+  | { readonly children: (row: string, col: string) => number }
+  | { readonly scopes: Scopes; readonly perCenter: PerCenter };
 
 /**
  * A table of `rowKeys` × `colKeys` with totals. With `sel`, the keys are the whole table's (every
@@ -208,31 +223,33 @@ function crossTable(
   rowHeader: Label,
   rowKeys: readonly { key: string; label: Label }[],
   colKeys: readonly { key: string; label: Label }[],
-  value: (row: string, col: string) => number,
-  children: boolean,
+  counts: Counts,
   chart: ReportTable['chart'],
   note?: Label,
   sel: Selection = {},
 ): ReportTable {
-  const values = rowKeys.map((r) => colKeys.map((c) => value(r.key, c.key)));
   const rowSel = rowKeys.map((_, i) => sel.rows?.[i] ?? true);
   const colSel = colKeys.map((_, i) => sel.cols?.[i] ?? true);
   const rowsShown = rowKeys.filter((_, i) => rowSel[i]);
-  const columns = [...colKeys.filter((_, i) => colSel[i]).map((c) => c.label), { k: 'county.total' }];
-  if (children) {
-    const scoped = sel.scoped;
-    const s = scoped && scopeKnown(scoped.scopes) ? scopedSlice(scoped.scopes, rowKeys, colKeys, scoped.valueAt, rowSel, colSel) : suppressSelection(values, rowSel, colSel);
+  const shownColumns = colKeys.filter((_, i) => colSel[i]).map((c) => c.label);
+  // A Total column beside a single column would only repeat it.
+  const withTotal = shownColumns.length > 1;
+  const columns = withTotal ? [...shownColumns, { k: 'county.total' }] : shownColumns;
+  const line = <T>(cells: readonly T[], total: T): T[] => (withTotal ? [...cells, total] : [...cells]);
+  const valuesOf = (value: (row: string, col: string) => number) => rowKeys.map((r) => colKeys.map((c) => value(r.key, c.key)));
+  if (!('plain' in counts)) {
+    const s = 'perCenter' in counts ? overCenters(counts.scopes, rowKeys, colKeys, counts.perCenter, rowSel, colSel) : suppressSelection(valuesOf(counts.children), rowSel, colSel);
     return {
       id, title, rowHeader, chart, note, columns,
-      rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...s.cells[i]!, s.rowTotals[i]!] })),
-      totals: [...s.colTotals, s.total],
+      rows: rowsShown.map((r, i) => ({ label: r.label, cells: line<Cell>(s.cells[i]!, s.rowTotals[i]!) })),
+      totals: line<Cell>(s.colTotals, s.total),
     };
   }
-  const shown = values.filter((_, r) => rowSel[r]).map((row) => row.filter((_, c) => colSel[c]));
+  const shown = valuesOf(counts.plain).filter((_, r) => rowSel[r]).map((row) => row.filter((_, c) => colSel[c]));
   return {
     id, title, rowHeader, chart, note, columns,
-    rows: rowsShown.map((r, i) => ({ label: r.label, cells: [...shown[i]!, sum(shown[i]!)] })),
-    totals: [...columns.slice(1).map((_, c) => sum(shown.map((v) => v[c]!))), sum(shown.flat())],
+    rows: rowsShown.map((r, i) => ({ label: r.label, cells: line<Cell>(shown[i]!, sum(shown[i]!)) })),
+    totals: line<Cell>(shownColumns.map((_, c) => sum(shown.map((v) => v[c]!))), sum(shown.flat())),
   };
 }
 
@@ -291,15 +308,11 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
       filters.centerId !== null ? (chosenCenter >= 0 ? chosenCenter : null)
       : filters.township !== null ? (chosenTownship >= 0 ? allCenters.length + chosenTownship : null)
       : allCenters.length + townshipList.length,
+    inScope: centers.map((c) => c.id),
   };
-  /** One column of a table summing over centers (rows: every group, shown as the filter says), suppressed over every scope together. */
-  const scopedColumn = (valueAt: (center: string, group: string) => number): SuppressedTable | null =>
-    scopeKnown(scopes) ? scopedSlice(scopes, allGroupRows, [{ key: '' }], (c, g) => valueAt(c, g), groupSel, [true]) : null;
-  /** Columns of center tally measures by group, each suppressed over every scope together (null: no known scope). */
-  const scopedColumns = (measures: readonly string[]): { cells: Cell[][]; totals: Cell[] } | null => {
-    const cols = measures.map((m) => scopedColumn((c, g) => tally.get(`${c}|${m}|${g}`) ?? 0));
-    if (cols.some((c) => c === null)) return null;
-    const shown = cols as SuppressedTable[];
+  /** Columns of center tally measures by group (rows: every group, shown as the filter says), each suppressed over every scope together. */
+  const scopedColumns = (measures: readonly string[]): { cells: Cell[][]; totals: Cell[] } => {
+    const shown = measures.map((m) => overCenters(scopes, allGroupRows, [{ key: '' }], (c, g) => tally.get(`${c}|${m}|${g}`) ?? 0, groupSel, [true]));
     return { cells: groups.map((_, i) => shown.map((c) => c.cells[i]![0]!)), totals: shown.map((c) => c.total) };
   };
   const tally = new Map<string, number>();
@@ -324,16 +337,15 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const activity: ReportSection = {
     id: 'activity',
     tables: [
-      crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, (c, t) => sessionsByCenterType(`${c}|${t}`), false, 'stacked'),
-      crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, (c, p) => sessionsByCenterProvider(`${c}|${p}`), false, 'stacked'),
-      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, allCenterRows, countyTypes, (c, t) => servicesByCenterType(`${c}|${t}`), true, 'stacked', undefined, { rows: centerSel, cols: countyTypeSel }),
+      crossTable('activity-sessions', { k: 'county.t.sessions' }, { k: 'county.center' }, centerRows, usedTypes, { plain: (c, t) => sessionsByCenterType(`${c}|${t}`) }, 'stacked'),
+      crossTable('activity-providers', { k: 'county.t.providers' }, { k: 'county.center' }, centerRows, usedProviders, { plain: (c, p) => sessionsByCenterProvider(`${c}|${p}`) }, 'stacked'),
+      crossTable('activity-attendances', { k: 'county.t.attendances' }, { k: 'county.center' }, allCenterRows, countyTypes, { children: (c, t) => servicesByCenterType(`${c}|${t}`) }, 'stacked', undefined, { rows: centerSel, cols: countyTypeSel }),
     ],
   };
 
   // Reach.
-  const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, allCenterRows, allGroupRows, (c, g) => tally.get(`${c}|reached|${g}`) ?? 0, true, 'stacked', undefined, { rows: centerSel, cols: groupSel });
-  const regularValues = groups.map((g) => [sum(centers.map((c) => tallyOf(c.id, 'enrolled', g))), sum(centers.map((c) => tallyOf(c.id, 'reached', g))), sum(centers.map((c) => tallyOf(c.id, 'regular', g)))]);
-  const reg = scopedColumns(['enrolled', 'reached', 'regular']) ?? suppressColumns(regularValues, [true, true, true]);
+  const reachTable = crossTable('reach-groups', { k: 'county.t.reach' }, { k: 'county.center' }, allCenterRows, allGroupRows, { children: (c, g) => tally.get(`${c}|reached|${g}`) ?? 0 }, 'stacked', undefined, { rows: centerSel, cols: groupSel });
+  const reg = scopedColumns(['enrolled', 'reached', 'regular']);
   const regularTable: ReportTable = {
     id: 'reach-regular', title: { k: 'county.t.regular' }, rowHeader: { k: 'county.group' }, chart: 'bar',
     columns: [{ k: 'county.m.enrolled' }, { k: 'county.m.reached' }, { k: 'county.m.regular' }, { k: 'county.m.regularShare' }],
@@ -344,7 +356,6 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   };
 
   // Service mix by group: the service types each group receives (人次).
-  const servicesByTypeGroup = sumsBy(services, (r) => `${r.key[3]}|${r.key[2]}`, (r) => r.value);
   const servicesByCenterTypeGroup = sumsBy(data.services.filter((r) => inPeriod(r.key[0])), (r) => `${r.key[1]}|${r.key[3]}|${r.key[2]}`, (r) => r.value);
   const townshipOfAll = new Map(allCenters.map((c) => [c.id, c.township]));
   const servicesAllGroups = data.services.filter((r) => inPeriod(r.key[0]) && (filters.centerId === null || inScope.has(String(r.key[1]))));
@@ -355,15 +366,15 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   const mix: ReportSection = {
     id: 'mix',
     tables: [
-      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, countyTypes, allGroupRows, (t, g) => servicesByTypeGroup(`${t}|${g}`), true, 'stacked', undefined, {
-        rows: countyTypeSel, cols: groupSel, scoped: { scopes, valueAt: (c, t, g) => servicesByCenterTypeGroup(`${c}|${t}|${g}`) },
+      crossTable('mix-groups', { k: 'county.t.mix' }, { k: 'county.serviceType' }, countyTypes, allGroupRows, { scopes, perCenter: (c, t, g) => servicesByCenterTypeGroup(`${c}|${t}|${g}`) }, 'stacked', undefined, {
+        rows: countyTypeSel, cols: groupSel,
       }),
       crossTable(
         'mix-townships', { k: 'county.t.mixTownship' }, { k: 'county.township' },
         townshipKeys.map((t) => ({ key: t, label: t ? { text: t } : { k: 'county.noTownship' } })),
         allGroupRows,
-        (tw, g) => servicesByTownshipGroup(`${tw}|${g}`),
-        true, 'stacked', undefined,
+        { children: (tw, g) => servicesByTownshipGroup(`${tw}|${g}`) },
+        'stacked', undefined,
         { rows: townshipKeys.map((t) => scopeTownships.has(t)), cols: groupSel },
       ),
     ],
@@ -425,13 +436,15 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
         }),
         totals: null,
       },
-      crossTable(
-        'coordination-gaps', { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, { k: 'county.serviceType' },
-        SERVICE_TYPES.map((t) => ({ key: t, label: typeLabel(t) })),
-        [{ key: 'centers', label: { k: 'county.m.centersWithout' } }],
-        (t) => centers.filter((c) => !servedInWindow.has(`${c.id}|${t}`)).length,
-        false, 'bar', { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
-      ),
+      // One column, and no totals row: a sum over service types would count each center once per
+      // service it lacks, which no reader of "centers without the service" expects.
+      {
+        id: 'coordination-gaps', title: { k: 'county.t.gaps', p: { n: GAP_MONTHS } }, rowHeader: { k: 'county.serviceType' }, chart: 'bar',
+        columns: [{ k: 'county.m.centersWithout' }],
+        rows: SERVICE_TYPES.map((t) => ({ label: typeLabel(t), cells: [centers.filter((c) => !servedInWindow.has(`${c.id}|${t}`)).length] })),
+        totals: null,
+        note: { k: 'county.gapDefinition', p: { n: GAP_MONTHS, to: lastMonth } },
+      },
     ],
   };
 
@@ -448,28 +461,30 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     // The view marks a group's tally that counted the bands ('_bands'; a band of 0 has no row). An
     // answer kept on a device before that mark existed has a row for every band: its first band's row then says so.
     const counted = (c: string, g: string) => tally.has(`${c}|_bands|${g}`) || tally.has(`${c}|${bands[0]}|${g}`);
-    const lacking = new Set<string>();
-    const known = rows.map((g) => {
-      const withBands = centers.filter((c) => counted(c.id, g.key));
-      for (const c of centers) if (!counted(c.id, g.key) && tallyOf(c.id, 'enrolled', g.key) > 0) lacking.add(c.name);
-      return withBands.length > 0 || centers.every((c) => tallyOf(c.id, 'enrolled', g.key) === 0) ? withBands : null;
-    });
+    /**
+     * A group's centers in scope: the names of those whose tally lacks the bands though they count children
+     * in the group (left out of the sums, named in the note), and whether the group's bands are known — some
+     * center counted them, or none lacks them (no child anywhere: a true 0).
+     */
+    const bandsOf = (g: string) => {
+      const lacking = centers.filter((c) => !counted(c.id, g) && tallyOf(c.id, 'enrolled', g) > 0).map((c) => c.name);
+      return { lacking, known: lacking.length === 0 || centers.some((c) => counted(c.id, g)) };
+    };
+    const perGroup = rows.map((g) => bandsOf(g.key));
+    const lacking = new Set(perGroup.flatMap((p) => p.lacking));
     // A center whose tally lacks the bands counts 0 in them (left out, and named in the note).
     const valueAt = (c: string, g: string, b: string) => (counted(c, g) ? (tally.get(`${c}|${b}|${g}`) ?? 0) : 0);
-    const s = scopeKnown(scopes)
-      ? scopedSlice(scopes, rowsAll, bands.map((b) => ({ key: b })), valueAt, rowSel, bands.map(() => true))
-      : suppressTable(rows.map((g) => bands.map((b) => sum(centers.map((c) => valueAt(c.id, g.key, b))))));
-    const noData = bands.map(() => 'countyBands.noData');
+    const s = overCenters(scopes, rowsAll, bands.map((b) => ({ key: b })), valueAt, rowSel, bands.map(() => true));
+    const noData = [...bands, 'total'].map(() => 'countyBands.noData');
     return {
       id, title, rowHeader: { k: 'county.group' }, chart: 'stacked',
       columns: [...bands.map((b) => ({ k: `${bandKey}.${b.replace(/^(attend|visits|contacts)/, '')}` })), { k: 'county.total' }],
-      rows: rows.map((g, i) => ({ label: g.label, cells: known[i] === null ? [...noData, 'countyBands.noData'] : [...s.cells[i]!, s.rowTotals[i]!] })),
-      totals: known.every((k) => k === null) ? [...noData, 'countyBands.noData'] : [...s.colTotals, s.total],
+      rows: rows.map((g, i) => ({ label: g.label, cells: perGroup[i]!.known ? [...s.cells[i]!, s.rowTotals[i]!] : noData })),
+      totals: perGroup.some((p) => p.known) ? [...s.colTotals, s.total] : noData,
       note: lacking.size > 0 ? { k: `${definition.k}Missing`, p: { centers: [...lacking].join('、') } } : definition,
     };
   };
-  const contValues = groups.map((g) => ['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact'].map((m) => sum(centers.map((c) => tallyOf(c.id, m, g)))));
-  const cont = scopedColumns(['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact']) ?? suppressColumns(contValues, [true, true, true, true, true]);
+  const cont = scopedColumns(['enrolled', 'regular', 'longGap', 'surrogateVisit', 'parentContact']);
   const continuity: ReportSection = {
     id: 'continuity',
     tables: [
@@ -487,16 +502,10 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
   };
 
   // Wellbeing: mood check-ins by month (faces), screening levels by group, follow-ups per center.
-  const moods = data.moods.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
-  const screenings = data.screenings.filter((r) => inPeriod(r.key[0]) && inScope.has(String(r.key[1])) && groupMatches(filters.group, String(r.key[2])));
-  const moodsByMonthFace = sumsBy(moods, (r) => `${r.key[0]}|${r.key[3]}`, (r) => r.value);
-  const screeningsByGroupLevel = sumsBy(screenings, (r) => `${r.key[2]}|${r.key[3]}`, (r) => r.value);
-  const screeningsByMonthLevel = sumsBy(screenings, (r) => `${r.key[0]}|${r.key[3]}`, (r) => r.value);
-  const moodsByGroupFace = sumsBy(moods, (r) => `${r.key[2]}|${r.key[3]}`, (r) => r.value);
   const monthRows = months.map((m) => ({ key: m, label: { text: m } as Label }));
   const levelCols = LEVELS.map((l) => ({ key: l, label: { k: `screenings.level.${l}` } as Label }));
   const faceCols = [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } as Label }));
-  // Each center's counts, for the tables suppressed over every scope together (crossTable's `scoped`).
+  // Each center's counts: these tables are suppressed over every scope together (overCenters).
   const moodsInPeriod = data.moods.filter((r) => inPeriod(r.key[0]));
   const screeningsInPeriod = data.screenings.filter((r) => inPeriod(r.key[0]));
   const moodsCMF = sumsBy(moodsInPeriod.filter((r) => groupMatches(filters.group, String(r.key[2]))), (r) => `${r.key[1]}|${r.key[0]}|${r.key[3]}`, (r) => r.value);
@@ -507,9 +516,8 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     'wellbeing-moods', { k: 'county.t.moods' }, { k: 'county.month' },
     months.map((m) => ({ key: m, label: { text: m } })),
     [1, 2, 3, 4, 5].map((f) => ({ key: String(f), label: { k: `county.face.${f}` } })),
-    (m, f) => moodsByMonthFace(`${m}|${f}`),
-    true, 'line', undefined,
-    { scoped: { scopes, valueAt: (c, m, f) => moodsCMF(`${c}|${m}|${f}`) } },
+    { scopes, perCenter: (c, m, f) => moodsCMF(`${c}|${m}|${f}`) },
+    'line',
   );
   const followValues = allCenters.map((c) => [tallyOf(c.id, 'followupsOpen', null), tallyOf(c.id, 'followupsOverdue', null)]);
   const follow = suppressColumns(followValues, [true, true], centerSel);
@@ -517,15 +525,13 @@ export function buildReport(data: CountyData, filters: Filters, today: string): 
     id: 'wellbeing',
     tables: [
       moodTable,
-      crossTable('wellbeing-moods-groups', { k: 'countyBands.t.moodsByGroup' }, { k: 'county.group' }, allGroupRows, faceCols, (g, f) => moodsByGroupFace(`${g}|${f}`), true, 'stacked', { k: 'countyBands.moodsDefinition' }, {
-        rows: groupSel, scoped: { scopes, valueAt: (c, g, f) => moodsCGF(`${c}|${g}|${f}`) },
+      crossTable('wellbeing-moods-groups', { k: 'countyBands.t.moodsByGroup' }, { k: 'county.group' }, allGroupRows, faceCols, { scopes, perCenter: (c, g, f) => moodsCGF(`${c}|${g}|${f}`) }, 'stacked', { k: 'countyBands.moodsDefinition' }, {
+        rows: groupSel,
       }),
-      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, allGroupRows, levelCols, (g, l) => screeningsByGroupLevel(`${g}|${l}`), true, 'stacked', { k: 'county.levelsOnly' }, {
-        rows: groupSel, scoped: { scopes, valueAt: (c, g, l) => screeningsCGL(`${c}|${g}|${l}`) },
+      crossTable('wellbeing-screenings', { k: 'county.t.screenings' }, { k: 'county.group' }, allGroupRows, levelCols, { scopes, perCenter: (c, g, l) => screeningsCGL(`${c}|${g}|${l}`) }, 'stacked', { k: 'county.levelsOnly' }, {
+        rows: groupSel,
       }),
-      crossTable('wellbeing-screenings-months', { k: 'countyBands.t.screeningsByMonth' }, { k: 'county.month' }, monthRows, levelCols, (m, l) => screeningsByMonthLevel(`${m}|${l}`), true, 'line', { k: 'county.levelsOnly' }, {
-        scoped: { scopes, valueAt: (c, m, l) => screeningsCML(`${c}|${m}|${l}`) },
-      }),
+      crossTable('wellbeing-screenings-months', { k: 'countyBands.t.screeningsByMonth' }, { k: 'county.month' }, monthRows, levelCols, { scopes, perCenter: (c, m, l) => screeningsCML(`${c}|${m}|${l}`) }, 'line', { k: 'county.levelsOnly' }),
       { id: 'wellbeing-followups', title: { k: 'county.t.followups' }, rowHeader: { k: 'county.center' }, chart: 'bar', columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: centerRows.map((c, i) => ({ label: c.label, cells: follow.cells[i]! })), totals: follow.totals },
     ],
   };

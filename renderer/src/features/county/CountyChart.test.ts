@@ -56,14 +56,34 @@ describe('CountyChart', () => {
     expect(el.textContent).toContain('1 到 4 名儿童不显示');
   });
 
-  it('draws again in the new language when the language changes', async () => {
-    // happy-dom has no 2D canvas: a context that accepts every drawing call, so chart.js keeps its chart.
+  /** happy-dom has no 2D canvas: a context that accepts every drawing call, so chart.js keeps its chart. */
+  function acceptingCanvas() {
     const ctx = (canvas: HTMLCanvasElement): unknown =>
       new Proxy({}, { get: (_, p) => (p === 'canvas' ? canvas : p === 'measureText' ? () => ({ width: 10 }) : p === 'getImageData' ? () => ({ data: [] }) : () => undefined), set: () => true });
     const spy = vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
       return ctx(this) as CanvasRenderingContext2D;
     } as never);
     onTestFinished(() => spy.mockRestore());
+  }
+
+  it('counts in whole numbers on the count axis, also when many rows turn the bars across (the gap chart: centers)', async () => {
+    acceptingCanvas();
+    const scales = async (rows: number) => {
+      host?.remove();
+      const el = await render(table(Array.from({ length: rows }, (_, i) => [i % 2, 1])));
+      const chart = Chart.getChart(el.querySelector('canvas')!)!;
+      return { index: chart.options.indexAxis, x: chart.options.scales!.x!.ticks, y: chart.options.scales!.y!.ticks };
+    };
+    const across = await scales(12);
+    expect(across.index).toBe('y');
+    expect(across.x).toMatchObject({ precision: 0 });
+    const upright = await scales(3);
+    expect(upright.index).toBe('x');
+    expect(upright.y).toMatchObject({ precision: 0 });
+  });
+
+  it('draws again in the new language when the language changes', async () => {
+    acceptingCanvas();
     const el = await render({ ...table([[3, 9]]), columns: [{ k: 'county.m.open' }, { k: 'county.m.overdue' }], rows: [{ label: { k: 'group.migrant' }, cells: [3, 9] }] });
     const labels = () => {
       const chart = Chart.getChart(el.querySelector('canvas')!)!;
