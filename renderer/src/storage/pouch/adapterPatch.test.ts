@@ -1,22 +1,31 @@
 // @vitest-environment happy-dom
 /**
- * patches/pouchdb-adapter-indexeddb+9.0.0.patch (issue 19: a check-in at frame speed): the
- * adapter wrote the database's metadata (update sequence, document count) from the last
- * document's success callback, a third round trip between the page and IndexedDB inside every
- * write transaction. The patch queues it right behind the documents, in the same transaction.
- * These tests hold the order, and that the metadata is still right — in memory and as stored,
- * read back by a fresh open — after every kind of write the app makes.
+ * patches/pouchdb-adapter-indexeddb+9.0.0.patch (issue 19), two changes:
+ * - a write: the adapter wrote the database's metadata (update sequence, document count) from
+ *   the last document's success callback, a third round trip between the page and IndexedDB
+ *   inside every write transaction (a check-in). It is now queued right behind the documents, in
+ *   the same transaction. These tests hold the order, and that the metadata is still right — in
+ *   memory and as stored, read back by a fresh open — after every kind of write the app makes.
+ * - a range read (`allDocs`) asked IndexedDB for 100 rows at a time, one request after another:
+ *   the roster (300 children, their private records, their consents) was four requests in a row
+ *   per type at every start. Now 1,000. The tests hold that, and that every kind of range read
+ *   answers as PouchDB's in-memory adapter does over the same documents.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCenterDb } from './createPouch';
+import MemoryAdapter from 'pouchdb-adapter-memory';
+import { openCenterDb, PouchDB } from './createPouch';
+
+PouchDB.plugin(MemoryAdapter);
 
 let n = 0;
 const fresh = () => `adapter-patch-${Date.now()}-${n++}`;
 
 type Event = 'docs put' | 'meta put' | 'docs put done';
 const realPut = IDBObjectStore.prototype.put;
+const realGetAll = IDBIndex.prototype.getAll;
 afterEach(() => {
   IDBObjectStore.prototype.put = realPut;
+  IDBIndex.prototype.getAll = realGetAll;
 });
 /** Records, in order, each put the adapter asks for and when a document's put has succeeded. */
 function recordPuts(): Event[] {
@@ -90,5 +99,49 @@ describe('the indexeddb adapter as patched', () => {
     const after = await again.info();
     expect({ doc_count: after.doc_count, update_seq: after.update_seq }).toEqual({ doc_count: before.doc_count, update_seq: before.update_seq });
     await again.close();
+  });
+
+  it('reads a range of up to 1,000 documents in one request, not 100 at a time', async () => {
+    const db = openCenterDb(fresh());
+    await db.bulkDocs(Array.from({ length: 450 }, (_, i) => ({ _id: `child:${String(i).padStart(4, '0')}`, grade: i % 9 })));
+    let requests = 0;
+    IDBIndex.prototype.getAll = function (this: IDBIndex, ...args: Parameters<IDBIndex['getAll']>) {
+      if (this.name === 'deleted,id') requests++;
+      return realGetAll.apply(this, args);
+    } as IDBIndex['getAll'];
+    const res = await db.allDocs({ include_docs: true, startkey: 'child:', endkey: 'child:\uffff' });
+    expect(res.rows).toHaveLength(450);
+    expect(requests).toBe(1);
+    await db.close();
+  });
+
+  it('answers every kind of range read as the in-memory adapter does, across the request size', async () => {
+    const idb = openCenterDb(fresh());
+    const mem = new PouchDB(fresh(), { adapter: 'memory' });
+    const docs = Array.from({ length: 2_345 }, (_, i) => ({ _id: `att:${String(i).padStart(5, '0')}`, n: i }));
+    for (const db of [idb, mem]) {
+      await db.bulkDocs(docs);
+      // Some deleted, among them the rows at the request boundaries.
+      for (const i of [0, 999, 1000, 1001, 1999, 2000, 2344, 1234]) await db.remove(await db.get(`att:${String(i).padStart(5, '0')}`));
+    }
+    const queries: PouchDB.Core.AllDocsOptions[] = [
+      {},
+      { include_docs: true },
+      { limit: 1000 },
+      { limit: 1001, skip: 998 },
+      { skip: 1500 },
+      { descending: true, limit: 1200 },
+      { startkey: 'att:00990', endkey: 'att:02010' },
+      { startkey: 'att:00990', endkey: 'att:02010', inclusive_end: false },
+      { startkey: 'att:02010', endkey: 'att:00990', descending: true, include_docs: true },
+      { key: 'att:01000' },
+      { key: 'att:01002', include_docs: true },
+      { keys: ['att:00999', 'att:00998', 'att:zzz', 'att:02001'] },
+      { limit: 0 },
+    ];
+    const shape = (r: PouchDB.Core.AllDocsResponse<object>) => ({ total: r.total_rows, rows: r.rows.map((row) => JSON.stringify(row)) });
+    for (const q of queries) expect(shape(await idb.allDocs(q)), JSON.stringify(q)).toEqual(shape(await mem.allDocs(q)));
+    await idb.close();
+    await mem.close();
   });
 });
