@@ -794,4 +794,13 @@ export default {
     moodsDefinition: 'Each check-in counts once (check-ins, not children).',
     freshnessDefinition: '"Last data" is the date (this device\'s local date) of the newest count a center sent. Centers with no new data for more than {n} days are flagged.',
   },
+  walk11: {
+    services: {
+      draftRestored: 'This is what you left unsaved a moment ago; it was kept for you. When it is complete, tap "Save the service".',
+      draftDiscard: 'Throw it away, start again',
+      draftWaiting: 'You have a service record that is not saved yet ({type}, {n} chosen).',
+      draftContinue: 'Carry on',
+      fixFirst: 'Not saved yet: {n} thing(s) to fix, see the red words below.',
+    },
+  },
 };

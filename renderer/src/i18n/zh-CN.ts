@@ -793,4 +793,13 @@ export default {
     moodsDefinition: '每次签到计一次（人次），不是人数。',
     freshnessDefinition: '“最近数据”是站点最近一次上报统计的日期（本机日期）。超过 {n} 天没有任何新数据的站点标为“长时间未更新”。',
   },
+  walk11: {
+    services: {
+      draftRestored: '这是你刚才没保存的记录，已经帮你留着。填完请点“保存服务记录”。',
+      draftDiscard: '不要了，重新填',
+      draftWaiting: '你有一条还没保存的服务记录（{type}，已选 {n} 人）。',
+      draftContinue: '继续填写',
+      fixFirst: '还没有保存：有 {n} 处要改，请看下面红字。',
+    },
+  },
 };
