@@ -135,3 +135,57 @@ describe('a volunteer grandmother records a service at 1024×600', () => {
     await lock(page);
   });
 });
+
+describe('a teacher corrects the register of a full afternoon at 1024×600', () => {
+  it('finds a child among 120 rows by name or pinyin initials instead of scrolling', async () => {
+    const { page } = kiosk;
+    await unlock(page, '刘老师');
+    await page.click('[data-testid="tile-register"]');
+    await page.waitForSelector('[data-testid="register-rows"] li');
+    expect(await page.locator('[data-testid="register-rows"] li').count()).toBe(120);
+    const kid = unique[60]!;
+    await page.fill('[data-testid="register-search"]', kid.fullName);
+    await expect.poll(() => page.locator('[data-testid="register-rows"] li').count()).toBe(1);
+    const row = page.locator(`[data-testid="register-rows"] li[data-child="${kid.fullName}"]`);
+    await row.locator('[data-status="absent"]').click();
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('缺 1');
+    // Absent was a mis-tap: the child is here, and came late.
+    await row.locator('[data-status="present"]').click();
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('缺 0');
+    await row.locator('[data-action="late"]').click();
+    await expect.poll(() => page.textContent('[data-testid="register-counts"]')).toContain('迟到 1');
+    await kiosk.screenshot('walk11-register-search');
+    await page.fill('[data-testid="register-search"]', 'qqqq');
+    await page.waitForSelector('[data-testid="register-search-none"]');
+    await page.click('[data-testid="register-search-clear"]');
+    await expect.poll(() => page.locator('[data-testid="register-rows"] li').count()).toBe(120);
+  });
+
+  it('a button that does nothing for an unmarked child looks it; the pick-up choice fits the row and can be cancelled', async () => {
+    const { page } = kiosk;
+    const kid = unique[60]!;
+    const other = unique[61]!;
+    const otherRow = page.locator(`[data-testid="register-rows"] li[data-child="${other.fullName}"]`);
+    // Not marked: 迟到 and 签退 are disabled, and look it (they looked exactly like the buttons that work).
+    expect(await otherRow.locator('[data-action="late"]').isDisabled()).toBe(true);
+    expect(Number(await otherRow.locator('[data-action="late"]').evaluate((b) => getComputedStyle(b).opacity))).toBeLessThan(0.6);
+    expect(Number(await otherRow.locator('[data-action="check-out"]').evaluate((b) => getComputedStyle(b).opacity))).toBeLessThan(0.6);
+    await page.fill('[data-testid="register-search"]', kid.fullName);
+    const row = page.locator(`[data-testid="register-rows"] li[data-child="${kid.fullName}"]`);
+    expect(Number(await row.locator('[data-action="late"]').evaluate((b) => getComputedStyle(b).opacity))).toBe(1);
+    await row.locator('[data-action="check-out"]').click();
+    await row.locator('[data-testid="pickup-select"]').waitFor();
+    // Every word on one line (at 1024 px 请假 / 迟到 / 确认签退 broke into two lines each) and every button inside the window.
+    const buttons = await row.locator('button, select').evaluateAll((els) => els.map((el) => ({ text: (el.textContent ?? '').trim().slice(0, 8), h: el.getBoundingClientRect().height, right: el.getBoundingClientRect().right })));
+    for (const b of buttons) {
+      expect(b.h, b.text).toBeLessThanOrEqual(60);
+      expect(b.right, b.text).toBeLessThanOrEqual(1024);
+    }
+    await kiosk.screenshot('walk11-register-pickup');
+    await row.locator('[data-action="cancel-out"]').click();
+    expect(await row.locator('[data-testid="pickup-select"]').count()).toBe(0);
+    expect(await row.textContent()).not.toContain('走');
+    await page.fill('[data-testid="register-search"]', '');
+    await lock(page);
+  });
+});

@@ -795,6 +795,11 @@ export default {
     freshnessDefinition: '"Last data" is the date (this device\'s local date) of the newest count a center sent. Centers with no new data for more than {n} days are flagged.',
   },
   walk11: {
+    register: {
+      search: 'Find a child: name, pinyin initials (e.g. zxm) or grade',
+      showAll: 'Show all {n}',
+      noMatch: 'No child matches "{q}".',
+    },
     services: {
       draftRestored: 'This is what you left unsaved a moment ago; it was kept for you. When it is complete, tap "Save the service".',
       draftDiscard: 'Throw it away, start again',

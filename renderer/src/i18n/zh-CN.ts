@@ -794,6 +794,11 @@ export default {
     freshnessDefinition: '“最近数据”是站点最近一次上报统计的日期（本机日期）。超过 {n} 天没有任何新数据的站点标为“长时间未更新”。',
   },
   walk11: {
+    register: {
+      search: '找孩子：输入姓名、拼音首字母（如 zxm）或年级',
+      showAll: '显示全部 {n} 人',
+      noMatch: '没有找到“{q}”。',
+    },
     services: {
       draftRestored: '这是你刚才没保存的记录，已经帮你留着。填完请点“保存服务记录”。',
       draftDiscard: '不要了，重新填',
