@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKiosk, typePin, type Kiosk } from './harness';
 import { demoChildren, NOW } from './demoFixture';
+import { checkInFromHome } from './kioskFind';
 
 const kids = demoChildren();
 const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.displayName).length === 1);
@@ -187,5 +188,40 @@ describe('a teacher corrects the register of a full afternoon at 1024×600', () 
     expect(await row.textContent()).not.toContain('走');
     await page.fill('[data-testid="register-search"]', '');
     await lock(page);
+  });
+});
+
+describe('a 7-year-old who reads little turns read-aloud on half way', () => {
+  it('the screen she is on is read at once (it stayed silent until the next step), and what cannot be said is told to staff', async () => {
+    const { page } = kiosk;
+    const kid = unique.find((k) => k.grade === 1 && k.consents.some((c) => c.action === 'grant' && c.scopes.includes('attendance')))!;
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/prompts/')) asked.push(decodeURIComponent(r.url().split('/prompts/')[1]!));
+    });
+    await page.goto(`${kiosk.url}#/kiosk`);
+    await checkInFromHome(page, kid);
+    await page.waitForSelector('[data-testid="code-slots"]');
+    expect(await page.getAttribute('[data-testid="read-aloud"]', 'aria-pressed')).toBe('false');
+    await page.waitForTimeout(300);
+    expect(asked).toEqual([]);
+    await page.click('[data-testid="read-aloud"]');
+    // Her name has no recording and headless Chromium has no system voice: the note says so; the prompt is played.
+    await page.waitForSelector('[data-testid="speech-missing"]', { timeout: 10_000 });
+    await expect.poll(() => asked, { timeout: 10_000 }).toContain('zh-CN/everyday2.speech.codePrompt.ogg');
+    await kiosk.screenshot('walk11-readaloud-code');
+    // Turned off, nothing more is asked for on this screen.
+    await page.click('[data-testid="read-aloud"]');
+    const before = asked.length;
+    await page.waitForTimeout(500);
+    expect(asked.length).toBe(before);
+    // On the family-name step too: turned on, the title is read.
+    await page.click('[data-testid="code-not-me"]');
+    await page.click('[data-testid="kiosk-initials-back"]');
+    await page.waitForSelector('[data-testid="kiosk-initials"]');
+    asked.length = 0;
+    await page.click('[data-testid="read-aloud"]');
+    await expect.poll(() => asked, { timeout: 10_000 }).toContain('zh-CN/checkin.pickTitle.ogg');
+    await page.click('[data-testid="checkin-home"]');
   });
 });
