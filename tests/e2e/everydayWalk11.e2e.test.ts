@@ -210,6 +210,15 @@ describe('a 7-year-old who reads little turns read-aloud on half way', () => {
     await page.waitForSelector('[data-testid="speech-missing"]', { timeout: 10_000 });
     await expect.poll(() => asked, { timeout: 10_000 }).toContain('zh-CN/everyday2.speech.codePrompt.ogg');
     await kiosk.screenshot('walk11-readaloud-code');
+    // The note covers no part of anything she taps (it lay over the lower part of 不是我).
+    const covered = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('main button')).flatMap((b) => {
+        const r = b.getBoundingClientRect();
+        const corners = [[r.left + 6, r.top + 6], [r.right - 6, r.top + 6], [r.left + 6, r.bottom - 6], [r.right - 6, r.bottom - 6]] as const;
+        return corners.some(([x, y]) => !b.contains(document.elementFromPoint(x, y))) ? [(b.textContent ?? '').trim() || b.dataset.picture || '?'] : [];
+      }),
+    );
+    expect(covered).toEqual([]);
     // Turned off, nothing more is asked for on this screen.
     await page.click('[data-testid="read-aloud"]');
     const before = asked.length;
