@@ -234,3 +234,23 @@ describe('a 7-year-old who reads little turns read-aloud on half way', () => {
     await page.click('[data-testid="checkin-home"]');
   });
 });
+
+describe('English, spot-checked at 1024×600', () => {
+  it('the family-name step: "Show everyone" stays inside its button', async () => {
+    const { page } = kiosk;
+    await unlock(page, '刘老师');
+    await page.click('text=English');
+    await lock(page);
+    await page.click('[data-testid="kiosk-checkin"]');
+    await page.waitForSelector('[data-testid="kiosk-initials"]');
+    const all = page.locator('[data-testid="kiosk-all"]');
+    expect(await all.textContent()).toContain('Show everyone');
+    const fits = await all.evaluate((b) => b.scrollWidth <= b.clientWidth && b.scrollHeight <= b.clientHeight);
+    expect(fits).toBe(true);
+    await kiosk.screenshot('walk11-en-initials');
+    await page.click('[data-testid="checkin-home"]');
+    await unlock(page, '刘老师');
+    await page.click('text=简体中文');
+    await lock(page);
+  });
+});
