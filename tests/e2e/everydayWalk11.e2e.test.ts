@@ -124,10 +124,14 @@ describe('a volunteer grandmother records a service at 1024×600', () => {
     await page.click('[data-testid="service-draft-continue"]');
     await page.click('[data-testid="service-draft-discard"]');
     expect(await page.inputValue('textarea[name="notes"]')).toBe('');
+    // 120 children, 60 name buttons: the rest were hidden without a word; now she is told to search.
+    expect(await page.locator('.kids button').count()).toBe(60);
+    expect(await page.textContent('[data-testid="service-not-shown"]')).toContain('还有 60 个孩子没有列出来');
     const kid = unique[0]!;
     await page.selectOption('select[name="serviceType"]', 'surrogate-parent-visit');
     await page.fill('.search', kid.fullName);
     await page.click(`.kids button[data-child="${kid.fullName}"]`);
+    expect(await page.locator('[data-testid="service-not-shown"]').count()).toBe(0);
     await page.fill('textarea[name="notes"]', '到家里看了看，奶奶身体还好');
     await page.click('[data-testid="service-save"]');
     await page.waitForSelector('[data-testid="service-saved"]');

@@ -806,6 +806,7 @@ export default {
       draftWaiting: 'You have a service record that is not saved yet ({type}, {n} chosen).',
       draftContinue: 'Carry on',
       fixFirst: 'Not saved yet: {n} thing(s) to fix, see the red words below.',
+      notShown: '{n} more children are not listed: type a name or pinyin initials in "Search children" above.',
     },
   },
 };

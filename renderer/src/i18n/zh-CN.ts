@@ -805,6 +805,7 @@ export default {
       draftWaiting: '你有一条还没保存的服务记录（{type}，已选 {n} 人）。',
       draftContinue: '继续填写',
       fixFirst: '还没有保存：有 {n} 处要改，请看下面红字。',
+      notShown: '还有 {n} 个孩子没有列出来：请在上面的“搜索儿童”里输入名字或拼音首字母。',
     },
   },
 };
