@@ -207,6 +207,13 @@ describe('a 7-year-old who reads little turns read-aloud on half way', () => {
     await checkInFromHome(page, kid);
     await page.waitForSelector('[data-testid="code-slots"]');
     expect(await page.getAttribute('[data-testid="read-aloud"]', 'aria-pressed')).toBe('false');
+    // 擦掉一个 with nothing to erase looks disabled (it looked like every other button), and comes alive with the first picture.
+    const eraseOpacity = () => page.locator('[data-testid="code-erase"]').evaluate((b) => Number(getComputedStyle(b).opacity));
+    expect(await eraseOpacity()).toBeLessThan(0.6);
+    await page.click(`[data-picture="${kid.code[0]}"]`);
+    expect(await eraseOpacity()).toBe(1);
+    await page.click('[data-testid="code-erase"]');
+    expect(await eraseOpacity()).toBeLessThan(0.6);
     await page.waitForTimeout(300);
     expect(asked).toEqual([]);
     await page.click('[data-testid="read-aloud"]');
