@@ -800,4 +800,19 @@ export default {
     seeAppendix: 'This table has many columns: it is printed in full as appendix table {n} at the end of the report (landscape page).',
     offlineShort: 'Offline',
   },
+  walk11: {
+    register: {
+      search: 'Find a child: name, pinyin initials (e.g. zxm) or grade',
+      showAll: 'Show all {n}',
+      noMatch: 'No child matches "{q}".',
+    },
+    services: {
+      draftRestored: 'This is what you left unsaved a moment ago; it was kept for you. When it is complete, tap "Save the service".',
+      draftDiscard: 'Throw it away, start again',
+      draftWaiting: 'You have a service record that is not saved yet ({type}, {n} chosen).',
+      draftContinue: 'Carry on',
+      fixFirst: 'Not saved yet: {n} thing(s) to fix, see the red words below.',
+      notShown: '{n} more children are not listed: type a name or pinyin initials in "Search children" above.',
+    },
+  },
 };

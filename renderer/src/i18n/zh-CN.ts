@@ -799,4 +799,19 @@ export default {
     seeAppendix: '这张表的栏目较多，完整表格印在报告末尾的附表 {n}（横向页）。',
     offlineShort: '离线',
   },
+  walk11: {
+    register: {
+      search: '找孩子：输入姓名、拼音首字母（如 zxm）或年级',
+      showAll: '显示全部 {n} 人',
+      noMatch: '没有找到“{q}”。',
+    },
+    services: {
+      draftRestored: '这是你刚才没保存的记录，已经帮你留着。填完请点“保存服务记录”。',
+      draftDiscard: '不要了，重新填',
+      draftWaiting: '你有一条还没保存的服务记录（{type}，已选 {n} 人）。',
+      draftContinue: '继续填写',
+      fixFirst: '还没有保存：有 {n} 处要改，请看下面红字。',
+      notShown: '还有 {n} 个孩子没有列出来：请在上面的“搜索儿童”里输入名字或拼音首字母。',
+    },
+  },
 };
