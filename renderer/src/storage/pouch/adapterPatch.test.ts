@@ -124,7 +124,8 @@ describe('the indexeddb adapter as patched', () => {
       // Some deleted, among them the rows at the request boundaries.
       for (const i of [0, 999, 1000, 1001, 1999, 2000, 2344, 1234]) await db.remove(await db.get(`att:${String(i).padStart(5, '0')}`));
     }
-    const queries: PouchDB.Core.AllDocsOptions[] = [
+    type Query = PouchDB.Core.AllDocsOptions | PouchDB.Core.AllDocsWithinRangeOptions | PouchDB.Core.AllDocsWithKeyOptions | PouchDB.Core.AllDocsWithKeysOptions;
+    const queries: Query[] = [
       {},
       { include_docs: true },
       { limit: 1000 },
@@ -140,7 +141,7 @@ describe('the indexeddb adapter as patched', () => {
       { limit: 0 },
     ];
     const shape = (r: PouchDB.Core.AllDocsResponse<object>) => ({ total: r.total_rows, rows: r.rows.map((row) => JSON.stringify(row)) });
-    for (const q of queries) expect(shape(await idb.allDocs(q)), JSON.stringify(q)).toEqual(shape(await mem.allDocs(q)));
+    for (const q of queries) expect(shape(await idb.allDocs(q as PouchDB.Core.AllDocsWithinRangeOptions)), JSON.stringify(q)).toEqual(shape(await mem.allDocs(q as PouchDB.Core.AllDocsWithinRangeOptions)));
     await idb.close();
     await mem.close();
   });
