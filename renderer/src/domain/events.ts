@@ -76,6 +76,11 @@ export function mark(existing: AttendanceDoc | null, r: ChildRecord, ctx: EventC
   return { ...next, status, late, checkInAt: next.checkInAt ?? ctx.at };
 }
 
+/** A check-out without who picked the child up, for a child the center requires it for (register or kiosk). */
+export class PickupRequiredError extends Error {
+  override name = 'PickupRequiredError';
+}
+
 /** Whether the center requires recording who picked this child up. */
 export function pickupRequired(child: Pick<ChildDoc, 'birthMonth'>, date: string, underAge: number): boolean {
   return ageOn(child.birthMonth, date) < underAge;

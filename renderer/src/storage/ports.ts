@@ -124,13 +124,14 @@ export interface ConflictLogEntry {
 
 /**
  * Something that happened at the kiosk that an adult in the room must see: a child
- * who failed the picture code three times, or whose check-in was refused. Device-local:
+ * who failed the picture code three times, whose check-in was refused, or a young child who
+ * tried to check out alone (the center's pick-up rule). Device-local:
  * it is about this kiosk's room, and it holds no answers.
  */
 export interface KioskAlert {
   readonly id: number;
   readonly at: string;
-  readonly kind: 'code-failed' | 'checkin-blocked';
+  readonly kind: 'code-failed' | 'checkin-blocked' | 'pickup-needed';
   readonly childId: string;
   readonly resolvedAt: string | null;
   readonly resolvedBy: string | null;

@@ -32,6 +32,7 @@ export const PROMPT_IDS = [
   'checkin.help',
   'checkin.undone',
   'safety.blockedChild',
+  'safety.pickupChild',
   'safety.goToTeacherNow',
 ] as const;
 export type PromptId = (typeof PROMPT_IDS)[number];

@@ -9,7 +9,7 @@ import { ids } from '@sync/schema/ids';
 import type { AttendanceStatus, Relation } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
 import { toCsv } from '@/domain/csv';
-import { checkOut, mark, pickupRequired, type EventContext } from '@/domain/events';
+import { checkOut, mark, pickupRequired, PickupRequiredError, type EventContext } from '@/domain/events';
 import type { DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
@@ -96,9 +96,8 @@ export async function setMark(p: Ports, entry: RosterEntry, date: string, status
   return p.docs.update('attendance', ids.attendance(date, entry.childId), (current) => mark(current, entry, ctx(p, entry.child.centerId, date), status, late));
 }
 
-export class PickupRequiredError extends Error {
-  override name = 'PickupRequiredError';
-}
+/** Re-exported: the register's callers catch it from here. */
+export { PickupRequiredError };
 
 /** @throws PickupRequiredError when the center requires a pick-up for this child and none is given. */
 export async function registerCheckOut(p: Ports, entry: RosterEntry, date: string, pickedUpBy: Relation | null, underAge: number): Promise<AttendanceDoc | null> {

@@ -6,6 +6,7 @@ import { loadRoster } from '../../app/roster';
 import { loadWaiting, waitingCount } from '../../app/waiting';
 import { emptyChildForm, recordConsent, saveChild } from '../children/childrenService';
 import { recordKioskAction, recordKioskAlert, recordTalkRequest } from './checkinService';
+import { PickupRequiredError } from '@/domain/events';
 import { acknowledge, NotTrainedLeadError, sortFollowups } from '../followups/followupService';
 import type { StaffDoc } from '@sync/schema/documents';
 
@@ -87,5 +88,27 @@ describe('a kiosk check-in', () => {
     later('2026-11-30T16:05:00+08:00');
     const afterUndoTime = await recordKioskAction(p, entry, 'check-out', 60_000);
     expect('saved' in afterUndoTime && afterUndoTime.saved).toMatchObject({ checkOutAt: '2026-11-30T08:05:00.000Z' });
+  });
+});
+
+describe("the center's pick-up rule at the kiosk (walk11: a young child could check out alone)", () => {
+  it('refuses a check-out for a child under the pick-up age and writes nothing; an older child goes as before', async () => {
+    const { docs, p, roster: unconsented } = await center();
+    for (const e of unconsented) await recordConsent(p, e, 'staff:01JCDEFGHJKMNPQRSTVWXYZ099', { action: 'grant', scopes: ['attendance'], relation: 'father', isLegalGuardian: true, method: 'phone', effectiveOn: '2026-09-01', note: '' });
+    const roster = await loadRoster(docs);
+    const child = roster[0]!; // born 2015-04: 11 on 2026-11-30
+    const rule = (age: number) => ({ ...p, pickupUnderAge: age });
+    await recordKioskAction(rule(12), child, 'check-in');
+    const id = `att:2026-11-30:${child.childId}`;
+    const before = await docs.get('attendance', id);
+    await expect(recordKioskAction(rule(12), child, 'check-out')).rejects.toBeInstanceOf(PickupRequiredError);
+    expect(await docs.get('attendance', id)).toEqual(before);
+    expect(before).toMatchObject({ status: 'present', checkOutAt: null });
+    // The check-in itself is not the rule's business.
+    await expect(recordKioskAction(rule(12), roster[1]!, 'check-in')).resolves.toMatchObject({ saved: { status: 'present' } });
+    // Old enough to go home alone: checked out, nobody recorded.
+    const out = await recordKioskAction(rule(11), child, 'check-out');
+    expect('saved' in out && out.saved).toMatchObject({ pickedUpBy: null, source: 'kiosk' });
+    expect('saved' in out && out.saved.checkOutAt).not.toBeNull();
   });
 });

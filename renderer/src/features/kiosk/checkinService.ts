@@ -8,7 +8,7 @@ import type { AttendanceDoc, FollowupDoc, MoodDoc } from '@sync/schema/documents
 import { ids } from '@sync/schema/ids';
 import type { MoodMoment } from '@sync/schema/vocab';
 import { localDate } from '@/domain/dates';
-import { checkIn, checkOut, moodCheckIn, openFollowup, type EventContext } from '@/domain/events';
+import { checkIn, checkOut, moodCheckIn, openFollowup, pickupRequired, PickupRequiredError, type EventContext } from '@/domain/events';
 import type { DeviceStore, DocStore, KioskAlert } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
@@ -16,6 +16,8 @@ export interface KioskPorts {
   readonly docs: DocStore;
   readonly deviceId: string;
   readonly now: () => Date;
+  /** The center's rule: children under this age are picked up by a named adult (0: none), from the center's settings. */
+  readonly pickupUnderAge?: number;
 }
 
 export type KioskAction = 'check-in' | 'check-out';
@@ -54,6 +56,9 @@ export interface KnownDay {
  * it. Without `known` (or for another day), one read and one write. With `undoWithinMs`, a child back within that
  * time of their own kiosk action is offered its undo instead, and nothing is written.
  * @throws ConsentRequiredError without attendance consent (nothing is written).
+ * @throws PickupRequiredError for a check-out of a child the center requires a named adult to pick
+ *   up (`pickupUnderAge`): the kiosk cannot know who came, so a teacher checks the child out in the
+ *   register (nothing is written).
  */
 export async function recordKioskAction(
   p: KioskPorts,
@@ -63,6 +68,7 @@ export async function recordKioskAction(
   known: KnownDay | null = null,
 ): Promise<{ saved: AttendanceDoc; undo: UndoToken } | { recent: UndoToken }> {
   const ctx = context(p, entry.child.centerId);
+  if (action === 'check-out' && pickupRequired(entry.child, ctx.date, p.pickupUnderAge ?? 0)) throw new PickupRequiredError('a named adult picks this child up: a teacher checks the child out in the register');
   const id = ids.attendance(ctx.date, entry.childId);
   let before: AttendanceDoc | null = null;
   let recent: UndoToken | null = null;

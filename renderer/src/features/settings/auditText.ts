@@ -80,6 +80,8 @@ export function auditText(entry: Pick<AuditEntry, 'action' | 'detail'>, t: Trans
       return k('codeFailed', { child: childName() });
     case 'kiosk-checkin-blocked':
       return k('checkinBlocked', { child: childName() });
+    case 'kiosk-pickup-needed':
+      return k('pickupNeeded', { child: childName() });
     case 'transfer-out':
       return k('transferOut', { child: childName() });
     case 'transfer-in-accepted':
