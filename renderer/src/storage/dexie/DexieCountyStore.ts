@@ -4,7 +4,7 @@
  * apart from the kiosk's device database so a coordinator device holds nothing
  * of a center.
  */
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table } from './dexie';
 import type { CoordinatorSettings, CountyStore } from '../ports';
 
 interface KeyValue {

@@ -4,7 +4,7 @@
  * state, secrets where no OS keychain is available. Later: the sync journal,
  * drafts and cached dashboards.
  */
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table } from './dexie';
 import type { AuditEntry, ConflictLogEntry, DeviceSettings, DeviceStore, KioskAlert, PinAttempts } from '../ports';
 import { newUlid } from '@sync/schema/ids';
 
