@@ -829,7 +829,7 @@ export default {
       find: 'Find the row',
       checkedOutAt: 'Out {time}',
     },
-    pin: { typed: '{n} digits typed; a PIN is 4 to 6 digits' },
+    pin: { typed: '{n} digits typed; a PIN is {min} to {max} digits' },
     audit: { checkOutAll: 'Checked out {n} children together in the register ({date})' },
   },
 };

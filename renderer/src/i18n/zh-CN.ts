@@ -828,7 +828,7 @@ export default {
       find: '找到这一行',
       checkedOutAt: '已签退 {time}',
     },
-    pin: { typed: '已输入 {n} 位，PIN 是 4–6 位数字' },
+    pin: { typed: '已输入 {n} 位，PIN 是 {min}–{max} 位数字' },
     audit: { checkOutAll: '在今日点名里一起签退了 {n} 个孩子（{date}）' },
   },
 };
