@@ -164,8 +164,8 @@ describe('everyday leftovers of the walk, in Chinese at 1024×600', () => {
 
       await page.click('[data-testid="register-checkout-all"]');
       await page.click('[data-testid="register-checkout-all-confirm"]');
-      await expect.poll(() => page.textContent('[data-testid="register-message"]').catch(() => '')).toContain(`已为 ${expected} 个孩子签退。`);
-      await expect.poll(() => rows(page).locator('[data-action="check-out"].done').count()).toBe(expected + 1);
+      await expect.poll(() => page.textContent('[data-testid="register-undo-bar"]').catch(() => ''), { timeout: 60_000 }).toContain(`已为 ${expected} 个孩子签退。`);
+      await expect.poll(() => rows(page).locator('[data-action="check-out"].done').count(), { timeout: 60_000 }).toBe(expected + 1);
       for (const name of older.filter((n) => unique.has(n)).slice(2, 6)) {
         expect(await row(page, name).locator('[data-action="check-out"]').textContent()).toContain('已签退 16:30');
         expect(await row(page, name).locator('[data-action="check-out"]').isDisabled()).toBe(true);
@@ -180,6 +180,14 @@ describe('everyday leftovers of the walk, in Chinese at 1024×600', () => {
       expect(await left.locator('button').count()).toBe(little.length);
       for (const name of little) expect(await row(page, name).locator('[data-action="check-out"]').isDisabled()).toBe(false);
       await kiosk.screenshot('walk12-register-checkout-all-done');
+      // A mis-tap is taken back from the bar (the grandmother's record stays), and done again.
+      await page.click('[data-testid="register-undo"]');
+      await expect.poll(() => rows(page).locator('[data-action="check-out"].done').count(), { timeout: 60_000 }).toBe(1);
+      expect(await row(page, gone).locator('[data-action="check-out"]').textContent()).toContain('祖父母（爷爷 / 奶奶）');
+      await page.click('[data-testid="register-checkout-all"]');
+      expect(await ask.textContent()).toContain(`为还在站里的 ${expected} 个孩子签退？`);
+      await page.click('[data-testid="register-checkout-all-confirm"]');
+      await expect.poll(() => rows(page).locator('[data-action="check-out"].done').count(), { timeout: 60_000 }).toBe(expected + 1);
 
       // A grandparent comes: the teacher finds the child from the list and checks her out with who came.
       const first = little.find((n) => unique.has(n))!;

@@ -3,7 +3,7 @@ import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
 import { MemoryDeviceStore } from '../../storage/memory/MemoryDeviceStore';
 import { loadRoster } from '../../app/roster';
 import { emptyChildForm, recordConsent, saveChild } from '../children/childrenService';
-import { checkOutAll, checkOutAllPlan, clearMark, countRegister, DayContradictionError, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, restoreDay, setMark, setSessionHeld, signInSheetCsv, undoMarkAll } from './registerService';
+import { checkOutAll, checkOutAllPlan, undoCheckOutAll, clearMark, countRegister, DayContradictionError, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, restoreDay, setMark, setSessionHeld, signInSheetCsv, undoMarkAll } from './registerService';
 import { checkIn } from '@/domain/events';
 
 const date = '2026-11-30';
@@ -150,6 +150,22 @@ describe('register', () => {
       expect(after.attendance.has(byName('李思琪').childId)).toBe(false);
       expect(checkOutAllPlan(roster, after, 0)).toEqual({ toCheckOut: [], needPickup: [] });
       expect(await q.device.listAudit(10)).toHaveLength(0);
+    });
+
+    it('is taken back as a mis-tap, keeping a record a teacher changed since', async () => {
+      const { docs, p, roster, byName } = await setup();
+      await setMark(p, byName('张小明'), date, 'present', false);
+      await setMark(p, byName('王浩然'), date, 'present', false);
+      const q = evening(p, '2026-11-30T17:00:00+08:00');
+      const res = await checkOutAll(q, roster, await loadRegisterDay(docs, date), 0, 'staff:T1');
+      expect(res.checkedOut).toHaveLength(2);
+      // The teacher then records who fetched 张小明: that record is hers now.
+      await registerCheckOut({ ...p, now: () => new Date('2026-11-30T17:05:00+08:00') }, byName('张小明'), date, 'paternal-grandparent', 0);
+      expect(await undoCheckOutAll({ ...p, now: () => new Date('2026-11-30T17:06:00+08:00') }, res.checkedOut)).toBe(1);
+      const after = await loadRegisterDay(docs, date);
+      expect(after.attendance.get(byName('王浩然').childId)).toMatchObject({ status: 'present', checkOutAt: null });
+      expect(after.attendance.get(byName('张小明').childId)).toMatchObject({ checkOutAt: '2026-11-30T09:05:00.000Z', pickedUpBy: 'paternal-grandparent' });
+      expect(checkOutAllPlan(roster, after, 0).toCheckOut.map((e) => e.priv?.fullName)).toEqual(['王浩然']);
     });
   });
 });

@@ -146,19 +146,42 @@ export async function checkOutAll(
   staffId: string | null,
 ): Promise<CheckOutAllResult> {
   const plan = checkOutAllPlan(entries, day, underAge);
-  const checkedOut: AttendanceDoc[] = [];
-  for (const e of plan.toCheckOut) {
-    const id = ids.attendance(day.date, e.childId);
-    // `change` may run twice (a record changed since it was read): the last run decides.
-    let writes = false;
-    const saved = await p.docs.updateFrom('attendance', id, day.attendance.get(e.childId) ?? null, (current) => {
-      writes = stillHere(current);
-      return writes ? checkOut(current, e, ctx(p, e.child.centerId, day.date), null, 'register') : null;
-    });
-    if (writes && saved) checkedOut.push(saved);
-  }
+  // All at once: each is one write of what the register read (forty one after the other kept a teacher waiting).
+  const written = await Promise.all(
+    plan.toCheckOut.map(async (e) => {
+      const id = ids.attendance(day.date, e.childId);
+      // `change` may run twice (a record changed since it was read): the last run decides.
+      let writes = false;
+      const saved = await p.docs.updateFrom('attendance', id, day.attendance.get(e.childId) ?? null, (current) => {
+        writes = stillHere(current);
+        return writes ? checkOut(current, e, ctx(p, e.child.centerId, day.date), null, 'register') : null;
+      });
+      return writes ? saved : null;
+    }),
+  );
+  const checkedOut = written.filter((d): d is AttendanceDoc => d !== null);
   if (checkedOut.length > 0) await p.device.appendAudit({ at: p.now().toISOString(), staffId, action: 'register-checkout-all', detail: `${day.date} ${checkedOut.length}` });
   return { checkedOut, needPickup: plan.needPickup, changedMeanwhile: plan.toCheckOut.length - checkedOut.length };
+}
+
+/**
+ * Takes back a "check everyone out": each record it wrote that nobody changed since is open
+ * again (checked in, not out); a record changed since (a teacher corrected it) is kept.
+ * @returns how many were taken back.
+ */
+export async function undoCheckOutAll(p: Ports, written: readonly AttendanceDoc[]): Promise<number> {
+  const done = await Promise.all(
+    written.map(async (w) => {
+      let writes = false;
+      // From the record as written: one write when nobody changed it, a read when someone did.
+      await p.docs.updateFrom('attendance', w._id, w, (current) => {
+        writes = current !== null && current.updatedAt === w.updatedAt && current.deviceId === w.deviceId && current.checkOutAt === w.checkOutAt;
+        return writes && current ? { ...current, checkOutAt: null, updatedAt: p.now().toISOString(), deviceId: p.deviceId } : null;
+      });
+      return writes;
+    }),
+  );
+  return done.filter(Boolean).length;
 }
 
 /** Staff correction: the child was not here after all (removes the day's record). */
