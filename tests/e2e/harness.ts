@@ -26,8 +26,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Headless Chromium on a profile folder, at the kiosk's size, language and time zone. */
-export function launchChromium(profileDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
+/**
+ * Headless Chromium on a profile folder, at the kiosk's size, language and time zone. `locale`
+ * null leaves the browser's language to Chromium's own (its `--lang`): a computer whose system
+ * language is not Chinese (walk12).
+ */
+export function launchChromium(profileDir: string, extraArgs: readonly string[] = [], locale: string | null = 'zh-CN'): Promise<BrowserContext> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(missingBrowserMessage());
   return chromium.launchPersistentContext(profileDir, {
@@ -35,7 +39,7 @@ export function launchChromium(profileDir: string, extraArgs: readonly string[] 
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1366, height: 768 },
-    locale: 'zh-CN',
+    ...(locale === null ? {} : { locale }),
     timezoneId: 'Asia/Shanghai',
   });
 }
@@ -60,12 +64,15 @@ export interface Kiosk {
 /** Every kiosk open now: the end-of-test check (rawTextHook.ts) looks at each. */
 export const openKiosks = new Set<Kiosk>();
 
-/** `chromiumArgs`: flags one test needs on top of CHROMIUM_ARGS (e.g. the fake microphone of the family-message test). */
-export async function openKiosk(options: { profileDir?: string; chromiumArgs?: readonly string[] } = {}): Promise<Kiosk> {
+/**
+ * `chromiumArgs`: flags one test needs on top of CHROMIUM_ARGS (e.g. the fake microphone of the family-message test);
+ * `locale`: the browser's language (default zh-CN; null: Chromium's own, e.g. from `--lang=en-US`).
+ */
+export async function openKiosk(options: { profileDir?: string; chromiumArgs?: readonly string[]; locale?: string | null } = {}): Promise<Kiosk> {
   if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first');
   const server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
   const profileDir = options.profileDir ?? (await mkdtemp(path.join(tmpdir(), 'tongxin-e2e-')));
-  const launch = () => launchChromium(profileDir, options.chromiumArgs);
+  const launch = () => launchChromium(profileDir, options.chromiumArgs, options.locale === undefined ? 'zh-CN' : options.locale);
   const allowed: (string | RegExp)[] = [];
   const findings: string[] = [];
   const scan = async (page: Page, where: string) => {

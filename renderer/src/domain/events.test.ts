@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkIn, checkOut, mark, moodCheckIn, openFollowup, pickupRequired, canChildUndo, type ChildRecord } from './events';
+import { checkIn, checkOut, mark, moodCheckIn, openFollowup, pickupRequired, canChildUndo, stillHere, type ChildRecord } from './events';
 import { ConsentRequiredError } from './consent';
 import { parseAnyDoc, type ChildDoc, type ConsentDoc } from '@sync/schema/documents';
 
@@ -31,6 +31,17 @@ describe('attendance events', () => {
   it('checks out with who picked the child up', () => {
     const a = checkOut(checkIn(null, full, ctx('2026-11-30T16:30:00+08:00'), 'kiosk'), full, ctx('2026-11-30T18:05:00+08:00'), 'grandmother', 'register');
     expect(a).toMatchObject({ checkInAt: '2026-11-30T16:30:00+08:00', checkOutAt: '2026-11-30T18:05:00+08:00', pickedUpBy: 'grandmother', source: 'kiosk' });
+  });
+  it('a second check-out naming nobody keeps who picked the child up (walk12: it erased the grandmother)', () => {
+    const first = checkOut(checkIn(null, full, ctx('2026-11-30T16:30:00+08:00'), 'kiosk'), full, ctx('2026-11-30T18:05:00+08:00'), 'grandmother', 'register');
+    const second = checkOut(first, full, ctx('2026-11-30T18:10:00+08:00'), null, 'register');
+    expect(second).toMatchObject({ checkOutAt: '2026-11-30T18:10:00+08:00', pickedUpBy: 'grandmother' });
+    // Naming someone else is a correction, and is kept.
+    expect(checkOut(first, full, ctx('2026-11-30T18:12:00+08:00'), 'father', 'register').pickedUpBy).toBe('father');
+    expect(stillHere(checkIn(null, full, ctx('2026-11-30T16:30:00+08:00'), 'kiosk'))).toBe(true);
+    expect(stillHere(first)).toBe(false);
+    expect(stillHere(mark(null, full, ctx('2026-11-30T17:00:00+08:00'), 'absent', false))).toBe(false);
+    expect(stillHere(null)).toBe(false);
   });
   it('marks absent by clearing times and present keeping them', () => {
     const a = mark(checkIn(null, full, ctx('2026-11-30T16:30:00+08:00'), 'kiosk'), full, ctx('2026-11-30T17:00:00+08:00'), 'excused', false);

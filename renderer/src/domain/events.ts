@@ -63,10 +63,22 @@ export function checkIn(existing: AttendanceDoc | null, r: ChildRecord, ctx: Eve
   return { ...next, status: 'present', checkInAt: next.checkInAt ?? ctx.at };
 }
 
-/** @throws ConsentRequiredError without attendance consent. */
+/**
+ * A later check-out moves the time (the child left then, as the sync's merge keeps the latest);
+ * who picked the child up, once recorded, is never erased by a check-out that names nobody
+ * (walk12: a second 签退 in the register used to clear the grandmother recorded by the first).
+ * The screens do not offer a second check-out (the register shows 已签退 with the time; the
+ * kiosk's check-out grid holds only children still here).
+ * @throws ConsentRequiredError without attendance consent.
+ */
 export function checkOut(existing: AttendanceDoc | null, r: ChildRecord, ctx: EventContext, pickedUpBy: Relation | null, source: AttendanceDoc['source']): AttendanceDoc {
   const next = baseAttendance(existing, r, ctx, source);
-  return { ...next, status: 'present', checkOutAt: ctx.at, pickedUpBy };
+  return { ...next, status: 'present', checkOutAt: ctx.at, pickedUpBy: pickedUpBy ?? next.pickedUpBy };
+}
+
+/** Checked in (present) and not yet checked out: what the end-of-day check-out is for. */
+export function stillHere(a: Pick<AttendanceDoc, 'status' | 'checkOutAt'> | null | undefined): boolean {
+  return a?.status === 'present' && a.checkOutAt === null;
 }
 
 /** The register's marks. Marking absent clears check-in/out times; present keeps them. */

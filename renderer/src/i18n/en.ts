@@ -817,4 +817,19 @@ export default {
       notShown: '{n} more children are not listed: type a name or pinyin initials in "Search children" above.',
     },
   },
+  walk12: {
+    register: {
+      checkOutAll: 'Check everyone out',
+      ask: 'Check out the {n} children still here? The time is recorded as now, with nobody named as picking them up.',
+      askNone: 'No child can be checked out with the others.',
+      pickupLeft: '{n} children under {age} wait for an adult and are not checked out with the others. When the adult comes, tap "Check out" on the child\'s row and choose who came:',
+      confirm: 'Check out {n}',
+      done: '{n} children checked out.',
+      changedMeanwhile: '{n} children\'s records were changed elsewhere a moment ago (e.g. checked out at the kiosk) and were left as they are.',
+      find: 'Find the row',
+      checkedOutAt: 'Out {time}',
+    },
+    pin: { typed: '{n} digits typed; a PIN is {min} to {max} digits' },
+    audit: { checkOutAll: 'Checked out {n} children together in the register ({date})' },
+  },
 };

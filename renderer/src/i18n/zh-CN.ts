@@ -816,4 +816,19 @@ export default {
       notShown: '还有 {n} 个孩子没有列出来：请在上面的“搜索儿童”里输入名字或拼音首字母。',
     },
   },
+  walk12: {
+    register: {
+      checkOutAll: '全部签退',
+      ask: '为还在站里的 {n} 个孩子签退？签退时间记为现在，不记接送人。',
+      askNone: '没有可以一起签退的孩子。',
+      pickupLeft: '{n} 个孩子不满 {age} 岁，要等大人来接，不会一起签退。大人来了，请在这个孩子那一行点“签退”，选择谁来接：',
+      confirm: '确认签退 {n} 人',
+      done: '已为 {n} 个孩子签退。',
+      changedMeanwhile: '{n} 个孩子的记录刚才在别处改过（比如在自助机上签退了），没有动。',
+      find: '找到这一行',
+      checkedOutAt: '已签退 {time}',
+    },
+    pin: { typed: '已输入 {n} 位，PIN 是 {min}–{max} 位数字' },
+    audit: { checkOutAll: '在今日点名里一起签退了 {n} 个孩子（{date}）' },
+  },
 };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDocStore } from '../../storage/memory/MemoryDocStore';
+import { MemoryDeviceStore } from '../../storage/memory/MemoryDeviceStore';
 import { loadRoster } from '../../app/roster';
 import { emptyChildForm, recordConsent, saveChild } from '../children/childrenService';
-import { clearMark, countRegister, DayContradictionError, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, restoreDay, setMark, setSessionHeld, signInSheetCsv, undoMarkAll } from './registerService';
+import { checkOutAll, checkOutAllPlan, undoCheckOutAll, clearMark, countRegister, DayContradictionError, loadRegisterDay, markAllPresent, PickupRequiredError, registerCheckOut, restoreDay, setMark, setSessionHeld, signInSheetCsv, undoMarkAll } from './registerService';
 import { checkIn } from '@/domain/events';
 
 const date = '2026-11-30';
@@ -100,5 +101,71 @@ describe('register', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv).toContain('张小明');
     expect(csv.split('\r\n')).toHaveLength(5);
+  });
+
+  describe('checking everyone out at the end of the day (walk12)', () => {
+    const evening = (p: ReturnType<typeof ports>, at: string) => ({ ...p, now: () => new Date(at), device: new MemoryDeviceStore() });
+
+    it('checks out the children still here whom the pick-up rule lets go alone, as a single 签退 would, and names who is left', async () => {
+      const { docs, p, roster, byName } = await setup();
+      await setMark(p, byName('张小明'), date, 'present', false); // 7: under the rule's 9
+      await setMark(p, byName('王浩然'), date, 'present', false); // 13
+      const q = evening(p, '2026-11-30T18:30:00+08:00');
+      const day = await loadRegisterDay(docs, date);
+      const plan = checkOutAllPlan(roster, day, 9);
+      expect(plan.toCheckOut.map((e) => e.priv?.fullName)).toEqual(['王浩然']);
+      expect(plan.needPickup.map((e) => e.priv?.fullName)).toEqual(['张小明']);
+      const res = await checkOutAll(q, roster, day, 9, 'staff:T1');
+      expect(res.checkedOut).toHaveLength(1);
+      expect(res.needPickup.map((e) => e.priv?.fullName)).toEqual(['张小明']);
+      const after = await loadRegisterDay(docs, date);
+      // The same record the single check-out writes.
+      const single = await registerCheckOut({ ...p, now: () => new Date('2026-11-30T18:30:00+08:00') }, byName('王浩然'), date, null, 9);
+      const { _rev: _a, ...bulk } = after.attendance.get(byName('王浩然').childId)!;
+      const { _rev: _b, ...one } = single!;
+      expect(bulk).toEqual(one);
+      expect(bulk).toMatchObject({ status: 'present', checkOutAt: '2026-11-30T10:30:00.000Z', pickedUpBy: null, deviceId: 'k1' });
+      expect(after.attendance.get(byName('张小明').childId)).toMatchObject({ status: 'present', checkOutAt: null });
+      expect(await q.device.listAudit(10)).toEqual([expect.objectContaining({ staffId: 'staff:T1', action: 'register-checkout-all', detail: `${date} 1` })]);
+      // Again: nobody is still here but the young child; nothing written, nothing audited.
+      const again = await checkOutAll(q, roster, await loadRegisterDay(docs, date), 9, 'staff:T1');
+      expect(again.checkedOut).toHaveLength(0);
+      expect(await q.device.listAudit(10)).toHaveLength(1);
+    });
+
+    it('writes nothing for a child not checked in, absent or already gone; a record changed since it was read is kept', async () => {
+      const { docs, p, roster, byName } = await setup();
+      await setMark(p, byName('张小明'), date, 'absent', false);
+      await setMark(p, byName('王浩然'), date, 'present', false);
+      const stale = await loadRegisterDay(docs, date);
+      // 王浩然's grandmother came while the teacher looked at the list.
+      await registerCheckOut({ ...p, now: () => new Date('2026-11-30T18:00:00+08:00') }, byName('王浩然'), date, 'grandmother', 0);
+      const before = await loadRegisterDay(docs, date);
+      const q = evening(p, '2026-11-30T18:30:00+08:00');
+      const res = await checkOutAll(q, roster, stale, 0, 'staff:T1');
+      expect(res).toMatchObject({ checkedOut: [], changedMeanwhile: 1 });
+      const after = await loadRegisterDay(docs, date);
+      expect(after.attendance.get(byName('王浩然').childId)).toEqual(before.attendance.get(byName('王浩然').childId));
+      expect(after.attendance.get(byName('张小明').childId)).toMatchObject({ status: 'absent', checkOutAt: null });
+      expect(after.attendance.has(byName('李思琪').childId)).toBe(false);
+      expect(checkOutAllPlan(roster, after, 0)).toEqual({ toCheckOut: [], needPickup: [] });
+      expect(await q.device.listAudit(10)).toHaveLength(0);
+    });
+
+    it('is taken back as a mis-tap, keeping a record a teacher changed since', async () => {
+      const { docs, p, roster, byName } = await setup();
+      await setMark(p, byName('张小明'), date, 'present', false);
+      await setMark(p, byName('王浩然'), date, 'present', false);
+      const q = evening(p, '2026-11-30T17:00:00+08:00');
+      const res = await checkOutAll(q, roster, await loadRegisterDay(docs, date), 0, 'staff:T1');
+      expect(res.checkedOut).toHaveLength(2);
+      // The teacher then records who fetched 张小明: that record is hers now.
+      await registerCheckOut({ ...p, now: () => new Date('2026-11-30T17:05:00+08:00') }, byName('张小明'), date, 'paternal-grandparent', 0);
+      expect(await undoCheckOutAll({ ...p, now: () => new Date('2026-11-30T17:06:00+08:00') }, res.checkedOut)).toBe(1);
+      const after = await loadRegisterDay(docs, date);
+      expect(after.attendance.get(byName('王浩然').childId)).toMatchObject({ status: 'present', checkOutAt: null });
+      expect(after.attendance.get(byName('张小明').childId)).toMatchObject({ checkOutAt: '2026-11-30T09:05:00.000Z', pickedUpBy: 'paternal-grandparent' });
+      expect(checkOutAllPlan(roster, after, 0).toCheckOut.map((e) => e.priv?.fullName)).toEqual(['王浩然']);
+    });
   });
 });

@@ -9,8 +9,8 @@ import { ids } from '@sync/schema/ids';
 import type { AttendanceStatus, Relation } from '@sync/schema/vocab';
 import { consentOn } from '@/domain/consent';
 import { toCsv } from '@/domain/csv';
-import { checkOut, mark, pickupRequired, PickupRequiredError, type EventContext } from '@/domain/events';
-import type { DocStore } from '../../storage/ports';
+import { checkOut, mark, pickupRequired, PickupRequiredError, stillHere, type EventContext } from '@/domain/events';
+import type { DeviceStore, DocStore } from '../../storage/ports';
 import type { RosterEntry } from '../../app/roster';
 
 interface Ports {
@@ -103,6 +103,85 @@ export { PickupRequiredError };
 export async function registerCheckOut(p: Ports, entry: RosterEntry, date: string, pickedUpBy: Relation | null, underAge: number): Promise<AttendanceDoc | null> {
   if (pickedUpBy === null && pickupRequired(entry.child, date, underAge)) throw new PickupRequiredError('who picked the child up is required');
   return p.docs.update('attendance', ids.attendance(date, entry.childId), (current) => checkOut(current, entry, ctx(p, entry.child.centerId, date), pickedUpBy, 'register'));
+}
+
+/**
+ * The end of the day (walk12): who a "check everyone out" would check out, and who it leaves —
+ * children under the center's pick-up age wait for a named adult and are checked out one by one.
+ * Only children checked in and not yet checked out are in either list.
+ */
+export interface CheckOutAllPlan {
+  readonly toCheckOut: readonly RosterEntry[];
+  readonly needPickup: readonly RosterEntry[];
+}
+
+export function checkOutAllPlan(entries: readonly RosterEntry[], day: RegisterDay, underAge: number): CheckOutAllPlan {
+  const here = registerChildren(entries, day.date).filter((e) => stillHere(day.attendance.get(e.childId)));
+  return {
+    toCheckOut: here.filter((e) => !pickupRequired(e.child, day.date, underAge)),
+    needPickup: here.filter((e) => pickupRequired(e.child, day.date, underAge)),
+  };
+}
+
+export interface CheckOutAllResult {
+  /** The records written, each as a single 签退 writes it (source register, nobody named). */
+  readonly checkedOut: readonly AttendanceDoc[];
+  /** Children left for a named adult (the pick-up rule). */
+  readonly needPickup: readonly RosterEntry[];
+  /** Children of the plan checked out or marked otherwise meanwhile (a kiosk, another device): left as they are. */
+  readonly changedMeanwhile: number;
+}
+
+/**
+ * Checks out every child still here whom the pick-up rule lets go alone, each record written as
+ * the register's single 签退 writes it (checkOut, source register, this device); one audit entry
+ * names the staff member and the count. A record changed since the register read it is read again,
+ * and left alone unless the child is still here. Nothing is written for a child not checked in.
+ */
+export async function checkOutAll(
+  p: Ports & { readonly device: Pick<DeviceStore, 'appendAudit'> },
+  entries: readonly RosterEntry[],
+  day: RegisterDay,
+  underAge: number,
+  staffId: string | null,
+): Promise<CheckOutAllResult> {
+  const plan = checkOutAllPlan(entries, day, underAge);
+  // All at once: each is one write of what the register read (forty one after the other kept a teacher waiting).
+  const written = await Promise.all(
+    plan.toCheckOut.map(async (e) => {
+      const id = ids.attendance(day.date, e.childId);
+      // `change` may run twice (a record changed since it was read): the last run decides.
+      let writes = false;
+      const saved = await p.docs.updateFrom('attendance', id, day.attendance.get(e.childId) ?? null, (current) => {
+        writes = stillHere(current);
+        return writes ? checkOut(current, e, ctx(p, e.child.centerId, day.date), null, 'register') : null;
+      });
+      return writes ? saved : null;
+    }),
+  );
+  const checkedOut = written.filter((d): d is AttendanceDoc => d !== null);
+  if (checkedOut.length > 0) await p.device.appendAudit({ at: p.now().toISOString(), staffId, action: 'register-checkout-all', detail: `${day.date} ${checkedOut.length}` });
+  return { checkedOut, needPickup: plan.needPickup, changedMeanwhile: plan.toCheckOut.length - checkedOut.length };
+}
+
+/**
+ * Takes back a "check everyone out": each record it wrote that nobody changed since is open
+ * again (checked in, not out); a record changed since (a teacher corrected it) is kept.
+ * @returns how many were taken back.
+ */
+export async function undoCheckOutAll(p: Ports, written: readonly AttendanceDoc[]): Promise<number> {
+  const done = await Promise.all(
+    written.map(async (w) => {
+      let writes = false;
+      // From the record as written: one write when nobody changed it, a read when someone did.
+      await p.docs.updateFrom('attendance', w._id, w, (current) => {
+        writes = current !== null && current.updatedAt === w.updatedAt && current.deviceId === w.deviceId && current.checkOutAt === w.checkOutAt;
+        return writes && current ? { ...current, checkOutAt: null, updatedAt: p.now().toISOString(), deviceId: p.deviceId } : null;
+      });
+      return writes;
+    }),
+  );
+  return done.filter(Boolean).length;
 }
 
 /** Staff correction: the child was not here after all (removes the day's record). */

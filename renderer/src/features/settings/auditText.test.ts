@@ -22,6 +22,7 @@ const ENTRIES = [
   { action: 'some-future-action', detail: 'x:y' },
   { action: 'erase-child', detail: `${CHILD} guardian-request 42` },
   { action: 'retention', detail: '310 2024-09-01' },
+  { action: 'register-checkout-all', detail: '2026-11-30 28' },
 ];
 
 describe('the audit log in words', () => {
@@ -42,7 +43,11 @@ describe('the audit log in words', () => {
         expect(texts[9]).toContain('15703');
         expect(texts[11]).toBe('彻底删除了一个孩子的全部资料（42 条），并登记了服务器清除请求');
         expect(texts[12]).toBe('从本机移除了 310 条 2024-09-01 以前的旧记录');
-      } else expect(texts[2]).toBe('Wrong PIN (3 in a row)');
+        expect(texts[13]).toBe('在今日点名里一起签退了 28 个孩子（2026-11-30）');
+      } else {
+        expect(texts[2]).toBe('Wrong PIN (3 in a row)');
+        expect(texts[13]).toBe('Checked out 28 children together in the register (2026-11-30)');
+      }
     });
   }
 });

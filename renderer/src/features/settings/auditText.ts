@@ -82,6 +82,8 @@ export function auditText(entry: Pick<AuditEntry, 'action' | 'detail'>, t: Trans
       return k('checkinBlocked', { child: childName() });
     case 'kiosk-pickup-needed':
       return k('pickupNeeded', { child: childName() });
+    case 'register-checkout-all':
+      return t('walk12.audit.checkOutAll', { date: entry.detail.split(' ')[0] ?? '', n: Number(entry.detail.split(' ')[1] ?? 0) });
     case 'transfer-out':
       return k('transferOut', { child: childName() });
     case 'transfer-in-accepted':
