@@ -12,7 +12,7 @@
  * count above the roster), and the admin's list of invalid documents is empty.
  * Counts are printed, not asserted against a time.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,68 @@ async function browserPid(): Promise<number> {
   return main.pid;
 }
 
+/**
+ * Diagnostics for a start that does not find the center (README: the start after a kill that
+ * showed first-run setup): the profile's IndexedDB files (name, size) as they were before the
+ * last start and as they are now, and what the page's IndexedDB holds.
+ */
+async function idbFiles(): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full, `${rel}${entry.name}/`);
+      else out.push(`${rel}${entry.name} ${(await stat(full).catch(() => null))?.size ?? '?'}`);
+    }
+  };
+  await walk(path.join(profileDir, 'Default', 'IndexedDB'), '');
+  return out;
+}
+let filesBeforeStart: string[] = [];
+/** The device id the Dexie settings row had after setup: a different one later means the row (or its database) was made anew. */
+let deviceIdAtSetup = '';
+
+/** What the page's IndexedDB holds now: each database, its stores' counts, the Dexie settings row and the center document. */
+function storeState(): Promise<unknown> {
+  return page.evaluate(async () => {
+    const open = (name: string) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error ?? new Error('open failed'));
+      });
+    const ask = <T,>(req: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error ?? new Error('request failed'));
+      });
+    const dbs = await indexedDB.databases();
+    const result: Record<string, unknown> = { databases: dbs.map((d) => `${d.name}@${d.version}`) };
+    for (const d of dbs) {
+      if (!d.name) continue;
+      try {
+        const db = await open(d.name);
+        const stores: Record<string, unknown> = {};
+        const names = [...db.objectStoreNames];
+        if (names.length) {
+          const tx = db.transaction(names, 'readonly');
+          for (const n of names) stores[n] = await ask(tx.objectStore(n).count());
+          if (names.includes('kv')) {
+            const row = (await ask(tx.objectStore('kv').get('settings'))) as { value?: { deviceId?: string; centerId?: string | null } } | undefined;
+            stores['settingsRow'] = row ? { deviceId: row.value?.deviceId, centerId: row.value?.centerId } : 'absent';
+          }
+          if (names.includes('docs')) stores['centerDoc'] = (await ask(tx.objectStore('docs').get('center:demo-qingshan'))) ? 'present' : 'absent';
+        }
+        db.close();
+        result[d.name] = stores;
+      } catch (e) {
+        result[d.name] = `not opened: ${String(e)}`;
+      }
+    }
+    return result;
+  });
+}
+
 /** The page's last console warnings and errors, said when a start fails. */
 const consoleTail: string[] = [];
 
@@ -81,6 +143,7 @@ async function kill() {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  filesBeforeStart = await idbFiles();
   await launch();
 }
 
@@ -97,7 +160,11 @@ async function openRegister(date: string) {
     // (startRetries), and a second failure fails the test.
     await page.screenshot({ path: path.join(SCREENSHOTS, `durability-unlock-failed-${counts.startRetries}.png`) }).catch(() => {});
     const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '(no page)');
-    const said = `the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}`;
+    const state = await storeState().catch((e: unknown) => `not read: ${String(e)}`);
+    const said =
+      `the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}` +
+      `\nstores now: ${JSON.stringify(state)} (device id at setup ${deviceIdAtSetup})` +
+      `\nIndexedDB files before this start:\n  ${filesBeforeStart.join('\n  ')}\nIndexedDB files now:\n  ${(await idbFiles()).join('\n  ')}`;
     console.error(`[durability] ${said}`);
     counts.startRetries++;
     await page.reload();
@@ -138,11 +205,15 @@ const allMarked = (timeout = 20_000) => page.waitForFunction(() => /未点名 0 
 const day = (i: number) => `2027-03-${String(i + 1).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
+  // DURABILITY_DIST: another build folder (a loop of runs can go on while dist/ is rebuilt).
+  server = await startStaticServer(process.env.DURABILITY_DIST ?? path.join(ROOT, 'dist', 'renderer'), 0);
   profileDir = await mkdtemp(path.join(tmpdir(), 'tongxin-durability-'));
   await launch();
   await page.goto(`${server.url}#/setup?demo=1`);
   await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 120_000 });
+  const state = (await storeState()) as Record<string, { settingsRow?: { deviceId?: string } }>;
+  deviceIdAtSetup = state['tongxin-device']?.settingsRow?.deviceId ?? '(not read)';
+  console.log(`[durability] after setup: ${JSON.stringify(state)}`);
 });
 afterAll(async () => {
   await context?.close().catch(() => {});
