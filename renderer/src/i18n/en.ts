@@ -835,6 +835,7 @@ export default {
       restoreHelp: 'Brings the center back from a backup file (on a USB stick or on this device) with the recovery code on paper. Nothing already here is overwritten.',
       join: 'Join again from the county server',
       joinHelp: 'The center’s records were synced to the county server: enter the server address, the center code and the sync password to bring them back.',
+      joinLater: 'This device still holds records of the center, so joining again from the county server is not offered here: bring the center back with a way above, then connect to the county server in Settings → Sync and the other records come back by themselves.',
       callHelp: 'Not sure what to do? Contact the center’s administrator or the county coordinator and show them this page.',
       newCenter: 'Start a new center on this device…',
       newCenterTitle: 'Really start a new center?',
