@@ -12,7 +12,7 @@
  * count above the roster), and the admin's list of invalid documents is empty.
  * Counts are printed, not asserted against a time.
  */
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ const DAYS = Number(process.env.DURABILITY_DAYS ?? 8);
 const EDITS_PER_DAY = 6;
 /** Seeded, so a failing run can be replayed. */
 let seed = Number(process.env.DURABILITY_SEED ?? 20261201);
+/**
+ * DURABILITY_KILLS (0–1, default 0): a share of the marks and edits followed by a kill on top of
+ * the usual ones — for looping the test to find a rare start that does not find the center.
+ */
+const EXTRA_KILLS = Number(process.env.DURABILITY_KILLS ?? 0);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 let server: { url: string; close(): Promise<void> };
@@ -70,6 +75,18 @@ async function idbFiles(): Promise<string[]> {
   return out;
 }
 let filesBeforeStart: string[] = [];
+/** The LevelDB logs of the origin's IndexedDB (what LevelDB said when it opened, recovered or compacted). */
+async function leveldbLog(): Promise<string> {
+  const root = path.join(profileDir, 'Default', 'IndexedDB');
+  const out: string[] = [];
+  for (const dir of await readdir(root).catch(() => [] as string[])) {
+    for (const name of ['LOG.old', 'LOG']) {
+      const text = await readFile(path.join(root, dir, name), 'utf8').catch(() => null);
+      if (text !== null) out.push(`--- ${dir}/${name}\n${text.split('\n').slice(-25).join('\n')}`);
+    }
+  }
+  return out.join('\n');
+}
 /** The device id the Dexie settings row had after setup: a different one later means the row (or its database) was made anew. */
 let deviceIdAtSetup = '';
 
@@ -144,6 +161,10 @@ async function kill() {
     await new Promise((r) => setTimeout(r, 100));
   }
   filesBeforeStart = await idbFiles();
+  // The profile's IndexedDB as this start finds it, kept until the next start: a start that fails
+  // leaves it in test-results/ to be opened again by itself (does the same copy fail every time?).
+  await rm(`${profileDir}-idb-before-start`, { recursive: true, force: true });
+  await cp(path.join(profileDir, 'Default', 'IndexedDB'), `${profileDir}-idb-before-start`, { recursive: true }).catch(() => {});
   await launch();
 }
 
@@ -164,7 +185,12 @@ async function openRegister(date: string) {
     const said =
       `the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}` +
       `\nstores now: ${JSON.stringify(state)} (device id at setup ${deviceIdAtSetup})` +
-      `\nIndexedDB files before this start:\n  ${filesBeforeStart.join('\n  ')}\nIndexedDB files now:\n  ${(await idbFiles()).join('\n  ')}`;
+      `\nIndexedDB files before this start:\n  ${filesBeforeStart.join('\n  ')}\nIndexedDB files now:\n  ${(await idbFiles()).join('\n  ')}` +
+      `\nLevelDB LOG now:\n${await leveldbLog()}`;
+    const kept = path.join(ROOT, 'test-results', `durability-idb-before-failed-start-${Date.now()}`);
+    await mkdir(kept, { recursive: true });
+    await cp(`${profileDir}-idb-before-start`, kept, { recursive: true }).catch(() => {});
+    console.error(`[durability] the IndexedDB folder as this start found it is kept in ${kept}`);
     console.error(`[durability] ${said}`);
     counts.startRetries++;
     await page.reload();
@@ -219,6 +245,7 @@ afterAll(async () => {
   await context?.close().catch(() => {});
   await server?.close();
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  if (profileDir) await rm(`${profileDir}-idb-before-start`, { recursive: true, force: true });
 });
 
 describe('kill and reload', () => {
@@ -234,10 +261,11 @@ describe('kill and reload', () => {
       if (i === 0) await openRegister(date);
       else await setDate(date);
       const disrupt = rand();
+      const extraKill = disrupt >= 0.15 && EXTRA_KILLS > 0 && rand() < EXTRA_KILLS;
       await page.click('[data-testid="register-mark-all"]');
-      if (disrupt < 0.15) {
+      if (disrupt < 0.15 || extraKill) {
         // Before the acknowledgement: whatever happened to this write, the page starts again.
-        if (disrupt < 0.08) {
+        if (disrupt < 0.08 && !extraKill) {
           await page.reload();
           counts.reloads++;
         } else await kill();
@@ -272,16 +300,17 @@ describe('kill and reload', () => {
         await row.locator(`button[data-status="${status}"].on`).waitFor({ timeout: 10_000 });
         mine.set(child, status);
         counts.edits++;
-        if (r < 0.08) {
+        const extraAfter = r >= 0.08 && EXTRA_KILLS > 0 && rand() < EXTRA_KILLS;
+        if (r < 0.08 || extraAfter) {
           // Killed or reloaded after the acknowledgement: the edit must be there.
-          if (r < 0.06) await kill();
+          if (r < 0.06 || extraAfter) await kill();
           else {
             await page.reload();
             counts.reloads++;
           }
           await openRegister(date);
           await allMarked();
-          expect((await shown()).get(child), `${date} ${child} after a ${r < 0.06 ? 'kill' : 'reload'}`).toBe(status);
+          expect((await shown()).get(child), `${date} ${child} after a ${r < 0.06 || extraAfter ? 'kill' : 'reload'}`).toBe(status);
         }
       }
     }
