@@ -7,15 +7,16 @@
  *      the origin that is not the app): the recovery page, not setup; "try again" while the
  *      settings are still gone says so, and once the settings row is back it opens the kiosk;
  *      "continue with the records here" is offered because the center's records are still here;
- *   2. the profile's whole IndexedDB folder, removed between two launches (as Chromium's recovery
- *      from a store it finds corrupt throws it away): the recovery page; put back, the kiosk opens
- *      as before; removed again, the center comes back from the backup file and the paper code
- *      through the recovery page's "restore", and the old PIN works. A new center only after a
+ *   2. the profile's whole IndexedDB folder, removed between two launches: the recovery page; put
+ *      back, the kiosk opens as before; then the store's LevelDB MANIFEST cut short, which Chromium
+ *      answers by deleting the origin's IndexedDB and starting it empty (its recovery from a store
+ *      it finds corrupt): the recovery page, and the center comes back from the backup file and
+ *      the paper code through its "restore"; the old PIN works. A new center only after a
  *      confirmation that says what it means, and only for this session.
  * Nothing on the recovery page overwrites or deletes a record: the counts of the center database
  * are compared before and after.
  */
-import { cp, readFile, rm } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, truncate } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -233,11 +234,16 @@ describe('a kiosk whose center cannot be read', () => {
     expect(await start()).toBe('kiosk');
     expect(await centerRecords(k.page)).toBe(before);
 
-    // Lost again: restore from the backup file and the paper code, through the recovery page.
+    // Lost again, this time the way Chromium loses it: its LevelDB's MANIFEST cut short (a store it
+    // finds corrupt at open is deleted and made anew, empty — with no error to the page). Then
+    // restore from the backup file and the paper code, through the recovery page.
     await k.context.close();
-    await rm(idbFolder(), { recursive: true, force: true });
+    const leveldb = path.join(idbFolder(), (await readdir(idbFolder())).find((d) => d.endsWith('.indexeddb.leveldb'))!);
+    const manifest = (await readdir(leveldb)).find((f) => f.startsWith('MANIFEST-'))!;
+    await truncate(path.join(leveldb, manifest), 20);
     await k.restart();
     expect(await start()).toBe('recovery');
+    expect(await centerRecords(k.page)).toBe(0);
     await k.page.click('[data-testid="recovery-restore"]');
     await k.page.waitForSelector('[data-testid="setup-restore"]');
     expect(await k.page.$('[data-testid="setup-form"]')).toBeNull();
