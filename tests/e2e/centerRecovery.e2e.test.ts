@@ -101,6 +101,7 @@ describe('a kiosk whose center cannot be read', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="backup-list"] [data-action="download"]')]);
     backupName = download.suggestedFilename();
     backup = await readFile((await download.path())!, 'utf8');
+    expect(backup.startsWith('{"format":"tongxin-backup"')).toBe(true);
     // A graceful close writes localStorage out (Chromium commits it a few seconds after a change).
     await k.restart();
     expect(await start()).toBe('kiosk');
@@ -249,8 +250,12 @@ describe('a kiosk whose center cannot be read', () => {
     expect(await k.page.$('[data-testid="setup-form"]')).toBeNull();
     expect(await k.page.$('[data-testid="setup-join"]')).toBeNull();
     expect(await k.page.textContent('[data-testid="setup-recover-banner"]')).toContain('青山');
+    // The backup this kiosk kept (the browser's private file system survives the lost IndexedDB) is offered and used;
+    // a downloaded file (on a stick) goes through the same panel (backup.e2e.test.ts).
+    await k.page.waitForSelector('[data-testid="setup-kept-backups"] [data-action="use-kept"]');
+    expect(await k.page.textContent('[data-testid="setup-kept-backups"]')).toContain(backupName);
     await atSmallScreen('center-recovery-restore');
-    await k.page.setInputFiles('[data-testid="backup-file"]', { name: backupName, mimeType: 'application/octet-stream', buffer: Buffer.from(backup) });
+    await k.page.click(`[data-testid="setup-kept-backups"] [data-action="use-kept"]:has-text("${backupName}")`);
     await k.page.fill('[data-testid="backup-code"]', code);
     await k.page.click('[data-testid="backup-preview"]');
     await k.page.waitForSelector('[data-testid="backup-plan"]', { timeout: 60_000 });

@@ -846,6 +846,7 @@ export default {
     setup: {
       join: 'Bringing back “{name}”: join again from the county server. The center then opens as usual; no record is overwritten.',
       restore: 'Bringing back “{name}”: restore from a backup. A restore only adds the records that are missing; nothing here is overwritten.',
+      kept: 'Backups kept on this device (tap one to use it, then type the recovery code from paper):',
       back: 'Back',
     },
   },
