@@ -8,6 +8,7 @@
  */
 
 import { BACKUP_NAME_RE } from '../sync/backup/names';
+import { CENTER_ID_RE } from '../sync/schema/ids';
 
 export interface AppInfo {
   readonly version: string;
@@ -86,6 +87,22 @@ export interface TongxinBridge {
   chooseBackupFolder(): Promise<BackupPlaces>;
   /** The file the app was opened with (double-clicked .tongxin or .tongxin-backup), once; null when none is waiting. */
   takeOpenedFile(): Promise<OpenedFile | null>;
+  /**
+   * The marker that this device has had a center (renderer/src/app/centerMarker.ts), kept outside
+   * IndexedDB: a small file in the user data folder in Electron, localStorage in a browser.
+   * null when there is none (or it cannot be read as a marker).
+   */
+  readCenterMarker(): Promise<CenterMarker | null>;
+  /** Writes the marker, or removes it (null) when the center is deliberately erased from this device. */
+  writeCenterMarker(marker: CenterMarker | null): Promise<void>;
+}
+
+/** This device has had this center (its id and name, for the words of the recovery screen). */
+export interface CenterMarker {
+  readonly centerId: string;
+  readonly name: string;
+  /** When the marker was first written here (ISO time). */
+  readonly since: string;
 }
 
 /** Channel name per action; main and preload are both built from this table. */
@@ -102,6 +119,8 @@ export const IPC_CHANNELS = {
   readBackup: 'tongxin:read-backup',
   chooseBackupFolder: 'tongxin:choose-backup-folder',
   takeOpenedFile: 'tongxin:take-opened-file',
+  readCenterMarker: 'tongxin:read-center-marker',
+  writeCenterMarker: 'tongxin:write-center-marker',
 } as const satisfies Record<keyof TongxinBridge, string>;
 
 export type BridgeAction = keyof TongxinBridge;
@@ -146,4 +165,14 @@ export function assertWriteBackupRequest(req: unknown): asserts req is WriteBack
   assertBackupRef('data', r.name);
   if (typeof r.content !== 'string' || r.content.length > MAX_FILE_CHARS || !r.content.startsWith('{"format":"tongxin-backup"')) throw new InvalidArgumentError('writeBackup content must be a Tongxin backup under 64 MiB');
   if (typeof r.keep !== 'number' || !Number.isInteger(r.keep) || r.keep < 1 || r.keep > 100) throw new InvalidArgumentError('writeBackup keeps 1–100 backups');
+}
+
+/** A center marker as the renderer sends it, or null (checked in main before it is written). */
+export function parseCenterMarker(value: unknown): CenterMarker | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  if (typeof r.centerId !== 'string' || !CENTER_ID_RE.test(r.centerId)) return null;
+  if (typeof r.name !== 'string' || r.name.length > 200) return null;
+  if (typeof r.since !== 'string' || r.since.length > 40) return null;
+  return { centerId: r.centerId, name: r.name, since: r.since };
 }

@@ -12,6 +12,7 @@ import {
   assertSaveFileRequest,
   InvalidArgumentError,
   IPC_CHANNELS,
+  parseCenterMarker,
   type BackupPlace,
   type BackupPlaces,
   type TongxinBridge,
@@ -38,6 +39,22 @@ async function readCredentials(): Promise<Record<string, string>> {
 async function writeFileAtomic(file: string, content: Parameters<typeof fs.writeFile>[1]): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, content, { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
+
+/** The center marker (contract: readCenterMarker): a small file beside the profile, not inside Chromium's IndexedDB. */
+const centerMarkerFile = () => path.join(app.getPath('userData'), 'center-marker.json');
+
+/** Like writeFileAtomic, and flushed to the disk before the rename: the marker must survive a power cut right after it is written. */
+async function writeFileDurable(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await fs.rename(tmp, file);
 }
 
@@ -150,6 +167,24 @@ const handlers: Handlers = {
     const st = await fs.stat(file).catch(() => null);
     if (!st?.isFile() || st.size > MAX_OPENED_FILE_BYTES) return null;
     return { kind, name: path.basename(file), content: await fs.readFile(file, 'utf8') };
+  },
+  async readCenterMarker() {
+    const text = await fs.readFile(centerMarkerFile(), 'utf8').catch(() => null);
+    if (text === null) return null;
+    try {
+      return parseCenterMarker(JSON.parse(text));
+    } catch {
+      return null;
+    }
+  },
+  async writeCenterMarker(_event, marker) {
+    if (marker === null) {
+      await fs.rm(centerMarkerFile(), { force: true });
+      return;
+    }
+    const checked = parseCenterMarker(marker);
+    if (!checked) throw new InvalidArgumentError('a center marker needs a center id, a name and a time');
+    await writeFileDurable(centerMarkerFile(), JSON.stringify(checked));
   },
 };
 

@@ -13,7 +13,7 @@ import {
   resolveAppFile,
   secureWebPreferences,
 } from './security';
-import { assertCredentialKey, assertSaveFileRequest, InvalidArgumentError, IPC_CHANNELS } from '../contract';
+import { assertCredentialKey, assertSaveFileRequest, InvalidArgumentError, IPC_CHANNELS, parseCenterMarker } from '../contract';
 
 const root = path.resolve('/opt/tongxin/renderer');
 
@@ -101,6 +101,16 @@ describe('IPC argument validation', () => {
     expect(() => assertCredentialKey('sync:qingshan')).not.toThrow();
     expect(() => assertCredentialKey('../../x')).toThrow(InvalidArgumentError);
     expect(() => assertCredentialKey(42)).toThrow(InvalidArgumentError);
+  });
+  it('takes a center marker only with a center id, a name and a time (main writes nothing else to its file)', () => {
+    const ok = { centerId: 'demo-qingshan', name: '青山', since: '2026-12-02T00:00:00.000Z' };
+    expect(parseCenterMarker(ok)).toEqual(ok);
+    expect(parseCenterMarker({ ...ok, extra: 'x' })).toEqual(ok);
+    expect(parseCenterMarker({ ...ok, centerId: '../etc' })).toBeNull();
+    expect(parseCenterMarker({ ...ok, name: 'x'.repeat(201) })).toBeNull();
+    expect(parseCenterMarker({ ...ok, since: 5 })).toBeNull();
+    expect(parseCenterMarker('demo-qingshan')).toBeNull();
+    expect(parseCenterMarker(null)).toBeNull();
   });
 });
 

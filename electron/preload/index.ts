@@ -19,6 +19,8 @@ const bridge = {
   readBackup: (place, name) => ipcRenderer.invoke(IPC_CHANNELS.readBackup, place, name),
   chooseBackupFolder: () => ipcRenderer.invoke(IPC_CHANNELS.chooseBackupFolder),
   takeOpenedFile: () => ipcRenderer.invoke(IPC_CHANNELS.takeOpenedFile),
+  readCenterMarker: () => ipcRenderer.invoke(IPC_CHANNELS.readCenterMarker),
+  writeCenterMarker: (marker) => ipcRenderer.invoke(IPC_CHANNELS.writeCenterMarker, marker),
 } satisfies TongxinBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

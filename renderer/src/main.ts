@@ -9,6 +9,7 @@ import { createAppI18n } from './i18n';
 import { createAppRouter, preloadPage } from './router';
 import { SERVICES, type AppServices } from './app/services';
 import { createCenterState } from './app/center';
+import { createCenterMarkers } from './app/centerMarker';
 import { COVERAGE_CREDENTIAL, watchCoverage } from './app/coverageKeys';
 import { watchErasureRequests } from './app/erasure';
 import { createRosterState } from './app/roster';
@@ -68,8 +69,9 @@ async function boot(): Promise<void> {
   docs.onKeyMissing = () => {
     statusCheck ??= setTimeout(() => void keys.refreshStatus().finally(() => (statusCheck = null)), 1000);
   };
-  const center = createCenterState(docs, device);
   const bridge = resolveBridge(device, APP_VERSION);
+  // A device that has had a center never shows first-run setup by itself (app/centerMarker.ts).
+  const center = createCenterState(docs, device, createCenterMarkers(bridge, typeof localStorage === 'undefined' ? null : localStorage));
   const county = createCountyState(new DexieCountyStore(), bridge);
   const roster = createRosterState(docs);
   const keysLoaded = keys.load().finally(() => performance.mark('tongxin:boot-keys'));

@@ -18,11 +18,15 @@ declare module 'vue-router' {
 /**
  * Hash history: the same bundle works from app://, from a loopback server and
  * from the test server with no rewrite rules. Guards: no center → setup;
+ * a center this device had and cannot read now → the recovery page (setup only
+ * when a person chose a new center there, or for its join and restore cards);
  * a center → never setup again; staff pages → unlock first.
  */
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/kiosk' },
   { path: '/setup', component: () => import('./features/setup/SetupPage.vue') },
+  // A device that had a center and cannot find or read it now (app/centerMarker.ts): never setup by itself.
+  { path: '/recover', component: () => import('./features/setup/CenterRecovery.vue') },
   { path: '/kiosk', component: () => import('./features/kiosk/KioskHome.vue') },
   { path: '/kiosk/:mode(checkin|checkout|talk|message)', component: () => import('./features/kiosk/KioskCheckin.vue') },
   // Issue 15: opened only with a child who just confirmed their picture code (app/kioskChild.ts); the microphone is allowed on this route only (electron/main/security.ts).
@@ -97,6 +101,15 @@ export function createAppRouter(services: AppServices): Router {
   const OPEN_DURING_UPGRADE = ['/staff/encryption-upgrade', '/staff/waiting', '/staff/settings'];
   router.beforeEach(async (to) => {
     const hasCenter = services.center.current.value !== null;
+    // The center this device had is not found (app/centerMarker.ts): the recovery page, whatever was asked for.
+    // Its "join" and "restore" open the setup page's cards for that (query `recover`); a new center only after the page's confirmation.
+    const lost = !hasCenter && services.center.lost?.value != null;
+    if (lost && !services.center.newCenterChosen?.value) {
+      if (to.path === '/recover') return true;
+      if (to.path === '/setup' && (to.query.recover === 'join' || to.query.recover === 'restore')) return true;
+      return '/recover';
+    }
+    if (to.path === '/recover') return hasCenter ? '/kiosk' : '/setup';
     // Coordinator mode: a device without a center whose coordinator signed in; it never shows a center's pages.
     const coordinator = !hasCenter && services.county.account.value !== null;
     const countyPath = to.path === '/county' || to.path.startsWith('/county/');

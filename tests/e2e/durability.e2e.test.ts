@@ -12,7 +12,7 @@
  * count above the roster), and the admin's list of invalid documents is empty.
  * Counts are printed, not asserted against a time.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ const DAYS = Number(process.env.DURABILITY_DAYS ?? 8);
 const EDITS_PER_DAY = 6;
 /** Seeded, so a failing run can be replayed. */
 let seed = Number(process.env.DURABILITY_SEED ?? 20261201);
+/**
+ * DURABILITY_KILLS (0–1, default 0): a share of the marks and edits followed by a kill on top of
+ * the usual ones — for looping the test to find a rare start that does not find the center.
+ */
+const EXTRA_KILLS = Number(process.env.DURABILITY_KILLS ?? 0);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 let server: { url: string; close(): Promise<void> };
@@ -50,6 +55,80 @@ async function browserPid(): Promise<number> {
   const main = (await profileProcesses()).find((p) => p.main);
   if (!main) throw new Error('Chromium process not found');
   return main.pid;
+}
+
+/**
+ * Diagnostics for a start that does not find the center (README: the start after a kill that
+ * showed first-run setup): the profile's IndexedDB files (name, size) as they were before the
+ * last start and as they are now, and what the page's IndexedDB holds.
+ */
+async function idbFiles(): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full, `${rel}${entry.name}/`);
+      else out.push(`${rel}${entry.name} ${(await stat(full).catch(() => null))?.size ?? '?'}`);
+    }
+  };
+  await walk(path.join(profileDir, 'Default', 'IndexedDB'), '');
+  return out;
+}
+let filesBeforeStart: string[] = [];
+/** The LevelDB logs of the origin's IndexedDB (what LevelDB said when it opened, recovered or compacted). */
+async function leveldbLog(): Promise<string> {
+  const root = path.join(profileDir, 'Default', 'IndexedDB');
+  const out: string[] = [];
+  for (const dir of await readdir(root).catch(() => [] as string[])) {
+    for (const name of ['LOG.old', 'LOG']) {
+      const text = await readFile(path.join(root, dir, name), 'utf8').catch(() => null);
+      if (text !== null) out.push(`--- ${dir}/${name}\n${text.split('\n').slice(-25).join('\n')}`);
+    }
+  }
+  return out.join('\n');
+}
+/** The device id the Dexie settings row had after setup: a different one later means the row (or its database) was made anew. */
+let deviceIdAtSetup = '';
+
+/** What the page's IndexedDB holds now: each database, its stores' counts, the Dexie settings row and the center document. */
+function storeState(): Promise<unknown> {
+  return page.evaluate(async () => {
+    const open = (name: string) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error ?? new Error('open failed'));
+      });
+    const ask = <T,>(req: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error ?? new Error('request failed'));
+      });
+    const dbs = await indexedDB.databases();
+    const result: Record<string, unknown> = { databases: dbs.map((d) => `${d.name}@${d.version}`) };
+    for (const d of dbs) {
+      if (!d.name) continue;
+      try {
+        const db = await open(d.name);
+        const stores: Record<string, unknown> = {};
+        const names = [...db.objectStoreNames];
+        if (names.length) {
+          const tx = db.transaction(names, 'readonly');
+          for (const n of names) stores[n] = await ask(tx.objectStore(n).count());
+          if (names.includes('kv')) {
+            const row = (await ask(tx.objectStore('kv').get('settings'))) as { value?: { deviceId?: string; centerId?: string | null } } | undefined;
+            stores['settingsRow'] = row ? { deviceId: row.value?.deviceId, centerId: row.value?.centerId } : 'absent';
+          }
+          if (names.includes('docs')) stores['centerDoc'] = (await ask(tx.objectStore('docs').get('center:demo-qingshan'))) ? 'present' : 'absent';
+        }
+        db.close();
+        result[d.name] = stores;
+      } catch (e) {
+        result[d.name] = `not opened: ${String(e)}`;
+      }
+    }
+    return result;
+  });
 }
 
 /** The page's last console warnings and errors, said when a start fails. */
@@ -81,6 +160,11 @@ async function kill() {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  filesBeforeStart = await idbFiles();
+  // The profile's IndexedDB as this start finds it, kept until the next start: a start that fails
+  // leaves it in test-results/ to be opened again by itself (does the same copy fail every time?).
+  await rm(`${profileDir}-idb-before-start`, { recursive: true, force: true });
+  await cp(path.join(profileDir, 'Default', 'IndexedDB'), `${profileDir}-idb-before-start`, { recursive: true }).catch(() => {});
   await launch();
 }
 
@@ -97,7 +181,16 @@ async function openRegister(date: string) {
     // (startRetries), and a second failure fails the test.
     await page.screenshot({ path: path.join(SCREENSHOTS, `durability-unlock-failed-${counts.startRetries}.png`) }).catch(() => {});
     const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '(no page)');
-    const said = `the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}`;
+    const state = await storeState().catch((e: unknown) => `not read: ${String(e)}`);
+    const said =
+      `the sign-in names did not appear after a start; the screen said: ${text.slice(0, 500)}\nconsole:\n${consoleTail.join('\n')}` +
+      `\nstores now: ${JSON.stringify(state)} (device id at setup ${deviceIdAtSetup})` +
+      `\nIndexedDB files before this start:\n  ${filesBeforeStart.join('\n  ')}\nIndexedDB files now:\n  ${(await idbFiles()).join('\n  ')}` +
+      `\nLevelDB LOG now:\n${await leveldbLog()}`;
+    const kept = path.join(ROOT, 'test-results', `durability-idb-before-failed-start-${Date.now()}`);
+    await mkdir(kept, { recursive: true });
+    await cp(`${profileDir}-idb-before-start`, kept, { recursive: true }).catch(() => {});
+    console.error(`[durability] the IndexedDB folder as this start found it is kept in ${kept}`);
     console.error(`[durability] ${said}`);
     counts.startRetries++;
     await page.reload();
@@ -138,16 +231,21 @@ const allMarked = (timeout = 20_000) => page.waitForFunction(() => /未点名 0 
 const day = (i: number) => `2027-03-${String(i + 1).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  server = await startStaticServer(path.join(ROOT, 'dist', 'renderer'), 0);
+  // DURABILITY_DIST: another build folder (a loop of runs can go on while dist/ is rebuilt).
+  server = await startStaticServer(process.env.DURABILITY_DIST ?? path.join(ROOT, 'dist', 'renderer'), 0);
   profileDir = await mkdtemp(path.join(tmpdir(), 'tongxin-durability-'));
   await launch();
   await page.goto(`${server.url}#/setup?demo=1`);
   await page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 120_000 });
+  const state = (await storeState()) as Record<string, { settingsRow?: { deviceId?: string } }>;
+  deviceIdAtSetup = state['tongxin-device']?.settingsRow?.deviceId ?? '(not read)';
+  console.log(`[durability] after setup: ${JSON.stringify(state)}`);
 });
 afterAll(async () => {
   await context?.close().catch(() => {});
   await server?.close();
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  if (profileDir) await rm(`${profileDir}-idb-before-start`, { recursive: true, force: true });
 });
 
 describe('kill and reload', () => {
@@ -163,10 +261,11 @@ describe('kill and reload', () => {
       if (i === 0) await openRegister(date);
       else await setDate(date);
       const disrupt = rand();
+      const extraKill = disrupt >= 0.15 && EXTRA_KILLS > 0 && rand() < EXTRA_KILLS;
       await page.click('[data-testid="register-mark-all"]');
-      if (disrupt < 0.15) {
+      if (disrupt < 0.15 || extraKill) {
         // Before the acknowledgement: whatever happened to this write, the page starts again.
-        if (disrupt < 0.08) {
+        if (disrupt < 0.08 && !extraKill) {
           await page.reload();
           counts.reloads++;
         } else await kill();
@@ -201,16 +300,17 @@ describe('kill and reload', () => {
         await row.locator(`button[data-status="${status}"].on`).waitFor({ timeout: 10_000 });
         mine.set(child, status);
         counts.edits++;
-        if (r < 0.08) {
+        const extraAfter = r >= 0.08 && EXTRA_KILLS > 0 && rand() < EXTRA_KILLS;
+        if (r < 0.08 || extraAfter) {
           // Killed or reloaded after the acknowledgement: the edit must be there.
-          if (r < 0.06) await kill();
+          if (r < 0.06 || extraAfter) await kill();
           else {
             await page.reload();
             counts.reloads++;
           }
           await openRegister(date);
           await allMarked();
-          expect((await shown()).get(child), `${date} ${child} after a ${r < 0.06 ? 'kill' : 'reload'}`).toBe(status);
+          expect((await shown()).get(child), `${date} ${child} after a ${r < 0.06 || extraAfter ? 'kill' : 'reload'}`).toBe(status);
         }
       }
     }

@@ -6,6 +6,7 @@
 import { BRIDGE_GLOBAL, type TongxinBridge } from '../../../electron/contract';
 import type { DeviceStore } from '../storage/ports';
 import { browserBackups } from './browserBackups';
+import { browserMarkerActions } from '../app/centerMarker';
 
 function hasElectronBridge(w: Window): w is Window & { [BRIDGE_GLOBAL]: TongxinBridge } {
   return BRIDGE_GLOBAL in w && typeof (w as unknown as Record<string, unknown>)[BRIDGE_GLOBAL] === 'object';
@@ -45,6 +46,8 @@ export function browserBridge(device: DeviceStore, version: string): TongxinBrid
       return { supported: false };
     },
     ...browserBackups,
+    // The center marker (app/centerMarker.ts): localStorage, a store of its own beside IndexedDB.
+    ...browserMarkerActions(typeof localStorage === 'undefined' ? null : localStorage),
   };
 }
 
