@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatDateTime, formatDateValue } from './format';
+import { formatClock, formatDateTime, formatDateValue } from './format';
 
 const RENDERER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,6 +27,9 @@ describe('dates in the chosen language, not the system’s', () => {
     expect(formatDateTime(at, 'zh-CN')).toBe('2026/11/30 16:05');
     expect(formatDateTime(at, 'en')).toBe('Nov 30, 2026, 16:05');
     expect(formatDateTime('not a date', 'zh-CN')).toBe('');
+    expect(formatClock(new Date(2026, 10, 30, 16, 5), 'zh-CN')).toBe('16:05');
+    expect(formatClock(new Date(2026, 10, 30, 9, 5), 'en')).toBe('09:05');
+    expect(formatClock(new Date(Number.NaN), 'en')).toBe('');
   });
 });
 

@@ -49,3 +49,8 @@ export function formatDateTime(at: string | Date, locale: string): string {
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: locale.startsWith('zh') ? '2-digit' : 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
+
+/** The clock time of a moment, in `locale`: 16:30. */
+export function formatClock(at: Date, locale: string): string {
+  return Number.isNaN(at.getTime()) ? '' : new Intl.DateTimeFormat(locale, VALUE_FORMATS.time).format(at);
+}
