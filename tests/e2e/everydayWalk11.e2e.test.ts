@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openKiosk, typePin, type Kiosk } from './harness';
-import { demoChildren, NOW } from './demoFixture';
+import { openDemoKiosk, unlockStaff, type Kiosk } from './harness';
+import { demoChildren } from './demoFixture';
 import { checkInFromHome } from './kioskFind';
 
 const kids = demoChildren();
@@ -17,23 +17,10 @@ const unique = kids.filter((k) => kids.filter((o) => o.displayName === k.display
 
 let kiosk: Kiosk;
 beforeAll(async () => {
-  kiosk = await openKiosk();
-  await kiosk.page.setViewportSize({ width: 1024, height: 600 });
-  await kiosk.page.clock.setFixedTime(new Date(NOW));
-  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
-  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+  kiosk = await openDemoKiosk({ viewport: { width: 1024, height: 600 } });
 });
 afterAll(async () => kiosk?.close());
 
-async function unlock(page: Page, name: string) {
-  await page.goto(`${kiosk.url}#/kiosk`);
-  await page.click('[data-testid="staff-entry"]');
-  await page.click(`[data-testid="staff-${name}"]`);
-  await typePin(page, '2580');
-  await page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
-  if (!page.url().endsWith('#/staff')) await page.goto(`${kiosk.url}#/staff`);
-  await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
-}
 async function lock(page: Page) {
   await page.goto(`${kiosk.url}#/staff`);
   await page.click('[data-testid="staff-lock"]');
@@ -49,7 +36,7 @@ async function inView(page: Page, selector: string): Promise<boolean> {
 describe('a volunteer grandmother records a service at 1024×600', () => {
   it('a save with nothing chosen says so where she is looking', async () => {
     const { page } = kiosk;
-    await unlock(page, '吴阿姨 (代理家长)');
+    await unlockStaff(kiosk, '吴阿姨 (代理家长)');
     await page.click('[data-testid="tile-services"]');
     await page.click('[data-testid="service-add"]');
     await page.waitForSelector('textarea[name="notes"]');
@@ -80,7 +67,7 @@ describe('a volunteer grandmother records a service at 1024×600', () => {
     await kiosk.screenshot('walk11-service-draft-offered');
     // Another volunteer unlocking the kiosk does not see her notes.
     await lock(page);
-    await unlock(page, '小杨 (志愿者)');
+    await unlockStaff(kiosk, '小杨 (志愿者)');
     await page.click('[data-testid="tile-services"]');
     await page.waitForSelector('[data-testid="service-counts"]');
     expect(await page.locator('[data-testid="service-draft"]').count()).toBe(0);
@@ -90,7 +77,7 @@ describe('a volunteer grandmother records a service at 1024×600', () => {
     expect(await page.locator('[data-testid="service-draft-restored"]').count()).toBe(0);
     await lock(page);
     // She comes back (the kiosk was locked meanwhile) and carries on.
-    await unlock(page, '吴阿姨 (代理家长)');
+    await unlockStaff(kiosk, '吴阿姨 (代理家长)');
     await page.click('[data-testid="tile-services"]');
     await page.click('[data-testid="service-draft-continue"]');
     await page.waitForSelector('[data-testid="service-draft-restored"]');
@@ -144,7 +131,7 @@ describe('a volunteer grandmother records a service at 1024×600', () => {
 describe('a teacher corrects the register of a full afternoon at 1024×600', () => {
   it('finds a child among 120 rows by name or pinyin initials instead of scrolling', async () => {
     const { page } = kiosk;
-    await unlock(page, '刘老师');
+    await unlockStaff(kiosk, '刘老师');
     await page.click('[data-testid="tile-register"]');
     await page.waitForSelector('[data-testid="register-rows"] li');
     expect(await page.locator('[data-testid="register-rows"] li').count()).toBe(120);
@@ -249,7 +236,7 @@ describe('a 7-year-old who reads little turns read-aloud on half way', () => {
 describe('English, spot-checked at 1024×600', () => {
   it('the family-name step: "Show everyone" stays inside its button', async () => {
     const { page } = kiosk;
-    await unlock(page, '刘老师');
+    await unlockStaff(kiosk, '刘老师');
     await page.click('text=English');
     await lock(page);
     await page.click('[data-testid="kiosk-checkin"]');
@@ -260,7 +247,7 @@ describe('English, spot-checked at 1024×600', () => {
     expect(fits).toBe(true);
     await kiosk.screenshot('walk11-en-initials');
     await page.click('[data-testid="checkin-home"]');
-    await unlock(page, '刘老师');
+    await unlockStaff(kiosk, '刘老师');
     await page.click('text=简体中文');
     await lock(page);
   });

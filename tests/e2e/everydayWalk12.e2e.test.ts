@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openKiosk, typePin, type Kiosk } from './harness';
-import { demoChildren, NOW, TODAY } from './demoFixture';
+import { openDemoKiosk, unlockStaff, type Kiosk } from './harness';
+import { demoChildren, TODAY } from './demoFixture';
 import { ageOn } from '../../renderer/src/domain/child';
 
 const kids = demoChildren();
@@ -19,24 +19,7 @@ const unique = new Set(kids.filter((k) => kids.filter((o) => o.fullName === k.fu
 const PICKUP_UNDER = 9; // the demo center's rule (center settings' default)
 const young = (name: string) => ageOn(byName.get(name)!.birthMonth, TODAY) < PICKUP_UNDER;
 
-async function startDemo(options: Parameters<typeof openKiosk>[0] = {}): Promise<Kiosk> {
-  const kiosk = await openKiosk(options);
-  await kiosk.page.setViewportSize({ width: 1024, height: 600 });
-  await kiosk.page.clock.setFixedTime(new Date(NOW));
-  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
-  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
-  return kiosk;
-}
-async function unlock(kiosk: Kiosk, name: string) {
-  const { page } = kiosk;
-  await page.goto(`${kiosk.url}#/kiosk`);
-  await page.click('[data-testid="staff-entry"]');
-  await page.click(`[data-testid="staff-${name}"]`);
-  await typePin(page, '2580');
-  await page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
-  if (!page.url().endsWith('#/staff')) await page.goto(`${kiosk.url}#/staff`);
-  await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
-}
+const startDemo = (options: Parameters<typeof openDemoKiosk>[0] = {}): Promise<Kiosk> => openDemoKiosk({ ...options, viewport: { width: 1024, height: 600 } });
 /** What a disabled button looks like now: not the active fill, a dashed edge, words still readable. */
 async function looksDisabled(button: Locator) {
   return button.evaluate((b) => {
@@ -221,7 +204,7 @@ describe('a computer whose own language is English, the app in Chinese (Chromium
     const { page } = kiosk;
     // The premise: the browser's language is English, the page's Chinese.
     expect(await page.evaluate(() => [navigator.language, document.documentElement.lang])).toEqual(['en-US', 'zh-CN']);
-    await unlock(kiosk, '刘老师');
+    await unlockStaff(kiosk, '刘老师');
     await page.click('[data-testid="tile-register"]');
     await page.waitForSelector('[data-testid="register-rows"] li');
     const shown = (testid: string) => page.locator(`.date-field:has([data-testid="${testid}"]) .shown`).textContent();

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../electron/static-server.mjs';
 import { findChromium, missingBrowserMessage } from '../../electron/chromium.mjs';
 import { rawTextFindings, type RawTextFinding } from './rawText';
+import { NOW } from './demoFixture';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -142,6 +143,35 @@ export async function openKiosk(options: { profileDir?: string; chromiumArgs?: r
 export async function typePin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.click(`.pinpad [data-key="${d}"]`);
   await page.click('.pinpad [data-key="ok"]');
+}
+
+/**
+ * A kiosk on the demo center, generated for the fixture's day (demoFixture.ts: the page's clock is
+ * fixed at NOW), waiting on the kiosk home; `viewport` for a smaller screen than the harness's.
+ */
+export async function openDemoKiosk(options: Parameters<typeof openKiosk>[0] & { viewport?: { width: number; height: number } } = {}): Promise<Kiosk> {
+  const kiosk = await openKiosk(options);
+  if (options.viewport) await kiosk.page.setViewportSize(options.viewport);
+  await kiosk.page.clock.setFixedTime(new Date(NOW));
+  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
+  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+  return kiosk;
+}
+
+/**
+ * From the kiosk home to the staff home as `name` (the demo center's PIN unless told): while a
+ * child's request waits, the staff entry opens the waiting list first (safety.e2e.test.ts), so the
+ * staff home is then opened by address.
+ */
+export async function unlockStaff(kiosk: Kiosk, name: string, pin = '2580'): Promise<void> {
+  const { page } = kiosk;
+  await page.goto(`${kiosk.url}#/kiosk`);
+  await page.click('[data-testid="staff-entry"]');
+  await page.click(`[data-testid="staff-${name}"]`);
+  await typePin(page, pin);
+  await page.waitForURL((u) => u.hash.startsWith('#/staff'), { timeout: 15_000 });
+  if (!page.url().endsWith('#/staff')) await page.goto(`${kiosk.url}#/staff`);
+  await page.waitForSelector('[data-testid="staff-home"]', { timeout: 15_000 });
 }
 
 /** Fills the first-run setup form for a new (non-demo) center and waits for the kiosk home. */

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openKiosk, type Kiosk } from './harness';
-import { demoChildren, NOW } from './demoFixture';
+import { openDemoKiosk, type Kiosk } from './harness';
+import { demoChildren } from './demoFixture';
 import { tapOwnTile } from './kioskFind';
 
 const kids = demoChildren();
@@ -19,10 +19,7 @@ const [first, second] = withMood as [typeof kids[0], typeof kids[0]];
 
 let kiosk: Kiosk;
 beforeAll(async () => {
-  kiosk = await openKiosk();
-  await kiosk.page.clock.setFixedTime(new Date(NOW));
-  await kiosk.page.goto(`${kiosk.url}#/setup?demo=1`);
-  await kiosk.page.waitForSelector('[data-testid="kiosk-home"]', { timeout: 90_000 });
+  kiosk = await openDemoKiosk();
 });
 afterAll(async () => kiosk?.close());
 
